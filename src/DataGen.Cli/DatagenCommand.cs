@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.Globalization;
+using DataGen.Documents;
+using DataGen.Generation;
+using DataGen.Manifest;
+using DataGen.Outputs;
+using Spectre.Console;
+
+namespace DataGen.Cli;
+
+/// <summary>The <c>datagen</c> command line.</summary>
+internal static class DatagenCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = Build(output, error);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors)
+            {
+                await error.WriteLineAsync($"datagen: {e.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'datagen --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("datagen: deterministic, related test data from a YAML manifest.")
+        {
+            GenerateCommand(output, error),
+            ValidateCommand(output, error),
+            SchemaCommand(output),
+            DocumentCommand(output, error),
+        };
+        return root;
+    }
+
+    private static Command GenerateCommand(TextWriter output, TextWriter error)
+    {
+        var manifest = new Argument<FileInfo>("manifest") { Description = "The manifest (YAML or JSON)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Overrides the manifest's seed." };
+        var scale = new Option<double?>("--scale") { Description = "Multiplies every root count." };
+        var vars = new Option<string[]>("--var") { Description = "A variable, name=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (default ./out/<manifest name>)." };
+        var format = new Option<FileFormat>("--format", "-f") { Description = "ndjson (default), csv, or json (one file per row).", DefaultValueFactory = _ => FileFormat.Ndjson };
+        var threads = new Option<int>("--threads") { Description = "Generating threads (output is identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary." };
+        var command = new Command("generate", "Generate every model of a manifest into files.") { manifest, seed, scale, vars, outDir, format, threads, quiet };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetRequiredValue(manifest);
+            var loaded = await LoadAsync(file, parse.GetValue(seed), parse.GetValue(scale), parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            if (loaded.Manifest is null)
+            {
+                return loaded.ExitCode;
+            }
+
+            var directory = parse.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));
+            var console = Console(output);
+            var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)) };
+            try
+            {
+                GenerationSummary summary;
+                var files = new FileOutput(directory, parse.GetValue(format));
+                await using (files.ConfigureAwait(false))
+                {
+                    summary = parse.GetValue(quiet) || !console.Profile.Capabilities.Interactive
+                        ? await DataGenerator.GenerateAsync(loaded.Manifest, files, options, ct).ConfigureAwait(false)
+                        : await WithProgressAsync(console, loaded.Manifest, files, options, ct).ConfigureAwait(false);
+                }
+
+                if (!parse.GetValue(quiet))
+                {
+                    PrintSummary(console, loaded.Manifest, summary, files);
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException)
+            {
+                await error.WriteLineAsync("datagen: cancelled; nothing was written.").ConfigureAwait(false);
+                return ExitCodes.Cancelled;
+            }
+            catch (Exception e) when (e is GenerationException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"datagen: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync("datagen: generation failed; nothing was written.").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command ValidateCommand(TextWriter output, TextWriter error)
+    {
+        var manifest = new Argument<FileInfo>("manifest") { Description = "The manifest to check." };
+        var vars = new Option<string[]>("--var") { Description = "A variable, name=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("validate", "Check a manifest and report every error with file, line and column.") { manifest, vars };
+        command.SetAction(async (parse, ct) =>
+        {
+            var loaded = await LoadAsync(parse.GetRequiredValue(manifest), null, null, parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            if (loaded.Manifest is null)
+            {
+                return loaded.ExitCode;
+            }
+
+            await output.WriteLineAsync($"{loaded.Manifest.Source}: valid ({loaded.Manifest.Models.Count} models: {string.Join(", ", loaded.Manifest.Models)}; seed {loaded.Manifest.Seed})").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command SchemaCommand(TextWriter output)
+    {
+        var file = new Option<FileInfo>("--output", "-o") { Description = "Write to a file instead of standard output." };
+        var command = new Command("schema", "Print the manifest JSON Schema (for editor validation and completion).") { file };
+        command.SetAction(async (parse, ct) =>
+        {
+            var json = ManifestSchema.Json();
+            if (parse.GetValue(file) is { } target)
+            {
+                await File.WriteAllTextAsync(target.FullName, json + "\n", ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync(json).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command DocumentCommand(TextWriter output, TextWriter error)
+    {
+        var provider = new Option<string>("--provider", "-p") { Description = "Document type name (e.g. starfleet_account).", Required = true };
+        var quantity = new Option<int>("--quantity", "-n") { Description = "How many documents.", DefaultValueFactory = _ => 10 };
+        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for the JSON files.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => Manifest.Manifest.DefaultSeed };
+        var command = new Command("document", "Generate documents of a registered type, one JSON file each.") { provider, quantity, outDir, seed };
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(provider);
+            var all = DocumentCatalog.All();
+            if (!all.TryGetValue(name, out var type))
+            {
+                await error.WriteLineAsync($"datagen: unknown document provider '{name}'; known: {string.Join(", ", all.Keys)}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var count = parse.GetValue(quantity);
+            if (count < 0)
+            {
+                await error.WriteLineAsync("datagen: --quantity must be 0 or more").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var files = new FileOutput(parse.GetRequiredValue(outDir).FullName, FileFormat.Json);
+            await using (files.ConfigureAwait(false))
+            {
+                var written = await type.WriteAsync(files, parse.GetValue(seed), count, ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"{written} {name} documents written to {files.Written.FirstOrDefault() ?? files.Directory}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<(Manifest.Manifest? Manifest, int ExitCode)> LoadAsync(FileInfo file, ulong? seed, double? scale, string[]? vars, TextWriter error, CancellationToken ct)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var v in vars ?? [])
+        {
+            var eq = v.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                await error.WriteLineAsync($"datagen: --var expects name=value, found '{v}'").ConfigureAwait(false);
+                return (null, ExitCodes.Usage);
+            }
+
+            variables[v[..eq]] = v[(eq + 1)..];
+        }
+
+        if (scale is <= 0)
+        {
+            await error.WriteLineAsync("datagen: --scale must be greater than 0").ConfigureAwait(false);
+            return (null, ExitCodes.Usage);
+        }
+
+        if (!file.Exists)
+        {
+            await error.WriteLineAsync($"datagen: manifest not found: {file.FullName}").ConfigureAwait(false);
+            return (null, ExitCodes.Usage);
+        }
+
+        try
+        {
+            var manifest = await Manifest.Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables }, ct).ConfigureAwait(false);
+            return (manifest, ExitCodes.Success);
+        }
+        catch (ManifestException e)
+        {
+            foreach (var problem in e.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"datagen: {e.Errors.Count} error(s) in {file.Name}; nothing was written.").ConfigureAwait(false);
+            return (null, ExitCodes.InvalidManifest);
+        }
+    }
+
+    private static IAnsiConsole Console(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
+        Ansi = ReferenceEquals(output, System.Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
+    });
+
+    private static async Task<GenerationSummary> WithProgressAsync(IAnsiConsole console, Manifest.Manifest manifest, IDataOutput files, GenerationOptions options, CancellationToken ct)
+    {
+        GenerationSummary? summary = null;
+        await console.Progress().AutoClear(true).StartAsync(async context =>
+        {
+            var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+            var progress = new Progress<GenerationProgress>(p =>
+            {
+                if (!tasks.TryGetValue(p.Model, out var task))
+                {
+                    task = context.AddTask(p.Model, maxValue: Math.Max(1, p.Total));
+                    tasks[p.Model] = task;
+                }
+
+                task.Value = p.Rows;
+            });
+            summary = await DataGenerator.GenerateAsync(manifest, files, options with { Progress = progress }, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return summary!;
+    }
+
+    private static void PrintSummary(IAnsiConsole console, Manifest.Manifest manifest, GenerationSummary summary, FileOutput files)
+    {
+        var table = new Table().AddColumns("model", "rows", "time", "rows/s");
+        foreach (var m in summary.Models)
+        {
+            table.AddRow(
+                m.Model,
+                m.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                $"{m.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s",
+                m.RowsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        table.AddRow(
+            "total",
+            summary.TotalRows.ToString("N0", CultureInfo.InvariantCulture),
+            $"{summary.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s",
+            (summary.TotalRows / Math.Max(summary.Elapsed.TotalSeconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture));
+        console.Write(table);
+        console.WriteLine($"seed {summary.Seed}, scale {manifest.Scale.ToString(CultureInfo.InvariantCulture)}; written to {files.Directory}");
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using DataGen.Outputs;
+using DataGen.Randomness;
+
+namespace DataGen.Generation;
+
+/// <summary>
+/// Runs a manifest into an output. Rows are generated in parallel over row ranges and written in
+/// row order through a bounded window, so memory stays flat and the bytes written are the same for
+/// any thread count or batch size.
+/// </summary>
+public static class DataGenerator
+{
+    private const int MaxUniqueAttempts = 1000;
+
+    /// <summary>Generates every model of the manifest into <paramref name="output"/>, then completes it.</summary>
+    /// <exception cref="GenerationException">A value could not be generated or the output did not acknowledge every row.</exception>
+    public static async Task<GenerationSummary> GenerateAsync(
+        Manifest.Manifest manifest,
+        IDataOutput output,
+        GenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= new GenerationOptions();
+        if (options.BatchSize <= 0 || options.MaxDegreeOfParallelism <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BatchSize and MaxDegreeOfParallelism must be positive");
+        }
+
+        var plan = manifest.CreatePlan();
+        var total = Stopwatch.StartNew();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var workers = new ConcurrentBag<GenerationWorker>();
+        var summaries = new List<ModelSummary>();
+        foreach (var model in plan.Models)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var (count, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
+            counts[model.Name] = count;
+            var written = await GenerateModelAsync(plan, model, count, offsets, output, options, workers, cancellationToken).ConfigureAwait(false);
+            summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));
+        }
+
+        await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return new GenerationSummary(plan.Seed, summaries, total.Elapsed);
+    }
+
+    private static async Task<long> GenerateModelAsync(
+        GenerationPlan plan,
+        ModelPlan model,
+        long count,
+        long[]? offsets,
+        IDataOutput output,
+        GenerationOptions options,
+        ConcurrentBag<GenerationWorker> workers,
+        CancellationToken cancellationToken)
+    {
+        if (model.Columns.Length > 0 && count > Array.MaxLength)
+        {
+            throw new GenerationException($"{count} rows are more than a referenced model can hold ({Array.MaxLength})", model.Name);
+        }
+
+        foreach (var (_, column) in model.Columns)
+        {
+            column.Values = new object?[count];
+        }
+
+        var descriptor = model.Describe(count);
+        var uniques = model.UniqueFields.Select(_ => new HashSet<object>()).ToArray();
+        var ordered = new GenerationWorker();
+        var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            var window = new Queue<(long Start, Task<object?[][]> Rows)>();
+            var parallel = options.MaxDegreeOfParallelism > 1;
+            long next = 0;
+            long done = 0;
+            while (next < count || window.Count > 0)
+            {
+                while (window.Count < options.MaxDegreeOfParallelism && next < count)
+                {
+                    var start = next;
+                    var n = (int)Math.Min(options.BatchSize, count - start);
+                    window.Enqueue((start, parallel
+                        ? Task.Run(() => GenerateRows(plan, model, offsets, start, n, workers), cancellationToken)
+                        : Task.FromResult(GenerateRows(plan, model, offsets, start, n, workers))));
+                    next += n;
+                }
+
+                var (first, task) = window.Dequeue();
+                var rows = await task.ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (uniques.Length > 0)
+                {
+                    EnforceUnique(model, offsets, first, rows, uniques, ordered);
+                }
+
+                foreach (var (fieldIndex, column) in model.Columns)
+                {
+                    for (var i = 0; i < rows.Length; i++)
+                    {
+                        column.Values[first + i] = rows[i][fieldIndex];
+                    }
+                }
+
+                await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
+                done += rows.Length;
+                options.Progress?.Report(new GenerationProgress(model.Name, done, count));
+            }
+
+            var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (acknowledged != count)
+            {
+                throw new GenerationException($"generated {count} rows but the output acknowledged {acknowledged} (difference {count - acknowledged})", model.Name);
+            }
+
+            return acknowledged;
+        }
+    }
+
+    private static object?[][] GenerateRows(GenerationPlan plan, ModelPlan model, long[]? offsets, long start, int count, ConcurrentBag<GenerationWorker> workers)
+    {
+        if (!workers.TryTake(out var worker))
+        {
+            worker = new GenerationWorker();
+        }
+
+        try
+        {
+            var rows = new object?[count][];
+            var parent = ParentOf(offsets, start);
+            for (var i = 0; i < count; i++)
+            {
+                var row = start + i;
+                while (offsets is not null && offsets[parent + 1] <= row)
+                {
+                    parent++;
+                }
+
+                rows[i] = GenerateRow(model, row, offsets is null ? -1 : parent, worker, attempt: 0);
+            }
+
+            return rows;
+        }
+        finally
+        {
+            workers.Add(worker);
+        }
+    }
+
+    private static object?[] GenerateRow(ModelPlan model, long row, long parent, GenerationWorker worker, int attempt)
+    {
+        var key = StableHash.Mix(unchecked((ulong)row));
+        if (attempt > 0)
+        {
+            key = StableHash.Combine(key, (ulong)attempt);
+        }
+
+        try
+        {
+            return model.Root.Generate(new RowContext(row, parent, worker), null, key, row).Values;
+        }
+        catch (GenerationException e) when (e.Model is null)
+        {
+            throw new GenerationException(e.InnerException?.Message ?? e.Message, model.Name, e.Field, row, e.InnerException ?? e);
+        }
+    }
+
+    private static long ParentOf(long[]? offsets, long row)
+    {
+        if (offsets is null)
+        {
+            return -1;
+        }
+
+        var i = Array.BinarySearch(offsets, row);
+        if (i < 0)
+        {
+            return ~i - 1;
+        }
+
+        // Several parents may share an offset (those with no children): take the last.
+        while (i + 1 < offsets.Length && offsets[i + 1] == row)
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Runs in row order: a row whose unique value was seen before is generated again with the next
+    /// attempt number (all its fields, so values derived from the colliding one change too).
+    /// </summary>
+    private static void EnforceUnique(ModelPlan model, long[]? offsets, long first, object?[][] rows, HashSet<object>[] seen, GenerationWorker worker)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            for (var attempt = 0; ; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    row = GenerateRow(model, first + i, ParentOf(offsets, first + i), worker, attempt);
+                }
+
+                if (IsNew(model, row, seen))
+                {
+                    break;
+                }
+
+                if (attempt == MaxUniqueAttempts)
+                {
+                    var field = model.UniqueFields.First(u => row[u] is { } v && seen[Array.IndexOf(model.UniqueFields, u)].Contains(v));
+                    throw new GenerationException(
+                        $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[field]}'); the generator has fewer distinct values than the model has rows",
+                        model.Name,
+                        model.Root.Fields[field].Path,
+                        first + i);
+                }
+            }
+
+            for (var u = 0; u < seen.Length; u++)
+            {
+                if (row[model.UniqueFields[u]] is { } value)
+                {
+                    seen[u].Add(value);
+                }
+            }
+
+            rows[i] = row;
+        }
+    }
+
+    private static bool IsNew(ModelPlan model, object?[] row, HashSet<object>[] seen)
+    {
+        for (var u = 0; u < seen.Length; u++)
+        {
+            if (row[model.UniqueFields[u]] is { } value && seen[u].Contains(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,179 @@
+using DataGen.Randomness;
+
+namespace DataGen.Generation;
+
+/// <summary>What kind of value a field produces (used by outputs for column types and by schemas).</summary>
+public enum ValueKind
+{
+    /// <summary>Not known ahead (e.g. a Bogus method returning object).</summary>
+    Unknown,
+
+    /// <summary>Text.</summary>
+    String,
+
+    /// <summary>A 64-bit integer.</summary>
+    Integer,
+
+    /// <summary>An exact decimal number.</summary>
+    Decimal,
+
+    /// <summary>A binary floating-point number.</summary>
+    Double,
+
+    /// <summary>True or false.</summary>
+    Boolean,
+
+    /// <summary>A calendar date without time.</summary>
+    Date,
+
+    /// <summary>A UTC date and time.</summary>
+    DateTime,
+
+    /// <summary>A time of day.</summary>
+    Time,
+
+    /// <summary>A UUID.</summary>
+    Uuid,
+
+    /// <summary>A nested object (an ordered dictionary).</summary>
+    Object,
+
+    /// <summary>An array of values.</summary>
+    Array,
+}
+
+/// <summary>Produces one field's value for one row, from that (row, field)'s own random stream.</summary>
+internal abstract class FieldGenerator
+{
+    public abstract ValueKind Kind { get; }
+
+    /// <summary>True when values can never repeat within a model (sequences, UUIDs): no uniqueness check needed.</summary>
+    public virtual bool UniqueByConstruction => false;
+
+    public abstract object? Generate(ref DeterministicRandom random, ObjectScope scope);
+}
+
+/// <summary>A compiled field: its generator plus the options common to every field.</summary>
+internal sealed class CompiledField(string name, string path, ulong key, FieldGenerator generator, double nullRate, bool unique)
+{
+    public string Name { get; } = name;
+
+    public string Path { get; } = path;
+
+    /// <summary>Hash of (seed, model, path): with the row's stream key it seeds this field's stream.</summary>
+    public ulong Key { get; } = key;
+
+    public FieldGenerator Generator { get; } = generator;
+
+    public double NullRate { get; } = nullRate;
+
+    public bool Unique { get; } = unique;
+}
+
+/// <summary>The fields of a model or nested object, and the order that satisfies their dependencies.</summary>
+internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrder)
+{
+    public CompiledField[] Fields { get; } = fields;
+
+    public int[] EvaluationOrder { get; } = evaluationOrder;
+
+    public string[] Names { get; } = fields.Select(f => f.Name).ToArray();
+
+    /// <summary>Generates all fields into a fresh scope.</summary>
+    public ObjectScope Generate(RowContext row, ObjectScope? parent, ulong streamKey, long position)
+    {
+        var scope = new ObjectScope(this, row, parent, streamKey, position);
+        var values = scope.Values;
+        foreach (var i in EvaluationOrder)
+        {
+            var field = Fields[i];
+            var random = new DeterministicRandom(StableHash.Combine(field.Key, streamKey));
+            if (field.NullRate > 0 && random.Chance(field.NullRate))
+            {
+                continue;
+            }
+
+            try
+            {
+                values[i] = field.Generator.Generate(ref random, scope);
+            }
+            catch (Exception e) when (e is not GenerationException and not OperationCanceledException)
+            {
+                throw new GenerationException(e.Message, null, field.Path, row.Index, e);
+            }
+        }
+
+        return scope;
+    }
+}
+
+/// <summary>The values of one object being generated (a row or a nested object), reachable by templates and lookups.</summary>
+internal sealed class ObjectScope
+{
+    private long[]? _referencedRows;
+
+    public ObjectScope(CompiledObject shape, RowContext row, ObjectScope? parent, ulong streamKey, long position)
+    {
+        Position = position;
+        Shape = shape;
+        Row = row;
+        Parent = parent;
+        StreamKey = streamKey;
+        Values = new object?[shape.Fields.Length];
+    }
+
+    public CompiledObject Shape { get; }
+
+    public RowContext Row { get; }
+
+    public ObjectScope? Parent { get; }
+
+    /// <summary>Identifies this object's position (row, array indices, retry attempt) for the random streams of its fields.</summary>
+    public ulong StreamKey { get; }
+
+    public object?[] Values { get; }
+
+    /// <summary>The row index, or within an array the element index (what sequences count).</summary>
+    public long Position { get; }
+
+    /// <summary>The row a reference field of this object points at (for lookups); −1 when none.</summary>
+    public long ReferencedRow(int fieldIndex) => _referencedRows?[fieldIndex] ?? -1;
+
+    public void SetReferencedRow(int fieldIndex, long row)
+    {
+        if (_referencedRows is null)
+        {
+            _referencedRows = new long[Values.Length];
+            Array.Fill(_referencedRows, -1);
+        }
+
+        _referencedRows[fieldIndex] = row;
+    }
+
+    /// <summary>Walks <paramref name="up"/> scopes outwards.</summary>
+    public ObjectScope Ancestor(int up)
+    {
+        var scope = this;
+        for (var i = 0; i < up; i++)
+        {
+            scope = scope.Parent ?? throw new InvalidOperationException("scope depth mismatch");
+        }
+
+        return scope;
+    }
+
+    /// <summary>The object's values as an ordered dictionary (the shape outputs see for nested objects).</summary>
+    public GeneratedObject ToObject() => new(Shape.Names, Values);
+}
+
+/// <summary>Per-row facts shared by every object in the row.</summary>
+internal sealed class RowContext(long index, long parentIndex, GenerationWorker worker)
+{
+    /// <summary>The row's index in its model.</summary>
+    public long Index { get; } = index;
+
+    /// <summary>For a per-parent model, the parent row this row belongs to; −1 otherwise.</summary>
+    public long ParentIndex { get; } = parentIndex;
+
+    public GenerationWorker Worker { get; } = worker;
+}

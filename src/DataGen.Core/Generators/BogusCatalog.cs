@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using DataGen.Generation;
+using DataGen.Manifest;
+using DataGen.Randomness;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Generators;
+
+/// <summary>
+/// Bogus data sets addressed by name (<c>name.firstName</c>, <c>internet.email</c>, <c>finance.amount</c>…)
+/// with positional or named arguments. Arguments that are text may be templates of the row's fields.
+/// The most used methods run natively over Bogus's locale data (see <see cref="NativeBogus"/>); every
+/// other method is called on Bogus itself through a compiled delegate.
+/// </summary>
+internal static class BogusCatalog
+{
+    private static readonly Dictionary<string, Type> DataSets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["address"] = typeof(Bogus.DataSets.Address),
+        ["commerce"] = typeof(Bogus.DataSets.Commerce),
+        ["company"] = typeof(Bogus.DataSets.Company),
+        ["database"] = typeof(Bogus.DataSets.Database),
+        ["date"] = typeof(Bogus.DataSets.Date),
+        ["finance"] = typeof(Bogus.DataSets.Finance),
+        ["hacker"] = typeof(Bogus.DataSets.Hacker),
+        ["image"] = typeof(Bogus.DataSets.Images),
+        ["internet"] = typeof(Bogus.DataSets.Internet),
+        ["lorem"] = typeof(Bogus.DataSets.Lorem),
+        ["music"] = typeof(Bogus.DataSets.Music),
+        ["name"] = typeof(Bogus.DataSets.Name),
+        ["phone"] = typeof(Bogus.DataSets.PhoneNumbers),
+        ["random"] = typeof(Bogus.Randomizer),
+        ["rant"] = typeof(Bogus.DataSets.Rant),
+        ["system"] = typeof(Bogus.DataSets.System),
+        ["vehicle"] = typeof(Bogus.DataSets.Vehicle),
+    };
+
+    /// <summary>Every <c>dataset.method</c> name, for the JSON Schema and suggestions.</summary>
+    public static IEnumerable<string> AllNames =>
+        DataSets.SelectMany(d => Methods(d.Value).Select(m => $"{d.Key}.{Camel(m.Name)}")).Distinct().Order(StringComparer.Ordinal);
+
+    public static bool LooksLikeBogus(string type) => type.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>Compiles a <c>dataset.method</c> field, reporting unknown names and bad arguments.</summary>
+    public static FieldGenerator? Create(FieldSpec spec, CompileContext ctx)
+    {
+        spec.ReportUnknownOptions(["args", "nullRate", "unique", "type"]);
+        var dot = spec.Type.IndexOf('.', StringComparison.Ordinal);
+        var dataSetName = spec.Type[..dot];
+        var methodName = spec.Type[(dot + 1)..];
+        if (!DataSets.TryGetValue(dataSetName, out var type))
+        {
+            var suggestion = Suggest.Closest(dataSetName, DataSets.Keys);
+            spec.Error(spec.TypeNode, $"unknown generator '{spec.Type}': '{dataSetName}' is not a Bogus data set"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}.{methodName}'?)")
+                + $"; data sets: {string.Join(", ", DataSets.Keys.Order(StringComparer.Ordinal))}");
+            return null;
+        }
+
+        var candidates = Methods(type).Where(m => string.Equals(m.Name, methodName, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (candidates.Count == 0)
+        {
+            var names = Methods(type).Select(m => Camel(m.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+            var suggestion = Suggest.Closest(methodName, names);
+            spec.Error(spec.TypeNode, $"unknown Bogus method '{spec.Type}'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{dataSetName}.{suggestion}'?)")
+                + $"; '{dataSetName}' has: {string.Join(", ", names)}");
+            return null;
+        }
+
+        var argsNode = spec.Find("args");
+        var bound = Bind(spec, ctx, candidates, argsNode);
+        if (bound is null)
+        {
+            return null;
+        }
+
+        var (method, arguments) = bound.Value;
+        var locale = ctx.Locale;
+        return NativeBogus.TryCreate(type, method, arguments, locale)
+            ?? new BogusGenerator(type, Invoker(type, method), arguments, locale, ScalarValues.KindOf(Default(method.ReturnType)));
+    }
+
+    private static IEnumerable<MethodInfo> Methods(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && !m.IsGenericMethodDefinition && m.ReturnType != typeof(void)
+                && m.GetParameters().All(p => Convertible(p.ParameterType)));
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    private static object? Default(Type t) =>
+        t == typeof(string) ? string.Empty : t.IsValueType && Nullable.GetUnderlyingType(t) is null ? Activator.CreateInstance(t) : null;
+
+    private static bool Convertible(Type t)
+    {
+        t = Nullable.GetUnderlyingType(t) ?? t;
+        return t == typeof(string) || t.IsPrimitive || t == typeof(decimal) || t.IsEnum
+            || t == typeof(DateTime) || t == typeof(DateTimeOffset) || t == typeof(DateOnly) || t == typeof(TimeOnly) || t == typeof(TimeSpan);
+    }
+
+    private static (MethodInfo, Argument[])? Bind(FieldSpec spec, CompileContext ctx, List<MethodInfo> candidates, YamlNode? argsNode)
+    {
+        var positional = argsNode as YamlSequenceNode;
+        var named = argsNode as YamlMappingNode;
+        if (argsNode is not null && positional is null && named is null)
+        {
+            spec.Error(argsNode, "'args' must be a list (positional) or a map (by parameter name)");
+            return null;
+        }
+
+        var given = positional?.Children.Count ?? named?.Children.Count ?? 0;
+        MethodInfo? chosen = null;
+        foreach (var m in candidates.OrderBy(m => m.GetParameters().Length))
+        {
+            var ps = m.GetParameters();
+            if (named is not null)
+            {
+                var names = named.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).ToList();
+                if (names.All(n => ps.Any(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase)))
+                    && ps.Where(p => !p.IsOptional).All(p => names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+                {
+                    chosen = m;
+                    break;
+                }
+            }
+            else if (ps.Length >= given && ps.Skip(given).All(p => p.IsOptional))
+            {
+                chosen = m;
+                break;
+            }
+        }
+
+        if (chosen is null)
+        {
+            var signatures = string.Join("; ", candidates.Select(m => $"{Camel(m.Name)}({string.Join(", ", m.GetParameters().Select(p => $"{p.Name}: {TypeName(p.ParameterType)}{(p.IsOptional ? " = optional" : string.Empty)}"))})"));
+            spec.Error(argsNode ?? spec.TypeNode, $"no overload of '{spec.Type}' takes {(named is not null ? "arguments named " + string.Join(", ", named.Children.Keys) : given + " argument(s)")}; expected {signatures}");
+            return null;
+        }
+
+        var parameters = chosen.GetParameters();
+        var arguments = new Argument[parameters.Length];
+        var ok = true;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            YamlNode? node = positional is not null && i < positional.Children.Count
+                ? positional[i]
+                : named?.Children.FirstOrDefault(kv => string.Equals((kv.Key as YamlScalarNode)?.Value, p.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (node is null)
+            {
+                // Bogus reads the clock when refDate is null: give it the manifest's fixed reference date instead.
+                arguments[i] = new Argument(p.Name == "refDate" ? ReferenceValue(p.ParameterType, ctx.ReferenceDate) : p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType), null);
+                continue;
+            }
+
+            var argument = Convert(spec, ctx, node, p);
+            ok &= argument is not null;
+            arguments[i] = argument ?? default;
+        }
+
+        return ok ? (chosen, arguments) : null;
+    }
+
+    private static Argument? Convert(FieldSpec spec, CompileContext ctx, YamlNode node, ParameterInfo p)
+    {
+        var target = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
+        var raw = spec.RawScalar(node, $"a value for parameter '{p.Name}'");
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (target == typeof(string))
+        {
+            var template = CompiledTemplate.Compile(raw, node, spec, ctx);
+            return template is null ? null : template.IsConstant ? new Argument(template.Render(null!), null) : new Argument(null, template);
+        }
+
+        var text = spec.Scalar(node, $"a value for parameter '{p.Name}'") ?? string.Empty;
+        object? value = null;
+        if (text is "null" or "~" && Nullable.GetUnderlyingType(p.ParameterType) is not null)
+        {
+            return new Argument(null, null);
+        }
+
+        if (target.IsEnum)
+        {
+            value = Enum.TryParse(target, text, ignoreCase: true, out var e) ? e : null;
+        }
+        else if (target == typeof(bool))
+        {
+            value = text switch { "true" => true, "false" => false, _ => null };
+        }
+        else if (target == typeof(DateTime) || target == typeof(DateTimeOffset) || target == typeof(DateOnly))
+        {
+            value = DateGenerators.Parse(text, ctx.ReferenceDate) is { } date ? ReferenceValue(target, date) : null;
+        }
+        else if (target == typeof(TimeOnly))
+        {
+            value = TimeOnly.TryParse(text, CultureInfo.InvariantCulture, out var time) ? time : null;
+        }
+        else if (target == typeof(TimeSpan))
+        {
+            value = TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
+        }
+        else
+        {
+            try
+            {
+                value = System.Convert.ChangeType(text, target, CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+            {
+                value = null;
+            }
+        }
+
+        if (value is null)
+        {
+            var hint = target.IsEnum ? $" ({string.Join(", ", Enum.GetNames(target))})" : string.Empty;
+            spec.Error(node, $"argument '{p.Name}' of '{spec.Type}' must be {TypeName(target)}{hint}, found '{text}'");
+            return null;
+        }
+
+        return new Argument(value, null);
+    }
+
+    private static object? ReferenceValue(Type type, DateTime reference) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(DateTime) => reference,
+        var t when t == typeof(DateTimeOffset) => new DateTimeOffset(reference),
+        var t when t == typeof(DateOnly) => DateOnly.FromDateTime(reference),
+        var t when t == typeof(TimeOnly) => TimeOnly.FromDateTime(reference),
+        _ => null,
+    };
+
+    private static string TypeName(Type t) => (Nullable.GetUnderlyingType(t) ?? t) switch
+    {
+        var x when x == typeof(int) || x == typeof(long) || x == typeof(short) || x == typeof(byte) => "an integer",
+        var x when x == typeof(double) || x == typeof(float) || x == typeof(decimal) => "a number",
+        var x when x == typeof(bool) => "true or false",
+        var x when x == typeof(string) => "text",
+        var x when x == typeof(DateTime) => "a date",
+        var x when x.IsEnum => $"one of {x.Name}",
+        var x => x.Name,
+    };
+
+    private static Func<object, object?[], object?> Invoker(Type type, MethodInfo method)
+    {
+        var target = Expression.Parameter(typeof(object), "target");
+        var args = Expression.Parameter(typeof(object?[]), "args");
+        var call = Expression.Call(
+            Expression.Convert(target, type),
+            method,
+            method.GetParameters().Select((p, i) => Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType)));
+        return Expression.Lambda<Func<object, object?[], object?>>(Expression.Convert(call, typeof(object)), target, args).Compile();
+    }
+
+    /// <summary>A bound argument: a constant, or a template rendered per row.</summary>
+    internal readonly record struct Argument(object? Value, CompiledTemplate? Template);
+
+    private sealed class BogusGenerator(Type dataSet, Func<object, object?[], object?> invoke, Argument[] arguments, string locale, ValueKind kind) : FieldGenerator
+    {
+        private readonly bool _hasTemplates = arguments.Any(a => a.Template is not null);
+        private readonly object?[] _constants = arguments.Select(a => a.Value).ToArray();
+
+        public override ValueKind Kind => kind;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+        {
+            var session = scope.Row.Worker.Bogus(locale);
+            session.Source.Reset(random);
+            var args = _constants;
+            if (_hasTemplates)
+            {
+                args = new object?[arguments.Length];
+                for (var i = 0; i < arguments.Length; i++)
+                {
+                    args[i] = arguments[i].Template?.Render(scope) ?? arguments[i].Value;
+                }
+            }
+
+            var value = invoke(session.DataSet(dataSet), args);
+            return value switch
+            {
+                int i => (long)i,
+                short s => (long)s,
+                byte b => (long)b,
+                DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc),
+                DateTimeOffset dto => dto.UtcDateTime,
+                _ => value,
+            };
+        }
+    }
+}

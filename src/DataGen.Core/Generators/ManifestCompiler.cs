@@ -1,0 +1,281 @@
+using DataGen.Generation;
+using DataGen.Manifest;
+using DataGen.Randomness;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Generators;
+
+/// <summary>Turns model sources into a <see cref="GenerationPlan"/>: compiled fields, dependency order, reference columns.</summary>
+internal sealed class ManifestCompiler
+{
+    private readonly ErrorSink _errors;
+    private readonly Variables _variables;
+    private readonly IReadOnlyList<ModelSource> _models;
+    private readonly ulong _seedKey;
+    private readonly Dictionary<(string Model, string Field), ReferenceColumn> _columns = [];
+    private readonly Dictionary<string, List<(string Target, YamlNode At)>> _modelDependencies = new(StringComparer.Ordinal);
+
+    public ManifestCompiler(ErrorSink errors, Variables variables, IReadOnlyList<ModelSource> models, ulong seed, string locale, DateTime referenceDate)
+    {
+        _errors = errors;
+        _variables = variables;
+        _models = models;
+        _seedKey = StableHash.Mix(seed ^ 0x5DEECE66DUL);
+        Locale = locale;
+        ReferenceDate = referenceDate;
+    }
+
+    public string Locale { get; }
+
+    public DateTime ReferenceDate { get; }
+
+    public IEnumerable<string> ModelNames => _models.Select(m => m.Name);
+
+    public ModelSource? FindModel(string name) => _models.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>Asks for a column of <paramref name="target"/> to be kept for references from <paramref name="from"/>.</summary>
+    public ReferenceColumn RequireColumn(ModelSource from, ModelSource target, string field, YamlNode at)
+    {
+        AddDependency(from.Name, target.Name, at);
+        if (!_columns.TryGetValue((target.Name, field), out var column))
+        {
+            column = new ReferenceColumn(target.Name, field);
+            _columns[(target.Name, field)] = column;
+        }
+
+        return column;
+    }
+
+    public IReadOnlyList<ModelPlan> Compile()
+    {
+        var compiled = new Dictionary<string, CompiledObject?>(StringComparer.Ordinal);
+        foreach (var model in _models)
+        {
+            if (model.Count is CountSpec.PerParent per)
+            {
+                if (FindModel(per.Parent) is null)
+                {
+                    _errors.Add(per.ParentNode, $"count 'per: {per.Parent}' names an unknown model; models: {string.Join(", ", ModelNames)}", model.Name);
+                }
+                else
+                {
+                    AddDependency(model.Name, per.Parent, per.ParentNode);
+                }
+            }
+
+            var scope = new ScopeInfo(model.Fields, null);
+            compiled[model.Name] = CompileObject(model, null, scope, model.Fields.Select(f => (f.Name, f.Name, f.Node)).ToList(), parent: null);
+        }
+
+        var order = Order();
+        if (order is null || _errors.HasErrors)
+        {
+            return [];
+        }
+
+        return order.Select(name =>
+        {
+            var source = FindModel(name)!;
+            var root = compiled[name]!;
+            var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
+            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns);
+        }).ToList();
+    }
+
+    /// <summary>Compiles one nested object's fields below <paramref name="outer"/>; outward dependencies go to <paramref name="parent"/>.</summary>
+    public CompiledObject? CompileObject(ModelSource model, string? path, YamlNode fieldsNode, ScopeInfo outer, CompileContext parent)
+    {
+        var reader = new ManifestReader(_errors, _variables);
+        var fields = reader.ReadFields(fieldsNode, fieldsNode, model.Name, path);
+        var scope = new ScopeInfo(fields, outer);
+        return CompileObject(model, path, scope, fields.Select(f => (f.Name, $"{path}.{f.Name}", f.Node)).ToList(), parent);
+    }
+
+    public CompiledObject? CompileObject(ModelSource model, string? path, ScopeInfo scope, IReadOnlyList<(string Name, string Path, YamlNode Node)> fields, CompileContext? parent)
+    {
+        var compiled = new CompiledField?[fields.Count];
+        var edges = new List<int>[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var ctx = new CompileContext(this, model, scope);
+            compiled[i] = CompileField(model, fields[i].Path, fields[i].Name, fields[i].Node, scope, ctx);
+            edges[i] = [];
+            foreach (var (up, index) in ctx.Dependencies)
+            {
+                if (up == 0)
+                {
+                    edges[i].Add(index);
+                }
+                else
+                {
+                    parent?.DependOn(up - 1, index);
+                }
+            }
+        }
+
+        var order = FieldOrder(model, fields, edges);
+        return order is null || compiled.Any(c => c is null) ? null : new CompiledObject(compiled!, order);
+    }
+
+    public CompiledField? CompileField(ModelSource model, string path, string name, YamlNode node, ScopeInfo scope, CompileContext ctx)
+    {
+        YamlMappingNode? map = null;
+        string? type;
+        YamlNode typeNode;
+        switch (node)
+        {
+            case YamlScalarNode s:
+                type = s.Value;
+                typeNode = s;
+                break;
+            case YamlMappingNode m:
+                map = m;
+                typeNode = ManifestReader.Get(m, "type") ?? m;
+                type = typeNode is YamlScalarNode ts ? ts.Value : null;
+                if (ManifestReader.Get(m, "type") is null)
+                {
+                    type = ManifestReader.Get(m, "fields") is not null ? "object" : ManifestReader.Get(m, "items") is not null ? "array" : null;
+                }
+
+                break;
+            default:
+                _errors.Add(node, "a field must be a generator name (e.g. name.firstName) or a map with 'type'", model.Name, path);
+                return null;
+        }
+
+        if (string.IsNullOrEmpty(type))
+        {
+            _errors.Add(typeNode, "the field has no 'type'", model.Name, path);
+            return null;
+        }
+
+        var spec = new FieldSpec(model.Name, path, node, map, type, typeNode, _errors, _variables);
+        FieldGenerator? generator;
+        var descriptor = GeneratorCatalog.Find(type);
+        if (descriptor is not null)
+        {
+            generator = descriptor.Create(spec, ctx);
+            GeneratorCatalog.CheckOptions(spec, descriptor);
+        }
+        else if (BogusCatalog.LooksLikeBogus(type))
+        {
+            generator = BogusCatalog.Create(spec, ctx);
+        }
+        else
+        {
+            var suggestion = Suggest.Closest(type, GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames));
+            spec.Error(typeNode, $"unknown generator '{type}'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                + $"; built-in generators: {string.Join(", ", GeneratorCatalog.BuiltIn.Select(d => d.Name))}, or a Bogus data set method such as name.firstName");
+            return null;
+        }
+
+        var nullRate = spec.GetProbability("nullRate") ?? 0;
+        var unique = spec.GetBool("unique") ?? false;
+        if (unique && scope.Parent is not null)
+        {
+            spec.Error(spec.Find("unique"), "'unique' is supported on a model's top-level fields");
+        }
+
+        return generator is null
+            ? null
+            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique);
+    }
+
+    private int[]? FieldOrder(ModelSource model, IReadOnlyList<(string Name, string Path, YamlNode Node)> fields, List<int>[] edges)
+    {
+        var state = new int[fields.Count];
+        var order = new List<int>(fields.Count);
+        var stack = new List<int>();
+        var ok = true;
+
+        for (var i = 0; i < fields.Count; i++)
+        {
+            Visit(i);
+        }
+
+        return ok ? [.. order] : null;
+
+        void Visit(int i)
+        {
+            if (state[i] == 2)
+            {
+                return;
+            }
+
+            if (state[i] == 1)
+            {
+                var cycle = stack.Skip(stack.IndexOf(i)).Append(i).Select(j => fields[j].Name);
+                _errors.Add(fields[i].Node, $"fields depend on each other in a cycle: {string.Join(" → ", cycle)}", model.Name, fields[i].Path);
+                ok = false;
+                return;
+            }
+
+            state[i] = 1;
+            stack.Add(i);
+            foreach (var d in edges[i])
+            {
+                Visit(d);
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[i] = 2;
+            order.Add(i);
+        }
+    }
+
+    private void AddDependency(string from, string to, YamlNode at)
+    {
+        if (!_modelDependencies.TryGetValue(from, out var list))
+        {
+            list = [];
+            _modelDependencies[from] = list;
+        }
+
+        list.Add((to, at));
+    }
+
+    /// <summary>Models in an order where every model comes after the models it references; a cycle is an error naming its path.</summary>
+    private List<string>? Order()
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var path = new List<(string Model, YamlNode? At)>();
+        var ok = true;
+        foreach (var model in _models)
+        {
+            Visit(model.Name, null);
+        }
+
+        return ok ? order : null;
+
+        void Visit(string name, YamlNode? at)
+        {
+            switch (state.GetValueOrDefault(name))
+            {
+                case 2:
+                    return;
+                case 1:
+                    var start = path.FindIndex(p => p.Model == name);
+                    var cycle = path.Skip(start).Select(p => p.Model).Append(name);
+                    var text = start == path.Count - 1
+                        ? $"model '{name}' references itself; self-references are not supported (generate the hierarchy as a separate model)"
+                        : $"reference cycle between models: {string.Join(" → ", cycle)}; break it by removing one reference or making it a lookup in the other direction";
+                    _errors.Add(at, text, path[^1].Model);
+                    ok = false;
+                    return;
+            }
+
+            state[name] = 1;
+            path.Add((name, at));
+            foreach (var (target, node) in _modelDependencies.GetValueOrDefault(name) ?? [])
+            {
+                Visit(target, node);
+            }
+
+            path.RemoveAt(path.Count - 1);
+            state[name] = 2;
+            order.Add(name);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using DataGen.Generation;
+using DataGen.Manifest;
+using DataGen.Randomness;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Generators;
+
+/// <summary>
+/// The values of one field of a generated model, kept after that model is generated so that
+/// references and lookups from later models can read them.
+/// </summary>
+internal sealed class ReferenceColumn(string model, string field)
+{
+    public string Model { get; } = model;
+
+    public string Field { get; } = field;
+
+    public object?[] Values { get; set; } = [];
+
+    public long Count => Values.LongLength;
+}
+
+/// <summary><c>ref</c> (a key of another model) and <c>lookup</c> (another field of the referenced row).</summary>
+internal static class ReferenceGenerators
+{
+    private static readonly string[] Distributions = ["uniform", "skewed"];
+
+    public static readonly GeneratorDescriptor Ref = new(
+        "ref",
+        "A value of another model's field (usually its key), chosen uniformly or skewed towards the first rows. In a model counted per parent, a ref to the parent model is the row's own parent.",
+        [
+            new("ref", OptionType.String, "model.field to point at, e.g. customers.id.", Required: true),
+            new("distribution", OptionType.String, "uniform (default) or skewed.", Allowed: Distributions),
+            new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
+        ],
+        static (spec, ctx) => CreateRef(spec, ctx));
+
+    public static readonly GeneratorDescriptor Lookup = new(
+        "lookup",
+        "Copies a field of the row that a ref field of this object points at (an order's customer_email = its customer's email).",
+        [
+            new("from", OptionType.String, "The ref field (in this object or an enclosing one) whose row to read.", Required: true),
+            new("field", OptionType.String, "The field of the referenced model to copy.", Required: true),
+        ],
+        static (spec, ctx) => CreateLookup(spec, ctx));
+
+    /// <summary>Splits and checks <c>model.field</c> against the manifest's models.</summary>
+    internal static (ModelSource Model, string Field)? ResolveTarget(string text, YamlNode at, FieldSpec spec, CompileContext ctx)
+    {
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == text.Length - 1)
+        {
+            spec.Error(at, $"a reference is written model.field (e.g. customers.id), found '{text}'");
+            return null;
+        }
+
+        var modelName = text[..dot];
+        var fieldName = text[(dot + 1)..];
+        var target = ctx.Compiler.FindModel(modelName);
+        if (target is null)
+        {
+            var suggestion = Suggest.Closest(modelName, ctx.Compiler.ModelNames);
+            spec.Error(at, $"reference to unknown model '{modelName}'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                + $"; models: {string.Join(", ", ctx.Compiler.ModelNames)}");
+            return null;
+        }
+
+        if (target.Fields.All(f => f.Name != fieldName))
+        {
+            var suggestion = Suggest.Closest(fieldName, target.Fields.Select(f => f.Name));
+            spec.Error(at, $"model '{modelName}' has no field '{fieldName}'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                + $"; its fields: {string.Join(", ", target.Fields.Select(f => f.Name))}");
+            return null;
+        }
+
+        return (target, fieldName);
+    }
+
+    private static RefGenerator? CreateRef(FieldSpec spec, CompileContext ctx)
+    {
+        var node = spec.Require("ref", "model.field");
+        var text = node is null ? null : spec.Scalar(node, "model.field");
+        var distribution = spec.GetString("distribution") ?? "uniform";
+        var skew = spec.GetDouble("skew") ?? 2.0;
+        if (!Distributions.Contains(distribution))
+        {
+            spec.Error(spec.Find("distribution"), $"unknown distribution '{distribution}'; expected one of: {string.Join(", ", Distributions)}");
+        }
+
+        if (skew <= 0)
+        {
+            spec.Error(spec.Find("skew"), "'skew' must be greater than 0");
+        }
+
+        if (text is null || ResolveTarget(text, node!, spec, ctx) is not { } target)
+        {
+            return null;
+        }
+
+        var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
+        var toParent = ctx.Model.Count is CountSpec.PerParent p && p.Parent == target.Model.Name;
+        var index = ctx.Scope.IndexOf(spec.Path[(spec.Path.LastIndexOf('.') + 1)..]);
+        return new RefGenerator(column, toParent, distribution == "skewed" ? skew : null, index);
+    }
+
+    private static LookupGenerator? CreateLookup(FieldSpec spec, CompileContext ctx)
+    {
+        var fromNode = spec.Require("from", "the name of a ref field");
+        var from = fromNode is null ? null : spec.Scalar(fromNode, "the name of a ref field");
+        var fieldNode = spec.Require("field", "a field of the referenced model");
+        var field = fieldNode is null ? null : spec.Scalar(fieldNode, "a field of the referenced model");
+        if (from is null || field is null)
+        {
+            return null;
+        }
+
+        if (ctx.Scope.Resolve(from) is not { } found)
+        {
+            spec.Error(fromNode, $"lookup 'from: {from}' names no field of this object or an enclosing one");
+            return null;
+        }
+
+        var fromField = ctx.Scope.At(found.Up).Fields[found.Index];
+        if (fromField.Node is not YamlMappingNode fromMap || ReadScalar(fromMap, "type") != "ref" || ReadScalar(fromMap, "ref") is not { } target)
+        {
+            spec.Error(fromNode, $"lookup 'from: {from}' must name a field of type 'ref'");
+            return null;
+        }
+
+        if (ResolveTarget(target, fromNode!, spec, ctx) is not { } resolved)
+        {
+            return null;
+        }
+
+        if (ResolveTarget($"{resolved.Model.Name}.{field}", fieldNode!, spec, ctx) is null)
+        {
+            return null;
+        }
+
+        ctx.DependOn(found.Up, found.Index);
+        var column = ctx.Compiler.RequireColumn(ctx.Model, resolved.Model, field, fieldNode!);
+        return new LookupGenerator(column, found.Up, found.Index);
+    }
+
+    private static string? ReadScalar(YamlMappingNode map, string key) =>
+        map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value is YamlScalarNode v ? v.Value : null;
+
+    private sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex) : FieldGenerator
+    {
+        public override ValueKind Kind => ValueKind.Unknown;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+        {
+            long row;
+            if (toParent && scope.Row.ParentIndex >= 0)
+            {
+                row = scope.Row.ParentIndex;
+            }
+            else if (column.Count == 0)
+            {
+                return null;
+            }
+            else if (skew is { } s)
+            {
+                row = Math.Min(column.Count - 1, (long)(column.Count * DeterministicMath.Pow(random.NextDouble(), s)));
+            }
+            else
+            {
+                row = (long)random.NextBelow((ulong)column.Count);
+            }
+
+            if (fieldIndex >= 0)
+            {
+                scope.SetReferencedRow(fieldIndex, row);
+            }
+
+            return column.Values[row];
+        }
+    }
+
+    private sealed class LookupGenerator(ReferenceColumn column, int up, int index) : FieldGenerator
+    {
+        public override ValueKind Kind => ValueKind.Unknown;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+        {
+            var row = scope.Ancestor(up).ReferencedRow(index);
+            return row < 0 ? null : column.Values[row];
+        }
+    }
+}

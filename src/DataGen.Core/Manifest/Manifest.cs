@@ -1,0 +1,126 @@
+using DataGen.Generation;
+using DataGen.Generators;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Manifest;
+
+/// <summary>Overrides applied when a manifest is loaded.</summary>
+public sealed record ManifestOptions
+{
+    /// <summary>Overrides the manifest's seed.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Overrides the manifest's scale (multiplies every root count).</summary>
+    public double? Scale { get; init; }
+
+    /// <summary>Variable values; these win over <c>DATAGEN_VAR_*</c> environment variables and manifest defaults.</summary>
+    public IReadOnlyDictionary<string, string>? Variables { get; init; }
+
+    /// <summary>Reads environment variables (default: the process environment). Tests pass their own.</summary>
+    public Func<string, string?>? Environment { get; init; }
+}
+
+/// <summary>
+/// A validated manifest: models, fields, references, counts, seed, scale and variables. Loading
+/// checks everything (generators, arguments, references, cycles, variables) and throws a
+/// <see cref="ManifestException"/> listing every error with file, line and column.
+/// </summary>
+public sealed class Manifest
+{
+    /// <summary>The seed used when neither the caller nor the manifest gives one.</summary>
+    public const ulong DefaultSeed = 1;
+
+    private readonly YamlMappingNode _root;
+    private readonly ManifestOptions _options;
+
+    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan)
+    {
+        Source = source;
+        _root = root;
+        _options = options;
+        Seed = plan.Seed;
+        Scale = plan.Scale;
+        Locale = plan.Locale;
+        ReferenceDate = plan.ReferenceDate;
+        Models = plan.Models.Select(m => m.Name).ToList();
+    }
+
+    /// <summary>The file path or source name the manifest came from.</summary>
+    public string Source { get; }
+
+    /// <summary>The effective seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The effective scale.</summary>
+    public double Scale { get; }
+
+    /// <summary>The Bogus locale.</summary>
+    public string Locale { get; }
+
+    /// <summary>The fixed "now" that relative dates count from.</summary>
+    public DateTime ReferenceDate { get; }
+
+    /// <summary>Model names in generation (dependency) order.</summary>
+    public IReadOnlyList<string> Models { get; }
+
+    /// <summary>Loads and validates a manifest file (YAML or JSON).</summary>
+    public static async Task<Manifest> LoadAsync(string path, ManifestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException([new ManifestError(path, 0, 0, $"cannot read the manifest: {e.Message}")]);
+        }
+
+        return Parse(text, path, options);
+    }
+
+    /// <summary>Parses and validates manifest text.</summary>
+    /// <param name="text">YAML or JSON.</param>
+    /// <param name="sourceName">The name errors refer to (usually the file path).</param>
+    /// <param name="options">Overrides.</param>
+    public static Manifest Parse(string text, string sourceName = "manifest.yaml", ManifestOptions? options = null)
+    {
+        options ??= new ManifestOptions();
+        var errors = new ErrorSink(sourceName);
+        var root = ManifestReader.Parse(text, errors);
+        errors.ThrowIfAny();
+        var plan = Compile(sourceName, root!, options, errors);
+        errors.ThrowIfAny();
+        return new Manifest(sourceName, root!, options, plan);
+    }
+
+    /// <summary>Returns the same manifest with other overrides (a different seed or scale), validated again.</summary>
+    public Manifest With(ManifestOptions options)
+    {
+        var errors = new ErrorSink(Source);
+        var plan = Compile(Source, _root, options, errors);
+        errors.ThrowIfAny();
+        return new Manifest(Source, _root, options, plan);
+    }
+
+    /// <summary>A fresh plan for one run (plans hold per-run reference columns).</summary>
+    internal GenerationPlan CreatePlan()
+    {
+        var errors = new ErrorSink(Source);
+        var plan = Compile(Source, _root, _options, errors);
+        errors.ThrowIfAny();
+        return plan;
+    }
+
+    private static GenerationPlan Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
+    {
+        var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
+        var reader = new ManifestReader(errors, variables);
+        reader.Read(root);
+        var seed = options.Seed ?? reader.Seed ?? DefaultSeed;
+        var scale = options.Scale ?? reader.Scale;
+        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate);
+        var models = compiler.Compile();
+        return new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models);
+    }
+}

@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Manifest;
+
+/// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
+internal sealed partial class ManifestReader
+{
+    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "models"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields"];
+
+    private readonly ErrorSink _errors;
+    private readonly Variables _variables;
+
+    public ManifestReader(ErrorSink errors, Variables variables)
+    {
+        _errors = errors;
+        _variables = variables;
+    }
+
+    public ulong? Seed { get; private set; }
+
+    public double Scale { get; private set; } = 1;
+
+    public string Locale { get; private set; } = "en";
+
+    /// <summary>The fixed "now" of relative dates: 2025-01-01T00:00:00Z unless the manifest says otherwise.</summary>
+    public DateTime ReferenceDate { get; private set; } = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public List<ModelSource> Models { get; } = [];
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    internal static partial Regex Identifier();
+
+    /// <summary>Parses YAML text; a syntax error is reported at its position and yields null.</summary>
+    public static YamlMappingNode? Parse(string text, ErrorSink errors)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                errors.Add(stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, "the manifest must be a mapping with at least 'models:'");
+                return null;
+            }
+
+            return root;
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            errors.Add((int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {Clean(message)}");
+            return null;
+        }
+    }
+
+    public void Read(YamlMappingNode root)
+    {
+        // Variables first: every other scalar may use them.
+        if (Get(root, "variables") is { } vars)
+        {
+            ReadVariables(vars);
+        }
+
+        foreach (var (k, v) in root.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
+            switch (key)
+            {
+                case "seed":
+                    Seed = ReadNumber<ulong>(v, "seed", "a whole number ≥ 0", t => ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (ulong?)null);
+                    break;
+                case "scale":
+                    Scale = ReadNumber(v, "scale", "a number > 0", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s) ? s : (double?)null) ?? 1;
+                    break;
+                case "locale":
+                    var locale = Text(v, "a Bogus locale such as en, de, fr, pt_BR");
+                    if (locale is not null && !Bogus.Database.LocaleResourceExists(locale))
+                    {
+                        _errors.Add(v, $"unknown locale '{locale}'; Bogus locales: {string.Join(", ", Bogus.Database.GetAllLocales().Order(StringComparer.Ordinal))}");
+                    }
+                    else if (locale is not null)
+                    {
+                        Locale = locale;
+                    }
+
+                    break;
+                case "referenceDate":
+                    var text = Text(v, "a date");
+                    if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
+                    {
+                        ReferenceDate = DateTime.SpecifyKind(date, DateTimeKind.Utc);
+                    }
+                    else if (text is not null)
+                    {
+                        _errors.Add(v, $"'referenceDate' must be a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'");
+                    }
+
+                    break;
+                case "models":
+                    ReadModels(v);
+                    break;
+                case "variables" or "$schema":
+                    break;
+                default:
+                    var suggestion = Suggest.Closest(key, TopLevelKeys);
+                    _errors.Add(k, $"unknown top-level key '{key}'"
+                        + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                        + $"; expected one of: {string.Join(", ", TopLevelKeys)}");
+                    break;
+            }
+        }
+
+        if (Get(root, "models") is null)
+        {
+            _errors.Add(root, "the manifest has no 'models:' section");
+        }
+    }
+
+    internal static YamlNode? Get(YamlMappingNode map, string key) =>
+        map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
+
+    private static string Clean(string message) => message.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    private void ReadVariables(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            _errors.Add(node, "'variables' must be a map of name: default value (null for a value that must be supplied)");
+            return;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Identifier().IsMatch(name))
+            {
+                _errors.Add(k, $"variable name '{name}' must be letters, digits and underscores");
+                continue;
+            }
+
+            if (v is not YamlScalarNode s)
+            {
+                _errors.Add(v, $"variable '{name}' must have a scalar default value (or null)");
+                continue;
+            }
+
+            _variables.Declare(name, s.Style == ScalarStyle.Plain && s.Value is "null" or "~" or "" ? null : s.Value);
+        }
+    }
+
+    private void ReadModels(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            _errors.Add(node, "'models' must be a map of model name to model");
+            return;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Identifier().IsMatch(name))
+            {
+                _errors.Add(k, $"model name '{name}' must start with a letter or underscore and contain only letters, digits and underscores");
+                continue;
+            }
+
+            if (Models.Any(m => m.Name == name))
+            {
+                _errors.Add(k, $"model '{name}' is defined twice", name);
+                continue;
+            }
+
+            if (v is not YamlMappingNode model)
+            {
+                _errors.Add(v, "a model must be a map with 'count' and 'fields'", name);
+                continue;
+            }
+
+            foreach (var (mk, _) in model.Children)
+            {
+                var key = (mk as YamlScalarNode)?.Value ?? string.Empty;
+                if (!ModelKeys.Contains(key))
+                {
+                    var suggestion = Suggest.Closest(key, ModelKeys);
+                    _errors.Add(mk, $"unknown model key '{key}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                        + $"; expected one of: {string.Join(", ", ModelKeys)}", name);
+                }
+            }
+
+            var fields = ReadFields(Get(model, "fields"), model, name, null);
+            var count = ReadCount(Get(model, "count"), model, name);
+            var keyNode = Get(model, "key");
+            var keyName = keyNode is null ? null : Text(keyNode, "a field name", name);
+            if (keyName is not null && fields.All(f => f.Name != keyName))
+            {
+                _errors.Add(keyNode, $"key '{keyName}' is not a field of model '{name}'; fields: {string.Join(", ", fields.Select(f => f.Name))}", name);
+            }
+
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode));
+        }
+    }
+
+    /// <summary>Reads a map of field name → spec; shared by models and nested objects.</summary>
+    internal List<(string Name, YamlNode Node)> ReadFields(YamlNode? node, YamlNode owner, string model, string? path)
+    {
+        var fields = new List<(string, YamlNode)>();
+        if (node is null)
+        {
+            _errors.Add(owner, path is null ? "a model needs 'fields'" : "an object needs 'fields'", model, path);
+            return fields;
+        }
+
+        if (node is not YamlMappingNode map || map.Children.Count == 0)
+        {
+            _errors.Add(node, "'fields' must be a non-empty map of field name to generator", model, path);
+            return fields;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Identifier().IsMatch(name))
+            {
+                _errors.Add(k, $"field name '{name}' must start with a letter or underscore and contain only letters, digits and underscores", model, path);
+                continue;
+            }
+
+            if (fields.Any(f => f.Item1 == name))
+            {
+                _errors.Add(k, $"field '{name}' is defined twice", model, path);
+                continue;
+            }
+
+            fields.Add((name, v));
+        }
+
+        return fields;
+    }
+
+    private CountSpec ReadCount(YamlNode? node, YamlMappingNode model, string name)
+    {
+        switch (node)
+        {
+            case null:
+                _errors.Add(model, "a model needs a 'count': a number, [min, max], or { per: parent_model, min: 1, max: 5 }", name);
+                return new CountSpec.Fixed(model, 0);
+            case YamlScalarNode:
+                return new CountSpec.Fixed(node, CountNumber(node, name));
+            case YamlSequenceNode { Children.Count: 2 } pair:
+                return RangeOf(node, CountNumber(pair[0], name), CountNumber(pair[1], name), name);
+            case YamlMappingNode map:
+                foreach (var (k, _) in map.Children)
+                {
+                    if ((k as YamlScalarNode)?.Value is not ("per" or "min" or "max"))
+                    {
+                        _errors.Add(k, $"unknown count key '{(k as YamlScalarNode)?.Value}'; expected per, min, max", name);
+                    }
+                }
+
+                var minNode = Get(map, "min");
+                var maxNode = Get(map, "max");
+                if (minNode is null && maxNode is null)
+                {
+                    _errors.Add(map, "a count map needs 'min' and/or 'max'", name);
+                }
+
+                var min = minNode is null ? (long?)null : CountNumber(minNode, name);
+                var max = maxNode is null ? (long?)null : CountNumber(maxNode, name);
+                var range = RangeOf(node, min ?? max ?? 0, max ?? min ?? 0, name);
+                var per = Get(map, "per");
+                return per is null
+                    ? range
+                    : new CountSpec.PerParent(node, Text(per, "a model name", name) ?? string.Empty, per, range.Min, range.Max);
+            default:
+                _errors.Add(node, "'count' must be a number, [min, max], or { per: parent_model, min: 1, max: 5 }", name);
+                return new CountSpec.Fixed(node, 0);
+        }
+    }
+
+    private CountSpec.Range RangeOf(YamlNode node, long min, long max, string model)
+    {
+        if (min > max)
+        {
+            _errors.Add(node, $"count range [{min}, {max}]: min is greater than max", model);
+        }
+
+        return new CountSpec.Range(node, min, max);
+    }
+
+    private long CountNumber(YamlNode node, string model) =>
+        ReadNumber(node, "count", "a whole number ≥ 0", t => long.TryParse(t.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null, model) ?? 0;
+
+    private T? ReadNumber<T>(YamlNode node, string what, string expected, Func<string, T?> parse, string? model = null)
+        where T : struct
+    {
+        var text = Text(node, expected, model);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = parse(text);
+        if (value is null)
+        {
+            _errors.Add(node, $"'{what}' must be {expected}, found '{text}'", model);
+        }
+
+        return value;
+    }
+
+    private string? Text(YamlNode node, string expected, string? model = null)
+    {
+        if (node is YamlScalarNode s)
+        {
+            return _variables.Substitute(s, _errors, model);
+        }
+
+        _errors.Add(node, $"expected {expected}", model);
+        return null;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataGen.Generators;
+
+namespace DataGen.Manifest;
+
+/// <summary>
+/// The JSON Schema (draft 2020-12) of a manifest, generated from the same generator catalog that
+/// validates manifests, so editors complete and check exactly what DataGen accepts.
+/// </summary>
+public static class ManifestSchema
+{
+    /// <summary>The schema as indented JSON text.</summary>
+    public static string Json() => Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    internal static JsonObject Build()
+    {
+        var generatorNames = GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames).ToArray();
+        var fieldVariants = new JsonArray
+        {
+            new JsonObject
+            {
+                ["description"] = "Shorthand: a generator name with no options (uuid, name.firstName, …).",
+                ["type"] = "string",
+                ["anyOf"] = new JsonArray
+                {
+                    new JsonObject { ["enum"] = Array(generatorNames) },
+                    new JsonObject { ["pattern"] = "^[a-z]+\\.[A-Za-z]+$" },
+                },
+            },
+        };
+        foreach (var d in GeneratorCatalog.BuiltIn)
+        {
+            fieldVariants.Add(Generator(d.Name, d.Description, d.Options, typeConst: true));
+        }
+
+        fieldVariants.Add(new JsonObject
+        {
+            ["description"] = "A Bogus data set method (dataset.method) with optional arguments, positional or by parameter name; text arguments may use {{field}}.",
+            ["type"] = "object",
+            ["required"] = new JsonArray("type"),
+            ["properties"] = Properties([new("args", OptionType.Arguments, "Arguments to the Bogus method.")], new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z]+\\.[A-Za-z]+$", ["examples"] = Array(BogusCatalog.AllNames.Take(400)) }),
+            ["additionalProperties"] = false,
+        });
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://datagen.dev/schemas/manifest.schema.json",
+            ["title"] = "DataGen manifest",
+            ["description"] = "Models, fields, references, counts, seed, scale and variables for deterministic test data.",
+            ["type"] = "object",
+            ["required"] = new JsonArray("models"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["$schema"] = new JsonObject { ["type"] = "string" },
+                ["seed"] = new JsonObject { ["description"] = "Seed of every generated value (default 1).", ["type"] = "integer", ["minimum"] = 0 },
+                ["scale"] = new JsonObject { ["description"] = "Multiplies every root count (per-parent counts follow their parent).", ["type"] = "number", ["exclusiveMinimum"] = 0 },
+                ["locale"] = new JsonObject { ["description"] = "Bogus locale.", ["enum"] = Array(Bogus.Database.GetAllLocales().Order(StringComparer.Ordinal)) },
+                ["referenceDate"] = new JsonObject { ["description"] = "The fixed 'now' relative dates count from (default 2025-01-01).", ["type"] = "string" },
+                ["variables"] = new JsonObject
+                {
+                    ["description"] = "Variables for {{name}}: default values (null = must be supplied by --var or DATAGEN_VAR_name).",
+                    ["type"] = "object",
+                    ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "null") },
+                },
+                ["models"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["minProperties"] = 1,
+                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/$defs/model" },
+                },
+            },
+            ["$defs"] = new JsonObject
+            {
+                ["model"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("count", "fields"),
+                    ["additionalProperties"] = false,
+                    ["properties"] = new JsonObject
+                    {
+                        ["count"] = Count(),
+                        ["key"] = new JsonObject { ["description"] = "The field that identifies a row (kept unique).", ["type"] = "string" },
+                        ["fields"] = new JsonObject { ["$ref"] = "#/$defs/fields" },
+                    },
+                },
+                ["fields"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["minProperties"] = 1,
+                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/$defs/field" },
+                },
+                ["field"] = new JsonObject { ["anyOf"] = fieldVariants },
+            },
+        };
+    }
+
+    private static JsonObject Count() => new()
+    {
+        ["description"] = "A number, [min, max], or { per: parent_model, min, max }.",
+        ["anyOf"] = new JsonArray
+        {
+            new JsonObject { ["type"] = new JsonArray("integer", "string"), ["minimum"] = 0 },
+            new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("integer", "string") }, ["minItems"] = 2, ["maxItems"] = 2 },
+            new JsonObject
+            {
+                ["type"] = "object",
+                ["additionalProperties"] = false,
+                ["properties"] = new JsonObject
+                {
+                    ["per"] = new JsonObject { ["type"] = "string" },
+                    ["min"] = new JsonObject { ["type"] = new JsonArray("integer", "string") },
+                    ["max"] = new JsonObject { ["type"] = new JsonArray("integer", "string") },
+                },
+            },
+        },
+    };
+
+    private static JsonObject Generator(string name, string description, IReadOnlyList<OptionSpec> options, bool typeConst)
+    {
+        var implicitType = name is "object" or "array";
+        return new JsonObject
+        {
+            ["description"] = $"{name}: {description}",
+            ["type"] = "object",
+            ["required"] = new JsonArray([.. (implicitType ? [] : new JsonNode[] { "type" }), .. options.Where(o => o.Required).Select(o => (JsonNode)o.Name)]),
+            ["properties"] = Properties(options, typeConst ? new JsonObject { ["const"] = name } : null),
+            ["additionalProperties"] = false,
+        };
+    }
+
+    private static JsonObject Properties(IEnumerable<OptionSpec> options, JsonObject? type)
+    {
+        var properties = new JsonObject();
+        foreach (var option in GeneratorCatalog.CommonOptions.Concat(options))
+        {
+            properties[option.Name] = option.Name == "type" && type is not null ? type : Option(option);
+        }
+
+        return properties;
+    }
+
+    private static JsonObject Option(OptionSpec option)
+    {
+        var schema = option.Type switch
+        {
+            OptionType.Integer => new JsonObject { ["type"] = new JsonArray("integer", "string") },
+            OptionType.Number => new JsonObject { ["type"] = new JsonArray("number", "string") },
+            OptionType.Boolean => new JsonObject { ["type"] = "boolean" },
+            OptionType.Probability => new JsonObject { ["type"] = new JsonArray("number", "string") },
+            OptionType.String or OptionType.DateExpression => new JsonObject { ["type"] = "string" },
+            OptionType.Count => Count(),
+            OptionType.List => new JsonObject { ["type"] = "array" },
+            OptionType.FieldMap => new JsonObject { ["$ref"] = "#/$defs/fields" },
+            OptionType.FieldSpec => new JsonObject { ["$ref"] = "#/$defs/field" },
+            OptionType.Arguments => new JsonObject { ["type"] = new JsonArray("array", "object") },
+            OptionType.WeightedValues => new JsonObject { ["type"] = new JsonArray("array", "object") },
+            _ => new JsonObject(),
+        };
+        schema["description"] = option.Description;
+        if (option.Allowed is { } allowed)
+        {
+            schema["enum"] = Array(allowed);
+        }
+
+        return schema;
+    }
+
+    private static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+}

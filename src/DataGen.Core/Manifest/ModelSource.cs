@@ -1,0 +1,32 @@
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Manifest;
+
+/// <summary>How many rows a model has.</summary>
+internal abstract record CountSpec(YamlNode Node)
+{
+    /// <summary>Exactly <paramref name="Count"/> rows (times the scale).</summary>
+    public sealed record Fixed(YamlNode At, long Count) : CountSpec(At);
+
+    /// <summary>A count drawn once from [min, max] by the seed (times the scale).</summary>
+    public sealed record Range(YamlNode At, long Min, long Max) : CountSpec(At);
+
+    /// <summary>Between min and max rows for every row of the parent model (scaled through the parent).</summary>
+    public sealed record PerParent(YamlNode At, string Parent, YamlNode ParentNode, long Min, long Max) : CountSpec(At);
+}
+
+/// <summary>A model as read from the manifest, before its fields are compiled.</summary>
+internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(string Name, YamlNode Node)> fields, CountSpec count, string? key, YamlNode? keyNode)
+{
+    public string Name { get; } = name;
+
+    public YamlNode Node { get; } = node;
+
+    public IReadOnlyList<(string Name, YamlNode Node)> Fields { get; } = fields;
+
+    public CountSpec Count { get; } = count;
+
+    public string? Key { get; } = key;
+
+    public YamlNode? KeyNode { get; } = keyNode;
+}

@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using DataGen.Generators;
+
+namespace DataGen.Outputs;
+
+/// <summary>File formats written by <see cref="FileOutput"/>.</summary>
+public enum FileFormat
+{
+    /// <summary>One <c>model.ndjson</c> per model, a JSON object per line.</summary>
+    Ndjson,
+
+    /// <summary>One <c>model.csv</c> per model with a header row (RFC 4180 quoting; nested values as JSON).</summary>
+    Csv,
+
+    /// <summary>One JSON file per row, <c>model/model-key.json</c>, named by type and id.</summary>
+    Json,
+}
+
+/// <summary>
+/// Writes models to files in a directory. Everything is written to temporary names first and
+/// published only by <see cref="CompleteAsync"/>, so a failed or cancelled run leaves the previous
+/// output untouched and no partial files behind.
+/// </summary>
+public sealed class FileOutput : IDataOutput
+{
+    private readonly List<(string Temporary, string Final, bool IsDirectory)> _pending = [];
+    private bool _completed;
+
+    /// <summary>Creates a file output.</summary>
+    /// <param name="directory">The directory to write into (created if missing).</param>
+    /// <param name="format">The file format.</param>
+    public FileOutput(string directory, FileFormat format)
+    {
+        Directory = Path.GetFullPath(directory);
+        Format = format;
+    }
+
+    /// <summary>The directory written into.</summary>
+    public string Directory { get; }
+
+    /// <summary>The file format.</summary>
+    public FileFormat Format { get; }
+
+    /// <summary>The files and directories published by the last <see cref="CompleteAsync"/>.</summary>
+    public IReadOnlyList<string> Written { get; private set; } = [];
+
+    /// <inheritdoc />
+    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var temporary = Path.Combine(Directory, $".{model.Name}.{Environment.ProcessId}.{_pending.Count}.tmp");
+        IModelWriter writer;
+        switch (Format)
+        {
+            case FileFormat.Ndjson:
+                _pending.Add((temporary, Path.Combine(Directory, model.Name + ".ndjson"), false));
+                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Ndjson);
+                break;
+            case FileFormat.Csv:
+                _pending.Add((temporary, Path.Combine(Directory, model.Name + ".csv"), false));
+                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Csv);
+                break;
+            default:
+                System.IO.Directory.CreateDirectory(temporary);
+                _pending.Add((temporary, Path.Combine(Directory, model.Name), true));
+                writer = new DocumentModelWriter(model, temporary);
+                break;
+        }
+
+        return ValueTask.FromResult(writer);
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var (temporary, final, isDirectory) in _pending)
+        {
+            if (isDirectory)
+            {
+                if (System.IO.Directory.Exists(final))
+                {
+                    System.IO.Directory.Delete(final, recursive: true);
+                }
+
+                System.IO.Directory.Move(temporary, final);
+            }
+            else
+            {
+                File.Move(temporary, final, overwrite: true);
+            }
+        }
+
+        Written = _pending.Select(p => p.Final).ToList();
+        _pending.Clear();
+        _completed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            foreach (var (temporary, _, isDirectory) in _pending)
+            {
+                try
+                {
+                    if (isDirectory && System.IO.Directory.Exists(temporary))
+                    {
+                        System.IO.Directory.Delete(temporary, recursive: true);
+                    }
+                    else if (File.Exists(temporary))
+                    {
+                        File.Delete(temporary);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Best effort: a leftover .tmp is visible and harmless; the real outputs are untouched.
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>NDJSON and CSV: one stream per model.</summary>
+    private sealed class StreamModelWriter : IModelWriter
+    {
+        public static readonly Action<StreamModelWriter, object?[]> Ndjson = static (w, row) =>
+        {
+            w._json.Reset(w._buffer);
+            JsonValueWriter.WriteRow(w._json, w._model.Fields, row);
+            w._json.Flush();
+            w._buffer.Write("\n"u8);
+        };
+
+        public static readonly Action<StreamModelWriter, object?[]> Csv = static (w, row) =>
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (i > 0)
+                {
+                    w._buffer.Write(","u8);
+                }
+
+                w.WriteCsvCell(row[i]);
+            }
+
+            w._buffer.Write("\r\n"u8);
+        };
+
+        private readonly ModelDescriptor _model;
+        private readonly FileStream _stream;
+        private readonly ArrayBufferWriter<byte> _buffer = new(1 << 16);
+        private readonly Utf8JsonWriter _json;
+        private readonly Action<StreamModelWriter, object?[]> _writeRow;
+        private long _rows;
+
+        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, object?[]> writeRow)
+        {
+            _model = model;
+            _writeRow = writeRow;
+            _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            _json = new Utf8JsonWriter(_buffer, JsonValueWriter.Options);
+            if (writeRow == Csv)
+            {
+                for (var i = 0; i < model.Fields.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        _buffer.Write(","u8);
+                    }
+
+                    WriteCsvText(model.Fields[i].Name);
+                }
+
+                _buffer.Write("\r\n"u8);
+            }
+        }
+
+        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        {
+            foreach (var row in batch.Rows)
+            {
+                _writeRow(this, row);
+            }
+
+            _rows += batch.Rows.Count;
+            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _buffer.ResetWrittenCount();
+        }
+
+        public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+        {
+            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _buffer.ResetWrittenCount();
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return _rows;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _json.DisposeAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private void WriteCsvCell(object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    return;
+                case string s:
+                    WriteCsvText(s);
+                    return;
+                case System.Collections.IEnumerable when value is not string:
+                    _json.Reset();
+                    using (var nested = new MemoryStream())
+                    {
+                        using (var writer = new Utf8JsonWriter(nested, JsonValueWriter.Options))
+                        {
+                            JsonValueWriter.WriteValue(writer, value);
+                        }
+
+                        WriteCsvText(Encoding.UTF8.GetString(nested.GetBuffer(), 0, (int)nested.Length));
+                    }
+
+                    return;
+                default:
+                    WriteCsvText(ScalarValues.Format(value));
+                    return;
+            }
+        }
+
+        private void WriteCsvText(string text)
+        {
+            var quote = text.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' '));
+            if (!quote)
+            {
+                Encoding.UTF8.GetBytes(text, _buffer);
+                return;
+            }
+
+            _buffer.Write("\""u8);
+            Encoding.UTF8.GetBytes(text.Replace("\"", "\"\"", StringComparison.Ordinal), _buffer);
+            _buffer.Write("\""u8);
+        }
+    }
+
+    /// <summary>One JSON file per row, named <c>model-key.json</c> (or <c>model-row.json</c> without a key).</summary>
+    private sealed class DocumentModelWriter(ModelDescriptor model, string directory) : IModelWriter
+    {
+        private readonly int _keyIndex = model.Key is null ? -1 : model.Fields.ToList().FindIndex(f => f.Name == model.Key);
+        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+        private long _rows;
+
+        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        {
+            for (var i = 0; i < batch.Rows.Count; i++)
+            {
+                var row = batch.Rows[i];
+                var id = _keyIndex >= 0 && row[_keyIndex] is { } key ? ScalarValues.Format(key) : (batch.FirstRow + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _buffer.ResetWrittenCount();
+                using (var writer = new Utf8JsonWriter(_buffer, JsonValueWriter.Options with { Indented = true }))
+                {
+                    JsonValueWriter.WriteRow(writer, model.Fields, row);
+                }
+
+                var path = Path.Combine(directory, $"{model.Name}-{SafeFileName(id)}.json");
+                if (File.Exists(path))
+                {
+                    throw new IOException($"model '{model.Name}': two rows would be written to {Path.GetFileName(path)}; the key '{model.Key}' is not unique as a file name");
+                }
+
+                await File.WriteAllBytesAsync(path, _buffer.WrittenMemory.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+
+            _rows += batch.Rows.Count;
+        }
+
+        public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_rows);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static string SafeFileName(string id)
+        {
+            var invalid = Path.GetInvalidFileNameChars();
+            var chars = id.Select(c => invalid.Contains(c) || c is '/' or '\\' or ':' ? '_' : c).ToArray();
+            return new string(chars);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using DataGen.Generation;
+
+namespace DataGen.Outputs;
+
+/// <summary>
+/// Where generated rows go: files here, databases and brokers in the store packages. A run opens one
+/// writer per model in dependency order and completes the output only when every model succeeded;
+/// disposing an output or writer that was not completed must leave nothing half-written behind.
+/// </summary>
+public interface IDataOutput : IAsyncDisposable
+{
+    /// <summary>Starts writing a model's rows.</summary>
+    ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes everything written visible (renames temporary files, commits).</summary>
+    ValueTask CompleteAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Receives one model's rows in row order.</summary>
+public interface IModelWriter : IAsyncDisposable
+{
+    /// <summary>Writes a batch of rows.</summary>
+    ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Called after the last batch; returns the number of rows the destination acknowledged.</summary>
+    ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A model's shape as outputs see it.</summary>
+/// <param name="Name">The model name.</param>
+/// <param name="Key">The key field, if declared.</param>
+/// <param name="Fields">Top-level fields in manifest order; every row has one value per field.</param>
+/// <param name="Count">How many rows will be written.</param>
+public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<FieldDescriptor> Fields, long Count);
+
+/// <summary>A top-level field.</summary>
+/// <param name="Name">The field name.</param>
+/// <param name="Kind">What kind of values it holds.</param>
+/// <param name="Nullable">Whether it can be null.</param>
+public sealed record FieldDescriptor(string Name, ValueKind Kind, bool Nullable);
+
+/// <summary>
+/// Consecutive rows of one model. Each row holds one value per field: <see cref="string"/>, <see cref="long"/>,
+/// <see cref="decimal"/>, <see cref="double"/>, <see cref="bool"/>, <see cref="Guid"/>, <see cref="DateOnly"/>,
+/// <see cref="DateTime"/> (UTC), <see cref="TimeOnly"/>, a nested <see cref="GeneratedObject"/>, an
+/// <c>object?[]</c> array, or null.
+/// </summary>
+/// <param name="Model">The model.</param>
+/// <param name="FirstRow">Index of the first row in the model.</param>
+/// <param name="Rows">The rows.</param>
+public sealed record RowBatch(ModelDescriptor Model, long FirstRow, IReadOnlyList<object?[]> Rows);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DataGen.Documents;
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen;
 using DataGen.Outputs;
 using Spectre.Console;
 
@@ -142,7 +142,7 @@ internal static class DatagenCommand
         var provider = new Option<string>("--provider", "-p") { Description = "Document type name (e.g. starfleet_account).", Required = true };
         var quantity = new Option<int>("--quantity", "-n") { Description = "How many documents.", DefaultValueFactory = _ => 10 };
         var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for the JSON files.", Required = true };
-        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => Manifest.Manifest.DefaultSeed };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => Manifest.DefaultSeed };
         var command = new Command("document", "Generate documents of a registered type, one JSON file each.") { provider, quantity, outDir, seed };
         command.SetAction(async (parse, ct) =>
         {
@@ -173,7 +173,7 @@ internal static class DatagenCommand
         return command;
     }
 
-    private static async Task<(Manifest.Manifest? Manifest, int ExitCode)> LoadAsync(FileInfo file, ulong? seed, double? scale, string[]? vars, TextWriter error, CancellationToken ct)
+    private static async Task<(Manifest? Manifest, int ExitCode)> LoadAsync(FileInfo file, ulong? seed, double? scale, string[]? vars, TextWriter error, CancellationToken ct)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var v in vars ?? [])
@@ -202,7 +202,7 @@ internal static class DatagenCommand
 
         try
         {
-            var manifest = await Manifest.Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables }, ct).ConfigureAwait(false);
+            var manifest = await Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables }, ct).ConfigureAwait(false);
             return (manifest, ExitCodes.Success);
         }
         catch (ManifestException e)
@@ -224,7 +224,7 @@ internal static class DatagenCommand
         Ansi = ReferenceEquals(output, System.Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
     });
 
-    private static async Task<GenerationSummary> WithProgressAsync(IAnsiConsole console, Manifest.Manifest manifest, IDataOutput files, GenerationOptions options, CancellationToken ct)
+    private static async Task<GenerationSummary> WithProgressAsync(IAnsiConsole console, Manifest manifest, IDataOutput files, GenerationOptions options, CancellationToken ct)
     {
         GenerationSummary? summary = null;
         await console.Progress().AutoClear(true).StartAsync(async context =>
@@ -245,7 +245,7 @@ internal static class DatagenCommand
         return summary!;
     }
 
-    private static void PrintSummary(IAnsiConsole console, Manifest.Manifest manifest, GenerationSummary summary, FileOutput files)
+    private static void PrintSummary(IAnsiConsole console, Manifest manifest, GenerationSummary summary, FileOutput files)
     {
         var table = new Table().AddColumns("model", "rows", "time", "rows/s");
         foreach (var m in summary.Models)

@@ -53,7 +53,7 @@ public sealed class DocumentType
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(schema);
-        if (!Manifest.ManifestReader.Identifier().IsMatch(name))
+        if (!DataGen.Manifests.ManifestReader.Identifier().IsMatch(name))
         {
             throw new ArgumentException($"document type name '{name}' must be letters, digits and underscores", nameof(name));
         }

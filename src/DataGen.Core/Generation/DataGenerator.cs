@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using DataGen.Generation;
 using System.Diagnostics;
 using DataGen.Outputs;
 using DataGen.Randomness;
 
-namespace DataGen.Generation;
+namespace DataGen;
 
 /// <summary>
 /// Runs a manifest into an output. Rows are generated in parallel over row ranges and written in
@@ -17,7 +18,7 @@ public static class DataGenerator
     /// <summary>Generates every model of the manifest into <paramref name="output"/>, then completes it.</summary>
     /// <exception cref="GenerationException">A value could not be generated or the output did not acknowledge every row.</exception>
     public static async Task<GenerationSummary> GenerateAsync(
-        Manifest.Manifest manifest,
+        Manifest manifest,
         IDataOutput output,
         GenerationOptions? options = null,
         CancellationToken cancellationToken = default)

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 
-namespace DataGen.Generation;
+namespace DataGen;
 
 /// <summary>A generated nested object: field names in manifest order with their values.</summary>
 public sealed class GeneratedObject : IReadOnlyDictionary<string, object?>

@@ -1,4 +1,4 @@
-namespace DataGen.Generation;
+namespace DataGen;
 
 /// <summary>A failure while generating or writing data, naming the model (and field and row where known).</summary>
 public sealed class GenerationException : Exception

@@ -1,4 +1,4 @@
-namespace DataGen.Generation;
+namespace DataGen;
 
 /// <summary>How a run executes. None of these change the generated data.</summary>
 public sealed record GenerationOptions

@@ -1,5 +1,5 @@
 using DataGen.Generators;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using DataGen.Outputs;
 using DataGen.Randomness;
 

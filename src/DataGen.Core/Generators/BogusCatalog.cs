@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using DataGen.Randomness;
 
 namespace DataGen.Generators;

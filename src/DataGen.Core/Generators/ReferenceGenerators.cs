@@ -1,5 +1,5 @@
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 

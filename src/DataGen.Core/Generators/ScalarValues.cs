@@ -1,6 +1,6 @@
 using System.Globalization;
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using DataGen.Generation;
-using DataGen.Manifest;
+using DataGen.Manifests;
 using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 

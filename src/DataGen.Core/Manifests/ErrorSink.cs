@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen.Manifests;
 
 /// <summary>Collects errors while reading and compiling a manifest, so validation reports all of them.</summary>
 internal sealed class ErrorSink(string file)

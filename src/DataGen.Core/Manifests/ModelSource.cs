@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen.Manifests;
 
 /// <summary>How many rows a model has.</summary>
 internal abstract record CountSpec(YamlNode Node)

@@ -1,4 +1,4 @@
-namespace DataGen.Manifest;
+namespace DataGen;
 
 /// <summary>One problem found in a manifest, with where it is and what was expected.</summary>
 /// <param name="File">The manifest file (or the source name given for text).</param>

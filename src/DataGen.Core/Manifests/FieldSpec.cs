@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen.Manifests;
 
 /// <summary>
 /// One field's YAML as a generator factory sees it: typed option getters that report
@@ -199,7 +199,8 @@ internal static class Suggest
     {
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var c in candidates)
+        var list = candidates.ToList();
+        foreach (var c in list)
         {
             var d = Distance(name.ToUpperInvariant(), c.ToUpperInvariant());
             if (d < bestDistance)
@@ -209,30 +210,44 @@ internal static class Suggest
             }
         }
 
-        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+        if (bestDistance <= Math.Max(2, name.Length / 3))
+        {
+            return best;
+        }
+
+        // "integer" → "int", "first" → "firstName": a prefix either way is a likely intent too.
+        return list.Where(c => c.Length >= 3 && (name.StartsWith(c, StringComparison.OrdinalIgnoreCase) || c.StartsWith(name, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => Math.Abs(c.Length - name.Length))
+            .FirstOrDefault();
     }
 
+    /// <summary>Optimal string alignment distance: edits plus adjacent transpositions (nmae → name is 1).</summary>
     private static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }

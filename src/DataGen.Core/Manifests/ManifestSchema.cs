@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataGen.Generators;
 
-namespace DataGen.Manifest;
+namespace DataGen;
 
 /// <summary>
 /// The JSON Schema (draft 2020-12) of a manifest, generated from the same generator catalog that

@@ -1,8 +1,9 @@
 using DataGen.Generation;
 using DataGen.Generators;
+using DataGen.Manifests;
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen;
 
 /// <summary>Overrides applied when a manifest is loaded.</summary>
 public sealed record ManifestOptions

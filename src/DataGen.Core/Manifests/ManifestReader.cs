@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen.Manifests;
 
 /// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
 internal sealed partial class ManifestReader

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace DataGen.Manifest;
+namespace DataGen.Manifests;
 
 /// <summary>
 /// Manifest variables: <c>{{name}}</c> in any scalar. A value comes from, in order, the caller
@@ -55,8 +55,8 @@ internal sealed partial class Variables
     public bool IsKnown(string name) =>
         _values.ContainsKey(name) || Overrides.ContainsKey(name) || Environment(EnvironmentPrefix + name) is not null;
 
-    /// <summary>Replaces every <c>{{name}}</c> in a scalar; unknown or unset names are reported at the scalar.</summary>
-    public string Substitute(YamlScalarNode node, ErrorSink errors, string? model = null, string? field = null)
+    /// <summary>Replaces every <c>{{name}}</c> in a scalar; unknown or unset names are reported at the scalar (and yield null).</summary>
+    public string? Substitute(YamlScalarNode node, ErrorSink errors, string? model = null, string? field = null)
     {
         var text = node.Value ?? string.Empty;
         if (!text.Contains("{{", StringComparison.Ordinal))
@@ -66,6 +66,7 @@ internal sealed partial class Variables
 
         var builder = new StringBuilder();
         var last = 0;
+        var ok = true;
         foreach (Match m in Placeholder().Matches(text))
         {
             builder.Append(text, last, m.Index - last);
@@ -76,6 +77,7 @@ internal sealed partial class Variables
                 errors.Add(node, IsKnown(name)
                     ? $"variable '{name}' has no value: pass --var {name}=… or set {EnvironmentPrefix}{name}"
                     : $"unknown variable '{{{{{name}}}}}': declare it under 'variables:' or pass --var {name}=…", model, field);
+                ok = false;
             }
 
             builder.Append(value);
@@ -83,6 +85,6 @@ internal sealed partial class Variables
         }
 
         builder.Append(text, last, text.Length - last);
-        return builder.ToString();
+        return ok ? builder.ToString() : null;
     }
 }

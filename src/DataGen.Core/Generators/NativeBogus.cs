@@ -41,7 +41,7 @@ internal static class NativeBogus
             "Company.CompanyName" when none && Formats(locale, "company", "name") is { } f => Expander(locale, "company", f),
             "Internet.UserName" when arguments.Length == 2 && Gendered(locale, "first_name") is { } f && Gendered(locale, "last_name") is { } l =>
                 UserName(f, l, arguments[0], arguments[1]),
-            "Internet.Email" when arguments.Length == 3 && arguments[2].Template is null && arguments[2].Value is null
+            "Internet.Email" when arguments.Length >= 3 && arguments.Skip(2).All(a => a.Template is null && a.Value is null)
                 && Gendered(locale, "first_name") is { } f && Gendered(locale, "last_name") is { } l && Formats(locale, "internet", "free_email") is { } providers =>
                 Email(UserName(f, l, arguments[0], arguments[1]), providers),
             _ => null,

@@ -1,0 +1,81 @@
+// Generation benchmark: the 8-field customer row (uuid, first name, last name, email, phone, city,
+// birth date, amount) made two ways in one run — a hand-written Bogus Faker<T> (the baseline) and the
+// DataGen manifest samples/manifests/customers.yaml — then a 1,000,000-row NDJSON stream in a child
+// process to read its peak working set. Prints a table; ratios are against the baseline of this run.
+//
+//   dotnet run -c Release --project bench/DataGen.Benchmarks [-- --rows 300000 --stream-rows 1000000]
+using System.Diagnostics;
+using System.Globalization;
+using Bogus;
+using DataGen;
+using DataGen.Benchmarks;
+using DataGen.Outputs;
+
+var arguments = args.ToList();
+int Option(string name, int fallback) =>
+    arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? int.Parse(arguments[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+var manifestPath = Path.Combine(AppContext.BaseDirectory, "customers.yaml");
+if (arguments.Count > 0 && arguments[0] == "stream")
+{
+    // Child process: stream N rows to NDJSON, report rows/s and peak working set on stdout.
+    var rows = Option("--rows", 1_000_000);
+    var directory = Directory.CreateTempSubdirectory("datagen-bench-");
+    var manifest = await Manifest.LoadAsync(manifestPath, new ManifestOptions { Scale = rows / 100_000.0 });
+    var watch = Stopwatch.StartNew();
+    await using (var output = new FileOutput(directory.FullName, FileFormat.Ndjson))
+    {
+        await DataGenerator.GenerateAsync(manifest, output);
+    }
+
+    var elapsed = watch.Elapsed.TotalSeconds;
+    var size = new FileInfo(Path.Combine(directory.FullName, "customers.ndjson")).Length;
+    directory.Delete(recursive: true);
+    using var self = Process.GetCurrentProcess();
+    self.Refresh();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} {rows / elapsed:F0} {self.PeakWorkingSet64} {size}"));
+    return;
+}
+
+var count = Option("--rows", 300_000);
+var streamRows = Option("--stream-rows", 1_000_000);
+var reference = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+var results = new List<(string Name, double RowsPerSecond)>();
+
+// Warm up both paths (JIT, Bogus locale data) before measuring.
+Baseline.Run(20_000, reference);
+await Measure.ManifestAsync(manifestPath, 20_000, threads: 1);
+
+double Best(Func<double> run) => Enumerable.Range(0, 3).Select(_ => run()).Max();
+
+var bogus1 = Best(() => Baseline.Run(count, reference));
+results.Add(("Bogus Faker<T>, 1 thread (baseline)", bogus1));
+var bogus2 = Best(() => Baseline.RunParallel(count, reference, Environment.ProcessorCount));
+results.Add(($"Bogus Faker<T>, {Environment.ProcessorCount} threads (one Faker each)", bogus2));
+var datagen1 = Best(() => Measure.ManifestAsync(manifestPath, count, threads: 1).GetAwaiter().GetResult());
+results.Add(("DataGen manifest, 1 thread", datagen1));
+var datagenN = Best(() => Measure.ManifestAsync(manifestPath, count, threads: Environment.ProcessorCount).GetAwaiter().GetResult());
+results.Add(($"DataGen manifest, {Environment.ProcessorCount} threads", datagenN));
+
+Console.WriteLine($"Customer rows (8 fields), {count:N0} rows per run, best of 3; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine();
+Console.WriteLine("| generator | rows/s | × baseline |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (name, rate) in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {rate / bogus1:F2} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine("| NDJSON stream (own process) | rows | rows/s | peak working set | file size |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+foreach (var rows in new[] { streamRows / 10, streamRows })
+{
+    var line = Measure.Child(rows);
+    var parts = line.Split(' ');
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| customers.yaml → customers.ndjson | {long.Parse(parts[0], CultureInfo.InvariantCulture):N0} | {double.Parse(parts[1], CultureInfo.InvariantCulture):N0} | {long.Parse(parts[2], CultureInfo.InvariantCulture) / 1048576.0:F0} MiB | {long.Parse(parts[3], CultureInfo.InvariantCulture) / 1048576.0:F0} MiB |"));
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"targets: DataGen 1 thread ≥ 2× baseline: {datagen1 / bogus1:F2}× {(datagen1 / bogus1 >= 2 ? "met" : "NOT met")}; DataGen {Environment.ProcessorCount} threads ≥ 3× baseline: {datagenN / bogus1:F2}× {(datagenN / bogus1 >= 3 ? "met" : "NOT met")}"));

@@ -74,7 +74,7 @@ public sealed class DocumentType
     public GeneratedObject Generate(ulong seed, long index) => Generate(seed, index, new GenerationWorker());
 
     /// <summary>Generates <paramref name="count"/> documents starting at index 0.</summary>
-    public IEnumerable<GeneratedObject> Generate(ulong seed, int count)
+    public IEnumerable<GeneratedObject> GenerateMany(ulong seed, int count)
     {
         var worker = new GenerationWorker();
         for (var i = 0; i < count; i++)

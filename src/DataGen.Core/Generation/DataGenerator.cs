@@ -217,7 +217,7 @@ public static class DataGenerator
                 {
                     var field = model.UniqueFields.First(u => row[u] is { } v && seen[Array.IndexOf(model.UniqueFields, u)].Contains(v));
                     throw new GenerationException(
-                        $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[field]}'); the generator has fewer distinct values than the model has rows",
+                        $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[field]}'); a unique field needs a generator with many more possible values than the model has rows",
                         model.Name,
                         model.Root.Fields[field].Path,
                         first + i);

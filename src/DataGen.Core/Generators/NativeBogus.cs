@@ -195,7 +195,7 @@ internal static class NativeBogus
     private static string? Text(BogusCatalog.Argument argument, ObjectScope scope) =>
         argument.Template?.Render(scope) ?? argument.Value as string;
 
-    /// <summary>Keeps letters, digits, '.', '_' and '-'; folds accents to ASCII (Jöhn → John).</summary>
+    /// <summary>Keeps letters, digits, '.', '_' and '-'; folds Latin accents to ASCII (Jöhn → John) with our own table, not ICU, so it is the same on every machine.</summary>
     private static void AppendSlug(StringBuilder builder, string text)
     {
         foreach (var c in text)
@@ -206,13 +206,7 @@ internal static class NativeBogus
             }
             else if (c > 127)
             {
-                foreach (var d in c.ToString().Normalize(NormalizationForm.FormD))
-                {
-                    if (char.IsAsciiLetterOrDigit(d))
-                    {
-                        builder.Append(d);
-                    }
-                }
+                builder.Append(LatinFolding.Fold(c));
             }
         }
     }

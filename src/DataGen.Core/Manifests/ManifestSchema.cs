@@ -5,7 +5,7 @@ using DataGen.Generators;
 namespace DataGen;
 
 /// <summary>
-/// The JSON Schema (draft 2020-12) of a manifest, generated from the same generator catalog that
+/// The JSON Schema (draft-07, what editors support best) of a manifest, generated from the same generator catalog that
 /// validates manifests, so editors complete and check exactly what DataGen accepts.
 /// </summary>
 public static class ManifestSchema
@@ -45,7 +45,7 @@ public static class ManifestSchema
 
         return new JsonObject
         {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$schema"] = "http://json-schema.org/draft-07/schema#",
             ["$id"] = "https://datagen.dev/schemas/manifest.schema.json",
             ["title"] = "DataGen manifest",
             ["description"] = "Models, fields, references, counts, seed, scale and variables for deterministic test data.",
@@ -69,10 +69,10 @@ public static class ManifestSchema
                 {
                     ["type"] = "object",
                     ["minProperties"] = 1,
-                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/$defs/model" },
+                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/definitions/model" },
                 },
             },
-            ["$defs"] = new JsonObject
+            ["definitions"] = new JsonObject
             {
                 ["model"] = new JsonObject
                 {
@@ -83,14 +83,14 @@ public static class ManifestSchema
                     {
                         ["count"] = Count(),
                         ["key"] = new JsonObject { ["description"] = "The field that identifies a row (kept unique).", ["type"] = "string" },
-                        ["fields"] = new JsonObject { ["$ref"] = "#/$defs/fields" },
+                        ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                     },
                 },
                 ["fields"] = new JsonObject
                 {
                     ["type"] = "object",
                     ["minProperties"] = 1,
-                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/$defs/field" },
+                    ["additionalProperties"] = new JsonObject { ["$ref"] = "#/definitions/field" },
                 },
                 ["field"] = new JsonObject { ["anyOf"] = fieldVariants },
             },
@@ -153,8 +153,8 @@ public static class ManifestSchema
             OptionType.String or OptionType.DateExpression => new JsonObject { ["type"] = "string" },
             OptionType.Count => Count(),
             OptionType.List => new JsonObject { ["type"] = "array" },
-            OptionType.FieldMap => new JsonObject { ["$ref"] = "#/$defs/fields" },
-            OptionType.FieldSpec => new JsonObject { ["$ref"] = "#/$defs/field" },
+            OptionType.FieldMap => new JsonObject { ["$ref"] = "#/definitions/fields" },
+            OptionType.FieldSpec => new JsonObject { ["$ref"] = "#/definitions/field" },
             OptionType.Arguments => new JsonObject { ["type"] = new JsonArray("array", "object") },
             OptionType.WeightedValues => new JsonObject { ["type"] = new JsonArray("array", "object") },
             _ => new JsonObject(),

@@ -9,6 +9,10 @@ internal static class DeterministicMath
 {
     private const double Ln2 = 0.6931471805599453094172321;
 
+    // ln 2 split in two (as in fdlibm) so k·ln2 is exact in the high part: range reduction keeps full precision.
+    private const double Ln2Hi = 6.93147180369123816490e-01;
+    private const double Ln2Lo = 1.90821492927058770002e-10;
+
     /// <summary>Natural logarithm of a positive finite number.</summary>
     public static double Log(double x)
     {
@@ -60,7 +64,7 @@ internal static class DeterministicMath
             term *= t2;
         }
 
-        return (exponent * Ln2) + (2 * sum);
+        return (exponent * Ln2Hi) + ((exponent * Ln2Lo) + (2 * sum));
     }
 
     /// <summary>e raised to <paramref name="x"/>.</summary>
@@ -83,7 +87,7 @@ internal static class DeterministicMath
 
         // x = k·ln2 + r with |r| ≤ ln2/2: e^x = 2^k · e^r, e^r by Taylor series.
         var k = (int)Math.Round(x / Ln2, MidpointRounding.ToEven);
-        var r = x - (k * Ln2);
+        var r = (x - (k * Ln2Hi)) - (k * Ln2Lo);
         var term = 1.0;
         var sum = 1.0;
         for (var n = 1; n < 30; n++)

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using DataGen.Cli;
+
+namespace DataGen.Cli.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("datagen-cli-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
+
+    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task Generate_writes_every_model_and_prints_a_summary_table()
+    {
+        var outDir = Path.Combine(_directory.FullName, "out");
+        var (exit, stdout, stderr) = await Run("generate", Sample("retail.yaml"), "--out", outDir);
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Order().Should().Equal("customers.ndjson", "orders.ndjson", "payments.ndjson", "products.ndjson");
+        stdout.Should().Contain("customers").And.Contain("1,000").And.Contain("rows/s").And.Contain("seed 42");
+        File.ReadLines(Path.Combine(outDir, "customers.ndjson")).Should().HaveCount(1000);
+    }
+
+    [Fact]
+    public async Task Generate_honours_seed_scale_vars_and_format()
+    {
+        var manifest = Write("m.yaml", """
+            variables:
+              domain: null
+            models:
+              users:
+                count: 10
+                fields:
+                  email: { type: template, template: "u{{n}}@{{domain}}" }
+                  n: sequence
+            """);
+        var outDir = Path.Combine(_directory.FullName, "csv");
+        var (exit, _, stderr) = await Run("generate", manifest, "--seed", "9", "--scale", "2", "--var", "domain=corp.test", "--format", "csv", "--out", outDir, "-q");
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "users.csv"));
+        lines.Should().HaveCount(21);
+        lines[1].Should().Be("u1@corp.test,1");
+    }
+
+    [Fact]
+    public async Task Same_command_twice_gives_identical_bytes()
+    {
+        var a = Path.Combine(_directory.FullName, "a");
+        var b = Path.Combine(_directory.FullName, "b");
+        (await Run("generate", Sample("starfleet.yaml"), "--out", a, "-q", "--threads", "1")).Exit.Should().Be(0);
+        (await Run("generate", Sample("starfleet.yaml"), "--out", b, "-q", "--threads", "2")).Exit.Should().Be(0);
+
+        File.ReadAllBytes(Path.Combine(a, "crew.ndjson")).Should().Equal(File.ReadAllBytes(Path.Combine(b, "crew.ndjson")));
+    }
+
+    [Fact]
+    public async Task Invalid_manifest_exits_3_prints_every_error_and_writes_nothing()
+    {
+        var manifest = Write("bad.yaml", """
+            models:
+              customers:
+                count: ten
+                fields:
+                  id: uuid
+                  name: name.frstName
+              orders:
+                count: 1
+                fields:
+                  c: { type: ref, ref: customer.id }
+            """);
+        var outDir = Path.Combine(_directory.FullName, "never");
+        var (exit, _, stderr) = await Run("generate", manifest, "--out", outDir);
+
+        exit.Should().Be(ExitCodes.InvalidManifest);
+        stderr.Should().Contain("bad.yaml(3,12): error: model 'customers': 'count' must be a whole number ≥ 0, found 'ten'")
+            .And.Contain("bad.yaml(6,13): error: model 'customers', field 'name': unknown Bogus method 'name.frstName'")
+            .And.Contain("bad.yaml(10,28): error: model 'orders', field 'c': reference to unknown model 'customer'")
+            .And.Contain("3 error(s) in bad.yaml; nothing was written.");
+        Directory.Exists(outDir).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Validate_reports_valid_manifests_and_exits_0()
+    {
+        var (exit, stdout, _) = await Run("validate", Sample("retail.yaml"));
+        exit.Should().Be(ExitCodes.Success);
+        stdout.Should().Contain("valid (4 models: customers, products, orders, payments; seed 42)");
+    }
+
+    [Fact]
+    public async Task Validate_reports_all_errors_and_exits_3()
+    {
+        var manifest = Write("bad.yaml", "models:\n  m:\n    count: 1\n    fields:\n      a: nope\n      b: { type: int, min: x }\n");
+        var (exit, _, stderr) = await Run("validate", manifest);
+
+        exit.Should().Be(ExitCodes.InvalidManifest);
+        stderr.Should().Contain("bad.yaml(5,10)").And.Contain("bad.yaml(6,28)").And.Contain("2 error(s)");
+    }
+
+    [Fact]
+    public async Task Schema_prints_a_json_schema()
+    {
+        var (exit, stdout, _) = await Run("schema");
+        exit.Should().Be(ExitCodes.Success);
+        using var schema = JsonDocument.Parse(stdout);
+        schema.RootElement.GetProperty("title").GetString().Should().Be("DataGen manifest");
+    }
+
+    [Fact]
+    public async Task Document_writes_json_files_for_a_provider()
+    {
+        var outDir = Path.Combine(_directory.FullName, "docs");
+        var (exit, stdout, stderr) = await Run("document", "--provider", "starfleet_account", "--quantity", "3", "--output", outDir);
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        stdout.Should().Contain("3 starfleet_account documents written");
+        Directory.GetFiles(Path.Combine(outDir, "starfleet_account"), "*.json").Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task Unknown_provider_and_bad_usage_exit_2()
+    {
+        (await Run("document", "--provider", "nope", "--output", _directory.FullName)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("starfleet_account"));
+        (await Run("generate")).Exit.Should().Be(ExitCodes.Usage);
+        (await Run("generate", Sample("retail.yaml"), "--var", "novalue", "--out", _directory.FullName)).Exit.Should().Be(ExitCodes.Usage);
+        (await Run("generate", Path.Combine(_directory.FullName, "missing.yaml"))).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("manifest not found"));
+    }
+
+    [Fact]
+    public async Task Generation_failure_exits_1_and_writes_nothing()
+    {
+        var manifest = Write("dup.yaml", "models:\n  m:\n    count: 3\n    fields:\n      x: { type: constant, value: 1, unique: true }\n");
+        var outDir = Path.Combine(_directory.FullName, "dup");
+        var (exit, _, stderr) = await Run("generate", manifest, "--out", outDir);
+
+        exit.Should().Be(ExitCodes.Failure);
+        stderr.Should().Contain("model 'm', field 'x', row 1").And.Contain("nothing was written");
+        (Directory.Exists(outDir) ? Directory.GetFileSystemEntries(outDir) : []).Should().BeEmpty();
+    }
+}

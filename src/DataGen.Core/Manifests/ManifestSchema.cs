@@ -46,7 +46,7 @@ public static class ManifestSchema
         return new JsonObject
         {
             ["$schema"] = "http://json-schema.org/draft-07/schema#",
-            ["$id"] = "https://datagen.dev/schemas/manifest.schema.json",
+            ["$id"] = "urn:datagen:manifest-schema",
             ["title"] = "DataGen manifest",
             ["description"] = "Models, fields, references, counts, seed, scale and variables for deterministic test data.",
             ["type"] = "object",

@@ -1,0 +1,41 @@
+using DataGen.Generators;
+
+namespace DataGen.Core.Tests.Manifests;
+
+/// <summary>The checked-in schema and the README's generator reference cannot drift from the code.</summary>
+public sealed class DocsTests
+{
+    private static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DataGen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [Fact]
+    public void Checked_in_schema_matches_the_generated_one() =>
+        File.ReadAllText(Path.Combine(Root(), "docs", "manifest.schema.json")).TrimEnd()
+            .Should().Be(ManifestSchema.Json().TrimEnd(), "run `datagen schema -o docs/manifest.schema.json` after changing generators");
+
+    [Fact]
+    public void Readme_documents_every_generator_and_option()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root(), "README.md"));
+        var table = readme[readme.IndexOf("### Generators", StringComparison.Ordinal)..];
+        foreach (var generator in GeneratorCatalog.BuiltIn)
+        {
+            var row = table.Split('\n').FirstOrDefault(l => l.StartsWith($"| `{generator.Name}` |", StringComparison.Ordinal));
+            row.Should().NotBeNull($"README lists generator '{generator.Name}'");
+            foreach (var option in generator.Options)
+            {
+                row.Should().Contain($"`{option.Name}`", $"README documents option '{option.Name}' of '{generator.Name}'");
+            }
+        }
+    }
+}

@@ -86,28 +86,14 @@ public sealed class DocumentSchemaBuilder
     public DocumentSchemaBuilder Array(string name, int min, int max, Action<DocumentSchemaBuilder> item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ArgumentOutOfRangeException.ThrowIfNegative(min);
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
-        return Add(name, path =>
-        {
-            var nested = new DocumentSchemaBuilder(_typeName, _locale, path + "[]");
-            nested.Object("item", item);
-            return new StructureGenerators.ArrayGenerator(nested.Build(), min, max);
-        }, 0);
+        return ArrayOf(name, min, max, nested => nested.Object("item", item));
     }
 
     /// <summary>An array of <paramref name="min"/>–<paramref name="max"/> values computed by Bogus.</summary>
     public DocumentSchemaBuilder Array(string name, int min, int max, Func<Bogus.Faker, object?> item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ArgumentOutOfRangeException.ThrowIfNegative(min);
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
-        return Add(name, path =>
-        {
-            var nested = new DocumentSchemaBuilder(_typeName, _locale, path + "[]");
-            nested.Field("item", item);
-            return new StructureGenerators.ArrayGenerator(nested.Build(), min, max);
-        }, 0);
+        return ArrayOf(name, min, max, nested => nested.Field("item", item));
     }
 
     internal CompiledObject Build()
@@ -119,6 +105,19 @@ public sealed class DocumentSchemaBuilder
             return new CompiledField(f.Name, path, StableHash.Combine(typeKey, path), f.Create(path), f.NullRate, unique: false);
         }).ToArray();
         return new CompiledObject(fields, Enumerable.Range(0, fields.Length).ToArray());
+    }
+
+    /// <summary>An array whose single-field item shape is built by <paramref name="item"/>.</summary>
+    private DocumentSchemaBuilder ArrayOf(string name, int min, int max, Action<DocumentSchemaBuilder> item)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(min);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
+        return Add(name, path =>
+        {
+            var nested = new DocumentSchemaBuilder(_typeName, _locale, path + "[]");
+            item(nested);
+            return new StructureGenerators.ArrayGenerator(nested.Build(), min, max);
+        }, 0);
     }
 
     private DocumentSchemaBuilder Add(string name, Func<string, FieldGenerator> create, double nullRate)

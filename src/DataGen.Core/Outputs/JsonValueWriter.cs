@@ -55,16 +55,6 @@ internal static class JsonValueWriter
             case bool b:
                 writer.WriteBooleanValue(b);
                 break;
-            case GeneratedObject o:
-                writer.WriteStartObject();
-                foreach (var (k, v) in o)
-                {
-                    writer.WritePropertyName(k);
-                    WriteValue(writer, v);
-                }
-
-                writer.WriteEndObject();
-                break;
             case IReadOnlyDictionary<string, object?> map:
                 writer.WriteStartObject();
                 foreach (var (k, v) in map)

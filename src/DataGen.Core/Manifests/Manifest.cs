@@ -86,13 +86,20 @@ public sealed class Manifest
     /// <param name="options">Overrides.</param>
     public static Manifest Parse(string text, string sourceName = "manifest.yaml", ManifestOptions? options = null)
     {
-        options ??= new ManifestOptions();
         var errors = new ErrorSink(sourceName);
         var root = ManifestReader.Parse(text, errors);
         errors.ThrowIfAny();
-        var plan = Compile(sourceName, root!, options, errors);
+        return FromDocument(root!, sourceName, options);
+    }
+
+    /// <summary>Validates a manifest document (parsed YAML or built by <see cref="ManifestBuilder"/>).</summary>
+    internal static Manifest FromDocument(YamlMappingNode root, string sourceName, ManifestOptions? options)
+    {
+        options ??= new ManifestOptions();
+        var errors = new ErrorSink(sourceName);
+        var plan = Compile(sourceName, root, options, errors);
         errors.ThrowIfAny();
-        return new Manifest(sourceName, root!, options, plan);
+        return new Manifest(sourceName, root, options, plan);
     }
 
     /// <summary>Returns the same manifest with other overrides (a different seed or scale), validated again.</summary>

@@ -69,7 +69,7 @@ public static class DataGenerator
             column.Values = new object?[count];
         }
 
-        var descriptor = model.Describe(count);
+        var descriptor = model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name));
         var uniques = model.UniqueFields.Select(_ => new HashSet<object>()).ToArray();
         var ordered = new GenerationWorker();
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);

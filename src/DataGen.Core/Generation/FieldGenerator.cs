@@ -10,6 +10,12 @@ internal abstract class FieldGenerator
     /// <summary>True when values can never repeat within a model (sequences, UUIDs): no uniqueness check needed.</summary>
     public virtual bool UniqueByConstruction => false;
 
+    /// <summary>For ref and lookup fields: the other model's column the value comes from.</summary>
+    public virtual Generators.ReferenceColumn? Source => null;
+
+    /// <summary>True for a ref (a foreign key); false for a lookup, which copies a value.</summary>
+    public virtual bool IsReference => false;
+
     public abstract object? Generate(ref DeterministicRandom random, ObjectScope scope);
 }
 

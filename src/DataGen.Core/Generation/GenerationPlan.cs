@@ -6,8 +6,10 @@ using DataGen.Randomness;
 namespace DataGen.Generation;
 
 /// <summary>A compiled manifest for one run: models in dependency order with their compiled fields.</summary>
-internal sealed class GenerationPlan(string source, ulong seed, double scale, string locale, DateTime referenceDate, IReadOnlyList<ModelPlan> models)
+internal sealed class GenerationPlan(string source, ulong seed, double scale, string locale, DateTime referenceDate, IReadOnlyList<ModelPlan> models, IReadOnlyList<Datastore> datastores)
 {
+    public IReadOnlyList<Datastore> Datastores { get; } = datastores;
+
     public string Source { get; } = source;
 
     public ulong Seed { get; } = seed;
@@ -53,11 +55,39 @@ internal sealed class ModelPlan
     /// <summary>Fields whose values must not repeat (declared unique, or the key), checked in row order.</summary>
     public int[] UniqueFields { get; }
 
-    public ModelDescriptor Describe(long count) => new(
-        Name,
-        Source.Key,
-        Root.Fields.Select(f => new FieldDescriptor(f.Name, f.Generator.Kind, f.NullRate > 0)).ToArray(),
-        count);
+    /// <summary>The model as outputs see it; ref and lookup fields take the kind of the field they copy.</summary>
+    public ModelDescriptor Describe(long count, Func<string, ModelPlan?> models)
+    {
+        ValueKind KindOf(CompiledField f, int depth)
+        {
+            if (f.Generator.Kind != ValueKind.Unknown || f.Generator.Source is not { } column || depth > 16)
+            {
+                return f.Generator.Kind;
+            }
+
+            var target = models(column.Model)?.Root.Fields.FirstOrDefault(t => t.Name == column.Field);
+            return target is null ? ValueKind.Unknown : KindOf(target, depth + 1);
+        }
+
+        return new ModelDescriptor(
+            Name,
+            Source.Key,
+            Root.Fields.Select(f => new FieldDescriptor(f.Name, KindOf(f, 0), f.NullRate > 0)).ToArray(),
+            count)
+        {
+            Store = Source.Store,
+            Target = Source.Target,
+            References = Root.Fields
+                .Where(f => f.Generator.IsReference && f.Generator.Source is not null)
+                .Select(f =>
+                {
+                    var column = f.Generator.Source!;
+                    var target = models(column.Model)?.Source;
+                    return new ReferenceDescriptor(f.Name, column.Model, column.Field, target?.Target ?? column.Model, target?.Store);
+                })
+                .ToArray(),
+        };
+    }
 
     /// <summary>
     /// The row count: fixed or drawn once from the seed, times the scale. For a per-parent model, the

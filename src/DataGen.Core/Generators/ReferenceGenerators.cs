@@ -151,6 +151,10 @@ internal static class ReferenceGenerators
     {
         public override ValueKind Kind => ValueKind.Unknown;
 
+        public override ReferenceColumn? Source => column;
+
+        public override bool IsReference => true;
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             long row;
@@ -183,6 +187,8 @@ internal static class ReferenceGenerators
     private sealed class LookupGenerator(ReferenceColumn column, int up, int index) : FieldGenerator
     {
         public override ValueKind Kind => ValueKind.Unknown;
+
+        public override ReferenceColumn? Source => column;
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {

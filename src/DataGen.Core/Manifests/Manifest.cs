@@ -44,7 +44,11 @@ public sealed class Manifest
         Locale = plan.Locale;
         ReferenceDate = plan.ReferenceDate;
         Models = plan.Models.Select(m => m.Name).ToList();
+        Datastores = plan.Datastores;
     }
+
+    /// <summary>The stores declared under <c>datastores:</c>, with variables substituted.</summary>
+    public IReadOnlyList<Datastore> Datastores { get; }
 
     /// <summary>The file path or source name the manifest came from.</summary>
     public string Source { get; }
@@ -129,6 +133,6 @@ public sealed class Manifest
         var scale = options.Scale ?? reader.Scale;
         var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate);
         var models = compiler.Compile();
-        return new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models);
+        return new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores);
     }
 }

@@ -8,8 +8,8 @@ namespace DataGen.Manifests;
 /// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
 internal sealed partial class ManifestReader
 {
-    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "models"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields"];
+    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -31,8 +31,13 @@ internal sealed partial class ManifestReader
 
     public List<ModelSource> Models { get; } = [];
 
+    public List<Datastore> Datastores { get; } = [];
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.\\-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TargetName();
 
     /// <summary>Parses YAML text; a syntax error is reported at its position and yields null.</summary>
     public static YamlMappingNode? Parse(string text, ErrorSink errors)
@@ -103,6 +108,9 @@ internal sealed partial class ManifestReader
                 case "models":
                     ReadModels(v);
                     break;
+                case "datastores":
+                    ReadDatastores(v);
+                    break;
                 case "variables" or "$schema":
                     break;
                 default:
@@ -118,6 +126,8 @@ internal sealed partial class ManifestReader
         {
             _errors.Add(root, "the manifest has no 'models:' section");
         }
+
+        CheckStores();
     }
 
     internal static YamlNode? Get(YamlMappingNode map, string key) =>
@@ -201,7 +211,89 @@ internal sealed partial class ManifestReader
                 _errors.Add(keyNode, $"key '{keyName}' is not a field of model '{name}'; fields: {string.Join(", ", fields.Select(f => f.Name))}", name);
             }
 
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode));
+            var storeNode = Get(model, "store");
+            var store = storeNode is null ? null : Text(storeNode, "a datastore name", name);
+            var tableNode = Get(model, "table");
+            var table = tableNode is null ? name : Text(tableNode, "a table, collection or topic name", name) ?? name;
+            if (tableNode is not null && !TargetName().IsMatch(table))
+            {
+                _errors.Add(tableNode, $"table '{table}' must be letters, digits and underscores (topics may also use '.' and '-'), at most 63 characters", name);
+            }
+
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table });
+        }
+    }
+
+    private void ReadDatastores(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            _errors.Add(node, "'datastores' must be a map of store name to { kind: …, settings… }");
+            return;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Identifier().IsMatch(name))
+            {
+                _errors.Add(k, $"datastore name '{name}' must be letters, digits and underscores");
+                continue;
+            }
+
+            if (v is not YamlMappingNode store)
+            {
+                _errors.Add(v, $"datastore '{name}' must be a map with 'kind' and its settings");
+                continue;
+            }
+
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (sk, sv) in store.Children)
+            {
+                var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
+                if (Text(sv, $"a value for '{key}'") is { } value)
+                {
+                    settings[key] = value;
+                }
+            }
+
+            var kind = settings.GetValueOrDefault("kind");
+            settings.Remove("kind");
+            if (kind is null)
+            {
+                _errors.Add(store, $"datastore '{name}' needs a 'kind': one of {string.Join(", ", Datastore.Kinds)}");
+                continue;
+            }
+
+            if (!Datastore.Kinds.Contains(kind))
+            {
+                var suggestion = Suggest.Closest(kind, Datastore.Kinds);
+                _errors.Add(Get(store, "kind"), $"unknown datastore kind '{kind}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                    + $"; expected one of: {string.Join(", ", Datastore.Kinds)}");
+                continue;
+            }
+
+            Datastores.Add(new Datastore(name, kind, settings));
+        }
+    }
+
+    /// <summary>Checks every model's <c>store:</c> against the declared datastores (after both sections are read).</summary>
+    public void CheckStores()
+    {
+        foreach (var model in Models.Where(m => m.Store is not null))
+        {
+            if (Datastores.All(d => d.Name != model.Store))
+            {
+                var suggestion = Suggest.Closest(model.Store!, Datastores.Select(d => d.Name));
+                _errors.Add(model.StoreNode, $"store '{model.Store}' is not declared under 'datastores:'"
+                    + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                    + (Datastores.Count == 0 ? string.Empty : $"; datastores: {string.Join(", ", Datastores.Select(d => d.Name))}"), model.Name);
+            }
+        }
+
+        foreach (var group in Models.GroupBy(m => (m.Store ?? string.Empty, m.Target)).Where(g => g.Count() > 1))
+        {
+            _errors.Add(group.Last().Node, $"models {string.Join(" and ", group.Select(m => $"'{m.Name}'"))} would both write to '{group.Key.Target}'", group.Last().Name);
         }
     }
 

@@ -65,6 +65,26 @@ public static class ManifestSchema
                     ["type"] = "object",
                     ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "null") },
                 },
+                ["datastores"] = new JsonObject
+                {
+                    ["description"] = "Named stores models are written to: { kind, settings… } (values may use {{variables}}).",
+                    ["type"] = "object",
+                    ["additionalProperties"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("kind"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["kind"] = new JsonObject { ["enum"] = Array(Datastore.Kinds) },
+                            ["connection"] = new JsonObject { ["description"] = "Connection string (postgres, sqlserver, mongodb, sqlite).", ["type"] = "string" },
+                            ["bootstrapServers"] = new JsonObject { ["description"] = "Kafka bootstrap servers.", ["type"] = "string" },
+                            ["partitions"] = new JsonObject { ["description"] = "Kafka topic partitions.", ["type"] = new JsonArray("integer", "string") },
+                            ["path"] = new JsonObject { ["description"] = "Directory (files) or database file (sqlite).", ["type"] = "string" },
+                            ["format"] = new JsonObject { ["description"] = "File format (files).", ["enum"] = new JsonArray("ndjson", "csv", "json") },
+                        },
+                        ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") },
+                    },
+                },
                 ["models"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -83,6 +103,8 @@ public static class ManifestSchema
                     {
                         ["count"] = Count(),
                         ["key"] = new JsonObject { ["description"] = "The field that identifies a row (kept unique).", ["type"] = "string" },
+                        ["store"] = new JsonObject { ["description"] = "The datastore (under datastores:) the model is written to.", ["type"] = "string" },
+                        ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                     },
                 },

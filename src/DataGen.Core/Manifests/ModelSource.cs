@@ -29,4 +29,12 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     public string? Key { get; } = key;
 
     public YamlNode? KeyNode { get; } = keyNode;
+
+    /// <summary>The datastore the model is written to (null: the run's default output).</summary>
+    public string? Store { get; init; }
+
+    public YamlNode? StoreNode { get; init; }
+
+    /// <summary>Table, collection or topic name (default: the model name).</summary>
+    public string Target { get; init; } = name;
 }

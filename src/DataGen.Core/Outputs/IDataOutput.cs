@@ -31,7 +31,25 @@ public interface IModelWriter : IAsyncDisposable
 /// <param name="Key">The key field, if declared.</param>
 /// <param name="Fields">Top-level fields in manifest order; every row has one value per field.</param>
 /// <param name="Count">How many rows will be written.</param>
-public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<FieldDescriptor> Fields, long Count);
+public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<FieldDescriptor> Fields, long Count)
+{
+    /// <summary>The datastore named by the model's <c>store:</c>, if any.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>The table, collection or topic to write to (default: the model name).</summary>
+    public string Target { get; init; } = Name;
+
+    /// <summary>Top-level fields that reference another model: (field, model, referenced field, that model's target).</summary>
+    public IReadOnlyList<ReferenceDescriptor> References { get; init; } = [];
+}
+
+/// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
+/// <param name="Field">The referencing field.</param>
+/// <param name="Model">The referenced model.</param>
+/// <param name="ReferencedField">The referenced field.</param>
+/// <param name="ReferencedTarget">The referenced model's table, collection or topic.</param>
+/// <param name="ReferencedStore">The referenced model's datastore.</param>
+public sealed record ReferenceDescriptor(string Field, string Model, string ReferencedField, string ReferencedTarget, string? ReferencedStore);
 
 /// <summary>A top-level field.</summary>
 /// <param name="Name">The field name.</param>

@@ -47,11 +47,12 @@ internal static class DatagenCommand
         var seed = new Option<ulong?>("--seed") { Description = "Overrides the manifest's seed." };
         var scale = new Option<double?>("--scale") { Description = "Multiplies every root count." };
         var vars = new Option<string[]>("--var") { Description = "A variable, name=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
-        var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (default ./out/<manifest name>)." };
-        var format = new Option<FileFormat>("--format", "-f") { Description = "ndjson (default), csv, or json (one file per row).", DefaultValueFactory = _ => FileFormat.Ndjson };
+        var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (default ./out): holds <manifest name>.db, or <manifest name>/ with --format." };
+        var format = new Option<FileFormat?>("--format", "-f") { Description = "Write files instead of the SQLite default: ndjson, csv, or json (one file per row)." };
+        var dropConflicting = new Option<bool>("--drop-conflicting") { Description = "Drop and recreate tables the manifest names that already hold data (a warning names each)." };
         var threads = new Option<int>("--threads") { Description = "Generating threads (output is identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary." };
-        var command = new Command("generate", "Generate every model of a manifest into files.") { manifest, seed, scale, vars, outDir, format, threads, quiet };
+        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, outDir, format, dropConflicting, threads, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetRequiredValue(manifest);
@@ -61,23 +62,27 @@ internal static class DatagenCommand
                 return loaded.ExitCode;
             }
 
-            var directory = parse.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));
             var console = Console(output);
             var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)) };
             try
             {
                 GenerationSummary summary;
-                var files = new FileOutput(directory, parse.GetValue(format));
-                await using (files.ConfigureAwait(false))
+                var load = new StoreLoadOptions
+                {
+                    DropConflicting = parse.GetValue(dropConflicting),
+                    Warning = message => error.WriteLine($"datagen: warning: {message}"),
+                };
+                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
+                await using (target.ConfigureAwait(false))
                 {
                     summary = parse.GetValue(quiet) || !console.Profile.Capabilities.Interactive
-                        ? await DataGenerator.GenerateAsync(loaded.Manifest, files, options, ct).ConfigureAwait(false)
-                        : await WithProgressAsync(console, loaded.Manifest, files, options, ct).ConfigureAwait(false);
+                        ? await DataGenerator.GenerateAsync(loaded.Manifest, target, options, ct).ConfigureAwait(false)
+                        : await WithProgressAsync(console, loaded.Manifest, target, options, ct).ConfigureAwait(false);
                 }
 
                 if (!parse.GetValue(quiet))
                 {
-                    PrintSummary(console, loaded.Manifest, summary, files);
+                    PrintSummary(console, loaded.Manifest, summary, description);
                 }
 
                 return ExitCodes.Success;
@@ -87,10 +92,10 @@ internal static class DatagenCommand
                 await error.WriteLineAsync("datagen: cancelled; nothing was written.").ConfigureAwait(false);
                 return ExitCodes.Cancelled;
             }
-            catch (Exception e) when (e is GenerationException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is GenerationException or StoreConflictException or ArgumentException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
             {
                 await error.WriteLineAsync($"datagen: {e.Message}").ConfigureAwait(false);
-                await error.WriteLineAsync("datagen: generation failed; nothing was written.").ConfigureAwait(false);
+                await error.WriteLineAsync("datagen: generation failed; nothing was written for the failing model (files and the default database: nothing at all).").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
         });
@@ -245,7 +250,7 @@ internal static class DatagenCommand
         return summary!;
     }
 
-    private static void PrintSummary(IAnsiConsole console, Manifest manifest, GenerationSummary summary, FileOutput files)
+    private static void PrintSummary(IAnsiConsole console, Manifest manifest, GenerationSummary summary, string destination)
     {
         var table = new Table().AddColumns("model", "rows", "time", "rows/s");
         foreach (var m in summary.Models)
@@ -263,6 +268,6 @@ internal static class DatagenCommand
             $"{summary.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s",
             (summary.TotalRows / Math.Max(summary.Elapsed.TotalSeconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture));
         console.Write(table);
-        console.WriteLine($"seed {summary.Seed}, scale {manifest.Scale.ToString(CultureInfo.InvariantCulture)}; written to {files.Directory}");
+        console.WriteLine($"seed {summary.Seed}, scale {manifest.Scale.ToString(CultureInfo.InvariantCulture)}; written to {destination}");
     }
 }

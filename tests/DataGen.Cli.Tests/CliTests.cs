@@ -30,12 +30,49 @@ public sealed class CliTests : IDisposable
     public async Task Generate_writes_every_model_and_prints_a_summary_table()
     {
         var outDir = Path.Combine(_directory.FullName, "out");
-        var (exit, stdout, stderr) = await Run("generate", Sample("retail.yaml"), "--out", outDir);
+        var (exit, stdout, stderr) = await Run("generate", Sample("retail.yaml"), "--out", outDir, "--format", "ndjson");
 
         exit.Should().Be(ExitCodes.Success, stderr);
         Directory.GetFiles(outDir).Select(Path.GetFileName).Order().Should().Equal("customers.ndjson", "orders.ndjson", "payments.ndjson", "products.ndjson");
         stdout.Should().Contain("customers").And.Contain("1,000").And.Contain("rows/s").And.Contain("seed 42");
         File.ReadLines(Path.Combine(outDir, "customers.ndjson")).Should().HaveCount(1000);
+    }
+
+    [Fact]
+    public async Task Generate_without_a_target_builds_the_default_sqlite_database()
+    {
+        var outDir = Path.Combine(_directory.FullName, "db");
+        var (exit, stdout, stderr) = await Run("generate", Sample("retail.yaml"), "--out", outDir);
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().Equal("retail.db");
+        stdout.Should().Contain("retail.db");
+
+        // Running again replaces the default database whole (it is DataGen's own output).
+        (await Run("generate", Sample("retail.yaml"), "--out", outDir, "-q", "--seed", "3")).Exit.Should().Be(ExitCodes.Success);
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().Equal("retail.db");
+    }
+
+    [Fact]
+    public async Task A_sqlite_datastore_that_already_holds_data_is_a_conflict_unless_dropping_is_allowed()
+    {
+        var db = Path.Combine(_directory.FullName, "app.db").Replace('\\', '/');
+        var manifest = Write("stores.yaml", $$"""
+            datastores:
+              app: { kind: sqlite, path: "{{db}}" }
+            models:
+              people: { store: app, count: 5, fields: { id: uuid } }
+            """);
+
+        var first = await Run("generate", manifest, "-q");
+        first.Exit.Should().Be(ExitCodes.Success, first.Err);
+        var (exit, _, stderr) = await Run("generate", manifest, "-q");
+        exit.Should().Be(ExitCodes.Failure);
+        stderr.Should().Contain("'people' already exists and holds 5 row(s)").And.Contain("--drop-conflicting");
+
+        var dropped = await Run("generate", manifest, "-q", "--drop-conflicting");
+        dropped.Exit.Should().Be(ExitCodes.Success, dropped.Err);
+        dropped.Err.Should().Contain("warning: sqlite 'app': dropped table 'people' (5 rows)");
     }
 
     [Fact]
@@ -65,8 +102,8 @@ public sealed class CliTests : IDisposable
     {
         var a = Path.Combine(_directory.FullName, "a");
         var b = Path.Combine(_directory.FullName, "b");
-        (await Run("generate", Sample("starfleet.yaml"), "--out", a, "-q", "--threads", "1")).Exit.Should().Be(0);
-        (await Run("generate", Sample("starfleet.yaml"), "--out", b, "-q", "--threads", "2")).Exit.Should().Be(0);
+        (await Run("generate", Sample("starfleet.yaml"), "--out", a, "-f", "ndjson", "-q", "--threads", "1")).Exit.Should().Be(0);
+        (await Run("generate", Sample("starfleet.yaml"), "--out", b, "-f", "ndjson", "-q", "--threads", "2")).Exit.Should().Be(0);
 
         File.ReadAllBytes(Path.Combine(a, "crew.ndjson")).Should().Equal(File.ReadAllBytes(Path.Combine(b, "crew.ndjson")));
     }
@@ -149,7 +186,7 @@ public sealed class CliTests : IDisposable
     {
         var manifest = Write("dup.yaml", "models:\n  m:\n    count: 3\n    fields:\n      x: { type: constant, value: 1, unique: true }\n");
         var outDir = Path.Combine(_directory.FullName, "dup");
-        var (exit, _, stderr) = await Run("generate", manifest, "--out", outDir);
+        var (exit, _, stderr) = await Run("generate", manifest, "--out", outDir, "--format", "csv");
 
         exit.Should().Be(ExitCodes.Failure);
         stderr.Should().Contain("model 'm', field 'x', row 1").And.Contain("nothing was written");

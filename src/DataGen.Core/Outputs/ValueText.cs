@@ -1,0 +1,25 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using DataGen.Generators;
+
+namespace DataGen.Outputs;
+
+/// <summary>The one text and JSON form of generated values, for store packages that need them.</summary>
+public static class ValueText
+{
+    /// <summary>Culture-invariant text: ISO 8601 dates, <c>D</c> UUIDs, round-trip numbers.</summary>
+    public static string Format(object? value) => ScalarValues.Format(value);
+
+    /// <summary>Compact JSON of any value (nested objects and arrays included).</summary>
+    public static string ToJson(object? value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonValueWriter.Options))
+        {
+            JsonValueWriter.WriteValue(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

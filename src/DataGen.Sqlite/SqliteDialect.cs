@@ -1,0 +1,42 @@
+using DataGen.Outputs;
+
+namespace DataGen.Sqlite;
+
+/// <summary>SQLite DDL, identifier quoting and value conversion.</summary>
+internal static class SqliteDialect
+{
+    /// <summary>Quotes an identifier; manifest names are already restricted to letters, digits, '_', '.', '-'.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string TypeOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Integer or ValueKind.Boolean => "INTEGER",
+        ValueKind.Decimal => "NUMERIC",
+        ValueKind.Double => "REAL",
+        _ => "TEXT",
+    };
+
+    public static string CreateTable(ModelDescriptor model)
+    {
+        var columns = model.Fields.Select(f =>
+            $"{Quote(f.Name)} {TypeOf(f.Kind)}{(f.Name == model.Key ? " PRIMARY KEY" : f.Nullable ? string.Empty : " NOT NULL")}");
+        var foreignKeys = model.References
+            .Where(r => r.ReferencedStore == model.Store)
+            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
+        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+    }
+
+    public static string Insert(ModelDescriptor model) =>
+        $"INSERT INTO {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
+
+    public static object ToDb(object? value) => value switch
+    {
+        null => DBNull.Value,
+        string or long or double => value,
+        bool b => b ? 1L : 0L,
+        decimal d => d,
+        Guid or DateOnly or DateTime or TimeOnly => ValueText.Format(value),
+        System.Collections.IEnumerable => ValueText.ToJson(value),
+        _ => ValueText.Format(value),
+    };
+}

@@ -1,4 +1,5 @@
 using DataGen.Outputs;
+using DataGen.PostgreSql;
 using DataGen.Sqlite;
 
 namespace DataGen.Cli;
@@ -40,6 +41,7 @@ internal static class Targets
             store.Get("connection") ?? $"Data Source={store.Get("path") ?? throw Missing(store, "connection or path")}",
             options,
             store.Name),
+        "postgres" => PostgresOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),
         "files" => new FileOutput(
             store.Get("path") ?? throw Missing(store, "path"),
             Enum.TryParse<FileFormat>(store.Get("format") ?? "ndjson", ignoreCase: true, out var format)

@@ -1,0 +1,73 @@
+using System.Globalization;
+using DataGen.Outputs;
+
+namespace DataGen.PostgreSql;
+
+/// <summary>PostgreSQL DDL, identifier quoting and value conversion for binary COPY.</summary>
+internal static class PostgresDialect
+{
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string TypeOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Integer => "bigint",
+        ValueKind.Decimal => "numeric",
+        ValueKind.Double => "double precision",
+        ValueKind.Boolean => "boolean",
+        ValueKind.Date => "date",
+        ValueKind.DateTime => "timestamp with time zone",
+        ValueKind.Time => "time without time zone",
+        ValueKind.Uuid => "uuid",
+        ValueKind.Object or ValueKind.Array => "jsonb",
+        _ => "text",
+    };
+
+    public static string CreateTable(ModelDescriptor model)
+    {
+        var columns = model.Fields.Select(f =>
+            $"{Quote(f.Name)} {TypeOf(f.Kind)}{(f.Name == model.Key ? " PRIMARY KEY" : f.Nullable ? string.Empty : " NOT NULL")}");
+        var foreignKeys = model.References
+            .Where(r => r.ReferencedStore == model.Store)
+            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
+        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+    }
+
+    public static string Copy(ModelDescriptor model) =>
+        $"COPY {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>Converts a generated value to the CLR type Npgsql writes for a column's data type.</summary>
+    public static Func<object, object> ConverterFor(string dataType) => dataType switch
+    {
+        "bigint" => v => Convert.ToInt64(Numeric(v), CultureInfo.InvariantCulture),
+        "integer" => v => Convert.ToInt32(Numeric(v), CultureInfo.InvariantCulture),
+        "smallint" => v => Convert.ToInt16(Numeric(v), CultureInfo.InvariantCulture),
+        "numeric" => v => Convert.ToDecimal(Numeric(v), CultureInfo.InvariantCulture),
+        "double precision" => v => Convert.ToDouble(Numeric(v), CultureInfo.InvariantCulture),
+        "real" => v => Convert.ToSingle(Numeric(v), CultureInfo.InvariantCulture),
+        "boolean" => v => v is bool b ? b : bool.Parse(ValueText.Format(v)),
+        "uuid" => v => v is Guid g ? g : Guid.Parse(ValueText.Format(v)),
+        "date" => v => v switch
+        {
+            DateOnly d => d,
+            DateTime dt => DateOnly.FromDateTime(dt),
+            _ => DateOnly.Parse(ValueText.Format(v), CultureInfo.InvariantCulture),
+        },
+        "timestamp with time zone" => v => v switch
+        {
+            DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc),
+            DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            _ => DateTime.Parse(ValueText.Format(v), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+        },
+        "timestamp without time zone" => v => v switch
+        {
+            DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Unspecified),
+            DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+            _ => DateTime.Parse(ValueText.Format(v), CultureInfo.InvariantCulture),
+        },
+        "time without time zone" => v => v is TimeOnly t ? t : TimeOnly.Parse(ValueText.Format(v), CultureInfo.InvariantCulture),
+        "jsonb" or "json" => v => v is string s && !(s.StartsWith('{') || s.StartsWith('[')) ? ValueText.ToJson(s) : v is string json ? json : ValueText.ToJson(v),
+        _ => v => v is System.Collections.IEnumerable and not string ? ValueText.ToJson(v) : ValueText.Format(v),
+    };
+
+    private static object Numeric(object value) => value is bool b ? (b ? 1 : 0) : value is string s ? decimal.Parse(s, CultureInfo.InvariantCulture) : value;
+}

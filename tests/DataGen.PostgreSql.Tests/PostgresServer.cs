@@ -1,0 +1,80 @@
+using System.Runtime.ExceptionServices;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+[assembly: AssemblyFixture(typeof(DataGen.PostgreSql.Tests.PostgresServer))]
+
+namespace DataGen.PostgreSql.Tests;
+
+/// <summary>
+/// One PostgreSQL container for the test assembly; each test gets a database of its own. Without Docker the
+/// tests skip with the reason (or fail, when DATAGEN_REQUIRE_DOCKER=1 as in CI); a container that fails to
+/// start for another reason fails every test loudly.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private PostgreSqlContainer? _container;
+    private ExceptionDispatchInfo? _startFailure;
+    private int _databases;
+
+    public string? Unavailable { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        var socket = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } || File.Exists("/var/run/docker.sock");
+        if (!socket)
+        {
+            Unavailable = "Docker is not available (no DOCKER_HOST, no /var/run/docker.sock); run eval \"$(bash ../shared/containers/local-images.sh)\" or install Docker";
+            return;
+        }
+
+        var image = Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_IMAGE") ?? Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
+        try
+        {
+            _container = new PostgreSqlBuilder(image).Build();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await _container.StartAsync(timeout.Token);
+        }
+        catch (Exception e) when (e.GetType().Name.Contains("DockerUnavailable", StringComparison.Ordinal) || e is HttpRequestException)
+        {
+            Unavailable = $"Docker did not answer ({e.Message}); run eval \"$(bash ../shared/containers/local-images.sh)\"";
+        }
+        catch (Exception e)
+        {
+            _startFailure = ExceptionDispatchInfo.Capture(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    /// <summary>Creates a fresh database and returns its connection string; skips or fails when there is no server.</summary>
+    public async Task<string> NewDatabaseAsync()
+    {
+        if (Unavailable is not null)
+        {
+            if (Environment.GetEnvironmentVariable("DATAGEN_REQUIRE_DOCKER") == "1")
+            {
+                throw new InvalidOperationException($"DATAGEN_REQUIRE_DOCKER=1 but {Unavailable}");
+            }
+
+            Assert.Skip(Unavailable);
+        }
+
+        _startFailure?.Throw();
+        var name = $"test_{Interlocked.Increment(ref _databases)}";
+        await using (var admin = new NpgsqlConnection(_container!.GetConnectionString()))
+        {
+            await admin.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return new NpgsqlConnectionStringBuilder(_container.GetConnectionString()) { Database = name }.ConnectionString;
+    }
+}

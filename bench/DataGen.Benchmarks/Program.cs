@@ -4,6 +4,7 @@
 // process to read its peak working set. Prints a table; ratios are against the baseline of this run.
 //
 //   dotnet run -c Release --project bench/DataGen.Benchmarks [-- --rows 300000 --stream-rows 1000000]
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- stores [--rows 300000]   (needs Docker: local-images.sh)
 using System.Diagnostics;
 using System.Globalization;
 using Bogus;
@@ -16,6 +17,12 @@ int Option(string name, int fallback) =>
     arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? int.Parse(arguments[i + 1], CultureInfo.InvariantCulture) : fallback;
 
 var manifestPath = Path.Combine(AppContext.BaseDirectory, "customers.yaml");
+if (arguments.Count > 0 && arguments[0] == "stores")
+{
+    await StoreBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 300_000));
+    return;
+}
+
 if (arguments.Count > 0 && arguments[0] == "stream")
 {
     // Child process: stream N rows to NDJSON, report rows/s and peak working set on stdout.

@@ -245,7 +245,7 @@ internal static class BasicGenerators
 
         internal static string Fill(string mask, ref DeterministicRandom random)
         {
-            var builder = new StringBuilder(mask.Length);
+            var builder = StringBuilderCache.Acquire(mask.Length);
             for (var i = 0; i < mask.Length; i++)
             {
                 var c = mask[i];
@@ -260,7 +260,7 @@ internal static class BasicGenerators
                 });
             }
 
-            return builder.ToString();
+            return StringBuilderCache.ToStringAndRelease(builder);
         }
     }
 }

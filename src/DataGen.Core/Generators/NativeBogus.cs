@@ -134,7 +134,7 @@ internal static class NativeBogus
         var compiled = CompiledFormat.Choices(locale, category, formats, depth: 0);
         return (ref random, _) =>
         {
-            var builder = new StringBuilder(32);
+            var builder = StringBuilderCache.Acquire();
             compiled[random.NextIndex(compiled.Length)].Append(builder, ref random);
             return FillSymbols(builder, ref random);
         };
@@ -158,7 +158,7 @@ internal static class NativeBogus
             }
         }
 
-        return builder.ToString();
+        return StringBuilderCache.ToStringAndRelease(builder);
     }
 
     private static Native UserName(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last) =>
@@ -166,7 +166,7 @@ internal static class NativeBogus
         {
             var f = Text(first, scope) ?? Pick(firstNames, ref random);
             var l = Text(last, scope) ?? Pick(lastNames, ref random);
-            var builder = new StringBuilder(f.Length + l.Length + 4);
+            var builder = StringBuilderCache.Acquire(f.Length + l.Length + 4);
             switch (random.NextIndex(3))
             {
                 case 0:
@@ -186,7 +186,7 @@ internal static class NativeBogus
                     break;
             }
 
-            return builder.ToString();
+            return StringBuilderCache.ToStringAndRelease(builder);
         };
 
     private static Native Email(Native userName, string[] providers) =>

@@ -75,7 +75,7 @@ internal sealed class CompiledTemplate
             return only;
         }
 
-        var builder = new StringBuilder();
+        var builder = StringBuilderCache.Acquire();
         foreach (var segment in _segments)
         {
             if (segment.Literal is not null)
@@ -96,7 +96,7 @@ internal sealed class CompiledTemplate
             builder.Append(ScalarValues.Format(value));
         }
 
-        return builder.ToString();
+        return StringBuilderCache.ToStringAndRelease(builder);
     }
 
     private readonly record struct Segment(string? Literal, int Up, int Index, string[]? Path);

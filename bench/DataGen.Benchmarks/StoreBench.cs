@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using DataGen.Outputs;
+using DataGen.PostgreSql;
+using DataGen.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+using Testcontainers.PostgreSql;
+
+namespace DataGen.Benchmarks;
+
+/// <summary>
+/// Store loading: end-to-end generate+load against a baseline that bulk-loads pre-generated rows with the same
+/// driver, measured in the same run. PostgreSQL runs in a Testcontainers container (local image).
+/// </summary>
+internal static class StoreBench
+{
+    public static async Task RunAsync(string directory, int rows)
+    {
+        var customers = Path.Combine(directory, "customers.yaml");
+        var manifest = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = rows / 100_000.0 });
+        var pregenerated = await PregenerateAsync(manifest);
+
+        Console.WriteLine($"Store loading, 8-field customer rows: {rows:N0} per run, best of 3");
+        Console.WriteLine();
+        Console.WriteLine("| store | baseline (pre-generated rows, same driver) rows/s | DataGen generate+load rows/s | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|");
+
+        var sqliteBaseline = Best(() => SqliteRaw(pregenerated));
+        var sqliteEndToEnd = Best(() => SqliteEndToEnd(manifest));
+        Row("SQLite (prepared INSERT loop, one transaction)", sqliteBaseline, sqliteEndToEnd);
+
+        var image = Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
+        await using var container = new PostgreSqlBuilder(image).Build();
+        await container.StartAsync();
+        var admin = container.GetConnectionString();
+        var run = 0;
+        async Task<string> Fresh()
+        {
+            var name = $"bench_{++run}";
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+            return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        }
+
+        var pgBaseline = Best(() => PostgresRaw(Fresh().GetAwaiter().GetResult(), pregenerated));
+        var pgEndToEnd = Best(() => PostgresEndToEnd(Fresh().GetAwaiter().GetResult(), manifest));
+        Row("PostgreSQL (binary COPY)", pgBaseline, pgEndToEnd);
+
+        var retail = await Manifest.LoadAsync(Path.Combine(directory, "retail.yaml"), new ManifestOptions { Scale = 100 });
+        var watch = Stopwatch.StartNew();
+        GenerationSummary summary;
+        await using (var output = PostgresOutput.Create(await Fresh()))
+        {
+            summary = await DataGenerator.GenerateAsync(retail, output);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"retail.yaml × 100 into PostgreSQL: {string.Join(", ", summary.Models.Select(m => $"{m.Model} {m.Rows:N0}"))} = {summary.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F1} s (target < 20 s) {(watch.Elapsed.TotalSeconds < 20 ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target PostgreSQL end-to-end ≥ 0.8× raw COPY: {pgEndToEnd / pgBaseline:F2}× {(pgEndToEnd / pgBaseline >= 0.8 ? "met" : "NOT met")}"));
+
+        static void Row(string name, double baseline, double endToEnd) =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {baseline:N0} | {endToEnd:N0} | {endToEnd / baseline:F2} |"));
+    }
+
+    private static double Best(Func<double> run) => Enumerable.Range(0, 3).Select(_ => run()).Max();
+
+    private static async Task<(ModelDescriptor Model, List<object?[]> Rows)> PregenerateAsync(Manifest manifest)
+    {
+        var output = new CollectingOutput();
+        await DataGenerator.GenerateAsync(manifest, output);
+        return (output.Model!, output.Rows);
+    }
+
+    private static double SqliteRaw((ModelDescriptor Model, List<object?[]> Rows) data)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-raw-{Guid.NewGuid():N}.db");
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using (var ddl = connection.CreateCommand())
+            {
+                ddl.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE customers (id TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, phone TEXT, city TEXT, birth_date TEXT, amount NUMERIC)";
+                ddl.ExecuteNonQuery();
+            }
+
+            var watch = Stopwatch.StartNew();
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO customers VALUES ($0, $1, $2, $3, $4, $5, $6, $7)";
+            var parameters = Enumerable.Range(0, 8).Select(i => insert.Parameters.Add(new SqliteParameter($"${i}", null))).ToArray();
+            insert.Prepare();
+            foreach (var row in data.Rows)
+            {
+                parameters[0].Value = ((Guid)row[0]!).ToString("D");
+                for (var i = 1; i < 6; i++)
+                {
+                    parameters[i].Value = row[i];
+                }
+
+                parameters[6].Value = ((DateOnly)row[6]!).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                parameters[7].Value = row[7];
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return data.Rows.Count / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    private static double SqliteEndToEnd(Manifest manifest)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-dg-{Guid.NewGuid():N}.db");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            GenerationSummary summary;
+            using (var output = SqliteOutput.ToNewFile(path).AsDisposable())
+            {
+                summary = DataGenerator.GenerateAsync(manifest, output.Output).GetAwaiter().GetResult();
+            }
+
+            return summary.TotalRows / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    private static double PostgresRaw(string connectionString, (ModelDescriptor Model, List<object?[]> Rows) data)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var ddl = new NpgsqlCommand("CREATE TABLE customers (id uuid PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL, email text NOT NULL, phone text NOT NULL, city text NOT NULL, birth_date date NOT NULL, amount numeric NOT NULL)", connection))
+        {
+            ddl.ExecuteNonQuery();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        using (var importer = connection.BeginBinaryImport("COPY customers (id, first_name, last_name, email, phone, city, birth_date, amount) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var row in data.Rows)
+            {
+                importer.StartRow();
+                importer.Write((Guid)row[0]!, NpgsqlDbType.Uuid);
+                for (var i = 1; i < 6; i++)
+                {
+                    importer.Write((string)row[i]!, NpgsqlDbType.Text);
+                }
+
+                importer.Write((DateOnly)row[6]!, NpgsqlDbType.Date);
+                importer.Write((decimal)row[7]!, NpgsqlDbType.Numeric);
+            }
+
+            importer.Complete();
+        }
+
+        transaction.Commit();
+        return data.Rows.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double PostgresEndToEnd(string connectionString, Manifest manifest)
+    {
+        var watch = Stopwatch.StartNew();
+        GenerationSummary summary;
+        using (var output = PostgresOutput.Create(connectionString).AsDisposable())
+        {
+            summary = DataGenerator.GenerateAsync(manifest, output.Output).GetAwaiter().GetResult();
+        }
+
+        return summary.TotalRows / watch.Elapsed.TotalSeconds;
+    }
+
+    private static SyncDisposable AsDisposable(this IDataOutput output) => new(output);
+
+    private sealed class SyncDisposable(IDataOutput output) : IDisposable
+    {
+        public IDataOutput Output => output;
+
+        public void Dispose() => output.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private sealed class CollectingOutput : IDataOutput
+    {
+        public ModelDescriptor? Model { get; private set; }
+
+        public List<object?[]> Rows { get; } = [];
+
+        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+        {
+            Model = model;
+            return ValueTask.FromResult<IModelWriter>(new Writer(Rows));
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private sealed class Writer(List<object?[]> rows) : IModelWriter
+        {
+            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+            {
+                rows.AddRange(batch.Rows);
+                return ValueTask.CompletedTask;
+            }
+
+            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult((long)rows.Count);
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}

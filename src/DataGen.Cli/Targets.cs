@@ -1,3 +1,5 @@
+using System.Globalization;
+using DataGen.Kafka;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
 using DataGen.Sqlite;
@@ -39,6 +41,18 @@ internal static class Targets
     {
         "sqlite" => SqliteOutput.ToDatabase(
             store.Get("connection") ?? $"Data Source={store.Get("path") ?? throw Missing(store, "connection or path")}",
+            options,
+            store.Name),
+        "kafka" => KafkaOutput.Create(
+            store.Get("bootstrapServers") ?? throw Missing(store, "bootstrapServers"),
+            new KafkaOutputOptions
+            {
+                Partitions = int.TryParse(store.Get("partitions") ?? "3", NumberStyles.None, CultureInfo.InvariantCulture, out var partitions) && partitions > 0
+                    ? partitions
+                    : throw new ArgumentException($"datastore '{store.Name}': partitions must be a whole number ≥ 1"),
+                KeyField = store.Get("keyField"),
+                TimestampField = store.Get("timestampField"),
+            },
             options,
             store.Name),
         "postgres" => PostgresOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),

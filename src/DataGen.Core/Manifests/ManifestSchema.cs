@@ -79,6 +79,8 @@ public static class ManifestSchema
                             ["connection"] = new JsonObject { ["description"] = "Connection string (postgres, sqlserver, mongodb, sqlite).", ["type"] = "string" },
                             ["bootstrapServers"] = new JsonObject { ["description"] = "Kafka bootstrap servers.", ["type"] = "string" },
                             ["partitions"] = new JsonObject { ["description"] = "Kafka topic partitions.", ["type"] = new JsonArray("integer", "string") },
+                            ["keyField"] = new JsonObject { ["description"] = "Kafka: the field that keys messages (default: the model key).", ["type"] = "string" },
+                            ["timestampField"] = new JsonObject { ["description"] = "Kafka: a date-time field used as the message timestamp.", ["type"] = "string" },
                             ["path"] = new JsonObject { ["description"] = "Directory (files) or database file (sqlite).", ["type"] = "string" },
                             ["format"] = new JsonObject { ["description"] = "File format (files).", ["enum"] = new JsonArray("ndjson", "csv", "json") },
                         },

@@ -11,6 +11,19 @@ public static class ValueText
     /// <summary>Culture-invariant text: ISO 8601 dates, <c>D</c> UUIDs, round-trip numbers.</summary>
     public static string Format(object? value) => ScalarValues.Format(value);
 
+    /// <summary>A row as a compact UTF-8 JSON object with the model's field names.</summary>
+    public static byte[] RowToJsonUtf8(ModelDescriptor model, object?[] row)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonValueWriter.Options))
+        {
+            JsonValueWriter.WriteRow(writer, model.Fields, row);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Compact JSON of any value (nested objects and arrays included).</summary>
     public static string ToJson(object? value)
     {

@@ -1,0 +1,277 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using DataGen.Outputs;
+
+namespace DataGen.Kafka;
+
+/// <summary>Kafka-specific settings of a <see cref="KafkaOutput"/>.</summary>
+public sealed record KafkaOutputOptions
+{
+    /// <summary>Partitions of each created topic (default 3).</summary>
+    public int Partitions { get; init; } = 3;
+
+    /// <summary>The field whose value keys each message (default: the model's key; none: no key).</summary>
+    public string? KeyField { get; init; }
+
+    /// <summary>A date-time field used as the message timestamp (default: none, the producer's time).</summary>
+    public string? TimestampField { get; init; }
+
+    /// <summary>Create topics through this embedded cluster instead of the admin API.</summary>
+    public EmbeddedKafkaCluster? Embedded { get; init; }
+}
+
+/// <summary>
+/// Produces each model's rows to a topic (default: the model name) as JSON values with an idempotent producer
+/// (acks=all). Every delivery report is checked: the run fails, naming the model and the difference, unless
+/// the brokers acknowledged every message. Kafka has no transactions here: a failed model may leave messages.
+/// </summary>
+public sealed class KafkaOutput : IDataOutput
+{
+    /// <summary>librdkafka's mock keeps at most this much per partition and silently drops older batches.</summary>
+    internal const long EmbeddedPartitionCap = 5L * 1024 * 1024;
+
+    private readonly string _bootstrapServers;
+    private readonly KafkaOutputOptions _kafka;
+    private readonly StoreLoadOptions _options;
+    private readonly string _storeName;
+    private IProducer<string?, byte[]>? _producer;
+
+    private KafkaOutput(string bootstrapServers, KafkaOutputOptions kafka, StoreLoadOptions options, string storeName)
+    {
+        _bootstrapServers = bootstrapServers;
+        _kafka = kafka;
+        _options = options;
+        _storeName = storeName;
+    }
+
+    /// <summary>Creates an output for a cluster.</summary>
+    public static KafkaOutput Create(string bootstrapServers, KafkaOutputOptions? kafka = null, StoreLoadOptions? options = null, string storeName = "kafka")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        kafka ??= new KafkaOutputOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(kafka.Partitions, 1);
+        return new KafkaOutput(bootstrapServers, kafka, options ?? new StoreLoadOptions(), storeName);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var keyIndex = FieldIndex(model, _kafka.KeyField ?? model.Key, "key");
+        var timestampIndex = FieldIndex(model, _kafka.TimestampField, "timestamp");
+        await PrepareTopicAsync(model, cancellationToken).ConfigureAwait(false);
+        _producer ??= new ProducerBuilder<string?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = _bootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+            MessageTimeoutMs = 60_000,
+            LogConnectionClose = false,
+        }).SetLogHandler((_, _) => { }).Build();
+        return new Writer(this, _producer, model, keyIndex, timestampIndex);
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _producer?.Dispose();
+        _producer = null;
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FieldIndex(ModelDescriptor model, string? field, string role)
+    {
+        if (field is null)
+        {
+            return -1;
+        }
+
+        var index = model.Fields.ToList().FindIndex(f => f.Name == field);
+        return index >= 0 ? index : throw new GenerationException($"the {role} field '{field}' is not a field of the model", model.Name);
+    }
+
+    /// <summary>Metadata within 5 s (so a dead cluster fails fast), the conflict check, then topic creation.</summary>
+    private async Task PrepareTopicAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers, SocketTimeoutMs = 5000 })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        Metadata metadata;
+        try
+        {
+            // All topics: a metadata request naming an unknown topic would auto-create it on some clusters.
+            metadata = admin.GetMetadata(TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException e)
+        {
+            throw new GenerationException($"kafka '{_storeName}': cannot reach {_bootstrapServers}: {e.Error.Reason}", model.Name, null, null, e);
+        }
+
+        var existing = metadata.Topics.FirstOrDefault(t => t.Topic == model.Target && t.Error.Code == ErrorCode.NoError);
+        if (existing is not null)
+        {
+            var messages = CountMessages(model.Target, existing.Partitions.Select(p => p.PartitionId));
+            if (messages > 0)
+            {
+                if (!_options.DropConflicting)
+                {
+                    throw new StoreConflictException($"kafka '{_storeName}'", model.Target, messages);
+                }
+
+                if (_kafka.Embedded is not null)
+                {
+                    throw new GenerationException($"kafka '{_storeName}': topic '{model.Target}' holds {messages} messages and the embedded cluster cannot delete topics", model.Name);
+                }
+
+                await admin.DeleteTopicsAsync([model.Target]).ConfigureAwait(false);
+                _options.Warning?.Invoke($"kafka '{_storeName}': deleted topic '{model.Target}' ({messages} messages) to load model '{model.Name}'");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                existing = null;
+            }
+        }
+
+        if (existing is null)
+        {
+            if (_kafka.Embedded is { } embedded)
+            {
+                embedded.CreateTopic(model.Target, _kafka.Partitions);
+            }
+            else
+            {
+                try
+                {
+                    await admin.CreateTopicsAsync([new TopicSpecification { Name = model.Target, NumPartitions = _kafka.Partitions, ReplicationFactor = -1 }]).ConfigureAwait(false);
+                }
+                catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
+                {
+                    // Created concurrently: fine, it is empty.
+                }
+            }
+        }
+    }
+
+    /// <summary>Messages in a topic (high − low watermark over its partitions).</summary>
+    internal long CountMessages(string topic, IEnumerable<int> partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers,
+            GroupId = "datagen-watermarks",
+            EnableAutoCommit = false,
+        }).SetLogHandler((_, _) => { }).Build();
+        return partitions.Sum(p =>
+        {
+            var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5));
+            return w.High.Value - w.Low.Value;
+        });
+    }
+
+    private sealed class Writer : IModelWriter
+    {
+        private readonly KafkaOutput _owner;
+        private readonly IProducer<string?, byte[]> _producer;
+        private readonly ModelDescriptor _model;
+        private readonly int _keyIndex;
+        private readonly int _timestampIndex;
+        private readonly Action<DeliveryReport<string?, byte[]>> _onDelivery;
+        private readonly Dictionary<int, long> _bytesPerPartition = [];
+        private long _sent;
+        private long _delivered;
+        private Error? _firstError;
+
+        public Writer(KafkaOutput owner, IProducer<string?, byte[]> producer, ModelDescriptor model, int keyIndex, int timestampIndex)
+        {
+            _owner = owner;
+            _producer = producer;
+            _model = model;
+            _keyIndex = keyIndex;
+            _timestampIndex = timestampIndex;
+            _onDelivery = report =>
+            {
+                lock (_bytesPerPartition)
+                {
+                    if (report.Error.IsError)
+                    {
+                        _firstError ??= report.Error;
+                        return;
+                    }
+
+                    _delivered++;
+                    _bytesPerPartition[report.Partition.Value] = _bytesPerPartition.GetValueOrDefault(report.Partition.Value) + report.Message.Value.Length + (report.Message.Key?.Length ?? 0);
+                }
+            };
+        }
+
+        public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        {
+            for (var r = 0; r < batch.Rows.Count; r++)
+            {
+                var row = batch.Rows[r];
+                var message = new Message<string?, byte[]>
+                {
+                    Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? ValueText.Format(key) : null,
+                    Value = ValueText.RowToJsonUtf8(_model, row),
+                    Headers = [new Header("datagen-model", System.Text.Encoding.UTF8.GetBytes(_model.Name)), new Header("datagen-row", System.Text.Encoding.UTF8.GetBytes((batch.FirstRow + r).ToString(CultureInfo.InvariantCulture)))],
+                };
+                if (_timestampIndex >= 0 && row[_timestampIndex] is DateTime at)
+                {
+                    message.Timestamp = new Timestamp(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+                }
+
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        _producer.Produce(_model.Target, message, _onDelivery);
+                        break;
+                    }
+                    catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        _producer.Poll(TimeSpan.FromMilliseconds(50));
+                    }
+                }
+
+                _sent++;
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+        {
+            await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken).ConfigureAwait(false);
+            lock (_bytesPerPartition)
+            {
+                if (_firstError is { } error || _delivered != _sent)
+                {
+                    throw new GenerationException(
+                        $"kafka '{_owner._storeName}': topic '{_model.Target}' acknowledged {_delivered} of {_sent} messages (difference {_sent - _delivered}){(_firstError is { } e ? $"; first error: {e.Reason}" : string.Empty)}",
+                        _model.Name);
+                }
+
+            }
+
+            // Acknowledged is not retained: count what the topic holds (it was empty before this model).
+            var held = _owner.CountMessages(_model.Target, _bytesPerPartition.Keys);
+            if (held != _delivered)
+            {
+                var largest = _bytesPerPartition.MaxBy(p => p.Value);
+                var hint = _owner._kafka.Embedded is not null && largest.Value > EmbeddedPartitionCap / 2
+                    ? $"; partition {largest.Key} received {largest.Value / 1048576.0:F1} MiB and the embedded cluster keeps at most 5 MiB per partition, dropping older messages: use more partitions"
+                    : string.Empty;
+                throw new GenerationException($"kafka '{_owner._storeName}': topic '{_model.Target}' holds {held} of {_delivered} acknowledged messages (difference {_delivered - held}){hint}", _model.Name);
+            }
+
+            return _delivered;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

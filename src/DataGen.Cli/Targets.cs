@@ -1,8 +1,10 @@
 using System.Globalization;
 using DataGen.Kafka;
+using DataGen.MongoDb;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
 using DataGen.Sqlite;
+using DataGen.SqlServer;
 
 namespace DataGen.Cli;
 
@@ -55,13 +57,15 @@ internal static class Targets
             },
             options,
             store.Name),
+        "sqlserver" => SqlServerOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),
+        "mongodb" => MongoOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),
         "postgres" => PostgresOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),
         "files" => new FileOutput(
             store.Get("path") ?? throw Missing(store, "path"),
             Enum.TryParse<FileFormat>(store.Get("format") ?? "ndjson", ignoreCase: true, out var format)
                 ? format
                 : throw new ArgumentException($"datastore '{store.Name}': format must be ndjson, csv or json")),
-        _ => throw new ArgumentException($"datastore '{store.Name}' of kind '{store.Kind}' is not supported by this version of datagen yet"),
+        _ => throw new ArgumentException($"datastore '{store.Name}' has unknown kind '{store.Kind}'"),
     };
 
     private static ArgumentException Missing(Datastore store, string setting) =>

@@ -1,0 +1,132 @@
+using DataGen.Outputs;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace DataGen.MongoDb;
+
+/// <summary>
+/// Inserts models into MongoDB collections (default: the model name) with unordered bulk inserts. A collection
+/// that already holds documents is a conflict unless dropping is allowed. A model that fails part-way has its
+/// documents deleted again (the collection was empty), so nothing half-loaded is left behind. Connection strings never appear in errors.
+/// </summary>
+public sealed class MongoOutput : IDataOutput
+{
+    private readonly IMongoDatabase _database;
+    private readonly StoreLoadOptions _options;
+    private readonly string _storeName;
+    private readonly int _batchSize;
+
+    private MongoOutput(IMongoDatabase database, StoreLoadOptions options, string storeName, int batchSize)
+    {
+        _database = database;
+        _options = options;
+        _storeName = storeName;
+        _batchSize = batchSize;
+    }
+
+    /// <summary>Creates an output for a connection string; the database comes from the URL (default <c>datagen</c>).</summary>
+    public static MongoOutput Create(string connectionString, StoreLoadOptions? options = null, string storeName = "mongodb", int batchSize = 1000)
+    {
+        MongoUrl url;
+        try
+        {
+            url = new MongoUrl(connectionString);
+        }
+        catch (MongoConfigurationException e)
+        {
+            throw new ArgumentException($"mongodb '{storeName}': the connection string is invalid ({e.GetType().Name})", nameof(connectionString));
+        }
+
+        var settings = MongoClientSettings.FromUrl(url);
+        if (!connectionString.Contains("timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+            settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        var client = new MongoClient(settings);
+        return new MongoOutput(client.GetDatabase(url.DatabaseName ?? "datagen"), options ?? new StoreLoadOptions(), storeName, batchSize);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var collection = _database.GetCollection<BsonDocument>(model.Target);
+        long existing;
+        try
+        {
+            existing = await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new GenerationException($"mongodb '{_storeName}': cannot reach the server: {FirstLine(e.Message)}", model.Name, null, null, e);
+        }
+
+        if (existing > 0)
+        {
+            if (!_options.DropConflicting)
+            {
+                throw new StoreConflictException($"mongodb '{_storeName}'", model.Target, existing);
+            }
+
+            await _database.DropCollectionAsync(model.Target, cancellationToken).ConfigureAwait(false);
+            _options.Warning?.Invoke($"mongodb '{_storeName}': dropped collection '{model.Target}' ({existing} documents) to load model '{model.Name}'");
+        }
+
+        return new Writer(this, collection, model);
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static string FirstLine(string message) => message.Split('\n')[0];
+
+    private sealed class Writer(MongoOutput owner, IMongoCollection<BsonDocument> collection, ModelDescriptor model) : IModelWriter
+    {
+        private long _inserted;
+        private bool _completed;
+
+        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        {
+            foreach (var chunk in batch.Rows.Chunk(owner._batchSize))
+            {
+                var documents = chunk.Select(row => MongoDocuments.ToDocument(model, row)).ToList();
+                try
+                {
+                    await collection.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MongoBulkWriteException e)
+                {
+                    throw new GenerationException($"mongodb '{owner._storeName}': {e.WriteErrors.Count} of {documents.Count} inserts into '{model.Target}' failed: {e.WriteErrors.FirstOrDefault()?.Message}", model.Name, null, batch.FirstRow, e);
+                }
+
+                _inserted += documents.Count;
+            }
+        }
+
+        public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+        {
+            var stored = await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (stored != _inserted)
+            {
+                throw new GenerationException($"mongodb '{owner._storeName}': collection '{model.Target}' holds {stored} documents after inserting {_inserted}", model.Name);
+            }
+
+            _completed = true;
+            return stored;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_completed && _inserted > 0)
+            {
+                // No transactions on a standalone server: the collection was empty before, so empty it again (indexes stay).
+                await collection.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Data;
+using DataGen.Outputs;
+
+namespace DataGen.SqlServer;
+
+/// <summary>SQL Server DDL, identifier quoting and value conversion for SqlBulkCopy.</summary>
+internal static class SqlServerDialect
+{
+    public static string Quote(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
+
+    /// <summary>Column type; key columns of text get a bounded length (an index key is at most 900 bytes).</summary>
+    public static string TypeOf(ValueKind kind, bool key) => kind switch
+    {
+        ValueKind.Integer => "bigint",
+        ValueKind.Decimal => "decimal(38, 12)",
+        ValueKind.Double => "float",
+        ValueKind.Boolean => "bit",
+        ValueKind.Date => "date",
+        ValueKind.DateTime => "datetime2(3)",
+        ValueKind.Time => "time(3)",
+        ValueKind.Uuid => "uniqueidentifier",
+        _ => key ? "nvarchar(450)" : "nvarchar(max)",
+    };
+
+    public static string CreateTable(ModelDescriptor model)
+    {
+        var keys = model.References.Where(r => r.ReferencedStore == model.Store).Select(r => r.Field).Append(model.Key).ToHashSet();
+        var columns = model.Fields.Select(f =>
+            $"{Quote(f.Name)} {TypeOf(f.Kind, keys.Contains(f.Name))}{(f.Name == model.Key ? " NOT NULL PRIMARY KEY" : f.Nullable ? " NULL" : " NOT NULL")}");
+        var foreignKeys = model.References
+            .Where(r => r.ReferencedStore == model.Store)
+            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
+        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+    }
+
+    public static Type ClrTypeOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Integer => typeof(long),
+        ValueKind.Decimal => typeof(decimal),
+        ValueKind.Double => typeof(double),
+        ValueKind.Boolean => typeof(bool),
+        ValueKind.Date or ValueKind.DateTime => typeof(DateTime),
+        ValueKind.Time => typeof(TimeSpan),
+        ValueKind.Uuid => typeof(Guid),
+        _ => typeof(string),
+    };
+
+    /// <summary>A DataTable shaped like the model, filled with one batch (SqlBulkCopy's simplest source).</summary>
+    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows)
+    {
+        var table = new DataTable(model.Target) { Locale = System.Globalization.CultureInfo.InvariantCulture };
+        foreach (var f in model.Fields)
+        {
+            table.Columns.Add(f.Name, ClrTypeOf(f.Kind));
+        }
+
+        foreach (var row in rows)
+        {
+            var values = new object[row.Length];
+            for (var i = 0; i < row.Length; i++)
+            {
+                values[i] = ToDb(row[i], model.Fields[i].Kind);
+            }
+
+            table.Rows.Add(values);
+        }
+
+        return table;
+    }
+
+    public static object ToDb(object? value, ValueKind kind) => value switch
+    {
+        null => DBNull.Value,
+        DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+        TimeOnly t => t.ToTimeSpan(),
+        _ when ClrTypeOf(kind) == typeof(string) => value is string s ? s : value is System.Collections.IEnumerable ? ValueText.ToJson(value) : ValueText.Format(value),
+        _ => value,
+    };
+}

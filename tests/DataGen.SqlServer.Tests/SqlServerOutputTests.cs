@@ -1,0 +1,101 @@
+using DataGen.Outputs;
+using DataGen.Tests.Shared;
+using Microsoft.Data.SqlClient;
+using Testcontainers.MsSql;
+
+namespace DataGen.SqlServer.Tests;
+
+public sealed class SqlServerOfflineTests
+{
+    [Fact]
+    public void Ddl_quotes_identifiers_maps_types_and_bounds_key_columns()
+    {
+        var model = new ModelDescriptor("orders", "sku", [new("sku", ValueKind.String, false), new("customer_id", ValueKind.Uuid, false), new("items", ValueKind.Array, true), new("a]b", ValueKind.Decimal, true), new("at", ValueKind.DateTime, false)], 0)
+        {
+            Store = "db",
+            References = [new ReferenceDescriptor("customer_id", "customers", "id", "customers", "db")],
+        };
+
+        SqlServerDialect.CreateTable(model).Should().Be(
+            "CREATE TABLE [orders] ([sku] nvarchar(450) NOT NULL PRIMARY KEY, [customer_id] uniqueidentifier NOT NULL, [items] nvarchar(max) NULL, [a]]b] decimal(38, 12) NULL, [at] datetime2(3) NOT NULL, FOREIGN KEY ([customer_id]) REFERENCES [customers] ([id]))");
+    }
+
+    [Fact]
+    public void Batches_become_typed_tables_with_nested_values_as_json()
+    {
+        var model = new ModelDescriptor("m", null, [new("d", ValueKind.Date, false), new("tags", ValueKind.Array, false), new("n", ValueKind.Integer, true)], 2);
+        using var table = SqlServerDialect.ToTable(model, [[new DateOnly(2024, 2, 29), new object?[] { "a", 1L }, null], [new DateOnly(2024, 3, 1), Array.Empty<object?>(), 5L]]);
+
+        table.Rows.Count.Should().Be(2);
+        table.Rows[0]["d"].Should().Be(new DateTime(2024, 2, 29));
+        table.Rows[0]["tags"].Should().Be("[\"a\",1]");
+        table.Rows[0]["n"].Should().Be(DBNull.Value);
+        table.Columns["n"]!.DataType.Should().Be<long>();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_fails_within_seconds_without_the_password()
+    {
+        var started = DateTime.UtcNow;
+        await using var output = SqlServerOutput.Create("Server=tcp:127.0.0.1,1;Database=shop;User Id=sa;Password=hunter2;TrustServerCertificate=true");
+        var act = () => DataGenerator.GenerateAsync(Manifest.Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"), output, cancellationToken: TestContext.Current.CancellationToken);
+
+        var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+        error.Message.Should().StartWith("model 'm': sqlserver 'sqlserver': cannot connect to tcp:127.0.0.1,1/shop").And.NotContain("hunter2");
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public void An_invalid_connection_string_is_not_echoed()
+    {
+        var act = () => SqlServerOutput.Create("Server=x;Passwrd=secret-value");
+        act.Should().Throw<ArgumentException>().Which.Message.Should().NotContain("secret-value");
+    }
+}
+
+public sealed class SqlServerContainerTests : IAsyncLifetime
+{
+    private const string Image = "mcr.microsoft.com/mssql/server:2022-latest";
+    private MsSqlContainer? _container;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (ContainerImages.WhyUnavailable(Image) is null)
+        {
+            _container = new MsSqlBuilder(Image).Build();
+            await _container.StartAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Retail_sample_loads_and_a_second_load_is_a_conflict()
+    {
+        Assert.SkipWhen(_container is null, ContainerImages.WhyUnavailable(Image) ?? string.Empty);
+        var manifest = await Manifest.LoadAsync(Path.Combine(AppContext.BaseDirectory, "samples", "retail.yaml"), cancellationToken: TestContext.Current.CancellationToken);
+        GenerationSummary summary;
+        await using (var output = SqlServerOutput.Create(_container!.GetConnectionString()))
+        {
+            summary = await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        await using var connection = new SqlConnection(_container.GetConnectionString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        foreach (var model in summary.Models)
+        {
+            await using var count = new SqlCommand($"SELECT COUNT_BIG(*) FROM [{model.Model}]", connection);
+            ((long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).Should().Be(model.Rows);
+        }
+
+        await using var again = SqlServerOutput.Create(_container.GetConnectionString());
+        var act = () => DataGenerator.GenerateAsync(manifest, again, cancellationToken: TestContext.Current.CancellationToken);
+        await act.Should().ThrowAsync<StoreConflictException>();
+    }
+}

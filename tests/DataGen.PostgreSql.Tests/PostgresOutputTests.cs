@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataGen.Outputs;
+using DataGen.Tests.Shared;
 using Npgsql;
 
 namespace DataGen.PostgreSql.Tests;

@@ -4,8 +4,8 @@ namespace DataGen.Tests.Shared;
 
 /// <summary>
 /// Decides at run time whether a container test can run: Docker must answer and the image must be present
-/// locally (registries cannot be reached here). Without either, tests skip with the reason; with
-/// DATAGEN_REQUIRE_DOCKER=1 a missing Docker fails instead, so CI cannot silently skip.
+/// locally (registries cannot be reached here, so nothing is pulled unless DATAGEN_PULL_IMAGES=1).
+/// Without either, tests skip with the reason.
 /// </summary>
 internal static class ContainerImages
 {

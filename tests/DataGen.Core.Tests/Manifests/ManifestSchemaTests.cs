@@ -17,6 +17,7 @@ public sealed class ManifestSchemaTests
     [InlineData("retail.yaml")]
     [InlineData("customers.yaml")]
     [InlineData("starfleet.yaml")]
+    [InlineData("multistore.yaml")]
     public async Task Sample_manifests_validate_against_the_schema(string sample)
     {
         var json = YamlToJson(await File.ReadAllTextAsync(TestGeneration.SamplePath(sample), TestContext.Current.CancellationToken));

@@ -2,9 +2,7 @@ using System.Runtime.ExceptionServices;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-[assembly: AssemblyFixture(typeof(DataGen.PostgreSql.Tests.PostgresServer))]
-
-namespace DataGen.PostgreSql.Tests;
+namespace DataGen.Tests.Shared;
 
 /// <summary>
 /// One PostgreSQL container for the test assembly; each test gets a database of its own. Without Docker the
@@ -21,14 +19,13 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var socket = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } || File.Exists("/var/run/docker.sock");
-        if (!socket)
+        var image = Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_IMAGE") ?? Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
+        Unavailable = ContainerImages.WhyUnavailable(image);
+        if (Unavailable is not null)
         {
-            Unavailable = "Docker is not available (no DOCKER_HOST, no /var/run/docker.sock); run eval \"$(bash ../shared/containers/local-images.sh)\" or install Docker";
             return;
         }
 
-        var image = Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_IMAGE") ?? Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
         try
         {
             _container = new PostgreSqlBuilder(image).Build();

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(DataGen.Tests.Shared.PostgresServer))]

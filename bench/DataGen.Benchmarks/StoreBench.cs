@@ -37,7 +37,10 @@ internal static class StoreBench
         var kafkaManifest = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = kafkaRows / 100_000.0 });
         var kafkaData = await PregenerateAsync(kafkaManifest);
         var kafkaBaseline = Best(() => KafkaRaw(kafkaData));
-        var kafkaEndToEnd = Best(() => KafkaEndToEnd(kafkaManifest));
+        var kafkaEndToEnd = Best(() => KafkaEndToEnd(kafkaManifest, Environment.ProcessorCount));
+        var tiny = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = 0.00001 });
+        var fixedCost = Enumerable.Range(0, 3).Select(_ => 1 / KafkaEndToEnd(tiny, 1)).Min();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kafka fixed cost per load, 1 row: {fixedCost * 1000:F0} ms)"));
         Row($"Kafka, embedded cluster (32 partitions, idempotent, lz4)", kafkaBaseline, kafkaEndToEnd);
 
         var image = Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
@@ -222,14 +225,14 @@ internal static class StoreBench
         return delivered == messages.Count ? messages.Count / elapsed : throw new InvalidOperationException($"delivered {delivered} of {messages.Count}");
     }
 
-    private static double KafkaEndToEnd(Manifest manifest)
+    private static double KafkaEndToEnd(Manifest manifest, int threads)
     {
         using var cluster = EmbeddedKafkaCluster.Start();
         var watch = Stopwatch.StartNew();
         GenerationSummary summary;
         using (var output = KafkaOutput.Create(cluster.BootstrapServers, new KafkaOutputOptions { Partitions = 32, Embedded = cluster }).AsDisposable())
         {
-            summary = DataGenerator.GenerateAsync(manifest, output.Output).GetAwaiter().GetResult();
+            summary = DataGenerator.GenerateAsync(manifest, output.Output, new GenerationOptions { MaxDegreeOfParallelism = threads }).GetAwaiter().GetResult();
         }
 
         return summary.TotalRows / watch.Elapsed.TotalSeconds;

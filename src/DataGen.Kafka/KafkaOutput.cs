@@ -36,6 +36,8 @@ public sealed class KafkaOutput : IDataOutput
     private readonly StoreLoadOptions _options;
     private readonly string _storeName;
     private IProducer<string?, byte[]>? _producer;
+    private IAdminClient? _admin;
+    private IConsumer<Ignore, Ignore>? _watermarks;
 
     private KafkaOutput(string bootstrapServers, KafkaOutputOptions kafka, StoreLoadOptions options, string storeName)
     {
@@ -60,7 +62,7 @@ public sealed class KafkaOutput : IDataOutput
         ArgumentNullException.ThrowIfNull(model);
         var keyIndex = FieldIndex(model, _kafka.KeyField ?? model.Key, "key");
         var timestampIndex = FieldIndex(model, _kafka.TimestampField, "timestamp");
-        await PrepareTopicAsync(model, cancellationToken).ConfigureAwait(false);
+        // One client handle for the whole run: admin calls share the producer's (creating and destroying handles costs ~100 ms each).
         _producer ??= new ProducerBuilder<string?, byte[]>(new ProducerConfig
         {
             BootstrapServers = _bootstrapServers,
@@ -69,8 +71,11 @@ public sealed class KafkaOutput : IDataOutput
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
             MessageTimeoutMs = 60_000,
+            SocketTimeoutMs = 5000,
             LogConnectionClose = false,
         }).SetLogHandler((_, _) => { }).Build();
+        _admin ??= new DependentAdminClientBuilder(_producer.Handle).Build();
+        await PrepareTopicAsync(_admin, model, cancellationToken).ConfigureAwait(false);
         return new Writer(this, _producer, model, keyIndex, timestampIndex);
     }
 
@@ -80,6 +85,10 @@ public sealed class KafkaOutput : IDataOutput
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
+        _watermarks?.Dispose();
+        _watermarks = null;
+        _admin?.Dispose();
+        _admin = null;
         _producer?.Dispose();
         _producer = null;
         return ValueTask.CompletedTask;
@@ -97,11 +106,8 @@ public sealed class KafkaOutput : IDataOutput
     }
 
     /// <summary>Metadata within 5 s (so a dead cluster fails fast), the conflict check, then topic creation.</summary>
-    private async Task PrepareTopicAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    private async Task PrepareTopicAsync(IAdminClient admin, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrapServers, SocketTimeoutMs = 5000 })
-            .SetLogHandler((_, _) => { })
-            .Build();
         Metadata metadata;
         try
         {
@@ -159,7 +165,8 @@ public sealed class KafkaOutput : IDataOutput
     /// <summary>Messages in a topic (high − low watermark over its partitions).</summary>
     internal long CountMessages(string topic, IEnumerable<int> partitions)
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        // Never joins a group: watermark queries only.
+        var consumer = _watermarks ??= new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
             BootstrapServers = _bootstrapServers,
             GroupId = "datagen-watermarks",

@@ -84,9 +84,9 @@ internal static class StoreBench
 
     private static async Task<(ModelDescriptor Model, List<object?[]> Rows)> PregenerateAsync(Manifest manifest)
     {
-        var output = new CollectingOutput();
+        var output = new MemoryOutput();
         await DataGenerator.GenerateAsync(manifest, output);
-        return (output.Model!, output.Rows);
+        return (output.Models["customers"], output.Rows["customers"]);
     }
 
     private static double SqliteRaw((ModelDescriptor Model, List<object?[]> Rows) data)
@@ -257,35 +257,5 @@ internal static class StoreBench
         public IDataOutput Output => output;
 
         public void Dispose() => output.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
-
-    private sealed class CollectingOutput : IDataOutput
-    {
-        public ModelDescriptor? Model { get; private set; }
-
-        public List<object?[]> Rows { get; } = [];
-
-        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
-        {
-            Model = model;
-            return ValueTask.FromResult<IModelWriter>(new Writer(Rows));
-        }
-
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class Writer(List<object?[]> rows) : IModelWriter
-        {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
-            {
-                rows.AddRange(batch.Rows);
-                return ValueTask.CompletedTask;
-            }
-
-            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult((long)rows.Count);
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }

@@ -17,16 +17,14 @@ internal static class TestGeneration
     {
         var output = new MemoryOutput();
         await DataGenerator.GenerateAsync(manifest, output, options, TestContext.Current.CancellationToken);
-        return output.Rows;
+        return output.Rows.ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
     public static async Task<Dictionary<string, List<Dictionary<string, object?>>>> RecordsAsync(Manifest manifest, GenerationOptions? options = null)
     {
         var output = new MemoryOutput();
         await DataGenerator.GenerateAsync(manifest, output, options, TestContext.Current.CancellationToken);
-        return output.Rows.ToDictionary(
-            kv => kv.Key,
-            kv => kv.Value.Select(r => output.Models[kv.Key].Fields.Select((f, i) => (f.Name, r[i])).ToDictionary(x => x.Name, x => x.Item2)).ToList());
+        return output.Models.Keys.ToDictionary(m => m, m => output.Records(m).Select(r => r.ToDictionary()).ToList());
     }
 
     /// <summary>Generates to files in a fresh directory and returns the SHA-256 of every file, by name.</summary>
@@ -51,45 +49,6 @@ internal static class TestGeneration
         finally
         {
             directory.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>An output that keeps rows in memory.</summary>
-    internal sealed class MemoryOutput : IDataOutput
-    {
-        public Dictionary<string, List<object?[]>> Rows { get; } = [];
-
-        public Dictionary<string, ModelDescriptor> Models { get; } = [];
-
-        public bool Completed { get; private set; }
-
-        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
-        {
-            var rows = new List<object?[]>();
-            Rows[model.Name] = rows;
-            Models[model.Name] = model;
-            return ValueTask.FromResult<IModelWriter>(new Writer(rows));
-        }
-
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default)
-        {
-            Completed = true;
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class Writer(List<object?[]> rows) : IModelWriter
-        {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
-            {
-                rows.AddRange(batch.Rows);
-                return ValueTask.CompletedTask;
-            }
-
-            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult((long)rows.Count);
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }
     }
 }

@@ -25,10 +25,10 @@ public sealed class MongoOfflineTests
                       handle: lorem.word
                       postings: { type: array, count: 2, items: { type: object, fields: { ship: { type: mask, mask: "NCC-####" } } } }
             """);
-        var output = new Capture();
+        var output = new MemoryOutput();
         await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken);
 
-        var document = MongoDocuments.ToDocument(output.Model!, output.Rows[0]);
+        var document = MongoDocuments.ToDocument(output.Models["crew"], output.Rows["crew"][0]);
         document["_id"].Should().Be(document["id"]);
         document["_id"].AsBsonBinaryData.SubType.Should().Be(BsonBinarySubType.UuidStandard);
         document["born"].ToUniversalTime().Should().Be(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -46,36 +46,6 @@ public sealed class MongoOfflineTests
         var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
         error.Message.Should().StartWith("model 'm': mongodb 'mongodb': cannot reach the server").And.NotContain("hunter2");
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(15));
-    }
-
-    private sealed class Capture : IDataOutput
-    {
-        public ModelDescriptor? Model { get; private set; }
-
-        public List<object?[]> Rows { get; } = [];
-
-        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
-        {
-            Model = model;
-            return ValueTask.FromResult<IModelWriter>(new Writer(Rows));
-        }
-
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class Writer(List<object?[]> rows) : IModelWriter
-        {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
-            {
-                rows.AddRange(batch.Rows);
-                return ValueTask.CompletedTask;
-            }
-
-            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult((long)rows.Count);
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }
 

@@ -53,10 +53,8 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
         var events = manifest.Datastores.Single(d => d.Name == "events");
 
         // MongoDB where its image can be had; otherwise the profiles are captured in memory and checked the same way.
-        var profiles = new List<BsonDocument>();
-        IDataOutput docs = _mongo is not null
-            ? MongoOutput.Create(_mongo.GetConnectionString())
-            : new CapturingOutput(profiles);
+        var captured = new MemoryOutput();
+        IDataOutput docs = _mongo is not null ? MongoOutput.Create(_mongo.GetConnectionString()) : captured;
         TestContext.Current.TestOutputHelper?.WriteLine(_mongo is null ? $"MongoDB: in-memory capture ({ContainerImages.WhyUnavailable(MongoImage)})" : "MongoDB: container");
 
         GenerationSummary summary;
@@ -72,6 +70,9 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
             summary = await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
         }
 
+        var profiles = captured.Rows.TryGetValue("profiles", out var rows)
+            ? rows.Select(r => MongoDocuments.ToDocument(captured.Models["profiles"], r)).ToList()
+            : [];
         if (_mongo is not null)
         {
             profiles = await new MongoClient(_mongo.GetConnectionString()).GetDatabase("datagen").GetCollection<BsonDocument>("profiles")
@@ -127,29 +128,5 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
         }
 
         return keys;
-    }
-
-    /// <summary>Stands in for MongoDB where its image cannot be had: the same BSON documents, kept in memory.</summary>
-    private sealed class CapturingOutput(List<BsonDocument> documents) : IDataOutput
-    {
-        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult<IModelWriter>(new Writer(model, documents));
-
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class Writer(ModelDescriptor model, List<BsonDocument> documents) : IModelWriter
-        {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
-            {
-                documents.AddRange(batch.Rows.Select(r => MongoDocuments.ToDocument(model, r)));
-                return ValueTask.CompletedTask;
-            }
-
-            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult((long)documents.Count);
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }

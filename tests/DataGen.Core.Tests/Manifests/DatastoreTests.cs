@@ -49,7 +49,7 @@ public sealed class DatastoreTests
     public async Task Models_carry_their_store_target_and_references()
     {
         var manifest = TestGeneration.Parse(Yaml, new ManifestOptions { Variables = new Dictionary<string, string> { ["pg_password"] = "x" }, Environment = _ => null });
-        var output = new TestGeneration.MemoryOutput();
+        var output = new MemoryOutput();
         await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken);
 
         output.Models["customers"].Should().Match<ModelDescriptor>(m => m.Store == "main" && m.Target == "shop_customers");
@@ -84,8 +84,8 @@ public sealed class DatastoreTests
     public async Task Routing_output_sends_each_model_to_its_store()
     {
         var manifest = TestGeneration.Parse(Yaml, new ManifestOptions { Variables = new Dictionary<string, string> { ["pg_password"] = "x" }, Environment = _ => null });
-        var main = new TestGeneration.MemoryOutput();
-        var events = new TestGeneration.MemoryOutput();
+        var main = new MemoryOutput();
+        var events = new MemoryOutput();
         await using var routing = new RoutingOutput(new Dictionary<string, IDataOutput> { ["main"] = main, ["events"] = events }, defaultOutput: null);
         await DataGenerator.GenerateAsync(manifest, routing, cancellationToken: TestContext.Current.CancellationToken);
 

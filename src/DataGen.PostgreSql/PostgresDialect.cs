@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataGen.Outputs;
+using DataGen.Shared;
 
 namespace DataGen.PostgreSql;
 
@@ -22,15 +23,9 @@ internal static class PostgresDialect
         _ => "text",
     };
 
-    public static string CreateTable(ModelDescriptor model)
-    {
-        var columns = model.Fields.Select(f =>
-            $"{Quote(f.Name)} {TypeOf(f.Kind)}{(f.Name == model.Key ? " PRIMARY KEY" : f.Nullable ? string.Empty : " NOT NULL")}");
-        var foreignKeys = model.References
-            .Where(r => r.ReferencedStore == model.Store)
-            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
-        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
-    }
+    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, _) => TypeOf(f.Kind));
+
+    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
     public static string Copy(ModelDescriptor model) =>
         $"COPY {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) FROM STDIN (FORMAT BINARY)";

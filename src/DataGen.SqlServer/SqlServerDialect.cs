@@ -1,5 +1,6 @@
 using System.Data;
 using DataGen.Outputs;
+using DataGen.Shared;
 
 namespace DataGen.SqlServer;
 
@@ -22,16 +23,9 @@ internal static class SqlServerDialect
         _ => key ? "nvarchar(450)" : "nvarchar(max)",
     };
 
-    public static string CreateTable(ModelDescriptor model)
-    {
-        var keys = model.References.Where(r => r.ReferencedStore == model.Store).Select(r => r.Field).Append(model.Key).ToHashSet();
-        var columns = model.Fields.Select(f =>
-            $"{Quote(f.Name)} {TypeOf(f.Kind, keys.Contains(f.Name))}{(f.Name == model.Key ? " NOT NULL PRIMARY KEY" : f.Nullable ? " NULL" : " NOT NULL")}");
-        var foreignKeys = model.References
-            .Where(r => r.ReferencedStore == model.Store)
-            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
-        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
-    }
+    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, keyed) => TypeOf(f.Kind, keyed), PrimaryKey: " NOT NULL PRIMARY KEY", Nullable: " NULL");
+
+    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
     public static Type ClrTypeOf(ValueKind kind) => kind switch
     {

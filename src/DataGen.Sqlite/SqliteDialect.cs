@@ -1,4 +1,5 @@
 using DataGen.Outputs;
+using DataGen.Shared;
 
 namespace DataGen.Sqlite;
 
@@ -16,15 +17,9 @@ internal static class SqliteDialect
         _ => "TEXT",
     };
 
-    public static string CreateTable(ModelDescriptor model)
-    {
-        var columns = model.Fields.Select(f =>
-            $"{Quote(f.Name)} {TypeOf(f.Kind)}{(f.Name == model.Key ? " PRIMARY KEY" : f.Nullable ? string.Empty : " NOT NULL")}");
-        var foreignKeys = model.References
-            .Where(r => r.ReferencedStore == model.Store)
-            .Select(r => $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
-        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
-    }
+    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, _) => TypeOf(f.Kind));
+
+    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
     public static string Insert(ModelDescriptor model) =>
         $"INSERT INTO {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";

@@ -116,6 +116,13 @@ public sealed class MongoOutput : IDataOutput
                 throw new GenerationException($"mongodb '{owner._storeName}': collection '{model.Target}' holds {stored} documents after inserting {_inserted}", model.Name);
             }
 
+            if (model.Indexes.Count > 0)
+            {
+                await collection.Indexes.CreateManyAsync(
+                    model.Indexes.Select(fields => new CreateIndexModel<BsonDocument>(new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument(fields.Select(f => new BsonElement(f, 1)))))),
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             _completed = true;
             return stored;
         }

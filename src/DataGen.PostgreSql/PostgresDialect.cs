@@ -27,6 +27,8 @@ internal static class PostgresDialect
 
     public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
+    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
+
     public static string Copy(ModelDescriptor model) =>
         $"COPY {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) FROM STDIN (FORMAT BINARY)";
 

@@ -88,7 +88,7 @@ public sealed class PostgresOutput : IDataOutput
 
             var types = await ColumnTypesAsync(transaction, model, cancellationToken).ConfigureAwait(false);
             var importer = await _connection.BeginBinaryImportAsync(PostgresDialect.Copy(model), cancellationToken).ConfigureAwait(false);
-            return new Writer(this, transaction, importer, model, types);
+            return new Writer(this, transaction, importer, model, types, createdTable: existing < 0);
         }
         catch (PostgresException e)
         {
@@ -215,8 +215,11 @@ public sealed class PostgresOutput : IDataOutput
         private long _rows;
         private bool _committed;
 
-        public Writer(PostgresOutput owner, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, ModelDescriptor model, string[] types)
+        private readonly bool _createdTable;
+
+        public Writer(PostgresOutput owner, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, ModelDescriptor model, string[] types, bool createdTable)
         {
+            _createdTable = createdTable;
             _owner = owner;
             _transaction = transaction;
             _importer = importer;
@@ -265,6 +268,14 @@ public sealed class PostgresOutput : IDataOutput
                 if (copied != _rows || stored != _rows)
                 {
                     throw new GenerationException($"postgres '{_owner._storeName}': table '{_model.Target}' acknowledged {copied} rows and holds {stored} after sending {_rows}; rolled back", _model.Name);
+                }
+
+                if (_createdTable)
+                {
+                    foreach (var index in PostgresDialect.CreateIndexes(_model))
+                    {
+                        await _owner.ExecuteAsync(_transaction, index, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

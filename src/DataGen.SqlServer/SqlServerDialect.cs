@@ -27,6 +27,8 @@ internal static class SqlServerDialect
 
     public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
+    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
+
     public static Type ClrTypeOf(ValueKind kind) => kind switch
     {
         ValueKind.Integer => typeof(long),

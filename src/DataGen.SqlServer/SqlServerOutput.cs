@@ -88,7 +88,7 @@ public sealed class SqlServerOutput : IDataOutput
                 await ExecuteAsync(transaction, SqlServerDialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
             }
 
-            return new Writer(this, transaction, model);
+            return new Writer(this, transaction, model, createdTable: existing < 0);
         }
         catch (SqlException e)
         {
@@ -144,7 +144,7 @@ public sealed class SqlServerOutput : IDataOutput
         }
     }
 
-    private sealed class Writer(SqlServerOutput owner, SqlTransaction transaction, ModelDescriptor model) : IModelWriter
+    private sealed class Writer(SqlServerOutput owner, SqlTransaction transaction, ModelDescriptor model, bool createdTable) : IModelWriter
     {
         private readonly SqlBulkCopy _bulk = CreateBulkCopy(owner, transaction, model);
         private long _rows;
@@ -171,6 +171,14 @@ public sealed class SqlServerOutput : IDataOutput
             if (stored != _rows)
             {
                 throw new GenerationException($"sqlserver '{owner._storeName}': table '{model.Target}' holds {stored} rows after loading {_rows}; rolled back", model.Name);
+            }
+
+            if (createdTable)
+            {
+                foreach (var index in SqlServerDialect.CreateIndexes(model))
+                {
+                    await owner.ExecuteAsync(transaction, index, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,8 @@ internal static class SqliteDialect
 
     public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
 
+    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
+
     public static string Insert(ModelDescriptor model) =>
         $"INSERT INTO {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
 

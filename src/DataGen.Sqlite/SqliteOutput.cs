@@ -89,6 +89,8 @@ public sealed class SqliteOutput : IDataOutput
 
                 await Execute(_connection, transaction, SqliteDialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
             }
+
+            return new Writer(_connection, transaction, model, createdTable: existing < 0);
         }
         catch
         {
@@ -96,7 +98,6 @@ public sealed class SqliteOutput : IDataOutput
             throw;
         }
 
-        return new Writer(_connection, transaction, model);
     }
 
     /// <inheritdoc />
@@ -190,8 +191,11 @@ public sealed class SqliteOutput : IDataOutput
         private long _rows;
         private bool _committed;
 
-        public Writer(SqliteConnection connection, SqliteTransaction transaction, ModelDescriptor model)
+        private readonly bool _createdTable;
+
+        public Writer(SqliteConnection connection, SqliteTransaction transaction, ModelDescriptor model, bool createdTable)
         {
+            _createdTable = createdTable;
             _connection = connection;
             _transaction = transaction;
             _model = model;
@@ -223,6 +227,14 @@ public sealed class SqliteOutput : IDataOutput
             if (stored != _rows)
             {
                 throw new GenerationException($"sqlite table '{_model.Target}' holds {stored} rows after loading {_rows}; rolled back", _model.Name);
+            }
+
+            if (_createdTable)
+            {
+                foreach (var index in SqliteDialect.CreateIndexes(_model))
+                {
+                    await Execute(_connection, _transaction, index, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -25,4 +25,9 @@ internal static class SqlTables
             $"FOREIGN KEY ({dialect.Quote(r.Field)}) REFERENCES {dialect.Quote(r.ReferencedTarget)} ({dialect.Quote(r.ReferencedField)})");
         return $"CREATE TABLE {dialect.Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
     }
+
+    /// <summary>CREATE INDEX statements for the manifest's <c>indexes:</c> (run after the load, in the same transaction).</summary>
+    public static IEnumerable<string> CreateIndexes(ModelDescriptor model, Dialect dialect) =>
+        model.Indexes.Select(columns =>
+            $"CREATE INDEX {dialect.Quote($"ix_{model.Target}_{string.Join("_", columns)}")} ON {dialect.Quote(model.Target)} ({string.Join(", ", columns.Select(dialect.Quote))})");
 }

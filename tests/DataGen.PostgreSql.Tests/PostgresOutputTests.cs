@@ -42,6 +42,7 @@ public sealed class PostgresOutputTests(PostgresServer server)
         (await Scalar<string>(db, "SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'items'")).Should().Be("jsonb");
         (await Scalar<long>(db, "SELECT COUNT(*) FROM orders WHERE jsonb_array_length(items) BETWEEN 1 AND 4")).Should().Be(summary.Models.Single(m => m.Model == "orders").Rows);
         (await Scalar<long>(db, "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'orders'::regclass")).Should().Be(1);
+        (await Scalar<string>(db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_customers_last_name_first_name'")).Should().Contain("(last_name, first_name)");
     }
 
     [Fact]

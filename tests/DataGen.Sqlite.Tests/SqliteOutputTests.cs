@@ -58,6 +58,9 @@ public sealed class SqliteOutputTests : IDisposable
         Text("SELECT sql FROM sqlite_master WHERE name = 'orders'").Should()
             .Contain("\"id\" INTEGER PRIMARY KEY").And.Contain("FOREIGN KEY (\"customer_id\") REFERENCES \"customers\" (\"id\")");
         Text("SELECT items FROM orders LIMIT 1").Should().StartWith("[{\"line\":1,");
+        Text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_customers_last_name_first_name'").Should()
+            .Be("CREATE INDEX \"ix_customers_last_name_first_name\" ON \"customers\" (\"last_name\", \"first_name\")");
+        Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_customers_city', 'ix_orders_placed_at')").Should().Be(2);
     }
 
     [Fact]

@@ -77,6 +77,7 @@ internal sealed class ModelPlan
         {
             Store = Source.Store,
             Target = Source.Target,
+            Indexes = Source.Indexes,
             References = Root.Fields
                 .Where(f => f.Generator.IsReference && f.Generator.Source is not null)
                 .Select(f =>

@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -220,7 +220,8 @@ internal sealed partial class ManifestReader
                 _errors.Add(tableNode, $"table '{table}' must be letters, digits and underscores (topics may also use '.' and '-'), at most 63 characters", name);
             }
 
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table });
+            var indexes = ReadIndexes(Get(model, "indexes"), fields, name);
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes });
         }
     }
 
@@ -295,6 +296,47 @@ internal sealed partial class ManifestReader
         {
             _errors.Add(group.Last().Node, $"models {string.Join(" and ", group.Select(m => $"'{m.Name}'"))} would both write to '{group.Key.Target}'", group.Last().Name);
         }
+    }
+
+    /// <summary><c>indexes: [email, [last_name, first_name]]</c>: each entry a field or a list of fields.</summary>
+    private List<IReadOnlyList<string>> ReadIndexes(YamlNode? node, List<(string Name, YamlNode Node)> fields, string model)
+    {
+        var indexes = new List<IReadOnlyList<string>>();
+        if (node is null)
+        {
+            return indexes;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            _errors.Add(node, "'indexes' must be a list of fields or lists of fields", model);
+            return indexes;
+        }
+
+        foreach (var entry in list)
+        {
+            var columns = entry is YamlSequenceNode composite ? composite.Children : [entry];
+            var names = new List<string>();
+            foreach (var column in columns)
+            {
+                var name = Text(column, "a field name", model);
+                if (name is not null && fields.All(f => f.Name != name))
+                {
+                    _errors.Add(column, $"index field '{name}' is not a field of model '{model}'", model);
+                }
+                else if (name is not null)
+                {
+                    names.Add(name);
+                }
+            }
+
+            if (names.Count > 0)
+            {
+                indexes.Add(names);
+            }
+        }
+
+        return indexes;
     }
 
     /// <summary>Reads a map of field name → spec; shared by models and nested objects.</summary>

@@ -37,4 +37,7 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
 
     /// <summary>Table, collection or topic name (default: the model name).</summary>
     public string Target { get; init; } = name;
+
+    /// <summary>Secondary indexes, each a list of fields.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 }

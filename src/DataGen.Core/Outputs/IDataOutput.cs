@@ -39,6 +39,9 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
     /// <summary>The table, collection or topic to write to (default: the model name).</summary>
     public string Target { get; init; } = Name;
 
+    /// <summary>Secondary indexes the manifest asks for (<c>indexes:</c>), each a list of fields; stores that have indexes create them.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
+
     /// <summary>Top-level fields that reference another model: (field, model, referenced field, that model's target).</summary>
     public IReadOnlyList<ReferenceDescriptor> References { get; init; } = [];
 }

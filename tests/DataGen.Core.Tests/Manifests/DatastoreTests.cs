@@ -71,6 +71,7 @@ public sealed class DatastoreTests
               b: { store: files, table: c, count: 1, fields: { id: uuid } }
               c: { store: files, count: 1, fields: { id: uuid } }
               d: { table: "x; drop table y", count: 1, fields: { id: uuid } }
+              e: { count: 1, indexes: [id, [id, nope]], fields: { id: uuid } }
             """);
 
         var messages = act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.Message).ToList();
@@ -78,6 +79,7 @@ public sealed class DatastoreTests
         messages.Should().Contain(m => m.Contains("store 'dbb' is not declared under 'datastores:'"));
         messages.Should().Contain(m => m.Contains("models 'b' and 'c' would both write to 'c'"));
         messages.Should().Contain(m => m.Contains("table 'x; drop table y' must be letters, digits and underscores"));
+        messages.Should().Contain(m => m.Contains("index field 'nope' is not a field of model 'e'"));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ internal static class DatagenCommand
             ValidateCommand(output, error),
             SchemaCommand(output),
             DocumentCommand(output, error),
+            JourneyCommand(output, error),
         };
         return root;
     }
@@ -173,6 +174,39 @@ internal static class DatagenCommand
                 await output.WriteLineAsync($"{written} {name} documents written to {files.Written.FirstOrDefault() ?? files.Directory}").ConfigureAwait(false);
             }
 
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command JourneyCommand(TextWriter output, TextWriter error)
+    {
+        var provider = new Option<string>("--provider", "-p") { Description = "Journey provider name (e.g. starfleet).", Required = true };
+        var quantity = new Option<int>("--quantity", "-n") { Description = "How many journeys (one per simulated user).", DefaultValueFactory = _ => 10 };
+        var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for the zips and metadata files.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => Manifest.DefaultSeed };
+        var start = new Option<DateTime>("--start") { Description = "When the journeys start (UTC, default 2025-01-01).", DefaultValueFactory = _ => new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
+        var command = new Command("journey", "Export journeys: per simulated user a zip of step documents and a metadata JSON beside it.") { provider, quantity, outDir, seed, start };
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(provider);
+            var all = Journeys.JourneyCatalog.All();
+            if (!all.TryGetValue(name, out var journeys))
+            {
+                await error.WriteLineAsync($"datagen: unknown journey provider '{name}'; known: {string.Join(", ", all.Keys)}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var count = parse.GetValue(quantity);
+            if (count < 0)
+            {
+                await error.WriteLineAsync("datagen: --quantity must be 0 or more").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var directory = parse.GetRequiredValue(outDir).FullName;
+            var written = await Journeys.JourneyExport.WriteAsync(journeys, parse.GetValue(seed), count, DateTime.SpecifyKind(parse.GetValue(start), DateTimeKind.Utc), directory, ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"{written.Count} {name} journeys written to {directory}").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

@@ -173,6 +173,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Journey_exports_zips_and_metadata()
+    {
+        var outDir = Path.Combine(_directory.FullName, "journeys");
+        var (exit, stdout, stderr) = await Run("journey", "--provider", "starfleet", "--quantity", "5", "--output", outDir, "--seed", "3");
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        stdout.Should().Contain("5 starfleet journeys written");
+        Directory.GetFiles(outDir, "starfleet-*.zip").Should().HaveCount(5);
+        Directory.GetFiles(outDir, "starfleet-*.json").Should().HaveCount(5);
+        (await Run("journey", "--provider", "nope", "--output", outDir)).Exit.Should().Be(ExitCodes.Usage);
+    }
+
+    [Fact]
     public async Task Unknown_provider_and_bad_usage_exit_2()
     {
         (await Run("document", "--provider", "nope", "--output", _directory.FullName)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("starfleet_account"));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 
 namespace DataGen.Documents;
 
@@ -29,15 +28,9 @@ public static class DocumentCatalog
     public static IReadOnlyDictionary<string, DocumentType> All()
     {
         var all = new SortedDictionary<string, DocumentType>(StringComparer.Ordinal);
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic))
+        foreach (var provider in Discovery.Instances<IDocumentProvider>())
         {
-            foreach (var type in ProviderTypes(assembly))
-            {
-                if (Activator.CreateInstance(type) is IDocumentProvider provider)
-                {
-                    all[provider.Document.Name] = provider.Document;
-                }
-            }
+            all[provider.Document.Name] = provider.Document;
         }
 
         foreach (var (name, document) in Registered)
@@ -50,19 +43,4 @@ public static class DocumentCatalog
 
     /// <summary>Finds a document type by name, or null.</summary>
     public static DocumentType? Find(string name) => All().GetValueOrDefault(name);
-
-    private static IEnumerable<Type> ProviderTypes(Assembly assembly)
-    {
-        Type[] types;
-        try
-        {
-            types = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.Where(t => t is not null).ToArray()!;
-        }
-
-        return types.Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDocumentProvider).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null);
-    }
 }

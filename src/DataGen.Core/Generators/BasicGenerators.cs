@@ -62,6 +62,17 @@ internal static class BasicGenerators
         [new("mask", OptionType.String, "The pattern, e.g. 07######### or @@###@@@#@###@.", Required: true)],
         static (spec, _) => spec.GetString("mask", required: true) is { } mask ? new MaskGenerator(mask) : null);
 
+    /// <summary>A version-4-layout UUID from 128 bits of the stream.</summary>
+    internal static Guid NextUuid(ref DeterministicRandom random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, random.NextUInt64());
+        BitConverter.TryWriteBytes(bytes[8..], random.NextUInt64());
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's little-endian layout)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes);
+    }
+
     /// <summary>A mask generator for C# document schemas.</summary>
     internal static FieldGenerator MaskOf(string mask) => new MaskGenerator(mask);
 
@@ -159,16 +170,6 @@ internal static class BasicGenerators
         public override bool UniqueByConstruction => true;
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => NextUuid(ref random);
-
-        internal static Guid NextUuid(ref DeterministicRandom random)
-        {
-            Span<byte> bytes = stackalloc byte[16];
-            BitConverter.TryWriteBytes(bytes, random.NextUInt64());
-            BitConverter.TryWriteBytes(bytes[8..], random.NextUInt64());
-            bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's little-endian layout)
-            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-            return new Guid(bytes);
-        }
     }
 
     private sealed class SequenceGenerator(long start, long step) : FieldGenerator

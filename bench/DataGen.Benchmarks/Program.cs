@@ -5,6 +5,7 @@
 //
 //   dotnet run -c Release --project bench/DataGen.Benchmarks [-- --rows 300000 --stream-rows 1000000]
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- stores [--rows 300000]   (needs Docker: local-images.sh)
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- journeys [--quantity 10000]
 using System.Diagnostics;
 using System.Globalization;
 using Bogus;
@@ -20,6 +21,22 @@ var manifestPath = Path.Combine(AppContext.BaseDirectory, "customers.yaml");
 if (arguments.Count > 0 && arguments[0] == "stores")
 {
     await StoreBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 300_000));
+    return;
+}
+
+if (arguments.Count > 0 && arguments[0] == "journeys")
+{
+    var quantity = Option("--quantity", 10_000);
+    var directory = Directory.CreateTempSubdirectory("datagen-journeys-");
+    var watch = Stopwatch.StartNew();
+    await DataGen.Journeys.JourneyExport.WriteAsync(new DataGen.Journeys.StarfleetJourney(), 1, quantity, new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), directory.FullName);
+    var seconds = watch.Elapsed.TotalSeconds;
+    var bytes = directory.EnumerateFiles().Sum(f => f.Length);
+    directory.Delete(recursive: true);
+    Console.WriteLine("| journeys | zips + metadata | time | journeys/s | size |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| starfleet | {quantity:N0} + {quantity:N0} | {seconds:F1} s | {quantity / seconds:N0} | {bytes / 1048576.0:F0} MiB |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target: 10,000 journeys in under 15 s: {(quantity >= 10_000 && seconds < 15 ? "met" : "NOT met")}"));
     return;
 }
 

@@ -17,6 +17,9 @@ public static class DocumentCatalog
 {
     private static readonly ConcurrentDictionary<string, DocumentType> Registered = new(StringComparer.Ordinal);
 
+    // Scanning assemblies is slow: once per set of loaded assemblies.
+    private static (int Assemblies, IReadOnlyDictionary<string, DocumentType> Types)? _discovered;
+
     /// <summary>Registers a document type (replacing one of the same name).</summary>
     public static void Register(DocumentType document)
     {
@@ -27,11 +30,7 @@ public static class DocumentCatalog
     /// <summary>All known document types by name.</summary>
     public static IReadOnlyDictionary<string, DocumentType> All()
     {
-        var all = new SortedDictionary<string, DocumentType>(StringComparer.Ordinal);
-        foreach (var provider in Discovery.Instances<IDocumentProvider>())
-        {
-            all[provider.Document.Name] = provider.Document;
-        }
+        var all = new SortedDictionary<string, DocumentType>((IDictionary<string, DocumentType>)Discovered(), StringComparer.Ordinal);
 
         foreach (var (name, document) in Registered)
         {
@@ -42,5 +41,18 @@ public static class DocumentCatalog
     }
 
     /// <summary>Finds a document type by name, or null.</summary>
-    public static DocumentType? Find(string name) => All().GetValueOrDefault(name);
+    public static DocumentType? Find(string name) =>
+        Registered.TryGetValue(name, out var registered) ? registered : Discovered().GetValueOrDefault(name);
+
+    private static IReadOnlyDictionary<string, DocumentType> Discovered()
+    {
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().Length;
+        if (_discovered is not { } discovered || discovered.Assemblies != loaded)
+        {
+            discovered = (loaded, Discovery.Instances<IDocumentProvider>().GroupBy(p => p.Document.Name).ToDictionary(g => g.Key, g => g.Last().Document, StringComparer.Ordinal));
+            _discovered = discovered;
+        }
+
+        return discovered.Types;
+    }
 }

@@ -71,7 +71,7 @@ public sealed class DocumentType
     }
 
     /// <summary>Generates document <paramref name="index"/> for <paramref name="seed"/> as an ordered dictionary.</summary>
-    public GeneratedObject Generate(ulong seed, long index) => Generate(seed, index, new GenerationWorker());
+    public GeneratedObject Generate(ulong seed, long index) => Generate(seed, index, GenerationWorker.ForCurrentThread);
 
     /// <summary>Generates <paramref name="count"/> documents starting at index 0.</summary>
     public IEnumerable<GeneratedObject> GenerateMany(ulong seed, int count)

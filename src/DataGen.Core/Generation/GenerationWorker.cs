@@ -10,6 +10,12 @@ internal sealed class GenerationWorker
 {
     private readonly Dictionary<string, BogusSession> _bogus = new(StringComparer.Ordinal);
 
+    [ThreadStatic]
+    private static GenerationWorker? _current;
+
+    /// <summary>A worker owned by the calling thread (Bogus Fakers are costly to build: reuse them across calls).</summary>
+    public static GenerationWorker ForCurrentThread => _current ??= new GenerationWorker();
+
     public BogusSession Bogus(string locale)
     {
         if (!_bogus.TryGetValue(locale, out var session))

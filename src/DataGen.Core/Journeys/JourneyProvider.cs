@@ -39,7 +39,7 @@ public sealed class JourneyContext
     private readonly ulong _seed;
     private readonly long _index;
     private readonly ulong _key;
-    private readonly GenerationWorker _worker = new();
+    private readonly GenerationWorker _worker = GenerationWorker.ForCurrentThread;
     private DeterministicRandom _random;
     private int _documents;
 

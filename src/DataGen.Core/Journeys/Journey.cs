@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DataGen.Generators;
 
 namespace DataGen.Journeys;
 
@@ -55,7 +56,7 @@ public sealed class Journey
         ["index"] = Index,
         ["seed"] = Seed,
         ["user_id"] = UserId,
-        ["start"] = Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["start"] = ScalarValues.Format(Start),
         ["steps"] = new JsonArray(Steps.Select(s => (JsonNode)new JsonObject
         {
             ["index"] = s.Index,
@@ -64,7 +65,7 @@ public sealed class Journey
             ["document_id"] = s.DocumentId,
             ["delay_seconds"] = (long)s.Delay.TotalSeconds,
             ["delay_from"] = s.DelayFrom,
-            ["at"] = s.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["at"] = ScalarValues.Format(s.At),
         }).ToArray()),
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DataGen.Generators;
 using DataGen.Documents;
 
 namespace DataGen.Journeys;
@@ -60,5 +61,5 @@ public sealed class StarfleetJourney : JourneyProvider
         }, after: journey.AfterLatest);
     }
 
-    private static string Iso(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Iso(DateTime at) => Generators.ScalarValues.Format(at);
 }

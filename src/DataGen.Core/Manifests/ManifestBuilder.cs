@@ -39,7 +39,7 @@ public sealed class ManifestBuilder
 
     /// <summary>Sets the fixed "now" of relative dates.</summary>
     public ManifestBuilder WithReferenceDate(DateTime referenceDate) =>
-        Set(_root, "referenceDate", referenceDate.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        Set(_root, "referenceDate", Generators.ScalarValues.Format(referenceDate));
 
     /// <summary>Declares a variable with a default value (null: must be supplied).</summary>
     public ManifestBuilder WithVariable(string name, string? defaultValue)
@@ -80,7 +80,7 @@ public sealed class ManifestBuilder
         string s => new YamlScalarNode(s) { Style = ScalarStyle.DoubleQuoted },
         bool b => new YamlScalarNode(b ? "true" : "false"),
         DateOnly d => new YamlScalarNode(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-        DateTime dt => new YamlScalarNode(dt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+        DateTime dt => new YamlScalarNode(Generators.ScalarValues.Format(dt)),
         IFormattable f when value.GetType().IsPrimitive || value is decimal => new YamlScalarNode(f.ToString(null, CultureInfo.InvariantCulture)),
         IDictionary map => new YamlMappingNode(map.Keys.Cast<object>().Select(k => new KeyValuePair<YamlNode, YamlNode>(new YamlScalarNode(Convert.ToString(k, CultureInfo.InvariantCulture)), ToNode(map[k])))),
         IEnumerable list => new YamlSequenceNode(list.Cast<object?>().Select(ToNode)),

@@ -38,6 +38,7 @@ internal static class DatagenCommand
             SchemaCommand(output),
             DocumentCommand(output, error),
             JourneyCommand(output, error),
+            ReplayCommand(output, error),
         };
         return root;
     }
@@ -207,6 +208,51 @@ internal static class DatagenCommand
             var directory = parse.GetRequiredValue(outDir).FullName;
             var written = await Journeys.JourneyExport.WriteAsync(journeys, parse.GetValue(seed), count, DateTime.SpecifyKind(parse.GetValue(start), DateTimeKind.Utc), directory, ct).ConfigureAwait(false);
             await output.WriteLineAsync($"{written.Count} {name} journeys written to {directory}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command ReplayCommand(TextWriter output, TextWriter error)
+    {
+        var input = new Argument<DirectoryInfo>("journeys") { Description = "A directory written by 'datagen journey'." };
+        var speed = new Option<double?>("--speed") { Description = "Real time scaled by this factor (default: as fast as possible)." };
+        var start = new Option<DateTime?>("--start") { Description = "Shift the steps so the first happens at this time (UTC)." };
+        var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (default ./out/replay)." };
+        var format = new Option<FileFormat>("--format", "-f") { Description = "ndjson (default), csv or json.", DefaultValueFactory = _ => FileFormat.Ndjson };
+        var command = new Command("replay", "Publish exported journeys' documents in step order, as fast as possible or in scaled real time.") { input, speed, start, outDir, format };
+        command.SetAction(async (parse, ct) =>
+        {
+            var directory = parse.GetRequiredValue(input);
+            if (!directory.Exists)
+            {
+                await error.WriteLineAsync($"datagen: no such directory: {directory.FullName}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(speed) is <= 0)
+            {
+                await error.WriteLineAsync("datagen: --speed must be greater than 0").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var journeys = Journeys.JourneyReplay.ReadExported(directory.FullName);
+            var files = new FileOutput(parse.GetValue(outDir)?.FullName ?? Path.Combine("out", "replay"), parse.GetValue(format));
+            await using (files.ConfigureAwait(false))
+            {
+                try
+                {
+                    var options = new Journeys.ReplayOptions { Speed = parse.GetValue(speed), Start = parse.GetValue(start) is { } s ? DateTime.SpecifyKind(s, DateTimeKind.Utc) : null };
+                    var written = await Journeys.JourneyReplay.ReplayAsync(journeys, files, options, ct).ConfigureAwait(false);
+                    await output.WriteLineAsync($"{written} steps of {journeys.Count} journeys replayed to {files.Written.FirstOrDefault()}").ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await error.WriteLineAsync("datagen: cancelled; nothing was written.").ConfigureAwait(false);
+                    return ExitCodes.Cancelled;
+                }
+            }
+
             return ExitCodes.Success;
         });
         return command;

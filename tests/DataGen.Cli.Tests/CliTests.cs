@@ -183,6 +183,13 @@ public sealed class CliTests : IDisposable
         Directory.GetFiles(outDir, "starfleet-*.zip").Should().HaveCount(5);
         Directory.GetFiles(outDir, "starfleet-*.json").Should().HaveCount(5);
         (await Run("journey", "--provider", "nope", "--output", outDir)).Exit.Should().Be(ExitCodes.Usage);
+
+        var replayed = Path.Combine(_directory.FullName, "replayed");
+        var replay = await Run("replay", outDir, "--out", replayed, "--start", "2030-01-01T00:00:00Z");
+        replay.Exit.Should().Be(ExitCodes.Success, replay.Err);
+        var lines = File.ReadAllLines(Path.Combine(replayed, "journey_steps.ndjson"));
+        lines.Should().HaveCountGreaterThanOrEqualTo(5 * 3);
+        lines[0].Should().Contain("\"at\":\"2030-01-01T00:00:00Z\"");
     }
 
     [Fact]

@@ -97,3 +97,117 @@ public sealed class JourneyTests
         }
     }
 }
+
+public sealed class JourneyReplayTests
+{
+    private static readonly DateTime Start = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static List<Journey> Journeys(int count) =>
+        Enumerable.Range(0, count).Select(i => new StarfleetJourney().Create(5, i, Start)).ToList();
+
+    [Fact]
+    public async Task Fast_replay_publishes_every_step_in_time_order_shifted_to_the_start()
+    {
+        var journeys = Journeys(20);
+        var output = new DataGen.Outputs.MemoryOutput();
+        var shiftedStart = new DateTime(2030, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        var written = await JourneyReplay.ReplayAsync(journeys, output, new ReplayOptions { Start = shiftedStart }, TestContext.Current.CancellationToken);
+
+        written.Should().Be(journeys.Sum(j => j.Steps.Count));
+        var times = output.Rows["journey_steps"].Select(r => (DateTime)r[5]!).ToList();
+        times.Should().BeInAscendingOrder();
+        times[0].Should().Be(shiftedStart);
+        var records = output.Records("journey_steps").ToList();
+        records.Select(r => (string)r["user_id"]!).Distinct().Should().HaveCount(20);
+        ((IReadOnlyDictionary<string, object?>)records[0]["document"]!)["id"].Should().Be(records[0]["document_id"]);
+    }
+
+    [Fact]
+    public async Task Real_time_replay_waits_on_the_clock_scaled_by_speed_and_can_be_cancelled()
+    {
+        var journey = Journeys(1);
+        var span = journey[0].Steps[^1].At - journey[0].Steps[0].At;
+        var clock = new ManualClock();
+        var output = new DataGen.Outputs.MemoryOutput();
+        using var cts = new CancellationTokenSource();
+
+        var replay = JourneyReplay.ReplayAsync(journey, output, new ReplayOptions { Speed = 3600, TimeProvider = clock }, cts.Token);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        replay.IsCompleted.Should().BeFalse("the second step is due only after its scaled delay");
+
+        clock.Advance(span / 3600 + TimeSpan.FromSeconds(1));
+        (await replay).Should().Be(journey[0].Steps.Count);
+
+        var blocked = JourneyReplay.ReplayAsync(Journeys(1), new DataGen.Outputs.MemoryOutput(), new ReplayOptions { Speed = 1, TimeProvider = new ManualClock() }, cts.Token);
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => blocked).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Exported_journeys_read_back_identically()
+    {
+        var directory = Directory.CreateTempSubdirectory("replay-");
+        try
+        {
+            await JourneyExport.WriteAsync(new StarfleetJourney(), 5, 3, Start, directory.FullName, TestContext.Current.CancellationToken);
+            var read = JourneyReplay.ReadExported(directory.FullName);
+            var original = Journeys(3);
+
+            read.Select(j => j.Metadata().ToJsonString()).Should().Equal(original.Select(j => j.Metadata().ToJsonString()));
+            read[1].Steps.Select(s => s.Document.ToJsonString()).Should().Equal(original[1].Steps.Select(s => s.Document.ToJsonString()));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A clock that moves only when told (timers fire when their due time is passed).</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private readonly List<(long Due, TimerCallback Callback, object? State)> _timers = [];
+        private long _now;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _now);
+
+        public void Advance(TimeSpan by)
+        {
+            Interlocked.Add(ref _now, by.Ticks);
+            List<(long Due, TimerCallback Callback, object? State)> due;
+            lock (_timers)
+            {
+                due = _timers.Where(t => t.Due <= _now).ToList();
+                _timers.RemoveAll(t => t.Due <= _now);
+            }
+
+            foreach (var (_, callback, state) in due)
+            {
+                callback(state);
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_timers)
+            {
+                _timers.Add((_now + dueTime.Ticks, callback, state));
+            }
+
+            return new NoopTimer();
+        }
+
+        private sealed class NoopTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}

@@ -143,13 +143,7 @@ public sealed class DocumentSchemaBuilder
         {
             var session = scope.Row.Worker.Bogus(locale);
             session.Source.Reset(random);
-            var result = value(session.Faker, new DocumentValues(scope));
-            return result switch
-            {
-                int i => (long)i,
-                DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc),
-                _ => result,
-            };
+            return ScalarValues.Normalize(value(session.Faker, new DocumentValues(scope)));
         }
     }
 }

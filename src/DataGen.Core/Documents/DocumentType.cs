@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using DataGen.Generation;
 using DataGen.Outputs;
@@ -86,13 +85,7 @@ public sealed class DocumentType
     /// <summary>Generates document <paramref name="index"/> as <typeparamref name="T"/> (snake_case fields map to PascalCase properties).</summary>
     public T Generate<T>(ulong seed, long index)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, JsonValueWriter.Options))
-        {
-            JsonValueWriter.WriteValue(writer, Generate(seed, index));
-        }
-
-        return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, TypedOptions)
+        return JsonSerializer.Deserialize<T>(ValueText.ToJson(Generate(seed, index)), TypedOptions)
             ?? throw new GenerationException($"document '{Name}' #{index} did not convert to {typeof(T).Name}");
     }
 

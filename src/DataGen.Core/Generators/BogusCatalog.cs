@@ -282,16 +282,7 @@ internal static class BogusCatalog
                 }
             }
 
-            var value = invoke(session.DataSet(dataSet), args);
-            return value switch
-            {
-                int i => (long)i,
-                short s => (long)s,
-                byte b => (long)b,
-                DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc),
-                DateTimeOffset dto => dto.UtcDateTime,
-                _ => value,
-            };
+            return ScalarValues.Normalize(invoke(session.DataSet(dataSet), args));
         }
     }
 }

@@ -75,8 +75,4 @@ internal sealed class CompileContext(ManifestCompiler compiler, ModelSource mode
     /// <summary>Compiles a nested object's fields in a new scope below this one.</summary>
     public CompiledObject? CompileObject(FieldSpec spec, YamlNode fieldsNode) =>
         Compiler.CompileObject(Model, spec.Path, fieldsNode, Scope, this);
-
-    /// <summary>Compiles a nested field spec (array items) in the current scope.</summary>
-    public CompiledField? CompileNested(string path, string name, YamlNode node) =>
-        Compiler.CompileField(Model, path, name, node, Scope, this);
 }

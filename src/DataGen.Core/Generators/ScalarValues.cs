@@ -47,6 +47,20 @@ internal static class ScalarValues
         return text;
     }
 
+    /// <summary>
+    /// Values from Bogus or C# delegates in the shapes outputs expect: integers as long, date-times as UTC
+    /// (Bogus computes them from the manifest's UTC reference date).
+    /// </summary>
+    public static object? Normalize(object? value) => value switch
+    {
+        int i => (long)i,
+        short s => (long)s,
+        byte b => (long)b,
+        DateTime dt => DateTime.SpecifyKind(dt, DateTimeKind.Utc),
+        DateTimeOffset dto => dto.UtcDateTime,
+        _ => value,
+    };
+
     public static ValueKind KindOf(object? value) => value switch
     {
         string => ValueKind.String,

@@ -106,15 +106,6 @@ public sealed class Manifest
         return new Manifest(sourceName, root, options, plan);
     }
 
-    /// <summary>Returns the same manifest with other overrides (a different seed or scale), validated again.</summary>
-    public Manifest With(ManifestOptions options)
-    {
-        var errors = new ErrorSink(Source);
-        var plan = Compile(Source, _root, options, errors);
-        errors.ThrowIfAny();
-        return new Manifest(Source, _root, options, plan);
-    }
-
     /// <summary>A fresh plan for one run (plans hold per-run reference columns).</summary>
     internal GenerationPlan CreatePlan()
     {

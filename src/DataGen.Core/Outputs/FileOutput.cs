@@ -217,18 +217,8 @@ public sealed class FileOutput : IDataOutput
                 case string s:
                     WriteCsvText(s);
                     return;
-                case System.Collections.IEnumerable when value is not string:
-                    _json.Reset();
-                    using (var nested = new MemoryStream())
-                    {
-                        using (var writer = new Utf8JsonWriter(nested, JsonValueWriter.Options))
-                        {
-                            JsonValueWriter.WriteValue(writer, value);
-                        }
-
-                        WriteCsvText(Encoding.UTF8.GetString(nested.GetBuffer(), 0, (int)nested.Length));
-                    }
-
+                case System.Collections.IEnumerable:
+                    WriteCsvText(ValueText.ToJson(value));
                     return;
                 default:
                     WriteCsvText(ScalarValues.Format(value));

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DataGen.Randomness;
 
 /// <summary>
@@ -42,9 +40,4 @@ internal static class StableHash
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
     }
-
-    /// <summary>Hex digest of bytes (used by golden tests and summaries).</summary>
-    public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
-
-    internal static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net.Sockets;
 using DataGen.Outputs;
+using DataGen.Shared;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -144,35 +144,12 @@ public sealed class PostgresOutput : IDataOutput
         }
     }
 
-    private async Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql, _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<long> CountAsync(NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand($"SELECT COUNT(*) FROM {PostgresDialect.Quote(table)}", _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-    }
+    private Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken) =>
+        SqlCommands.ExecuteAsync(_connection!, transaction, sql, cancellationToken);
 
     /// <summary>Rows in the table (in the search path), or −1 when it does not exist.</summary>
-    private async Task<long> ExistingRowsAsync(NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("name", PostgresDialect.Quote(table));
-            var exists = (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            return exists ? await CountAsync(transaction, table, cancellationToken).ConfigureAwait(false) : -1;
-        }
-    }
+    private Task<long> ExistingRowsAsync(NpgsqlTransaction transaction, string table, CancellationToken cancellationToken) =>
+        SqlCommands.ExistingRowsAsync(_connection!, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", ("name", PostgresDialect.Quote(table)), PostgresDialect.Quote(table), "COUNT", cancellationToken);
 
     /// <summary>The data type of every loaded column, from the catalog: existing tables keep their own types.</summary>
     private async Task<string[]> ColumnTypesAsync(NpgsqlTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using System.Globalization;
 using DataGen.Outputs;
+using DataGen.Shared;
 using Microsoft.Data.SqlClient;
 
 namespace DataGen.SqlServer;
@@ -115,34 +115,14 @@ public sealed class SqlServerOutput : IDataOutput
         }
     }
 
-    private async Task ExecuteAsync(SqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        var command = new SqlCommand(sql, _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task ExecuteAsync(SqlTransaction transaction, string sql, CancellationToken cancellationToken) =>
+        SqlCommands.ExecuteAsync(_connection!, transaction, sql, cancellationToken);
 
-    private async Task<long> CountAsync(SqlTransaction transaction, string table, CancellationToken cancellationToken)
-    {
-        var command = new SqlCommand($"SELECT COUNT_BIG(*) FROM {SqlServerDialect.Quote(table)}", _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-    }
+    private Task<long> CountAsync(SqlTransaction transaction, string table, CancellationToken cancellationToken) =>
+        SqlCommands.ScalarAsync(_connection!, transaction, $"SELECT COUNT_BIG(*) FROM {SqlServerDialect.Quote(table)}", cancellationToken);
 
-    private async Task<long> ExistingRowsAsync(SqlTransaction transaction, string table, CancellationToken cancellationToken)
-    {
-        var command = new SqlCommand("SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", _connection, transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("@name", SqlServerDialect.Quote(table));
-            var exists = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 1;
-            return exists ? await CountAsync(transaction, table, cancellationToken).ConfigureAwait(false) : -1;
-        }
-    }
+    private Task<long> ExistingRowsAsync(SqlTransaction transaction, string table, CancellationToken cancellationToken) =>
+        SqlCommands.ExistingRowsAsync(_connection!, transaction, "SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", ("@name", SqlServerDialect.Quote(table)), SqlServerDialect.Quote(table), "COUNT_BIG", cancellationToken);
 
     private sealed class Writer(SqlServerOutput owner, SqlTransaction transaction, ModelDescriptor model, bool createdTable) : IModelWriter
     {

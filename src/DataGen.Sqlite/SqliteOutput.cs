@@ -1,5 +1,5 @@
-using System.Globalization;
 using DataGen.Outputs;
+using DataGen.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace DataGen.Sqlite;
@@ -147,38 +147,12 @@ public sealed class SqliteOutput : IDataOutput
         }
     }
 
-    private static async Task Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        var command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
-        {
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<long> Count(SqliteConnection connection, SqliteTransaction? transaction, string sql, string? name, CancellationToken cancellationToken)
-    {
-        var command = connection.CreateCommand();
-        await using (command.ConfigureAwait(false))
-        {
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            if (name is not null)
-            {
-                command.Parameters.AddWithValue("$name", name);
-            }
-
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-    }
+    private static Task Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken) =>
+        SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken);
 
     /// <summary>Rows in the table, or −1 when it does not exist.</summary>
-    private async Task<long> ExistingRows(SqliteTransaction transaction, string table, CancellationToken cancellationToken) =>
-        await Count(_connection!, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", table, cancellationToken).ConfigureAwait(false) == 0
-            ? -1
-            : await Count(_connection!, transaction, $"SELECT COUNT(*) FROM {SqliteDialect.Quote(table)}", null, cancellationToken).ConfigureAwait(false);
+    private Task<long> ExistingRows(SqliteTransaction transaction, string table, CancellationToken cancellationToken) =>
+        SqlCommands.ExistingRowsAsync(_connection!, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", ("$name", table), SqliteDialect.Quote(table), "COUNT", cancellationToken);
 
     /// <summary>Inserts with one prepared statement inside the model's transaction.</summary>
     private sealed class Writer : IModelWriter
@@ -223,7 +197,7 @@ public sealed class SqliteOutput : IDataOutput
 
         public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            var stored = await Count(_connection, _transaction, $"SELECT COUNT(*) FROM {SqliteDialect.Quote(_model.Target)}", null, cancellationToken).ConfigureAwait(false);
+            var stored = await SqlCommands.ScalarAsync(_connection, _transaction, $"SELECT COUNT(*) FROM {SqliteDialect.Quote(_model.Target)}", cancellationToken).ConfigureAwait(false);
             if (stored != _rows)
             {
                 throw new GenerationException($"sqlite table '{_model.Target}' holds {stored} rows after loading {_rows}; rolled back", _model.Name);

@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench/DataGen.Benchmarks [-- --rows 300000 --stream-rows 1000000]
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- stores [--rows 300000]   (needs Docker: local-images.sh)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- journeys [--quantity 10000]
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- simulation [--subjects 100000 --reference-subjects 2000]
 using System.Diagnostics;
 using System.Globalization;
 using Bogus;
@@ -21,6 +22,12 @@ var manifestPath = Path.Combine(AppContext.BaseDirectory, "customers.yaml");
 if (arguments.Count > 0 && arguments[0] == "stores")
 {
     await StoreBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 300_000));
+    return;
+}
+
+if (arguments.Count > 0 && arguments[0] == "simulation")
+{
+    await SimulationBench.RunAsync(AppContext.BaseDirectory, Option("--subjects", 100_000), Option("--reference-subjects", 2_000));
     return;
 }
 

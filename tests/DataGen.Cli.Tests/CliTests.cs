@@ -212,4 +212,31 @@ public sealed class CliTests : IDisposable
         stderr.Should().Contain("model 'm', field 'x', row 1").And.Contain("nothing was written");
         (Directory.Exists(outDir) ? Directory.GetFileSystemEntries(outDir) : []).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Simulate_writes_the_subjects_and_events_and_prints_counts_by_trigger()
+    {
+        var outDir = Path.Combine(_directory.FullName, "bank");
+        var (exit, stdout, stderr) = await Run("simulate", Sample("banking.yaml"), "--subjects", "100", "--ticks", "1440", "--tick-length", "1m", "--seed", "9", "--out", outDir, "-f", "csv");
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        File.ReadLines(Path.Combine(outDir, "users.csv")).Should().HaveCount(101);
+        var events = File.ReadAllLines(Path.Combine(outDir, "transactions.csv"));
+        events[0].Should().Be("at,subject,trigger,from,to,amount,balance,loan_balance");
+        stdout.Should().Contain("login").And.Contain("seed 9").And.Contain("100 subjects × 1,440 ticks").And.Contain("events/s");
+        stdout.Should().Contain($"{events.Length - 1:N0}");
+    }
+
+    [Fact]
+    public async Task Simulate_graph_prints_mermaid_and_bad_input_is_reported()
+    {
+        var (exit, stdout, _) = await Run("simulate", Sample("banking.yaml"), "--graph");
+        exit.Should().Be(ExitCodes.Success);
+        stdout.Should().StartWith("stateDiagram-v2").And.Contain("offline --> online : login (0.2%, hourly)");
+
+        (await Run("simulate", Sample("retail.yaml"), "--out", _directory.FullName)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("no 'simulation:' section"));
+        (await Run("simulate", Sample("banking.yaml"), "--tick-length", "soon")).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("--tick-length"));
+        var broken = Write("broken.yaml", "models:\n  u:\n    count: 1\n    fields: { id: uuid }\nsimulation:\n  subjects: u\n  states: [a]\n  transitions:\n    - { trigger: t, from: a, to: b, probability: 1 }\n");
+        (await Run("simulate", broken)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("broken.yaml(9,34)") && r.Err.Contains("unknown state 'b'"));
+    }
 }

@@ -39,7 +39,9 @@ public static class DataGenerator
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
-            var (count, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
+            var (count, offsets) = options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && model.Source.Count is not Manifests.CountSpec.PerParent
+                ? (fixedCount, null)
+                : model.ResolveCount(plan.Scale, name => counts[name]);
             counts[model.Name] = count;
             var written = await GenerateModelAsync(plan, model, count, offsets, output, options, workers, cancellationToken).ConfigureAwait(false);
             summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));

@@ -11,6 +11,9 @@ public sealed record GenerationOptions
 
     /// <summary>Receives progress after each batch.</summary>
     public IProgress<GenerationProgress>? Progress { get; init; }
+
+    /// <summary>Row counts that replace the manifest's for some models (a simulation's subject count).</summary>
+    internal IReadOnlyDictionary<string, long>? CountOverrides { get; init; }
 }
 
 /// <summary>Progress of a run.</summary>

@@ -195,6 +195,10 @@ internal sealed class FieldSpec
 /// <summary>"Did you mean" suggestions by edit distance.</summary>
 internal static class Suggest
 {
+    /// <summary>" (did you mean 'x'?)" when a candidate is close, else empty.</summary>
+    public static string Hint(string name, IEnumerable<string> candidates) =>
+        Closest(name, candidates) is { } s ? $" (did you mean '{s}'?)" : string.Empty;
+
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;

@@ -34,8 +34,9 @@ public sealed class Manifest
     private readonly YamlMappingNode _root;
     private readonly ManifestOptions _options;
 
-    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan)
+    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation)
     {
+        Simulation = simulation is { SubjectSource: Simulations.SubjectSource.FromManifest from } ? simulation.WithManifest(this, from.Model) : simulation;
         Source = source;
         _root = root;
         _options = options;
@@ -46,6 +47,9 @@ public sealed class Manifest
         Models = plan.Models.Select(m => m.Name).ToList();
         Datastores = plan.Datastores;
     }
+
+    /// <summary>The <c>simulation:</c> section, ready to run (its subjects are rows of one of this manifest's models); null when there is none.</summary>
+    public Simulations.Simulation? Simulation { get; }
 
     /// <summary>The stores declared under <c>datastores:</c>, with variables substituted.</summary>
     public IReadOnlyList<Datastore> Datastores { get; }
@@ -101,21 +105,24 @@ public sealed class Manifest
     {
         options ??= new ManifestOptions();
         var errors = new ErrorSink(sourceName);
-        var plan = Compile(sourceName, root, options, errors);
+        var (plan, simulation) = Compile(sourceName, root, options, errors);
         errors.ThrowIfAny();
-        return new Manifest(sourceName, root, options, plan);
+        return new Manifest(sourceName, root, options, plan, simulation);
     }
+
+    /// <summary>The same manifest with another seed (the caller's other overrides kept).</summary>
+    internal Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 
     /// <summary>A fresh plan for one run (plans hold per-run reference columns).</summary>
     internal GenerationPlan CreatePlan()
     {
         var errors = new ErrorSink(Source);
-        var plan = Compile(Source, _root, _options, errors);
+        var (plan, _) = Compile(Source, _root, _options, errors);
         errors.ThrowIfAny();
         return plan;
     }
 
-    private static GenerationPlan Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
+    private static (GenerationPlan Plan, Simulations.Simulation? Simulation) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {
         var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
         var reader = new ManifestReader(errors, variables);
@@ -124,6 +131,9 @@ public sealed class Manifest
         var scale = options.Scale ?? reader.Scale;
         var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate);
         var models = compiler.Compile();
-        return new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores);
+        var simulation = reader.SimulationNode is { } node && !errors.HasErrors
+            ? new Simulations.SimulationReader(errors, reader, models, reader.ReferenceDate).Read(node)
+            : null;
+        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation);
     }
 }

@@ -8,7 +8,7 @@ namespace DataGen.Manifests;
 /// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
 internal sealed partial class ManifestReader
 {
-    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models"];
+    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation"];
     private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes"];
 
     private readonly ErrorSink _errors;
@@ -32,6 +32,9 @@ internal sealed partial class ManifestReader
     public List<ModelSource> Models { get; } = [];
 
     public List<Datastore> Datastores { get; } = [];
+
+    /// <summary>The <c>simulation:</c> section, read after the models are compiled.</summary>
+    public YamlNode? SimulationNode { get; private set; }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
@@ -110,6 +113,9 @@ internal sealed partial class ManifestReader
                     break;
                 case "datastores":
                     ReadDatastores(v);
+                    break;
+                case "simulation":
+                    SimulationNode = v;
                     break;
                 case "variables" or "$schema":
                     break;
@@ -429,7 +435,7 @@ internal sealed partial class ManifestReader
     private long CountNumber(YamlNode node, string model) =>
         ReadNumber(node, "count", "a whole number ≥ 0", t => long.TryParse(t.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null, model) ?? 0;
 
-    private T? ReadNumber<T>(YamlNode node, string what, string expected, Func<string, T?> parse, string? model = null)
+    internal T? ReadNumber<T>(YamlNode node, string what, string expected, Func<string, T?> parse, string? model = null)
         where T : struct
     {
         var text = Text(node, expected, model);
@@ -447,7 +453,7 @@ internal sealed partial class ManifestReader
         return value;
     }
 
-    private string? Text(YamlNode node, string expected, string? model = null)
+    internal string? Text(YamlNode node, string expected, string? model = null)
     {
         if (node is YamlScalarNode s)
         {

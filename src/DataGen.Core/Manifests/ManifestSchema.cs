@@ -87,6 +87,7 @@ public static class ManifestSchema
                         ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") },
                     },
                 },
+                ["simulation"] = SimulationSchema(),
                 ["models"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -194,4 +195,62 @@ public static class ManifestSchema
     }
 
     private static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    /// <summary>The <c>simulation:</c> section (a state machine over a model's rows).</summary>
+    private static JsonObject SimulationSchema()
+    {
+        static JsonObject Text(string description) => new() { ["description"] = description, ["type"] = "string" };
+        static JsonObject Names(string description) => new() { ["description"] = description, ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
+        var expressions = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number") } };
+        var transition = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("trigger", "from", "to", "probability"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["trigger"] = Text("The trigger's name (what events carry)."),
+                ["from"] = Text("The state it leaves."),
+                ["to"] = Text("The state it enters."),
+                ["probability"] = new JsonObject { ["description"] = "Percent per tick: 0.5 or \"0.5%\".", ["type"] = new JsonArray("number", "string") },
+                ["hourly"] = new JsonObject { ["description"] = "24 factors by UTC hour.", ["type"] = "array", ["minItems"] = 24, ["maxItems"] = 24, ["items"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 } },
+                ["let"] = expressions.DeepClone(),
+                ["require"] = Text("An expression; false vetoes the transition."),
+                ["set"] = expressions.DeepClone(),
+                ["outputs"] = Names("Event streams the events go to."),
+            },
+        };
+        var properties = new JsonObject
+        {
+            ["name"] = Text("The simulation's name."),
+            ["subjects"] = Text("The model whose rows are the subjects."),
+            ["states"] = Names("The states."),
+            ["initial"] = Text("The state subjects start in (default: the first)."),
+            ["tick"] = Text("Tick length: 30s, 1m, 1h, 1d or 00:01:00."),
+            ["ticks"] = new JsonObject { ["description"] = "How many ticks.", ["type"] = "integer", ["minimum"] = 1 },
+            ["start"] = Text("When tick 0 happens (default: referenceDate)."),
+            ["end"] = Text("Instead of ticks: when the run ends."),
+            ["emit"] = Names("Attributes and let values every event carries."),
+            ["streams"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["additionalProperties"] = new JsonObject
+                {
+                    ["type"] = new JsonArray("object", "null"),
+                    ["properties"] = new JsonObject { ["store"] = Text("A datastore."), ["target"] = Text("Table, collection or topic.") },
+                    ["additionalProperties"] = false,
+                },
+            },
+            ["transitions"] = new JsonObject { ["type"] = "array", ["items"] = transition },
+        };
+        System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Simulations.SimulationReader.Keys), "schema and reader keys");
+        return new JsonObject
+        {
+            ["description"] = "A probabilistic state machine over a model's rows; run with 'datagen simulate'.",
+            ["type"] = "object",
+            ["required"] = new JsonArray("subjects", "states", "transitions"),
+            ["additionalProperties"] = false,
+            ["properties"] = properties,
+        };
+    }
 }

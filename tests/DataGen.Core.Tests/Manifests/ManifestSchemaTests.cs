@@ -18,6 +18,7 @@ public sealed class ManifestSchemaTests
     [InlineData("customers.yaml")]
     [InlineData("starfleet.yaml")]
     [InlineData("multistore.yaml")]
+    [InlineData("banking.yaml")]
     public async Task Sample_manifests_validate_against_the_schema(string sample)
     {
         var json = YamlToJson(await File.ReadAllTextAsync(TestGeneration.SamplePath(sample), TestContext.Current.CancellationToken));

@@ -1,0 +1,433 @@
+using System.Globalization;
+
+namespace DataGen.Simulations;
+
+/// <summary>
+/// The small expression language of YAML simulations (<c>let</c>, <c>require</c>, <c>set</c>): numbers, strings,
+/// true/false/null, names (event values, then subject attributes), + − * / %, comparisons, and/or/not,
+/// parentheses and functions: uniform(min, max[, decimals]), int(min, max), normal(mean, sd[, decimals]),
+/// chance(percent), pick(a, b, …), round(x[, decimals]), min(a, b), max(a, b), abs(x).
+/// Integers stay 64-bit; anything with a fraction is an exact decimal.
+/// </summary>
+internal static class Expressions
+{
+    private static readonly Dictionary<string, (int Min, int Max)> Functions = new(StringComparer.Ordinal)
+    {
+        ["uniform"] = (2, 3),
+        ["int"] = (2, 2),
+        ["normal"] = (2, 3),
+        ["chance"] = (1, 1),
+        ["pick"] = (1, 64),
+        ["round"] = (1, 2),
+        ["min"] = (2, 2),
+        ["max"] = (2, 2),
+        ["abs"] = (1, 1),
+    };
+
+    /// <summary>Compiles <paramref name="text"/>; on error returns null and reports (message, 0-based offset).</summary>
+    public static Func<TransitionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error)
+    {
+        try
+        {
+            var parser = new Parser(text, isName);
+            var result = parser.Or();
+            parser.ExpectEnd();
+            return result;
+        }
+        catch (ExpressionException e)
+        {
+            error(e.Message, e.Offset);
+            return null;
+        }
+    }
+
+    public static bool Truthy(object? value) => value switch
+    {
+        bool b => b,
+        null => false,
+        _ => throw new InvalidOperationException($"expected true or false, found {Describe(value)}"),
+    };
+
+    private static string Describe(object? value) => value is null ? "null" : $"{value} ({value.GetType().Name})";
+
+    private static decimal Number(object? value) => value switch
+    {
+        long l => l,
+        int i => i,
+        decimal d => d,
+        double d => (decimal)d,
+        float f => (decimal)f,
+        _ => throw new InvalidOperationException($"expected a number, found {Describe(value)}"),
+    };
+
+    private static object Arithmetic(char op, object? a, object? b)
+    {
+        if (op == '+' && (a is string || b is string))
+        {
+            return string.Concat(Outputs.ValueText.Format(a), Outputs.ValueText.Format(b));
+        }
+
+        if (a is long x && b is long y && op != '/')
+        {
+            return op switch
+            {
+                '+' => checked(x + y),
+                '-' => checked(x - y),
+                '*' => checked(x * y),
+                _ => y == 0 ? throw new DivideByZeroException() : x % y,
+            };
+        }
+
+        var m = Number(a);
+        var n = Number(b);
+        return op switch
+        {
+            '+' => m + n,
+            '-' => m - n,
+            '*' => m * n,
+            '/' => n == 0 ? throw new DivideByZeroException() : m / n,
+            _ => n == 0 ? throw new DivideByZeroException() : m % n,
+        };
+    }
+
+    private static bool Compare(string op, object? a, object? b)
+    {
+        if (op is "==" or "!=")
+        {
+            var equal = (a, b) switch
+            {
+                (null, null) => true,
+                (null, _) or (_, null) => false,
+                (string s, string t) => s == t,
+                (bool p, bool q) => p == q,
+                _ => Number(a) == Number(b),
+            };
+            return op == "==" ? equal : !equal;
+        }
+
+        var c = a is string s1 && b is string s2 ? string.CompareOrdinal(s1, s2) : Number(a).CompareTo(Number(b));
+        return op switch
+        {
+            "<" => c < 0,
+            "<=" => c <= 0,
+            ">" => c > 0,
+            _ => c >= 0,
+        };
+    }
+
+    private static object? Call(string name, object?[] args, TransitionContext ctx)
+    {
+        int Decimals(int i) => args.Length > i ? (int)Number(args[i]) : 2;
+        switch (name)
+        {
+            case "uniform":
+                return ctx.Random.Decimal(Number(args[0]), Number(args[1]), Decimals(2));
+            case "int":
+                return ctx.Random.Next((long)Math.Ceiling(Number(args[0])), (long)Math.Floor(Number(args[1])));
+            case "normal":
+                return Math.Round((decimal)ctx.Random.Normal((double)Number(args[0]), (double)Number(args[1])), Decimals(2), MidpointRounding.ToEven);
+            case "chance":
+                return ctx.Random.Chance((double)Number(args[0]) / 100);
+            case "pick":
+                return args[ctx.Random.Next(0, args.Length - 1)];
+            case "round":
+                return args[0] is long l ? l : Math.Round(Number(args[0]), args.Length > 1 ? (int)Number(args[1]) : 0, MidpointRounding.ToEven);
+            case "abs":
+                return args[0] is long a ? Math.Abs(a) : Math.Abs(Number(args[0]));
+            case "min":
+                return Compare("<=", args[0], args[1]) ? args[0] : args[1];
+            default:
+                return Compare(">=", args[0], args[1]) ? args[0] : args[1];
+        }
+    }
+
+    private sealed class ExpressionException(string message, int offset) : Exception(message)
+    {
+        public int Offset { get; } = offset;
+    }
+
+    private sealed class Parser(string text, Func<string, bool> isName)
+    {
+        private int _pos;
+
+        public void ExpectEnd()
+        {
+            Skip();
+            if (_pos < text.Length)
+            {
+                throw new ExpressionException($"unexpected '{text[_pos..]}'", _pos);
+            }
+        }
+
+        public Func<TransitionContext, object?> Or()
+        {
+            var left = And();
+            while (Word("or") || Symbol("||"))
+            {
+                var l = left;
+                var r = And();
+                left = c => Truthy(l(c)) || Truthy(r(c));
+            }
+
+            return left;
+        }
+
+        private Func<TransitionContext, object?> And()
+        {
+            var left = Not();
+            while (Word("and") || Symbol("&&"))
+            {
+                var l = left;
+                var r = Not();
+                left = c => Truthy(l(c)) && Truthy(r(c));
+            }
+
+            return left;
+        }
+
+        private Func<TransitionContext, object?> Not()
+        {
+            if (Word("not") || (Peek('!') && !PeekAt(1, '=') && Symbol("!")))
+            {
+                var inner = Not();
+                return c => !Truthy(inner(c));
+            }
+
+            return Comparison();
+        }
+
+        private Func<TransitionContext, object?> Comparison()
+        {
+            var left = Additive();
+            foreach (var op in new[] { "<=", ">=", "==", "!=", "<", ">" })
+            {
+                if (Symbol(op))
+                {
+                    var l = left;
+                    var r = Additive();
+                    return c => Compare(op, l(c), r(c));
+                }
+            }
+
+            return left;
+        }
+
+        private Func<TransitionContext, object?> Additive()
+        {
+            var left = Multiplicative();
+            while (true)
+            {
+                var op = Symbol("+") ? '+' : Symbol("-") ? '-' : '\0';
+                if (op == '\0')
+                {
+                    return left;
+                }
+
+                var l = left;
+                var r = Multiplicative();
+                left = c => Arithmetic(op, l(c), r(c));
+            }
+        }
+
+        private Func<TransitionContext, object?> Multiplicative()
+        {
+            var left = Unary();
+            while (true)
+            {
+                var op = Symbol("*") ? '*' : Symbol("/") ? '/' : Symbol("%") ? '%' : '\0';
+                if (op == '\0')
+                {
+                    return left;
+                }
+
+                var l = left;
+                var r = Unary();
+                left = c => Arithmetic(op, l(c), r(c));
+            }
+        }
+
+        private Func<TransitionContext, object?> Unary()
+        {
+            if (Symbol("-"))
+            {
+                var inner = Unary();
+                return c => Arithmetic('-', 0L, inner(c));
+            }
+
+            return Primary();
+        }
+
+        private Func<TransitionContext, object?> Primary()
+        {
+            Skip();
+            var start = _pos;
+            if (_pos >= text.Length)
+            {
+                throw new ExpressionException("expected a value, found the end of the expression", _pos);
+            }
+
+            var ch = text[_pos];
+            if (ch == '(')
+            {
+                _pos++;
+                var inner = Or();
+                Expect(')');
+                return inner;
+            }
+
+            if (char.IsAsciiDigit(ch) || (ch == '.' && PeekAt(1, char.IsAsciiDigit)))
+            {
+                while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] == '.' || text[_pos] == '_'))
+                {
+                    _pos++;
+                }
+
+                var literal = text[start.._pos].Replace("_", string.Empty, StringComparison.Ordinal);
+                object value = long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
+                    : decimal.TryParse(literal, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d
+                    : throw new ExpressionException($"'{literal}' is not a number", start);
+                return _ => value;
+            }
+
+            if (ch is '\'' or '"')
+            {
+                var end = text.IndexOf(ch, _pos + 1);
+                if (end < 0)
+                {
+                    throw new ExpressionException("unterminated string", start);
+                }
+
+                var value = text[(_pos + 1)..end];
+                _pos = end + 1;
+                return _ => value;
+            }
+
+            if (char.IsAsciiLetter(ch) || ch == '_')
+            {
+                while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_'))
+                {
+                    _pos++;
+                }
+
+                var name = text[start.._pos];
+                switch (name)
+                {
+                    case "true":
+                        return _ => true;
+                    case "false":
+                        return _ => false;
+                    case "null":
+                        return _ => null;
+                }
+
+                Skip();
+                if (Peek('('))
+                {
+                    return Function(name, start);
+                }
+
+                if (!isName(name))
+                {
+                    throw new ExpressionException($"unknown name '{name}' (names are the subject's attributes and earlier 'let' values)", start);
+                }
+
+                return c => c.ValueOf(name);
+            }
+
+            throw new ExpressionException($"unexpected '{ch}'", start);
+        }
+
+        private Func<TransitionContext, object?> Function(string name, int start)
+        {
+            if (!Functions.TryGetValue(name, out var arity))
+            {
+                throw new ExpressionException($"unknown function '{name}'{Manifests.Suggest.Hint(name, Functions.Keys)}; functions: {string.Join(", ", Functions.Keys)}", start);
+            }
+
+            Expect('(');
+            var args = new List<Func<TransitionContext, object?>>();
+            Skip();
+            if (!Peek(')'))
+            {
+                do
+                {
+                    args.Add(Or());
+                }
+                while (Symbol(","));
+            }
+
+            Expect(')');
+            if (args.Count < arity.Min || args.Count > arity.Max)
+            {
+                var expected = arity.Min == arity.Max ? $"{arity.Min}" : $"{arity.Min} to {arity.Max}";
+                throw new ExpressionException($"{name}() takes {expected} arguments, found {args.Count}", start);
+            }
+
+            var compiled = args.ToArray();
+            return c =>
+            {
+                var values = new object?[compiled.Length];
+                for (var i = 0; i < compiled.Length; i++)
+                {
+                    values[i] = compiled[i](c);
+                }
+
+                return Call(name, values, c);
+            };
+        }
+
+        private void Skip()
+        {
+            while (_pos < text.Length && char.IsWhiteSpace(text[_pos]))
+            {
+                _pos++;
+            }
+        }
+
+        private bool Peek(char c)
+        {
+            Skip();
+            return _pos < text.Length && text[_pos] == c;
+        }
+
+        private bool PeekAt(int offset, char c) => _pos + offset < text.Length && text[_pos + offset] == c;
+
+        private bool PeekAt(int offset, Func<char, bool> test) => _pos + offset < text.Length && test(text[_pos + offset]);
+
+        private bool Symbol(string symbol)
+        {
+            Skip();
+            if (string.CompareOrdinal(text, _pos, symbol, 0, symbol.Length) != 0)
+            {
+                return false;
+            }
+
+            // '<' must not eat the '<' of '<=' (longer operators are tried first by the caller).
+            _pos += symbol.Length;
+            return true;
+        }
+
+        private bool Word(string word)
+        {
+            Skip();
+            if (string.CompareOrdinal(text, _pos, word, 0, word.Length) != 0
+                || (_pos + word.Length < text.Length && (char.IsAsciiLetterOrDigit(text[_pos + word.Length]) || text[_pos + word.Length] == '_')))
+            {
+                return false;
+            }
+
+            _pos += word.Length;
+            return true;
+        }
+
+        private void Expect(char c)
+        {
+            if (!Peek(c))
+            {
+                throw new ExpressionException(_pos < text.Length ? $"expected '{c}', found '{text[_pos]}'" : $"expected '{c}' at the end", _pos);
+            }
+
+            _pos++;
+        }
+    }
+}

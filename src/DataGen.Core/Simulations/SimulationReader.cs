@@ -1,0 +1,395 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DataGen.Generation;
+using DataGen.Manifests;
+using DataGen.Outputs;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Simulations;
+
+/// <summary>Reads a manifest's <c>simulation:</c> section, reporting every problem at its line and column.</summary>
+internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader scalars, IReadOnlyList<ModelPlan> models, DateTime referenceDate)
+{
+    private const string Where = "simulation";
+    internal static readonly string[] Keys = ["name", "subjects", "states", "initial", "tick", "ticks", "start", "end", "emit", "streams", "transitions"];
+    private static readonly string[] TransitionKeys = ["trigger", "from", "to", "probability", "hourly", "let", "require", "set", "outputs"];
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Duration();
+
+    /// <summary>Parses durations such as 500ms, 30s, 1m, 2h, 1d or 00:01:00.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        var m = Duration().Match(text);
+        if (m.Success)
+        {
+            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            return m.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                _ => TimeSpan.FromDays(n),
+            };
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
+    }
+
+    public Simulation? Read(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(node, "'simulation' must be a mapping with states, transitions and subjects");
+            return null;
+        }
+
+        foreach (var (k, _) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Keys.Contains(key))
+            {
+                errors.Add(k, $"unknown simulation key '{key}'{Suggest.Hint(key, Keys)}; expected one of: {string.Join(", ", Keys)}", Where);
+            }
+        }
+
+        var name = Get(map, "name") is { } n ? scalars.Text(n, "a name", Where) ?? "simulation" : "simulation";
+        var builder = Simulation.Create(name);
+        var errorsBefore = errors.Errors.Count;
+
+        ModelPlan? subjects = null;
+        if (Get(map, "subjects") is not { } subjectsNode)
+        {
+            errors.Add(map, "the simulation needs 'subjects: <model>' naming the model whose rows are the subjects", Where);
+        }
+        else if (scalars.Text(subjectsNode, "a model name", Where) is { } model)
+        {
+            subjects = models.FirstOrDefault(m => m.Name == model);
+            if (subjects is null)
+            {
+                errors.Add(subjectsNode, $"subjects: unknown model '{model}'{Suggest.Hint(model, models.Select(m => m.Name))}; models: {string.Join(", ", models.Select(m => m.Name))}", Where);
+            }
+            else
+            {
+                builder.SubjectsOf(model);
+            }
+        }
+
+        var attributes = subjects?.Root.Fields.ToDictionary(f => f.Name, f => f.Generator.Kind, StringComparer.Ordinal) ?? [];
+        var stateNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var s in List(Get(map, "states"), "states", "a list of state names"))
+        {
+            if (scalars.Text(s, "a state name", Where) is { } state)
+            {
+                builder.States(state);
+                stateNodes.TryAdd(state, s);
+            }
+        }
+
+        if (Get(map, "initial") is { } initial && scalars.Text(initial, "a state name", Where) is { } initialState)
+        {
+            builder.Initial(initialState);
+        }
+
+        var start = referenceDate;
+        if (Get(map, "start") is { } startNode)
+        {
+            start = Date(startNode) ?? start;
+        }
+
+        var tick = TimeSpan.FromMinutes(1);
+        if (Get(map, "tick") is { } tickNode && scalars.Text(tickNode, "a duration", Where) is { } tickText)
+        {
+            tick = ParseDuration(tickText) is { } t && t > TimeSpan.Zero ? t : Error(tickNode, $"'tick' must be a positive duration such as 30s, 1m, 1h, 1d or 00:01:00, found '{tickText}'", tick);
+        }
+
+        builder.Start(start).TickLength(tick);
+        if (Get(map, "ticks") is { } ticksNode)
+        {
+            builder.Ticks(scalars.ReadNumber(ticksNode, "ticks", "a whole number > 0", t => long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : (long?)null, Where) ?? 1);
+            if (Get(map, "end") is { } both)
+            {
+                errors.Add(both, "give either 'ticks' or 'end', not both", Where);
+            }
+        }
+        else if (Get(map, "end") is { } endNode && Date(endNode) is { } end)
+        {
+            if (end <= start)
+            {
+                errors.Add(endNode, $"'end' ({end:O}) must be after 'start' ({start:O})", Where);
+            }
+
+            builder.Between(start, end, tick);
+        }
+
+        var letNames = new HashSet<string>(StringComparer.Ordinal);
+        var transitionNodes = new List<YamlMappingNode>();
+        foreach (var t in List(Get(map, "transitions"), "transitions", "a list of transitions"))
+        {
+            if (t is not YamlMappingNode tm)
+            {
+                errors.Add(t, "a transition must be a mapping with trigger, from, to and probability", Where);
+                continue;
+            }
+
+            transitionNodes.Add(tm);
+            if (ReadTransition(tm, attributes, letNames) is { } transition)
+            {
+                builder.Transition(transition);
+            }
+            else
+            {
+                transitionNodes.RemoveAt(transitionNodes.Count - 1);
+            }
+        }
+
+        foreach (var e in List(Get(map, "emit"), "emit", "a list of attribute or 'let' names"))
+        {
+            if (scalars.Text(e, "a name", Where) is { } emitted)
+            {
+                if (!attributes.ContainsKey(emitted) && !letNames.Contains(emitted))
+                {
+                    errors.Add(e, $"emit: '{emitted}' is neither an attribute of the subjects nor a 'let' value{Suggest.Hint(emitted, attributes.Keys.Concat(letNames))}", Where);
+                }
+
+                builder.Emit(emitted);
+            }
+        }
+
+        if (Get(map, "streams") is YamlMappingNode streams)
+        {
+            foreach (var (k, v) in streams.Children)
+            {
+                var stream = scalars.Text(k, "a stream name", Where) ?? "events";
+                var store = v is YamlMappingNode sm && Get(sm, "store") is { } st ? scalars.Text(st, "a datastore name", Where) : null;
+                var target = v is YamlMappingNode tm2 && Get(tm2, "target") is { } tg ? scalars.Text(tg, "a table, collection or topic", Where) : null;
+                if (store is not null && !scalars.Datastores.Any(d => d.Name == store))
+                {
+                    errors.Add(v, $"stream '{stream}': unknown datastore '{store}'{Suggest.Hint(store, scalars.Datastores.Select(d => d.Name))}; datastores: {string.Join(", ", scalars.Datastores.Select(d => d.Name))}", Where);
+                }
+
+                builder.Stream(stream, store, target);
+            }
+        }
+        else if (Get(map, "streams") is { } bad)
+        {
+            errors.Add(bad, "'streams' must map stream names to { store, target }", Where);
+        }
+
+        if (errors.Errors.Count > errorsBefore)
+        {
+            return null;
+        }
+
+        var simulation = builder.BuildUnchecked();
+        var problems = simulation.Validate();
+        foreach (var p in problems.Where(p => !p.IsWarning))
+        {
+            var at = p.Transition >= 0 && p.Transition < transitionNodes.Count
+                ? (p.Part is { } part ? Get(transitionNodes[p.Transition], part) : null) ?? transitionNodes[p.Transition]
+                : p.State is { } s && stateNodes.TryGetValue(s, out var sn) ? sn
+                : p.Part is { } key ? Get(map, key) ?? map : map;
+            errors.Add(at, p.Message, Where);
+        }
+
+        simulation.Warnings = problems.Where(p => p.IsWarning).Select(p => p.Message).ToList();
+        return problems.Any(p => !p.IsWarning) ? null : simulation;
+    }
+
+    private SimulationTransition? ReadTransition(YamlMappingNode map, Dictionary<string, ValueKind> attributes, HashSet<string> allLets)
+    {
+        foreach (var (k, _) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!TransitionKeys.Contains(key))
+            {
+                errors.Add(k, $"unknown transition key '{key}'{Suggest.Hint(key, TransitionKeys)}; expected one of: {string.Join(", ", TransitionKeys)}", Where);
+            }
+        }
+
+        string? Required(string key, string expected)
+        {
+            if (Get(map, key) is { } node)
+            {
+                return scalars.Text(node, expected, Where);
+            }
+
+            errors.Add(map, $"a transition needs '{key}' ({expected})", Where);
+            return null;
+        }
+
+        var trigger = Required("trigger", "a trigger name");
+        var from = Required("from", "a state name");
+        var to = Required("to", "a state name");
+        double? percent = null;
+        if (Get(map, "probability") is { } pNode)
+        {
+            percent = scalars.ReadNumber(pNode, "probability", "a percentage per tick such as 0.5 or 0.5%", t =>
+                double.TryParse(t.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null, Where);
+        }
+        else
+        {
+            errors.Add(map, "a transition needs 'probability' (% per tick)", Where);
+        }
+
+        double[]? hourly = null;
+        if (Get(map, "hourly") is { } hNode)
+        {
+            hourly = List(hNode, "hourly", "a list of 24 factors").Select(h => scalars.ReadNumber(h, "hourly", "a factor ≥ 0", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null, Where) ?? 0).ToArray();
+        }
+
+        // let → require → set, compiled against the subject's attributes and the lets before them.
+        var lets = new List<(string Name, Func<TransitionContext, object?> Value)>();
+        var names = new HashSet<string>(attributes.Keys, StringComparer.Ordinal);
+        if (Get(map, "let") is YamlMappingNode letMap)
+        {
+            foreach (var (k, v) in letMap.Children)
+            {
+                var name = scalars.Text(k, "a name", Where) ?? string.Empty;
+                if (!ManifestReader.Identifier().IsMatch(name))
+                {
+                    errors.Add(k, $"'{name}' is not a valid name (letters, digits, _)", Where);
+                }
+
+                if (Expression(v, names) is { } value)
+                {
+                    lets.Add((name, value));
+                }
+
+                names.Add(name);
+                allLets.Add(name);
+            }
+        }
+        else if (Get(map, "let") is { } badLet)
+        {
+            errors.Add(badLet, "'let' must map names to expressions", Where);
+        }
+
+        var require = Get(map, "require") is { } rNode ? Expression(rNode, names) : null;
+        var sets = new List<(string Name, ValueKind Kind, Func<TransitionContext, object?> Value)>();
+        if (Get(map, "set") is YamlMappingNode setMap)
+        {
+            foreach (var (k, v) in setMap.Children)
+            {
+                var name = scalars.Text(k, "an attribute name", Where) ?? string.Empty;
+                if (!attributes.TryGetValue(name, out var kind))
+                {
+                    errors.Add(k, $"set: '{name}' is not an attribute of the subjects{Suggest.Hint(name, attributes.Keys)}; attributes: {string.Join(", ", attributes.Keys)}", Where);
+                }
+
+                if (Expression(v, names) is { } value)
+                {
+                    sets.Add((name, kind, value));
+                }
+            }
+        }
+        else if (Get(map, "set") is { } badSet)
+        {
+            errors.Add(badSet, "'set' must map attribute names to expressions", Where);
+        }
+
+        IReadOnlyList<string>? outputs = null;
+        if (Get(map, "outputs") is { } oNode)
+        {
+            outputs = List(oNode, "outputs", "a list of stream names").Select(o => scalars.Text(o, "a stream name", Where) ?? string.Empty).ToList();
+        }
+
+        if (trigger is null || from is null || to is null || percent is null)
+        {
+            return null;
+        }
+
+        Func<TransitionContext, bool>? action = null;
+        if (lets.Count > 0 || require is not null || sets.Count > 0)
+        {
+            var letArray = lets.ToArray();
+            var setArray = sets.ToArray();
+            action = context =>
+            {
+                foreach (var (name, value) in letArray)
+                {
+                    context.Values[name] = value(context);
+                }
+
+                if (require is not null && !Expressions.Truthy(require(context)))
+                {
+                    return false;
+                }
+
+                foreach (var (name, kind, value) in setArray)
+                {
+                    context[name] = ToKind(value(context), kind);
+                }
+
+                return true;
+            };
+        }
+
+        return new SimulationTransition(trigger, from, to, percent.Value) { Hourly = hourly, Action = action, Outputs = outputs };
+    }
+
+    /// <summary>Keeps an attribute's kind when an expression changes it (an integer balance stays an integer).</summary>
+    private static object? ToKind(object? value, ValueKind kind) => (kind, value) switch
+    {
+        (ValueKind.Integer, decimal d) => (long)Math.Round(d, MidpointRounding.ToEven),
+        (ValueKind.Decimal, long l) => (decimal)l,
+        (ValueKind.Double, long l) => (double)l,
+        (ValueKind.Double, decimal d) => (double)d,
+        _ => value,
+    };
+
+    private Func<TransitionContext, object?>? Expression(YamlNode node, HashSet<string> names)
+    {
+        var text = scalars.Text(node, "an expression", Where);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var quoted = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } ? 1 : 0;
+        return Expressions.Compile(text, names.Contains, (message, offset) =>
+            errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where));
+    }
+
+    private DateTime? Date(YamlNode node)
+    {
+        var text = scalars.Text(node, "a date", Where);
+        if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
+        {
+            return DateTime.SpecifyKind(date, DateTimeKind.Utc);
+        }
+
+        if (text is not null)
+        {
+            errors.Add(node, $"expected a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'", Where);
+        }
+
+        return null;
+    }
+
+    private IEnumerable<YamlNode> List(YamlNode? node, string key, string expected)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is YamlSequenceNode seq)
+        {
+            return seq.Children;
+        }
+
+        errors.Add(node, $"'{key}' must be {expected}", Where);
+        return [];
+    }
+
+    private T Error<T>(YamlNode node, string message, T fallback)
+    {
+        errors.Add(node, message, Where);
+        return fallback;
+    }
+
+    private static YamlNode? Get(YamlMappingNode map, string key) => ManifestReader.Get(map, key);
+
+}

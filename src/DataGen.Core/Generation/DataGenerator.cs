@@ -39,12 +39,23 @@ public static class DataGenerator
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
-            var (count, offsets) = options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && model.Source.Count is not Manifests.CountSpec.PerParent
-                ? (fixedCount, null)
-                : model.ResolveCount(plan.Scale, name => counts[name]);
+            var (count, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
+            if (options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && offsets is null)
+            {
+                model.GeneratedRows = fixedCount;
+                count = fixedCount + model.Tracers.Count;
+            }
+
             counts[model.Name] = count;
-            var written = await GenerateModelAsync(plan, model, count, offsets, output, options, workers, cancellationToken).ConfigureAwait(false);
+            var truth = model.Duplicates is { Hidden: true } ? new List<object?[]>() : null;
+            var written = await GenerateModelAsync(plan, model, count, offsets, output, options, workers, truth, cancellationToken).ConfigureAwait(false);
             summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));
+            if (truth is not null)
+            {
+                started = Stopwatch.GetTimestamp();
+                var descriptor = model.DescribeTruth(model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name)));
+                summaries.Add(new ModelSummary(descriptor.Name, await WriteAllAsync(output, descriptor, truth, cancellationToken).ConfigureAwait(false), Stopwatch.GetElapsedTime(started)));
+            }
         }
 
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +70,7 @@ public static class DataGenerator
         IDataOutput output,
         GenerationOptions options,
         ConcurrentBag<GenerationWorker> workers,
+        List<object?[]>? truth,
         CancellationToken cancellationToken)
     {
         if (model.Columns.Length > 0 && count > Array.MaxLength)
@@ -109,6 +121,16 @@ public static class DataGenerator
                     }
                 }
 
+                if (truth is not null)
+                {
+                    // Hidden ground truth: the cluster column moves to <model>_truth.
+                    for (var i = 0; i < rows.Length; i++)
+                    {
+                        truth.Add([rows[i][model.KeyIndex], rows[i][^1]]);
+                        rows[i] = rows[i][..^1];
+                    }
+                }
+
                 await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
                 done += rows.Length;
                 options.Progress?.Report(new GenerationProgress(model.Name, done, count));
@@ -143,7 +165,7 @@ public static class DataGenerator
                     parent++;
                 }
 
-                rows[i] = GenerateRow(model, row, offsets is null ? -1 : parent, worker, attempt: 0);
+                rows[i] = GenerateRow(model, offsets, row, offsets is null ? -1 : parent, worker, attempt: 0);
             }
 
             return rows;
@@ -154,7 +176,7 @@ public static class DataGenerator
         }
     }
 
-    private static object?[] GenerateRow(ModelPlan model, long row, long parent, GenerationWorker worker, int attempt)
+    private static object?[] GenerateRow(ModelPlan model, long[]? offsets, long row, long parent, GenerationWorker worker, int attempt)
     {
         var key = StableHash.Mix(unchecked((ulong)row));
         if (attempt > 0)
@@ -164,11 +186,48 @@ public static class DataGenerator
 
         try
         {
-            return model.Root.Generate(new RowContext(row, parent, worker), null, key, row).Values;
+            var values = model.Root.Generate(new RowContext(row, parent, worker), null, key, row).Values;
+            if (row >= model.GeneratedRows && model.Tracers.Count > 0)
+            {
+                foreach (var (field, value) in model.Tracers[(int)(row - model.GeneratedRows)])
+                {
+                    values[field] = value;
+                }
+            }
+
+            if (model.Duplicates is { } duplicates)
+            {
+                var source = duplicates.SourceOf(row, model.GeneratedRows);
+                var cluster = source < 0
+                    ? values[model.KeyIndex]
+                    : duplicates.Copy(row, values, GenerateRow(model, offsets, source, ParentOf(offsets, source), worker, attempt: 0));
+                Array.Resize(ref values, values.Length + 1);
+                values[^1] = cluster;
+            }
+
+            return values;
         }
         catch (GenerationException e) when (e.Model is null)
         {
             throw new GenerationException(e.InnerException?.Message ?? e.Message, model.Name, e.Field, row, e.InnerException ?? e);
+        }
+    }
+
+    /// <summary>Writes rows held in memory as one model.</summary>
+    private static async Task<long> WriteAllAsync(IDataOutput output, ModelDescriptor descriptor, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            for (var first = 0; first < rows.Count; first += 4096)
+            {
+                await writer.WriteAsync(new RowBatch(descriptor, first, rows.GetRange(first, Math.Min(4096, rows.Count - first)).ToArray()), cancellationToken).ConfigureAwait(false);
+            }
+
+            var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return acknowledged == rows.Count
+                ? acknowledged
+                : throw new GenerationException($"generated {rows.Count} rows but the output acknowledged {acknowledged} (difference {rows.Count - acknowledged})", descriptor.Name);
         }
     }
 
@@ -207,7 +266,7 @@ public static class DataGenerator
             {
                 if (attempt > 0)
                 {
-                    row = GenerateRow(model, first + i, ParentOf(offsets, first + i), worker, attempt);
+                    row = GenerateRow(model, offsets, first + i, ParentOf(offsets, first + i), worker, attempt);
                 }
 
                 if (IsNew(model, row, seen))

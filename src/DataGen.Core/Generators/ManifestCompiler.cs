@@ -73,13 +73,56 @@ internal sealed class ManifestCompiler
             return [];
         }
 
-        return order.Select(name =>
+        var plans = order.Select(name =>
         {
             var source = FindModel(name)!;
             var root = compiled[name]!;
             var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
-            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns);
+            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns) { Tracers = Tracers(source, root) };
         }).ToList();
+        foreach (var plan in plans.Where(p => p.Source.Duplicates is not null && p.KeyIndex >= 0))
+        {
+            var spec = plan.Source.Duplicates!;
+            if (!plan.Root.Fields[plan.KeyIndex].Generator.UniqueByConstruction)
+            {
+                _errors.Add(plan.Source.KeyNode ?? spec.Node, $"duplicates need a uuid or sequence key (found '{plan.Source.Key}' from another generator), so every cluster id names exactly one original", plan.Name);
+            }
+
+            foreach (var unique in plan.Root.Fields.Where((f, i) => f.Unique && i != plan.KeyIndex))
+            {
+                _errors.Add(spec.Node, $"field '{unique.Name}' is unique, but duplicates copy it; drop 'unique' or fuzz it", plan.Name, unique.Name);
+            }
+        }
+
+        return _errors.HasErrors ? [] : plans;
+    }
+
+    /// <summary>Tracer rows' CSV values as the fields' kinds (empty = null).</summary>
+    private (int Field, object? Value)[][] Tracers(ModelSource source, CompiledObject root)
+    {
+        if (source.Tracers is not { } tracers)
+        {
+            return [];
+        }
+
+        if (source.Count is CountSpec.PerParent)
+        {
+            _errors.Add(tracers.Node, "tracers are for models with a fixed or ranged count, not per-parent ones", source.Name);
+            return [];
+        }
+
+        var fields = tracers.Header.Select(h => Array.IndexOf(root.Names, h)).ToArray();
+        return tracers.Rows.Select(row => row.Values.Select((text, c) =>
+        {
+            var kind = root.Fields[fields[c]].Generator.Kind;
+            var value = text.Length == 0 ? null : ScalarValues.Parse(text, kind);
+            if (text.Length > 0 && value is null)
+            {
+                _errors.Add(tracers.Node, $"{tracers.Path}({row.Line}): column '{tracers.Header[c]}': '{text}' is not a {kind.ToString().ToLowerInvariant()}", source.Name, tracers.Header[c]);
+            }
+
+            return (fields[c], value);
+        }).ToArray()).ToArray();
     }
 
     /// <summary>Compiles one nested object's fields below <paramref name="outer"/>; outward dependencies go to <paramref name="parent"/>.</summary>

@@ -47,6 +47,24 @@ internal static class ScalarValues
         return text;
     }
 
+    /// <summary>Text (from a CSV file) as a value of <paramref name="kind"/>; null when it does not parse.</summary>
+    public static object? Parse(string text, ValueKind kind)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return kind switch
+        {
+            ValueKind.Integer => long.TryParse(text, NumberStyles.AllowLeadingSign, c, out var l) ? l : null,
+            ValueKind.Decimal => decimal.TryParse(text, NumberStyles.Number, c, out var d) ? d : null,
+            ValueKind.Double => double.TryParse(text, NumberStyles.Float, c, out var f) ? f : null,
+            ValueKind.Boolean => bool.TryParse(text, out var b) ? b : null,
+            ValueKind.Date => DateOnly.TryParse(text, c, out var date) ? date : null,
+            ValueKind.DateTime => DateTime.TryParse(text, c, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dt) ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : null,
+            ValueKind.Time => TimeOnly.TryParse(text, c, out var t) ? t : null,
+            ValueKind.Uuid => Guid.TryParse(text, out var g) ? g : null,
+            _ => text,
+        };
+    }
+
     /// <summary>
     /// Values from Bogus or C# delegates in the shapes outputs expect: integers as long, date-times as UTC
     /// (Bogus computes them from the manifest's UTC reference date).

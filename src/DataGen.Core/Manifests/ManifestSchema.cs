@@ -110,6 +110,8 @@ public static class ManifestSchema
                         ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
                         ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
+                        ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
+                        ["duplicates"] = DuplicatesSchema(),
                     },
                 },
                 ["fields"] = new JsonObject
@@ -120,6 +122,36 @@ public static class ManifestSchema
                 },
                 ["field"] = new JsonObject { ["anyOf"] = fieldVariants },
             },
+        };
+    }
+
+    /// <summary>A model's <c>duplicates:</c>: fuzzed copies of earlier rows with ground truth.</summary>
+    private static JsonObject DuplicatesSchema()
+    {
+        var percent = new JsonObject { ["type"] = new JsonArray("number", "string") };
+        var properties = new JsonObject
+        {
+            ["rate"] = percent.DeepClone(),
+            ["variance"] = percent.DeepClone(),
+            ["fields"] = new JsonObject
+            {
+                ["description"] = "field: [fuzz operators]",
+                ["type"] = "object",
+                ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["enum"] = Array(Manifests.DuplicateSpec.Ops.Keys) } },
+            },
+            ["swap"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["minItems"] = 2, ["maxItems"] = 2 },
+            ["edits"] = new JsonObject { ["description"] = "Fuzz edits per duplicate: 2 or 1-3 (default 1-2).", ["type"] = new JsonArray("integer", "string") },
+            ["truth"] = new JsonObject { ["description"] = "The ground-truth column (default cluster_id).", ["type"] = "string" },
+            ["hidden"] = new JsonObject { ["description"] = "Write the ground truth to <model>_truth instead of a column.", ["type"] = "boolean" },
+        };
+        System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Manifests.DuplicateSpec.Keys), "schema and reader keys");
+        return new JsonObject
+        {
+            ["description"] = "Rows that are fuzzed copies of earlier rows; every row carries the key of the original it came from.",
+            ["type"] = "object",
+            ["required"] = new JsonArray("rate"),
+            ["additionalProperties"] = false,
+            ["properties"] = properties,
         };
     }
 

@@ -38,6 +38,12 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>Table, collection or topic name (default: the model name).</summary>
     public string Target { get; init; } = name;
 
+    /// <summary>The <c>duplicates:</c> section, if any.</summary>
+    public DuplicateSpec? Duplicates { get; init; }
+
+    /// <summary>Fixed rows from a CSV file appended to the model, if any.</summary>
+    public TracerRows? Tracers { get; init; }
+
     /// <summary>Secondary indexes, each a list of fields.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 }

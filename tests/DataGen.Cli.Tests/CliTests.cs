@@ -239,4 +239,39 @@ public sealed class CliTests : IDisposable
         var broken = Write("broken.yaml", "models:\n  u:\n    count: 1\n    fields: { id: uuid }\nsimulation:\n  subjects: u\n  states: [a]\n  transitions:\n    - { trigger: t, from: a, to: b, probability: 1 }\n");
         (await Run("simulate", broken)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("broken.yaml(9,34)") && r.Err.Contains("unknown state 'b'"));
     }
+
+    [Fact]
+    public async Task Events_prints_a_live_stream_of_json_lines()
+    {
+        var (exit, stdout, stderr) = await Run("events", "-n", "10", "--rate", "60000");
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(10);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            json.RootElement.GetProperty("event").GetString().Should().BeOneOf("signup", "login", "view_product", "add_to_cart", "checkout", "logout");
+            json.RootElement.GetProperty("data").ValueKind.Should().Be(JsonValueKind.Object);
+        }
+    }
+
+    [Fact]
+    public async Task Events_batch_with_saved_profiles_is_repeatable()
+    {
+        var profiles = Path.Combine(_directory.FullName, "people.ndjson");
+        var a = Path.Combine(_directory.FullName, "a");
+        var b = Path.Combine(_directory.FullName, "b");
+
+        var first = await Run("events", "--batch", "--profiles", "25", "--save-profiles", profiles, "--end", "2025-01-03", "--out", a);
+        first.Exit.Should().Be(ExitCodes.Success, first.Err);
+        File.ReadLines(profiles).Should().HaveCount(25);
+        var second = await Run("events", "--batch", "--profiles-file", profiles, "--end", "2025-01-03", "--out", b);
+        second.Exit.Should().Be(ExitCodes.Success, second.Err);
+
+        second.Out.Should().Contain("events of 25 profiles");
+        File.ReadAllBytes(Path.Combine(b, "events.ndjson")).Should().Equal(File.ReadAllBytes(Path.Combine(a, "events.ndjson")));
+        (await Run("events", "--profiles-file", Path.Combine(_directory.FullName, "missing.ndjson"), "-n", "1")).Exit.Should().Be(ExitCodes.Failure);
+        (await Run("events", Sample("retail.yaml"), "-n", "1")).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("no 'events:' section"));
+    }
 }

@@ -83,6 +83,36 @@ internal static class BogusCatalog
             ?? new BogusGenerator(type, Invoker(type, method), arguments, locale, ScalarValues.KindOf(Default(method.ReturnType)));
     }
 
+    /// <summary>
+    /// A <c>dataset.method</c> called with its defaults (no arguments), for event fields; null with a message when
+    /// the name is not a Bogus method that can be called that way.
+    /// </summary>
+    public static Func<BogusSession, object?>? WithDefaults(string name, out string? error)
+    {
+        error = null;
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !DataSets.TryGetValue(name[..dot], out var type))
+        {
+            error = $"'{name}' is not a Bogus method (dataset.method){Suggest.Hint(dot > 0 ? name[..dot] : name, DataSets.Keys)}";
+            return null;
+        }
+
+        var method = Methods(type)
+            .Where(m => string.Equals(m.Name, name[(dot + 1)..], StringComparison.OrdinalIgnoreCase) && m.GetParameters().All(p => p.IsOptional))
+            .OrderBy(m => m.GetParameters().Length)
+            .FirstOrDefault();
+        if (method is null)
+        {
+            var names = Methods(type).Select(m => Camel(m.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+            error = $"unknown Bogus method '{name}' (or it needs arguments){Suggest.Hint(name[(dot + 1)..], names)}";
+            return null;
+        }
+
+        var invoke = Invoker(type, method);
+        var defaults = method.GetParameters().Select(p => p.DefaultValue is DBNull ? null : p.DefaultValue).ToArray();
+        return session => ScalarValues.Normalize(invoke(session.DataSet(type), defaults));
+    }
+
     private static IEnumerable<MethodInfo> Methods(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName && !m.IsGenericMethodDefinition && m.ReturnType != typeof(void)

@@ -79,7 +79,7 @@ public static class JourneyReplay
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                batch.Add([journey.Name, (long)step.Index, journey.UserId, step.DocumentType, step.DocumentId, step.At + shift, ToValue(step.Document)]);
+                batch.Add([journey.Name, (long)step.Index, journey.UserId, step.DocumentType, step.DocumentId, step.At + shift, ValueText.FromJson(step.Document)]);
                 if (batch.Count == 1024)
                 {
                     await Flush().ConfigureAwait(false);
@@ -132,17 +132,4 @@ public static class JourneyReplay
 
         return journeys;
     }
-
-    /// <summary>JSON as the values outputs understand: dictionaries, arrays, strings, numbers, booleans.</summary>
-    private static object? ToValue(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonObject o => o.ToDictionary(kv => kv.Key, kv => ToValue(kv.Value), StringComparer.Ordinal),
-        JsonArray a => a.Select(ToValue).ToArray(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
-        JsonValue v when v.TryGetValue<long>(out var l) => l,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<decimal>(),
-        _ => node.ToJsonString(),
-    };
 }

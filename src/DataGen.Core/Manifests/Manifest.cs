@@ -34,8 +34,9 @@ public sealed class Manifest
     private readonly YamlMappingNode _root;
     private readonly ManifestOptions _options;
 
-    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation)
+    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation, Events.EventScenario? events)
     {
+        Events = events;
         Simulation = simulation is { SubjectSource: Simulations.SubjectSource.FromManifest from } ? simulation.WithManifest(this, from.Model) : simulation;
         Source = source;
         _root = root;
@@ -50,6 +51,9 @@ public sealed class Manifest
 
     /// <summary>The <c>simulation:</c> section, ready to run (its subjects are rows of one of this manifest's models); null when there is none.</summary>
     public Simulations.Simulation? Simulation { get; }
+
+    /// <summary>The <c>events:</c> section (profiles, event types, flows), ready to run; null when there is none.</summary>
+    public Events.EventScenario? Events { get; }
 
     /// <summary>The stores declared under <c>datastores:</c>, with variables substituted.</summary>
     public IReadOnlyList<Datastore> Datastores { get; }
@@ -105,9 +109,9 @@ public sealed class Manifest
     {
         options ??= new ManifestOptions();
         var errors = new ErrorSink(sourceName);
-        var (plan, simulation) = Compile(sourceName, root, options, errors);
+        var (plan, simulation, events) = Compile(sourceName, root, options, errors);
         errors.ThrowIfAny();
-        return new Manifest(sourceName, root, options, plan, simulation);
+        return new Manifest(sourceName, root, options, plan, simulation, events);
     }
 
     /// <summary>The same manifest with another seed (the caller's other overrides kept).</summary>
@@ -117,12 +121,12 @@ public sealed class Manifest
     internal GenerationPlan CreatePlan()
     {
         var errors = new ErrorSink(Source);
-        var (plan, _) = Compile(Source, _root, _options, errors);
+        var (plan, _, _) = Compile(Source, _root, _options, errors);
         errors.ThrowIfAny();
         return plan;
     }
 
-    private static (GenerationPlan Plan, Simulations.Simulation? Simulation) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
+    private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {
         var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
         var reader = new ManifestReader(errors, variables);
@@ -134,6 +138,9 @@ public sealed class Manifest
         var simulation = reader.SimulationNode is { } node && !errors.HasErrors
             ? new Simulations.SimulationReader(errors, reader, models, reader.ReferenceDate).Read(node)
             : null;
-        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation);
+        var events = reader.EventsNode is { } eventsNode && !errors.HasErrors
+            ? new Events.EventsReader(errors, reader, seed, reader.Locale, reader.ReferenceDate).Read(eventsNode)
+            : null;
+        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation, events);
     }
 }

@@ -8,7 +8,7 @@ namespace DataGen.Manifests;
 /// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
 internal sealed partial class ManifestReader
 {
-    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation"];
+    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events"];
     private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "duplicates", "tracers"];
 
     private readonly ErrorSink _errors;
@@ -35,6 +35,9 @@ internal sealed partial class ManifestReader
 
     /// <summary>The <c>simulation:</c> section, read after the models are compiled.</summary>
     public YamlNode? SimulationNode { get; private set; }
+
+    /// <summary>The <c>events:</c> section (event flows), read after the models are compiled.</summary>
+    public YamlNode? EventsNode { get; private set; }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
@@ -117,6 +120,9 @@ internal sealed partial class ManifestReader
                 case "simulation":
                     SimulationNode = v;
                     break;
+                case "events":
+                    EventsNode = v;
+                    break;
                 case "variables" or "$schema":
                     break;
                 default:
@@ -128,9 +134,9 @@ internal sealed partial class ManifestReader
             }
         }
 
-        if (Get(root, "models") is null)
+        if (Get(root, "models") is null && Get(root, "events") is null)
         {
-            _errors.Add(root, "the manifest has no 'models:' section");
+            _errors.Add(root, "the manifest has no 'models:' section (or 'events:' for event flows)");
         }
 
         CheckStores();

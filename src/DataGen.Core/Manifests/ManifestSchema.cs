@@ -50,7 +50,7 @@ public static class ManifestSchema
             ["title"] = "DataGen manifest",
             ["description"] = "Models, fields, references, counts, seed, scale and variables for deterministic test data.",
             ["type"] = "object",
-            ["required"] = new JsonArray("models"),
+            ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("models") }, new JsonObject { ["required"] = new JsonArray("events") }),
             ["additionalProperties"] = false,
             ["properties"] = new JsonObject
             {
@@ -88,6 +88,7 @@ public static class ManifestSchema
                     },
                 },
                 ["simulation"] = SimulationSchema(),
+                ["events"] = EventsSchema(),
                 ["models"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -123,6 +124,50 @@ public static class ManifestSchema
                 ["field"] = new JsonObject { ["anyOf"] = fieldVariants },
             },
         };
+    }
+
+    /// <summary>The <c>events:</c> section (event flows over a pool of profiles).</summary>
+    private static JsonObject EventsSchema()
+    {
+        var step = new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["event"] = new JsonObject { ["type"] = "string" },
+                ["events"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+                ["after"] = new JsonObject { ["description"] = "A delay or [min, max] such as [1m, 1h].", ["type"] = new JsonArray("string", "array") },
+                ["limit"] = new JsonObject { ["description"] = "Times a profile does the step (0: until the run ends).", ["type"] = "integer", ["minimum"] = 0 },
+                ["set"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number") } },
+                ["branch"] = new JsonObject { ["description"] = "flow: weight", ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "number" } },
+            },
+        };
+        var properties = new JsonObject
+        {
+            ["profiles"] = new JsonObject { ["description"] = "How many profiles, or a profile file (NDJSON).", ["type"] = new JsonArray("integer", "string") },
+            ["start"] = new JsonObject { ["type"] = "string" },
+            ["end"] = new JsonObject { ["type"] = "string" },
+            ["state"] = new JsonObject { ["description"] = "Every profile's initial state.", ["type"] = "object" },
+            ["types"] = new JsonObject
+            {
+                ["description"] = "Event types: field: template | dataset.method | =expression | constant.",
+                ["type"] = "object",
+                ["additionalProperties"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "null") } },
+            },
+            ["flows"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["additionalProperties"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["properties"] = new JsonObject { ["weight"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["steps"] = new JsonObject { ["type"] = "array", ["items"] = step } },
+                },
+            },
+        };
+        System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Events.EventsReader.Keys), "schema and reader keys");
+        return new JsonObject { ["description"] = "Event flows over generated profiles; run with 'datagen events'.", ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };
     }
 
     /// <summary>A model's <c>duplicates:</c>: fuzzed copies of earlier rows with ground truth.</summary>

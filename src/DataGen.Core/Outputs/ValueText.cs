@@ -46,4 +46,16 @@ public static class ValueText
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>JSON as the values outputs understand: dictionaries, arrays, strings, longs, decimals, booleans.</summary>
+    internal static object? FromJson(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        null => null,
+        System.Text.Json.Nodes.JsonObject o => o.ToDictionary(kv => kv.Key, kv => FromJson(kv.Value), StringComparer.Ordinal),
+        System.Text.Json.Nodes.JsonArray a => a.Select(FromJson).ToArray(),
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<long>(out var l) => l,
+        _ => decimal.Parse(node.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -9,6 +9,15 @@ namespace DataGen.Simulations;
 /// chance(percent), pick(a, b, …), round(x[, decimals]), min(a, b), max(a, b), abs(x).
 /// Integers stay 64-bit; anything with a fraction is an exact decimal.
 /// </summary>
+internal interface IExpressionContext
+{
+    /// <summary>Random values for uniform(), int(), pick() and the like.</summary>
+    SimulationRandom Random { get; }
+
+    /// <summary>The value a name stands for (null when unset).</summary>
+    object? ValueOf(string name);
+}
+
 internal static class Expressions
 {
     private static readonly Dictionary<string, (int Min, int Max)> Functions = new(StringComparer.Ordinal)
@@ -25,7 +34,7 @@ internal static class Expressions
     };
 
     /// <summary>Compiles <paramref name="text"/>; on error returns null and reports (message, 0-based offset).</summary>
-    public static Func<TransitionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error)
+    public static Func<IExpressionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error)
     {
         try
         {
@@ -115,7 +124,7 @@ internal static class Expressions
         };
     }
 
-    private static object? Call(string name, object?[] args, TransitionContext ctx)
+    private static object? Call(string name, object?[] args, IExpressionContext ctx)
     {
         int Decimals(int i) => args.Length > i ? (int)Number(args[i]) : 2;
         switch (name)
@@ -159,7 +168,7 @@ internal static class Expressions
             }
         }
 
-        public Func<TransitionContext, object?> Or()
+        public Func<IExpressionContext, object?> Or()
         {
             var left = And();
             while (Word("or") || Symbol("||"))
@@ -172,7 +181,7 @@ internal static class Expressions
             return left;
         }
 
-        private Func<TransitionContext, object?> And()
+        private Func<IExpressionContext, object?> And()
         {
             var left = Not();
             while (Word("and") || Symbol("&&"))
@@ -185,7 +194,7 @@ internal static class Expressions
             return left;
         }
 
-        private Func<TransitionContext, object?> Not()
+        private Func<IExpressionContext, object?> Not()
         {
             if (Word("not") || (Peek('!') && !PeekAt(1, '=') && Symbol("!")))
             {
@@ -196,7 +205,7 @@ internal static class Expressions
             return Comparison();
         }
 
-        private Func<TransitionContext, object?> Comparison()
+        private Func<IExpressionContext, object?> Comparison()
         {
             var left = Additive();
             foreach (var op in new[] { "<=", ">=", "==", "!=", "<", ">" })
@@ -212,7 +221,7 @@ internal static class Expressions
             return left;
         }
 
-        private Func<TransitionContext, object?> Additive()
+        private Func<IExpressionContext, object?> Additive()
         {
             var left = Multiplicative();
             while (true)
@@ -229,7 +238,7 @@ internal static class Expressions
             }
         }
 
-        private Func<TransitionContext, object?> Multiplicative()
+        private Func<IExpressionContext, object?> Multiplicative()
         {
             var left = Unary();
             while (true)
@@ -246,7 +255,7 @@ internal static class Expressions
             }
         }
 
-        private Func<TransitionContext, object?> Unary()
+        private Func<IExpressionContext, object?> Unary()
         {
             if (Symbol("-"))
             {
@@ -257,7 +266,7 @@ internal static class Expressions
             return Primary();
         }
 
-        private Func<TransitionContext, object?> Primary()
+        private Func<IExpressionContext, object?> Primary()
         {
             Skip();
             var start = _pos;
@@ -283,7 +292,7 @@ internal static class Expressions
                 }
 
                 var literal = text[start.._pos].Replace("_", string.Empty, StringComparison.Ordinal);
-                object value = long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
+                object value = long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l
                     : decimal.TryParse(literal, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d
                     : throw new ExpressionException($"'{literal}' is not a number", start);
                 return _ => value;
@@ -337,7 +346,7 @@ internal static class Expressions
             throw new ExpressionException($"unexpected '{ch}'", start);
         }
 
-        private Func<TransitionContext, object?> Function(string name, int start)
+        private Func<IExpressionContext, object?> Function(string name, int start)
         {
             if (!Functions.TryGetValue(name, out var arity))
             {
@@ -345,7 +354,7 @@ internal static class Expressions
             }
 
             Expect('(');
-            var args = new List<Func<TransitionContext, object?>>();
+            var args = new List<Func<IExpressionContext, object?>>();
             Skip();
             if (!Peek(')'))
             {

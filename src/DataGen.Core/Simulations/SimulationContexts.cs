@@ -63,7 +63,7 @@ public sealed class SubjectContext
 }
 
 /// <summary>What a transition's action sees. One instance is reused for every firing: do not keep it.</summary>
-public sealed class TransitionContext
+public sealed class TransitionContext : IExpressionContext
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
 
@@ -100,6 +100,8 @@ public sealed class TransitionContext
         At = at;
         _values.Clear();
     }
+
+    object? IExpressionContext.ValueOf(string name) => ValueOf(name);
 
     internal object? ValueOf(string name) =>
         _values.TryGetValue(name, out var value) ? value : Subject.Attribute(name);

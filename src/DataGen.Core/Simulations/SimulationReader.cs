@@ -240,7 +240,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
         }
 
         // let → require → set, compiled against the subject's attributes and the lets before them.
-        var lets = new List<(string Name, Func<TransitionContext, object?> Value)>();
+        var lets = new List<(string Name, Func<IExpressionContext, object?> Value)>();
         var names = new HashSet<string>(attributes.Keys, StringComparer.Ordinal);
         if (Get(map, "let") is YamlMappingNode letMap)
         {
@@ -267,7 +267,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
         }
 
         var require = Get(map, "require") is { } rNode ? Expression(rNode, names) : null;
-        var sets = new List<(string Name, ValueKind Kind, Func<TransitionContext, object?> Value)>();
+        var sets = new List<(string Name, ValueKind Kind, Func<IExpressionContext, object?> Value)>();
         if (Get(map, "set") is YamlMappingNode setMap)
         {
             foreach (var (k, v) in setMap.Children)
@@ -339,7 +339,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
         _ => value,
     };
 
-    private Func<TransitionContext, object?>? Expression(YamlNode node, HashSet<string> names)
+    private Func<IExpressionContext, object?>? Expression(YamlNode node, HashSet<string> names)
     {
         var text = scalars.Text(node, "an expression", Where);
         if (text is null)

@@ -20,6 +20,7 @@ public sealed class ManifestSchemaTests
     [InlineData("multistore.yaml")]
     [InlineData("banking.yaml")]
     [InlineData("retail-analytics.yaml")]
+    [InlineData("events.yaml")]
     public async Task Sample_manifests_validate_against_the_schema(string sample)
     {
         var json = YamlToJson(await File.ReadAllTextAsync(TestGeneration.SamplePath(sample), TestContext.Current.CancellationToken));

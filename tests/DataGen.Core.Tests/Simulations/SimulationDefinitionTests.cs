@@ -189,7 +189,7 @@ public sealed class SimulationDefinitionTests
         foreach (var e in events)
         {
             var id = (long)e["subject"]!;
-            var amount = e["amount"] as decimal? ?? 0;
+            var amount = e["amount"] is { } a ? Convert.ToDecimal(a, System.Globalization.CultureInfo.InvariantCulture) : 0;
             var expected = (string)e["trigger"]! switch
             {
                 "income" or "take_loan" => balances[id] + amount,

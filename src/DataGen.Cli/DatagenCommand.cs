@@ -184,19 +184,31 @@ internal static class DatagenCommand
 
     private static Command JourneyCommand(TextWriter output, TextWriter error)
     {
-        var provider = new Option<string>("--provider", "-p") { Description = "Journey provider name (e.g. starfleet).", Required = true };
+        var provider = new Option<string>("--provider", "-p") { Description = "Journey provider name (e.g. starfleet, or a journey of --manifest).", Required = true };
+        var manifest = new Option<FileInfo?>("--manifest", "-m") { Description = "A manifest whose 'journeys:' section defines the provider." };
         var quantity = new Option<int>("--quantity", "-n") { Description = "How many journeys (one per simulated user).", DefaultValueFactory = _ => 10 };
         var outDir = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for the zips and metadata files.", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed (default 1).", DefaultValueFactory = _ => Manifest.DefaultSeed };
         var start = new Option<DateTime>("--start") { Description = "When the journeys start (UTC, default 2025-01-01).", DefaultValueFactory = _ => new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
-        var command = new Command("journey", "Export journeys: per simulated user a zip of step documents and a metadata JSON beside it.") { provider, quantity, outDir, seed, start };
+        var command = new Command("journey", "Export journeys: per simulated user a zip of step documents and a metadata JSON beside it.") { provider, manifest, quantity, outDir, seed, start };
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(provider);
-            var all = Journeys.JourneyCatalog.All();
+            IReadOnlyDictionary<string, Journeys.JourneyProvider> all = Journeys.JourneyCatalog.All();
+            if (parse.GetValue(manifest) is { } file)
+            {
+                var loaded = await LoadAsync(file, null, null, null, error, ct).ConfigureAwait(false);
+                if (loaded.Manifest is null)
+                {
+                    return loaded.ExitCode;
+                }
+
+                all = loaded.Manifest.Journeys.Concat(all.Where(p => !loaded.Manifest.Journeys.ContainsKey(p.Key))).ToDictionary(StringComparer.Ordinal);
+            }
+
             if (!all.TryGetValue(name, out var journeys))
             {
-                await error.WriteLineAsync($"datagen: unknown journey provider '{name}'; known: {string.Join(", ", all.Keys)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"datagen: unknown journey provider '{name}'; known: {string.Join(", ", all.Keys.Order(StringComparer.Ordinal))}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 

@@ -274,4 +274,16 @@ public sealed class CliTests : IDisposable
         (await Run("events", "--profiles-file", Path.Combine(_directory.FullName, "missing.ndjson"), "-n", "1")).Exit.Should().Be(ExitCodes.Failure);
         (await Run("events", Sample("retail.yaml"), "-n", "1")).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("no 'events:' section"));
     }
+
+    [Fact]
+    public async Task Journey_runs_a_journey_defined_in_a_manifest()
+    {
+        var outDir = Path.Combine(_directory.FullName, "enlistment");
+        var (exit, stdout, stderr) = await Run("journey", "--manifest", Sample("journeys.yaml"), "--provider", "enlistment", "--quantity", "4", "--output", outDir);
+
+        exit.Should().Be(ExitCodes.Success, stderr);
+        stdout.Should().Contain("4 enlistment journeys");
+        Directory.GetFiles(outDir, "*.zip").Should().HaveCount(4);
+        (await Run("journey", "--manifest", Sample("journeys.yaml"), "--provider", "enlist", "--output", outDir)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("enlistment") && r.Err.Contains("starfleet"));
+    }
 }

@@ -57,16 +57,13 @@ public sealed class EventScenario
 }
 
 /// <summary>Reads the <c>events:</c> section, reporting every problem at its line and column.</summary>
-internal sealed partial class EventsReader(ErrorSink errors, ManifestReader scalars, ulong seed, string locale, DateTime referenceDate)
+internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulong seed, string locale, DateTime referenceDate)
 {
     private const string Where = "events";
     internal static readonly string[] Keys = ["profiles", "start", "end", "state", "types", "flows"];
     internal static readonly string[] StepKeys = ["event", "events", "after", "limit", "set", "branch"];
     private static readonly string[] ProfileFields = ["id", "uuid", "first_name", "last_name", "username", "email", "birthdate", "employer", "job", "home_address", "work_address", "home_phone", "mobile_phone", "licence", "plate"];
     private static readonly string[] Builtins = ["flow", "occurrence", "at"];
-
-    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
 
     public EventScenario? Read(YamlNode node)
     {
@@ -262,7 +259,7 @@ internal sealed partial class EventsReader(ErrorSink errors, ManifestReader scal
         if (text.Contains("{{", StringComparison.Ordinal))
         {
             var ok = true;
-            foreach (Match m in Placeholder().Matches(text))
+            foreach (Match m in Variables.Placeholder().Matches(text))
             {
                 var parts = m.Groups[1].Value.Split('.');
                 var known = parts[0] switch
@@ -284,8 +281,8 @@ internal sealed partial class EventsReader(ErrorSink errors, ManifestReader scal
                 return null;
             }
 
-            var whole = Placeholder().Match(text) is { Success: true } single && single.Length == text.Length ? single.Groups[1].Value : null;
-            return c => whole is not null ? Resolve(c, whole) : Placeholder().Replace(text, m => ValueText.Format(Resolve(c, m.Groups[1].Value)));
+            var whole = Variables.WholePlaceholder(text);
+            return c => whole is not null ? Resolve(c, whole) : Variables.Render(text, name => Resolve(c, name));
         }
 
         if (plain && BogusCatalog.LooksLikeBogus(text) && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))

@@ -67,11 +67,14 @@ public sealed class JourneyContext
     public int AfterLatest => _steps.Count == 0 ? -1 : _steps.Select((s, i) => (s.At, i)).Max().i;
 
     /// <summary>A Bogus faker for this journey, reseeded on every call so values depend only on the journey and the call order.</summary>
-    public Bogus.Faker Faker()
+    public Bogus.Faker Faker() => Session().Faker;
+
+    /// <summary>A Bogus session for one step's values, reseeded like <see cref="Faker"/>.</summary>
+    internal BogusSession Session()
     {
         var session = _worker.Bogus("en");
         session.Source.Reset(new DeterministicRandom(_random.NextUInt64()));
-        return session.Faker;
+        return session;
     }
 
     /// <summary>A new document of a registered type (as a mutable JSON object), deterministic for this journey.</summary>

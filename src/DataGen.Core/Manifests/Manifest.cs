@@ -34,9 +34,10 @@ public sealed class Manifest
     private readonly YamlMappingNode _root;
     private readonly ManifestOptions _options;
 
-    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation, Events.EventScenario? events)
+    private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation, Events.EventScenario? events, IReadOnlyDictionary<string, Journeys.JourneyProvider> journeys)
     {
         Events = events;
+        Journeys = journeys;
         Simulation = simulation is { SubjectSource: Simulations.SubjectSource.FromManifest from } ? simulation.WithManifest(this, from.Model) : simulation;
         Source = source;
         _root = root;
@@ -51,6 +52,9 @@ public sealed class Manifest
 
     /// <summary>The <c>simulation:</c> section, ready to run (its subjects are rows of one of this manifest's models); null when there is none.</summary>
     public Simulations.Simulation? Simulation { get; }
+
+    /// <summary>The journeys of the <c>journeys:</c> section, by name (empty when there is none).</summary>
+    public IReadOnlyDictionary<string, Journeys.JourneyProvider> Journeys { get; }
 
     /// <summary>The <c>events:</c> section (profiles, event types, flows), ready to run; null when there is none.</summary>
     public Events.EventScenario? Events { get; }
@@ -109,9 +113,9 @@ public sealed class Manifest
     {
         options ??= new ManifestOptions();
         var errors = new ErrorSink(sourceName);
-        var (plan, simulation, events) = Compile(sourceName, root, options, errors);
+        var (plan, simulation, events, journeys) = Compile(sourceName, root, options, errors);
         errors.ThrowIfAny();
-        return new Manifest(sourceName, root, options, plan, simulation, events);
+        return new Manifest(sourceName, root, options, plan, simulation, events, journeys);
     }
 
     /// <summary>The same manifest with another seed (the caller's other overrides kept).</summary>
@@ -121,12 +125,12 @@ public sealed class Manifest
     internal GenerationPlan CreatePlan()
     {
         var errors = new ErrorSink(Source);
-        var (plan, _, _) = Compile(Source, _root, _options, errors);
+        var (plan, _, _, _) = Compile(Source, _root, _options, errors);
         errors.ThrowIfAny();
         return plan;
     }
 
-    private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
+    private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events, IReadOnlyDictionary<string, Journeys.JourneyProvider> Journeys) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {
         var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
         var reader = new ManifestReader(errors, variables);
@@ -141,6 +145,9 @@ public sealed class Manifest
         var events = reader.EventsNode is { } eventsNode && !errors.HasErrors
             ? new Events.EventsReader(errors, reader, seed, reader.Locale, reader.ReferenceDate).Read(eventsNode)
             : null;
-        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation, events);
+        var journeys = reader.JourneysNode is { } journeysNode
+            ? new Journeys.JourneyReader(errors, reader).Read(journeysNode)
+            : new Dictionary<string, Journeys.JourneyProvider>();
+        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation, events, journeys);
     }
 }

@@ -142,6 +142,29 @@ public sealed class ManifestBuilder
             return this;
         }
 
+        /// <summary>
+        /// Fuzzed duplicates: <paramref name="ratePercent"/> % of rows copy an earlier row, fuzzing <paramref name="fields"/>
+        /// (field → operators: typo, nickname, initials, case, whitespace, phone_format, date_format, drop); every row
+        /// carries the original's key in <paramref name="truth"/> (or, hidden, in a model &lt;name&gt;_truth).
+        /// </summary>
+        public ModelBuilder WithDuplicates(double ratePercent, IReadOnlyDictionary<string, string[]> fields, string truth = "cluster_id", bool hidden = false, (string First, string Second)? swap = null)
+        {
+            ArgumentNullException.ThrowIfNull(fields);
+            var node = new YamlMappingNode
+            {
+                { "rate", ratePercent.ToString(CultureInfo.InvariantCulture) },
+                { "truth", truth },
+                { "hidden", hidden ? "true" : "false" },
+                { "fields", ToNode(fields) },
+            };
+            if (swap is { } s)
+            {
+                node.Add("swap", new YamlSequenceNode(new YamlScalarNode(s.First), new YamlScalarNode(s.Second)));
+            }
+
+            return Set("duplicates", node);
+        }
+
         private ModelBuilder Set(string key, YamlNode value)
         {
             Node.Children[new YamlScalarNode(key)] = value;

@@ -8,7 +8,7 @@ namespace DataGen.Manifests;
 /// <summary>Reads the manifest's YAML (or JSON) into settings and model sources, reporting every problem with its position.</summary>
 internal sealed partial class ManifestReader
 {
-    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events"];
+    private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
     private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "duplicates", "tracers"];
 
     private readonly ErrorSink _errors;
@@ -38,6 +38,9 @@ internal sealed partial class ManifestReader
 
     /// <summary>The <c>events:</c> section (event flows), read after the models are compiled.</summary>
     public YamlNode? EventsNode { get; private set; }
+
+    /// <summary>The <c>journeys:</c> section.</summary>
+    public YamlNode? JourneysNode { get; private set; }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
@@ -123,6 +126,9 @@ internal sealed partial class ManifestReader
                 case "events":
                     EventsNode = v;
                     break;
+                case "journeys":
+                    JourneysNode = v;
+                    break;
                 case "variables" or "$schema":
                     break;
                 default:
@@ -134,9 +140,9 @@ internal sealed partial class ManifestReader
             }
         }
 
-        if (Get(root, "models") is null && Get(root, "events") is null)
+        if (Get(root, "models") is null && Get(root, "events") is null && Get(root, "journeys") is null)
         {
-            _errors.Add(root, "the manifest has no 'models:' section (or 'events:' for event flows)");
+            _errors.Add(root, "the manifest has no 'models:' section (or 'events:' or 'journeys:')");
         }
 
         CheckStores();

@@ -50,7 +50,7 @@ public static class ManifestSchema
             ["title"] = "DataGen manifest",
             ["description"] = "Models, fields, references, counts, seed, scale and variables for deterministic test data.",
             ["type"] = "object",
-            ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("models") }, new JsonObject { ["required"] = new JsonArray("events") }),
+            ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("models") }, new JsonObject { ["required"] = new JsonArray("events") }, new JsonObject { ["required"] = new JsonArray("journeys") }),
             ["additionalProperties"] = false,
             ["properties"] = new JsonObject
             {
@@ -89,6 +89,7 @@ public static class ManifestSchema
                 },
                 ["simulation"] = SimulationSchema(),
                 ["events"] = EventsSchema(),
+                ["journeys"] = JourneysSchema(),
                 ["models"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -122,6 +123,36 @@ public static class ManifestSchema
                     ["additionalProperties"] = new JsonObject { ["$ref"] = "#/definitions/field" },
                 },
                 ["field"] = new JsonObject { ["anyOf"] = fieldVariants },
+            },
+        };
+    }
+
+    /// <summary>The <c>journeys:</c> section: per journey, steps creating or updating documents.</summary>
+    private static JsonObject JourneysSchema()
+    {
+        var values = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "null") } };
+        var properties = new JsonObject
+        {
+            ["document"] = new JsonObject { ["description"] = "A new document: a registered type (starfleet_account…) or any name (an empty document).", ["type"] = "string" },
+            ["update"] = new JsonObject { ["description"] = "A document created by an earlier step (its 'as' name).", ["type"] = "string" },
+            ["as"] = new JsonObject { ["type"] = "string" },
+            ["after"] = new JsonObject { ["description"] = "A delay or [min, max] such as [1m, 1d].", ["type"] = new JsonArray("string", "array") },
+            ["from"] = new JsonObject { ["description"] = "latest, or the number of an earlier step the delay counts from.", ["type"] = new JsonArray("string", "integer") },
+            ["repeat"] = new JsonObject { ["description"] = "A count or [min, max].", ["type"] = new JsonArray("integer", "array") },
+            ["set"] = values.DeepClone(),
+            ["append"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = values.DeepClone() },
+        };
+        System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Journeys.JourneyReader.StepKeys), "schema and reader keys");
+        return new JsonObject
+        {
+            ["description"] = "Journeys: ordered document steps with delays; run with 'datagen journey --manifest'.",
+            ["type"] = "object",
+            ["additionalProperties"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray("steps"),
+                ["additionalProperties"] = false,
+                ["properties"] = new JsonObject { ["steps"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties } } },
             },
         };
     }

@@ -31,6 +31,14 @@ internal sealed partial class Variables
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}", RegexOptions.CultureInvariant)]
     internal static partial Regex Placeholder();
 
+    /// <summary>The name when <paramref name="text"/> is exactly one placeholder (its value keeps its type), else null.</summary>
+    internal static string? WholePlaceholder(string text) =>
+        Placeholder().Match(text) is { Success: true } m && m.Length == text.Length ? m.Groups[1].Value : null;
+
+    /// <summary>Replaces every placeholder with the invariant text of <paramref name="resolve"/>(name).</summary>
+    internal static string Render(string text, Func<string, object?> resolve) =>
+        Placeholder().Replace(text, m => Outputs.ValueText.Format(resolve(m.Groups[1].Value)));
+
     /// <summary>Declares a variable with its default (null: required).</summary>
     public void Declare(string name, string? defaultValue) => _values[name] = defaultValue;
 

@@ -53,4 +53,23 @@ public sealed class ManifestBuilderTests
         act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle()
             .Which.Should().Match<ManifestError>(e => e.File == "<ManifestBuilder>" && e.Model == "m" && e.Field == "x" && e.Message.Contains("did you mean 'name.firstName'"));
     }
+
+    [Fact]
+    public async Task Duplicates_from_csharp_carry_ground_truth()
+    {
+        var manifest = new ManifestBuilder()
+            .WithSeed(4)
+            .WithModel("people", m => m
+                .WithCount(2000)
+                .WithKey("id")
+                .WithField("id", "uuid")
+                .WithField("name", "name.firstName")
+                .WithDuplicates(25, new Dictionary<string, string[]> { ["name"] = ["typo", "case"] }, truth: "entity"))
+            .Build(new ManifestOptions { Environment = _ => null });
+
+        var people = (await TestGeneration.RecordsAsync(manifest))["people"];
+
+        var share = people.Count(p => !Equals(p["entity"], p["id"])) / (double)people.Count;
+        share.Should().BeApproximately(0.25, 0.03);
+    }
 }

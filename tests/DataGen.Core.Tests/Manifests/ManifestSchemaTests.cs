@@ -21,6 +21,7 @@ public sealed class ManifestSchemaTests
     [InlineData("banking.yaml")]
     [InlineData("retail-analytics.yaml")]
     [InlineData("events.yaml")]
+    [InlineData("journeys.yaml")]
     public async Task Sample_manifests_validate_against_the_schema(string sample)
     {
         var json = YamlToJson(await File.ReadAllTextAsync(TestGeneration.SamplePath(sample), TestContext.Current.CancellationToken));

@@ -73,14 +73,7 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             return null;
         }
 
-        foreach (var (k, _) in map.Children)
-        {
-            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!Keys.Contains(key))
-            {
-                errors.Add(k, $"unknown events key '{key}'{Suggest.Hint(key, Keys)}; expected one of: {string.Join(", ", Keys)}", Where);
-            }
-        }
+        scalars.CheckKeys(map, Keys, "events", Where);
 
         var before = errors.Errors.Count;
         var profiles = 100;
@@ -101,8 +94,8 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             }
         }
 
-        var start = Get(map, "start") is { } s ? Date(s) ?? referenceDate : referenceDate;
-        var end = Get(map, "end") is { } e ? Date(e) ?? start.AddDays(7) : start.AddDays(7);
+        var start = Get(map, "start") is { } s ? scalars.Date(s, Where) ?? referenceDate : referenceDate;
+        var end = Get(map, "end") is { } e ? scalars.Date(e, Where) ?? start.AddDays(7) : start.AddDays(7);
         if (end < start)
         {
             errors.Add(Get(map, "end")!, $"'end' ({end:O}) must not be before 'start' ({start:O})", Where);
@@ -323,14 +316,7 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             return null;
         }
 
-        foreach (var (k, _) in map.Children)
-        {
-            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!StepKeys.Contains(key))
-            {
-                errors.Add(k, $"unknown step key '{key}'{Suggest.Hint(key, StepKeys)}; expected one of: {string.Join(", ", StepKeys)}", Where);
-            }
-        }
+        scalars.CheckKeys(map, StepKeys, "step", Where);
 
         if (Get(map, "branch") is { } branchNode)
         {
@@ -381,19 +367,9 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
 
         var limit = Get(map, "limit") is { } l ? scalars.ReadNumber(l, "limit", "a whole number ≥ 0 (0: until the run ends)", t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, Where) ?? 1 : 1;
         var (min, max) = (TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
-        if (Get(map, "after") is { } after)
+        if (Get(map, "after") is { } after && scalars.DelayRange(after, Where) is { } range)
         {
-            var bounds = after is YamlSequenceNode pair && pair.Children.Count == 2
-                ? pair.Children.Select(c => scalars.Text(c, "a duration", Where) is { } t ? SimulationReader.ParseDuration(t) : null).ToArray()
-                : after is YamlScalarNode ? [scalars.Text(after, "a duration", Where) is { } t1 ? SimulationReader.ParseDuration(t1) : null] : [];
-            if (bounds.Length == 0 || bounds.Any(b => b is null || b < TimeSpan.Zero) || (bounds.Length == 2 && bounds[1] < bounds[0]))
-            {
-                errors.Add(after, "'after' must be a duration or [min, max] such as [1m, 1h] with 0 ≤ min ≤ max", Where);
-            }
-            else
-            {
-                (min, max) = (bounds[0]!.Value, bounds[^1]!.Value);
-            }
+            (min, max) = range;
         }
 
         Action<EventContext>? update = null;
@@ -434,22 +410,6 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             _ when decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) => d,
             _ => text,
         };
-
-    private DateTime? Date(YamlNode node)
-    {
-        var text = scalars.Text(node, "a date", Where);
-        if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
-        {
-            return DateTime.SpecifyKind(date, DateTimeKind.Utc);
-        }
-
-        if (text is not null)
-        {
-            errors.Add(node, $"expected a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'", Where);
-        }
-
-        return null;
-    }
 
     /// <summary>A scalar as written: {{…}} in event fields are the event's placeholders, not manifest variables.</summary>
     private string? Raw(YamlNode node, string expected)

@@ -62,14 +62,7 @@ internal sealed class JourneyReader(ErrorSink errors, ManifestReader scalars)
             return null;
         }
 
-        foreach (var (k, _) in map.Children)
-        {
-            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!StepKeys.Contains(key))
-            {
-                errors.Add(k, $"unknown journey step key '{key}'{Suggest.Hint(key, StepKeys)}; expected one of: {string.Join(", ", StepKeys)}", Where);
-            }
-        }
+        scalars.CheckKeys(map, StepKeys, "journey step", Where);
 
         var before = errors.Errors.Count;
         string alias;
@@ -98,19 +91,9 @@ internal sealed class JourneyReader(ErrorSink errors, ManifestReader scalars)
         }
 
         var (min, max) = (TimeSpan.Zero, TimeSpan.Zero);
-        if (Get(map, "after") is { } after)
+        if (Get(map, "after") is { } after && scalars.DelayRange(after, Where) is { } range)
         {
-            var bounds = after is YamlSequenceNode pair && pair.Children.Count == 2
-                ? pair.Children.Select(c => scalars.Text(c, "a duration", Where) is { } t ? SimulationReader.ParseDuration(t) : null).ToArray()
-                : after is YamlScalarNode ? [scalars.Text(after, "a duration", Where) is { } t1 ? SimulationReader.ParseDuration(t1) : null] : [];
-            if (bounds.Length == 0 || bounds.Any(b => b is null || b < TimeSpan.Zero) || bounds[^1] < bounds[0])
-            {
-                errors.Add(after, "'after' must be a delay or [min, max] such as [1m, 1d] with 0 ≤ min ≤ max", Where);
-            }
-            else
-            {
-                (min, max) = (bounds[0]!.Value, bounds[^1]!.Value);
-            }
+            (min, max) = range;
         }
 
         int? from = null;

@@ -226,7 +226,7 @@ internal static class Suggest
     }
 
     /// <summary>Optimal string alignment distance: edits plus adjacent transpositions (nmae → name is 1).</summary>
-    private static int Distance(string a, string b)
+    internal static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (var i = 0; i <= a.Length; i++)

@@ -654,4 +654,72 @@ internal sealed partial class ManifestReader
 
         return new TracerRows(node, full, header, rows);
     }
+
+    /// <summary>Reports every key of <paramref name="map"/> not in <paramref name="keys"/> (with a suggestion).</summary>
+    internal void CheckKeys(YamlMappingNode map, string[] keys, string what, string? model)
+    {
+        foreach (var (k, _) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!keys.Contains(key))
+            {
+                _errors.Add(k, $"unknown {what} key '{key}'{Suggest.Hint(key, keys)}; expected one of: {string.Join(", ", keys)}", model);
+            }
+        }
+    }
+
+    /// <summary>A UTC date or date-time, or null (reported) when the scalar is not one.</summary>
+    internal DateTime? Date(YamlNode node, string? model)
+    {
+        var text = Text(node, "a date", model);
+        if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
+        {
+            return DateTime.SpecifyKind(date, DateTimeKind.Utc);
+        }
+
+        if (text is not null)
+        {
+            _errors.Add(node, $"expected a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'", model);
+        }
+
+        return null;
+    }
+
+    /// <summary>A delay (<c>1h</c>) or a range (<c>[1m, 1d]</c>); null (reported) when it is neither or min &gt; max.</summary>
+    internal (TimeSpan Min, TimeSpan Max)? DelayRange(YamlNode node, string? model)
+    {
+        var bounds = node is YamlSequenceNode pair && pair.Children.Count == 2
+            ? pair.Children.Select(c => Text(c, "a duration", model) is { } t ? ParseDuration(t) : null).ToArray()
+            : node is YamlScalarNode ? [Text(node, "a duration", model) is { } t1 ? ParseDuration(t1) : null] : [];
+        if (bounds.Length == 0 || bounds.Any(b => b is null || b < TimeSpan.Zero) || bounds[^1] < bounds[0])
+        {
+            _errors.Add(node, "'after' must be a delay or [min, max] such as [1m, 1d] with 0 ≤ min ≤ max", model);
+            return null;
+        }
+
+        return (bounds[0]!.Value, bounds[^1]!.Value);
+    }
+
+    /// <summary>Parses durations such as 500ms, 30s, 1m, 2h, 1d or 00:01:00.</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        var m = Duration().Match(text);
+        if (m.Success)
+        {
+            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            return m.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                _ => TimeSpan.FromDays(n),
+            };
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
+    }
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Duration();
 }

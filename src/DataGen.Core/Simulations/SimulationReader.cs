@@ -8,34 +8,11 @@ using YamlDotNet.RepresentationModel;
 namespace DataGen.Simulations;
 
 /// <summary>Reads a manifest's <c>simulation:</c> section, reporting every problem at its line and column.</summary>
-internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader scalars, IReadOnlyList<ModelPlan> models, DateTime referenceDate)
+internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars, IReadOnlyList<ModelPlan> models, DateTime referenceDate)
 {
     private const string Where = "simulation";
     internal static readonly string[] Keys = ["name", "subjects", "states", "initial", "tick", "ticks", "start", "end", "emit", "streams", "transitions"];
     private static readonly string[] TransitionKeys = ["trigger", "from", "to", "probability", "hourly", "let", "require", "set", "outputs"];
-
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Duration();
-
-    /// <summary>Parses durations such as 500ms, 30s, 1m, 2h, 1d or 00:01:00.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        var m = Duration().Match(text);
-        if (m.Success)
-        {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            return m.Groups[2].Value switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                _ => TimeSpan.FromDays(n),
-            };
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
-    }
 
     public Simulation? Read(YamlNode node)
     {
@@ -45,14 +22,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
             return null;
         }
 
-        foreach (var (k, _) in map.Children)
-        {
-            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!Keys.Contains(key))
-            {
-                errors.Add(k, $"unknown simulation key '{key}'{Suggest.Hint(key, Keys)}; expected one of: {string.Join(", ", Keys)}", Where);
-            }
-        }
+        scalars.CheckKeys(map, Keys, "simulation", Where);
 
         var name = Get(map, "name") is { } n ? scalars.Text(n, "a name", Where) ?? "simulation" : "simulation";
         var builder = Simulation.Create(name);
@@ -95,13 +65,13 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
         var start = referenceDate;
         if (Get(map, "start") is { } startNode)
         {
-            start = Date(startNode) ?? start;
+            start = scalars.Date(startNode, Where) ?? start;
         }
 
         var tick = TimeSpan.FromMinutes(1);
         if (Get(map, "tick") is { } tickNode && scalars.Text(tickNode, "a duration", Where) is { } tickText)
         {
-            tick = ParseDuration(tickText) is { } t && t > TimeSpan.Zero ? t : Error(tickNode, $"'tick' must be a positive duration such as 30s, 1m, 1h, 1d or 00:01:00, found '{tickText}'", tick);
+            tick = ManifestReader.ParseDuration(tickText) is { } t && t > TimeSpan.Zero ? t : Error(tickNode, $"'tick' must be a positive duration such as 30s, 1m, 1h, 1d or 00:01:00, found '{tickText}'", tick);
         }
 
         builder.Start(start).TickLength(tick);
@@ -113,7 +83,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
                 errors.Add(both, "give either 'ticks' or 'end', not both", Where);
             }
         }
-        else if (Get(map, "end") is { } endNode && Date(endNode) is { } end)
+        else if (Get(map, "end") is { } endNode && scalars.Date(endNode, Where) is { } end)
         {
             if (end <= start)
             {
@@ -199,14 +169,7 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
 
     private SimulationTransition? ReadTransition(YamlMappingNode map, Dictionary<string, ValueKind> attributes, HashSet<string> allLets)
     {
-        foreach (var (k, _) in map.Children)
-        {
-            var key = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!TransitionKeys.Contains(key))
-            {
-                errors.Add(k, $"unknown transition key '{key}'{Suggest.Hint(key, TransitionKeys)}; expected one of: {string.Join(", ", TransitionKeys)}", Where);
-            }
-        }
+        scalars.CheckKeys(map, TransitionKeys, "transition", Where);
 
         string? Required(string key, string expected)
         {
@@ -350,22 +313,6 @@ internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader 
         var quoted = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } ? 1 : 0;
         return Expressions.Compile(text, names.Contains, (message, offset) =>
             errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where));
-    }
-
-    private DateTime? Date(YamlNode node)
-    {
-        var text = scalars.Text(node, "a date", Where);
-        if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
-        {
-            return DateTime.SpecifyKind(date, DateTimeKind.Utc);
-        }
-
-        if (text is not null)
-        {
-            errors.Add(node, $"expected a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'", Where);
-        }
-
-        return null;
     }
 
     private IEnumerable<YamlNode> List(YamlNode? node, string key, string expected)

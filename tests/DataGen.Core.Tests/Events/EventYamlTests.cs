@@ -40,7 +40,7 @@ public sealed class EventYamlTests
     [Theory]
     [InlineData("{{profile.username}}", "{{profile.usrname}}", "'{{profile.usrname}}' is not profile.<field>", 3, 21)]
     [InlineData("- { event: login }", "- { event: logn }", "unknown event type 'logn' (did you mean 'login'?)", 7, 20)]
-    [InlineData("- { event: login }", "- { event: login, after: [1h, 1m] }", "'after' must be a duration or [min, max]", 7, 34)]
+    [InlineData("- { event: login }", "- { event: login, after: [1h, 1m] }", "'after' must be a delay or [min, max]", 7, 34)]
     [InlineData("- { event: login }", "- { event: login, limt: 2 }", "unknown step key 'limt' (did you mean 'limit'?)", 7, 27)]
     [InlineData("- { event: login }", "- { event: login }\n        - { branch: { nowhere: 1 } }", "branch: unknown flow 'nowhere'", 8, 23)]
     [InlineData("- { event: login }", "- { event: login, limit: 0 }\n        - { event: login }", "nothing can follow a step that repeats", 8, 11)]

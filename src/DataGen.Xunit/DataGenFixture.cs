@@ -1,0 +1,224 @@
+using System.Reflection;
+using DataGen.Journeys;
+using DataGen.Outputs;
+using DataGen.Simulations;
+using Xunit;
+using Xunit.v3;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// The base of the store fixtures. When xunit creates it for a test class it starts (or joins) the store, reads the
+/// class's <see cref="DataGenAttribute"/>, loads that data and keeps it as the baseline. Before a test with its own
+/// attribute it loads that test's data instead; after every test it restores the baseline, and when the test
+/// failed it writes the seed and a one-line reproduction to the test's output. Without the store (no Docker, an
+/// image that cannot be had) every test of the class is skipped with the reason.
+/// </summary>
+public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
+{
+    private DataGenAttribute? _classData;
+    private bool _testHasOwnData;
+    private bool _announced;
+
+    /// <summary>The seed of the data loaded now.</summary>
+    public ulong Seed { get; private set; }
+
+    /// <summary>Where <see cref="Seed"/> came from (DATAGEN_SEED, the attribute, the manifest, the default).</summary>
+    public string SeedSource { get; private set; } = "the default";
+
+    /// <summary>Rows, documents or messages loaded, by model.</summary>
+    public IReadOnlyDictionary<string, long> Counts { get; private set; } = new Dictionary<string, long>();
+
+    /// <summary>The journeys loaded by <see cref="JourneyAttribute"/> (with their step metadata).</summary>
+    public IReadOnlyList<Journey> Journeys { get; private set; } = [];
+
+    /// <summary>The result of <see cref="SimulateAttribute"/>: events by trigger and every subject's final state.</summary>
+    public SimulationResult? Simulation { get; private set; }
+
+    /// <summary>What the loaded data is (the manifest, the journey, the simulation), or null when nothing is loaded.</summary>
+    public string? Data { get; private set; }
+
+    /// <summary>Why the store is unavailable (tests skip with it), or null.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>The store, for messages: "PostgreSQL container postgres:15.1", "embedded Kafka"…</summary>
+    public abstract string Backend { get; }
+
+    /// <summary>The test class this fixture serves.</summary>
+    protected Type? TestClass { get; private set; }
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync()
+    {
+        TestClass = (TestContext.Current.TestClass as IXunitTestClass)?.Class;
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Unavailable = await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (Unavailable is not null)
+        {
+            if (Environment.GetEnvironmentVariable("DATAGEN_REQUIRE_DOCKER") == "1")
+            {
+                throw new InvalidOperationException($"DATAGEN_REQUIRE_DOCKER=1, but {Backend} is unavailable: {Unavailable}");
+            }
+
+            return;
+        }
+
+        _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true);
+        if (_classData is not null)
+        {
+            await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
+            await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask OnTestStartingAsync(IXunitTest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (Unavailable is not null)
+        {
+            Assert.Skip($"{Backend} is unavailable: {Unavailable}");
+        }
+
+        if (!_announced)
+        {
+            _announced = true;
+            TestContext.Current.SendDiagnosticMessage($"[DataGen] {TestClass?.Name}: {Backend}");
+        }
+
+        var own = test.TestMethod.Method.GetCustomAttribute<DataGenAttribute>(inherit: true);
+        _testHasOwnData = own is not null;
+        if (own is not null)
+        {
+            await ClearAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+            await LoadAsync(own, TestContext.Current.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask OnTestFinishedAsync(IXunitTest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (Unavailable is not null)
+        {
+            return;
+        }
+
+        if (TestContext.Current.TestState?.Result == TestResult.Failed && Data is not null)
+        {
+            var name = $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}";
+            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] {Backend}; data: {Data}; seed {Seed} (from {SeedSource})");
+            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(Seed, name)}");
+        }
+
+        var cancellationToken = CancellationToken.None;
+        if (_testHasOwnData)
+        {
+            _testHasOwnData = false;
+            await ClearAsync(cancellationToken).ConfigureAwait(false);
+            if (_classData is not null)
+            {
+                await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
+                await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Data = null;
+            }
+        }
+        else if (_classData is not null)
+        {
+            await RestoreBaselineAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads the class's data again and makes it the baseline (for stores that cannot undo a change in place).</summary>
+    protected async Task ReloadBaselineAsync(CancellationToken cancellationToken)
+    {
+        if (_classData is not null)
+        {
+            await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
+            await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The command that runs one test again with the same data.</summary>
+    public static string Reproduction(ulong seed, string fullyQualifiedName) =>
+        $"{Seeds.Variable}={seed} dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\"";
+
+    /// <summary>Starts or joins the store; returns why it is unavailable (the tests skip), or null. Misconfiguration throws.</summary>
+    protected abstract Task<string?> StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Drops what this fixture created (its database, topics…).</summary>
+    protected abstract Task StopAsync();
+
+    /// <summary>A fresh output into this fixture's database, collection set or topics.</summary>
+    protected abstract IDataOutput CreateOutput();
+
+    /// <summary>Remembers the loaded data as the baseline to restore.</summary>
+    protected abstract Task CaptureBaselineAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts the store back to the baseline (only what changed, where the store can tell).</summary>
+    protected abstract Task RestoreBaselineAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes every loaded table, collection or topic (before a test loads its own data).</summary>
+    protected abstract Task ClearAsync(CancellationToken cancellationToken);
+
+    /// <summary>The tables, collections or topics loaded so far (their names in the store).</summary>
+    protected IReadOnlyList<ModelDescriptor> Loaded => _loaded;
+
+    private readonly List<ModelDescriptor> _loaded = [];
+
+    private async Task LoadAsync(DataGenAttribute data, CancellationToken cancellationToken)
+    {
+        var (seed, source) = Seeds.Resolve(data.ExplicitSeed, await data.DefaultSeedAsync(cancellationToken).ConfigureAwait(false));
+        _loaded.Clear();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var output = new RecordingOutput(CreateOutput(), _loaded, counts);
+        LoadedData loaded;
+        await using (output.ConfigureAwait(false))
+        {
+            loaded = await data.LoadAsync(output, seed, cancellationToken).ConfigureAwait(false);
+        }
+
+        (Seed, SeedSource, Data) = (seed, source, data.Describe());
+        Counts = counts;
+        Journeys = loaded.Journeys;
+        Simulation = loaded.Simulation;
+    }
+
+    /// <summary>Remembers which models an output was given and how many rows the store acknowledged for each.</summary>
+    private sealed class RecordingOutput(IDataOutput inner, List<ModelDescriptor> models, Dictionary<string, long> counts) : IDataOutput
+    {
+        public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+        {
+            models.Add(model);
+            return new Writer(await inner.OpenModelAsync(model, cancellationToken).ConfigureAwait(false), model.Name, counts);
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        private sealed class Writer(IModelWriter inner, string model, Dictionary<string, long> counts) : IModelWriter
+        {
+            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default) => inner.WriteAsync(batch, cancellationToken);
+
+            public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+            {
+                var acknowledged = await inner.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                counts[model] = acknowledged;
+                return acknowledged;
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using System.Text;
+using DataGen.Outputs;
+using DataGen.PostgreSql;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// A PostgreSQL database per test class: one container per test assembly (or the server in
+/// <c>DATAGEN_POSTGRES_CONNECTION</c>), a database of its own for each class so classes run in parallel.
+/// After each test only the tables it changed are restored from an in-database copy of the baseline (statement
+/// triggers record which), sequences included; a read-only test costs one query.
+/// </summary>
+public class PostgresFixture : DataGenFixture
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static Task<(string? Admin, string Backend, string? Unavailable)>? _server;
+    private static PostgreSqlContainer? _container;
+    private static int _serial;
+    private string? _database;
+    private string? _admin;
+    private string _backend = "PostgreSQL";
+    private (string Table, string[] ReferencedBy)[] _tables = [];
+
+    /// <summary>The connection string of this class's database.</summary>
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string Backend => _backend;
+
+    /// <summary>Opens a connection to this class's database.</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
+    {
+        var (admin, backend, unavailable) = await Server().ConfigureAwait(false);
+        _backend = backend;
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        _admin = admin;
+        _database = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial));
+        await ExecuteAsync(admin!, $"CREATE DATABASE \"{_database}\"", cancellationToken).ConfigureAwait(false);
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database, Pooling = true }.ConnectionString;
+        return null;
+    }
+
+    /// <inheritdoc />
+    protected override async Task StopAsync()
+    {
+        if (_admin is not null && _database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IDataOutput CreateOutput() => PostgresOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true }, "postgres");
+
+    /// <inheritdoc />
+    protected override async Task CaptureBaselineAsync(CancellationToken cancellationToken)
+    {
+        var tables = Loaded.Select(m => m.Target).Distinct(StringComparer.Ordinal).ToList();
+        var sql = new StringBuilder("""
+            DROP SCHEMA IF EXISTS datagen_baseline CASCADE;
+            CREATE SCHEMA datagen_baseline;
+            CREATE TABLE datagen_baseline.dirty (name text PRIMARY KEY);
+            CREATE FUNCTION datagen_baseline.mark() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO datagen_baseline.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;
+              RETURN NULL;
+            END $$;
+            CREATE TABLE datagen_baseline.sequences AS
+              SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname = 'public';
+
+            """);
+        foreach (var t in tables)
+        {
+            var q = Quote(t);
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TABLE datagen_baseline.{q} AS TABLE public.{q};\n");
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.{q} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark();\n");
+        }
+
+        await ExecuteAsync(ConnectionString, sql.ToString(), cancellationToken).ConfigureAwait(false);
+
+        // Which loaded tables reference which: a table others still point at is emptied with DELETE, the rest with TRUNCATE.
+        var references = (await QueryAsync("SELECT conrelid::regclass::text || '|' || confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'", cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Split('|')).Select(r => (From: Unquote(r[0]), To: Unquote(r[1]))).ToList();
+
+        _tables = tables.Select(t => (t, references.Where(r => r.To == t && r.From != t).Select(r => r.From).Distinct().ToArray())).ToArray();
+    }
+
+    /// <inheritdoc />
+    protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
+    {
+        var dirty = (await QueryAsync("SELECT name FROM datagen_baseline.dirty", cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        if (dirty.Count == 0)
+        {
+            return;
+        }
+
+        var sql = new StringBuilder("BEGIN;\nSET LOCAL session_replication_role = replica;\n");
+        var truncate = _tables.Where(t => dirty.Contains(t.Table) && t.ReferencedBy.All(dirty.Contains)).Select(t => "public." + Quote(t.Table)).ToList();
+        if (truncate.Count > 0)
+        {
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"TRUNCATE {string.Join(", ", truncate)};\n");
+        }
+
+        foreach (var (table, referencedBy) in _tables.Where(t => dirty.Contains(t.Table)))
+        {
+            var q = Quote(table);
+            if (!referencedBy.All(dirty.Contains))
+            {
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM public.{q};\n");
+            }
+
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO public.{q} OVERRIDING SYSTEM VALUE SELECT * FROM datagen_baseline.{q};\n");
+        }
+
+        sql.Append("""
+            SELECT CASE WHEN last_value IS NULL THEN setval(name, start_value, false) ELSE setval(name, last_value, true) END FROM datagen_baseline.sequences;
+            TRUNCATE datagen_baseline.dirty;
+            COMMIT;
+            """);
+        await ExecuteAsync(ConnectionString, sql.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        var drops = Loaded.Select(m => $"DROP TABLE IF EXISTS public.{Quote(m.Target)} CASCADE;").Distinct().Append("DROP SCHEMA IF EXISTS datagen_baseline CASCADE;");
+        await ExecuteAsync(ConnectionString, string.Join('\n', drops), cancellationToken).ConfigureAwait(false);
+        _tables = [];
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Unquote(string regclass) => regclass.StartsWith('"') ? regclass[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : regclass;
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand(sql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The first column of every row of a query on this class's database, as text.</summary>
+    private async Task<List<string>> QueryAsync(string sql, CancellationToken cancellationToken)
+    {
+        var rows = new List<string>();
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand(sql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows.Add(reader.GetString(0));
+                    }
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The server for the whole test assembly: started once, on first use.</summary>
+    private static async Task<(string? Admin, string Backend, string? Unavailable)> Server()
+    {
+        await Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _server ??= StartServerAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        return await _server.ConfigureAwait(false);
+    }
+
+    private static async Task<(string? Admin, string Backend, string? Unavailable)> StartServerAsync()
+    {
+        if (DataGenContainers.Env("DATAGEN_POSTGRES_CONNECTION") is { } external)
+        {
+            // The kit only creates, resets and drops databases of its own on an external server.
+            return (external, $"PostgreSQL at {new NpgsqlConnectionStringBuilder(external).Host} (DATAGEN_POSTGRES_CONNECTION)", null);
+        }
+
+        var image = DataGenContainers.Image(DataGenContainers.PostgresImage);
+        var backend = $"PostgreSQL container {image}";
+        if (DataGenContainers.WhyUnavailable(image) is { } why)
+        {
+            return (null, backend, why);
+        }
+
+        var container = new PostgreSqlBuilder(image).Build();
+        using var timeout = new CancellationTokenSource(DataGenContainers.StartTimeout);
+        try
+        {
+            await container.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{backend} did not start within {DataGenContainers.StartTimeout} (DATAGEN_START_TIMEOUT)");
+        }
+
+        _container = container;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => _container?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return (container.GetConnectionString(), backend, null);
+    }
+}

@@ -1,0 +1,57 @@
+using Confluent.Kafka;
+
+namespace DataGen.Xunit.Tests;
+
+/// <summary>Chooses the embedded cluster explicitly.</summary>
+public sealed class EmbeddedKafka() : KafkaFixture(KafkaBackend.Embedded);
+
+/// <summary>The third example of the issue, on the embedded cluster: a simulation's events in a topic.</summary>
+[Simulate(typeof(BankingModel), Subjects = 200, Ticks = 1_440, TickLength = "00:01:00", Seed = 11)]
+public sealed class LoanConsumerTests(EmbeddedKafka kafka) : IClassFixture<EmbeddedKafka>
+{
+    private List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, long expected)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(kafka.ConsumerConfig()).Build();
+        consumer.Assign(Enumerable.Range(0, 3).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var messages = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (messages.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } message)
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages;
+    }
+
+    [Fact]
+    public void The_events_of_the_simulation_are_in_the_topic()
+    {
+        kafka.IsEmbedded.Should().BeTrue();
+        kafka.Backend.Should().Contain("embedded");
+        var events = kafka.Simulation!.Events;
+        events.Should().BeGreaterThan(100);
+        kafka.Counts["transactions"].Should().Be(events);
+        ReadAll(kafka.Topic("transactions"), events).Should().HaveCount((int)events);
+        kafka.Simulation.Subjects.Should().HaveCount(200);
+    }
+
+    [Fact]
+    public void A_test_that_produces_gets_fresh_topics_for_the_next_test()
+    {
+        var topic = kafka.Topic("transactions");
+        ReadAll(topic, kafka.Counts["transactions"]).Should().HaveCount((int)kafka.Counts["transactions"], "every test starts from the seeded messages");
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        producer.Produce(topic, new Message<byte[], byte[]> { Key = [1], Value = [2] });
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Each_test_has_its_own_consumer_group()
+    {
+        kafka.ConsumerGroup.Should().NotBeNullOrEmpty();
+        ReadAll(kafka.Topic("transactions"), kafka.Counts["transactions"]).Should().HaveCount((int)kafka.Counts["transactions"]);
+    }
+}

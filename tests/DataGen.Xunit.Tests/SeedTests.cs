@@ -1,0 +1,30 @@
+namespace DataGen.Xunit.Tests;
+
+public sealed class SeedTests
+{
+    [Theory]
+    [InlineData("5", 9UL, 3UL, 5UL, "DATAGEN_SEED")]
+    [InlineData(null, 9UL, 3UL, 9UL, "the attribute")]
+    [InlineData(null, null, 3UL, 3UL, "the manifest")]
+    [InlineData(null, null, null, 1UL, "the default")]
+    public void The_seed_comes_from_the_environment_then_the_attribute_then_the_manifest_then_a_default(string? environment, ulong? attribute, ulong? manifest, ulong seed, string source)
+    {
+        Seeds.Resolve(attribute, manifest, _ => environment).Should().Be((seed, source));
+    }
+
+    [Fact]
+    public void Random_draws_one_seed_per_run_and_a_bad_value_is_an_error()
+    {
+        var (first, source) = Seeds.Resolve(9, 3, _ => "random");
+        source.Should().Be("DATAGEN_SEED=random");
+        Seeds.Resolve(null, null, _ => "RANDOM").Seed.Should().Be(first);
+        var act = () => Seeds.Resolve(null, null, _ => "forty-two");
+        act.Should().Throw<ArgumentException>().WithMessage("*DATAGEN_SEED must be a whole number*");
+    }
+
+    [Fact]
+    public void The_reproduction_line_sets_the_seed_and_filters_the_test()
+    {
+        DataGenFixture.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
+    }
+}

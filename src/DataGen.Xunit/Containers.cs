@@ -74,6 +74,33 @@ public static class DataGenContainers
         }
     }
 
+    /// <summary>
+    /// Builds and starts a container within <see cref="StartTimeout"/> and disposes it at process exit; returns why
+    /// Docker could not be used (the tests skip), or null. A start that times out or fails otherwise throws.
+    /// </summary>
+    internal static async Task<(T? Container, string? Unavailable)> StartAsync<T>(Func<T> build, string description)
+        where T : class, DotNet.Testcontainers.Containers.IContainer
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        T container;
+        try
+        {
+            container = build();
+            await container.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{description} did not start within {StartTimeout} (DATAGEN_START_TIMEOUT)");
+        }
+        catch (Exception e) when (e is DotNet.Testcontainers.Builders.DockerUnavailableException or HttpRequestException)
+        {
+            return (null, $"Docker did not answer ({e.Message.Split('\n')[0].Trim()}); check DOCKER_HOST and DOCKER_API_VERSION (Testcontainers settings)");
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return (container, null);
+    }
+
     /// <summary>A unique, valid database or topic name part for a test class.</summary>
     internal static string NameFor(Type? testClass, int serial)
     {

@@ -171,18 +171,7 @@ public class KafkaFixture : DataGenFixture
             return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded)");
         }
 
-        var container = new KafkaBuilder(image).Build();
-        using var timeout = new CancellationTokenSource(DataGenContainers.StartTimeout);
-        try
-        {
-            await container.StartAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{description} did not start within {DataGenContainers.StartTimeout} (DATAGEN_START_TIMEOUT)");
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return (container.GetBootstrapAddress(), null, description, null);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new KafkaBuilder(image).Build(), description).ConfigureAwait(false);
+        return (container?.GetBootstrapAddress(), null, description, unavailable);
     }
 }

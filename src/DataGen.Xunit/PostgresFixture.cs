@@ -16,7 +16,6 @@ public class PostgresFixture : DataGenFixture
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Task<(string? Admin, string Backend, string? Unavailable)>? _server;
-    private static PostgreSqlContainer? _container;
     private static int _serial;
     private string? _database;
     private string? _admin;
@@ -216,19 +215,7 @@ public class PostgresFixture : DataGenFixture
             return (null, backend, why);
         }
 
-        var container = new PostgreSqlBuilder(image).Build();
-        using var timeout = new CancellationTokenSource(DataGenContainers.StartTimeout);
-        try
-        {
-            await container.StartAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{backend} did not start within {DataGenContainers.StartTimeout} (DATAGEN_START_TIMEOUT)");
-        }
-
-        _container = container;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => _container?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return (container.GetConnectionString(), backend, null);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new PostgreSqlBuilder(image).Build(), backend).ConfigureAwait(false);
+        return (container?.GetConnectionString(), backend, unavailable);
     }
 }

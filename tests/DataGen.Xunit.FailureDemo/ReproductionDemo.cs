@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace DataGen.Xunit.FailureDemo;
+
+/// <summary>Fails on purpose: its output must carry the seed and a line that loads the same data again.</summary>
+[SeededWith("customers.yaml", Scale = 0.002)]
+public sealed class ReproductionDemo(SqliteFixture db) : IClassFixture<SqliteFixture>
+{
+    [Fact]
+    public async Task Fails_on_purpose()
+    {
+        var text = new StringBuilder();
+        await using (var connection = await db.OpenConnectionAsync(TestContext.Current.CancellationToken))
+        await using (var command = new SqliteCommand("SELECT * FROM customers ORDER BY rowid", connection))
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    text.Append(reader.GetValue(i)).Append('|');
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        TestContext.Current.TestOutputHelper!.WriteLine($"data digest: {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))}");
+        Assert.Fail("this test fails on purpose, to show the reproduction line");
+    }
+
+    [Fact]
+    public void Passes_quietly() => db.Counts["customers"].Should().Be(200);
+}

@@ -16,10 +16,10 @@ public static class DataGenContainers
     public static string PostgresImage { get; set; } = Env("DATAGEN_POSTGRES_IMAGE") ?? "postgres:15.1";
 
     /// <summary>The SQL Server image.</summary>
-    public static string SqlServerImage { get; set; } = Env("DATAGEN_MSSQL_IMAGE") ?? "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04";
+    public static string SqlServerImage { get; set; } = Env("DATAGEN_MSSQL_IMAGE") ?? "mcr.microsoft.com/mssql/server:2022-latest";
 
     /// <summary>The MongoDB image.</summary>
-    public static string MongoImage { get; set; } = Env("DATAGEN_MONGO_IMAGE") ?? "mongo:8.0";
+    public static string MongoImage { get; set; } = Env("DATAGEN_MONGO_IMAGE") ?? "mongo:7.0";
 
     /// <summary>The Kafka image.</summary>
     public static string KafkaImage { get; set; } = Env("DATAGEN_KAFKA_IMAGE") ?? "confluentinc/cp-kafka:7.5.12";

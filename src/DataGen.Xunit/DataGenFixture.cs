@@ -44,6 +44,9 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// <summary>The store, for messages: "PostgreSQL container postgres:15.1", "embedded Kafka"…</summary>
     public abstract string Backend { get; }
 
+    /// <summary>The store's kind (postgres, sqlserver, mongodb, kafka, sqlite): <c>DATAGEN_REQUIRE=postgres,kafka</c> makes an unavailable store fail instead of skip.</summary>
+    public abstract string Store { get; }
+
     /// <summary>The test class this fixture serves.</summary>
     protected Type? TestClass { get; private set; }
 
@@ -55,9 +58,9 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         Unavailable = await StartAsync(cancellationToken).ConfigureAwait(false);
         if (Unavailable is not null)
         {
-            if (Environment.GetEnvironmentVariable("DATAGEN_REQUIRE_DOCKER") == "1")
+            if ((DataGenContainers.Env("DATAGEN_REQUIRE") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Contains(Store, StringComparer.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"DATAGEN_REQUIRE_DOCKER=1, but {Backend} is unavailable: {Unavailable}");
+                throw new InvalidOperationException($"DATAGEN_REQUIRE names {Store}, but {Backend} is unavailable: {Unavailable}");
             }
 
             return;
@@ -171,6 +174,16 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// <summary>Removes every loaded table, collection or topic (before a test loads its own data).</summary>
     protected abstract Task ClearAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the fixture needs the loaded rows in memory to restore from (<see cref="BaselineRows"/>).</summary>
+    protected virtual bool KeepsRows => false;
+
+    /// <summary>The rows of the last load, by model, when <see cref="KeepsRows"/>.</summary>
+    protected MemoryOutput? BaselineRows { get; private set; }
+
+    /// <summary>Writes kept rows of one model to <paramref name="output"/> again (restoring a table or collection).</summary>
+    protected static Task<long> WriteRowsAsync(IDataOutput output, ModelDescriptor model, List<object?[]> rows, CancellationToken cancellationToken) =>
+        DataGenerator.WriteAllAsync(output, model, rows, cancellationToken);
+
     /// <summary>The tables, collections or topics loaded so far (their names in the store).</summary>
     protected IReadOnlyList<ModelDescriptor> Loaded => _loaded;
 
@@ -181,7 +194,8 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         var (seed, source) = Seeds.Resolve(data.ExplicitSeed, await data.DefaultSeedAsync(cancellationToken).ConfigureAwait(false));
         _loaded.Clear();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var output = new RecordingOutput(CreateOutput(), _loaded, counts);
+        BaselineRows = KeepsRows ? new MemoryOutput() : null;
+        var output = new RecordingOutput(CreateOutput(), _loaded, counts, BaselineRows);
         LoadedData loaded;
         await using (output.ConfigureAwait(false))
         {
@@ -195,21 +209,30 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     }
 
     /// <summary>Remembers which models an output was given and how many rows the store acknowledged for each.</summary>
-    private sealed class RecordingOutput(IDataOutput inner, List<ModelDescriptor> models, Dictionary<string, long> counts) : IDataOutput
+    private sealed class RecordingOutput(IDataOutput inner, List<ModelDescriptor> models, Dictionary<string, long> counts, MemoryOutput? rows) : IDataOutput
     {
         public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
         {
             models.Add(model);
-            return new Writer(await inner.OpenModelAsync(model, cancellationToken).ConfigureAwait(false), model.Name, counts);
+            var kept = rows is null ? null : await rows.OpenModelAsync(model, cancellationToken).ConfigureAwait(false);
+            return new Writer(await inner.OpenModelAsync(model, cancellationToken).ConfigureAwait(false), model.Name, counts, kept);
         }
 
         public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-        private sealed class Writer(IModelWriter inner, string model, Dictionary<string, long> counts) : IModelWriter
+        private sealed class Writer(IModelWriter inner, string model, Dictionary<string, long> counts, IModelWriter? kept) : IModelWriter
         {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default) => inner.WriteAsync(batch, cancellationToken);
+            public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+            {
+                if (kept is not null)
+                {
+                    await kept.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                await inner.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
 
             public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
             {

@@ -27,8 +27,7 @@ public enum KafkaBackend
 public class KafkaFixture : DataGenFixture
 {
     private const int Partitions = 3;
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly Dictionary<KafkaBackend, Task<(string? Bootstrap, EmbeddedKafkaCluster? Embedded, string Backend, string? Unavailable)>> Servers = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<KafkaBackend, Lazy<Task<(string?, EmbeddedKafkaCluster?, string, string?)>>> Servers = new();
     private static int _serial;
     private readonly KafkaBackend _requested;
     private EmbeddedKafkaCluster? _embedded;
@@ -56,6 +55,9 @@ public class KafkaFixture : DataGenFixture
     public bool IsEmbedded => _embedded is not null;
 
     /// <inheritdoc />
+    public override string Store => "kafka";
+
+    /// <inheritdoc />
     public override string Backend => _backend;
 
     /// <summary>The topic a model (or a manifest/stream target) was loaded into for this class.</summary>
@@ -73,7 +75,7 @@ public class KafkaFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        var (bootstrap, embedded, backend, unavailable) = await Server(_requested).ConfigureAwait(false);
+        var (bootstrap, embedded, backend, unavailable) = await Servers.GetOrAdd(_requested, b => new(() => StartServerAsync(b))).Value.ConfigureAwait(false);
         _backend = backend;
         if (unavailable is not null)
         {
@@ -129,26 +131,7 @@ public class KafkaFixture : DataGenFixture
         return total;
     }
 
-    private static async Task<(string? Bootstrap, EmbeddedKafkaCluster? Embedded, string Backend, string? Unavailable)> Server(KafkaBackend backend)
-    {
-        Task<(string?, EmbeddedKafkaCluster?, string, string?)> server;
-        await Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (!Servers.TryGetValue(backend, out server!))
-            {
-                server = StartServerAsync(backend);
-                Servers[backend] = server;
-            }
-        }
-        finally
-        {
-            Gate.Release();
-        }
-
-        return await server.ConfigureAwait(false);
-    }
-
+    /// <summary>The broker for the whole test assembly (per backend): started once, on first use.</summary>
     private static async Task<(string?, EmbeddedKafkaCluster?, string, string?)> StartServerAsync(KafkaBackend backend)
     {
         if (DataGenContainers.Env("DATAGEN_KAFKA_BOOTSTRAP") is { } external)

@@ -14,8 +14,7 @@ namespace DataGen.Xunit;
 /// </summary>
 public class PostgresFixture : DataGenFixture
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static Task<(string? Admin, string Backend, string? Unavailable)>? _server;
+    private static readonly Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
     private static int _serial;
     private string? _database;
     private string? _admin;
@@ -24,6 +23,9 @@ public class PostgresFixture : DataGenFixture
 
     /// <summary>The connection string of this class's database.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string Store => "postgres";
 
     /// <inheritdoc />
     public override string Backend => _backend;
@@ -39,7 +41,7 @@ public class PostgresFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        var (admin, backend, unavailable) = await Server().ConfigureAwait(false);
+        var (admin, backend, unavailable) = await Shared.Value.ConfigureAwait(false);
         _backend = backend;
         if (unavailable is not null)
         {
@@ -185,21 +187,6 @@ public class PostgresFixture : DataGenFixture
     }
 
     /// <summary>The server for the whole test assembly: started once, on first use.</summary>
-    private static async Task<(string? Admin, string Backend, string? Unavailable)> Server()
-    {
-        await Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _server ??= StartServerAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-
-        return await _server.ConfigureAwait(false);
-    }
-
     private static async Task<(string? Admin, string Backend, string? Unavailable)> StartServerAsync()
     {
         if (DataGenContainers.Env("DATAGEN_POSTGRES_CONNECTION") is { } external)

@@ -21,6 +21,9 @@ public class SqliteFixture : DataGenFixture
     public string DatabasePath => _path;
 
     /// <inheritdoc />
+    public override string Store => "sqlite";
+
+    /// <inheritdoc />
     public override string Backend => "SQLite (embedded)";
 
     /// <summary>Opens a connection to this class's database.</summary>

@@ -214,7 +214,7 @@ public static class DataGenerator
     }
 
     /// <summary>Writes rows held in memory as one model.</summary>
-    private static async Task<long> WriteAllAsync(IDataOutput output, ModelDescriptor descriptor, List<object?[]> rows, CancellationToken cancellationToken)
+    internal static async Task<long> WriteAllAsync(IDataOutput output, ModelDescriptor descriptor, List<object?[]> rows, CancellationToken cancellationToken)
     {
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))

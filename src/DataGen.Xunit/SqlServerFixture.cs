@@ -1,0 +1,167 @@
+using DataGen.Outputs;
+using DataGen.SqlServer;
+using Microsoft.Data.SqlClient;
+using Respawn;
+using Respawn.Graph;
+using Testcontainers.MsSql;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// A SQL Server database per test class: one container per test assembly (or the server in
+/// <c>DATAGEN_MSSQL_CONNECTION</c>). After a test that wrote (the index usage statistics say so), Respawn empties the
+/// loaded tables and the rows kept at load are bulk-copied back; a read-only test costs one query.
+/// </summary>
+public class SqlServerFixture : DataGenFixture
+{
+    private static readonly Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
+    private static int _serial;
+    private string _backend = "SQL Server";
+    private string? _admin;
+    private string? _database;
+    private DateTime _baselineAt;
+
+    /// <summary>The connection string of this class's database.</summary>
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string Store => "sqlserver";
+
+    /// <inheritdoc />
+    public override string Backend => _backend;
+
+    /// <inheritdoc />
+    protected override bool KeepsRows => true;
+
+    /// <summary>Opens a connection to this class's database.</summary>
+    public async Task<SqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
+    {
+        var (admin, backend, unavailable) = await Shared.Value.ConfigureAwait(false);
+        _backend = backend;
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        _admin = admin;
+        _database = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial));
+        await ExecuteAsync(admin!, $"CREATE DATABASE [{_database}]", cancellationToken).ConfigureAwait(false);
+        ConnectionString = new SqlConnectionStringBuilder(admin) { InitialCatalog = _database }.ConnectionString;
+        return null;
+    }
+
+    /// <inheritdoc />
+    protected override async Task StopAsync()
+    {
+        if (_admin is not null && _database is not null)
+        {
+            SqlConnection.ClearAllPools();
+            await ExecuteAsync(_admin, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IDataOutput CreateOutput() => SqlServerOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true });
+
+    /// <inheritdoc />
+    protected override async Task CaptureBaselineAsync(CancellationToken cancellationToken) => _baselineAt = await LastWriteAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
+    {
+        if (await LastWriteAsync(cancellationToken).ConfigureAwait(false) <= _baselineAt)
+        {
+            return;
+        }
+
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+            {
+                DbAdapter = DbAdapter.SqlServer,
+                TablesToInclude = Loaded.Select(m => new Table("dbo", m.Target)).ToArray(),
+                WithReseed = true,
+            }).ConfigureAwait(false);
+            await respawner.ResetAsync(connection).ConfigureAwait(false);
+        }
+
+        // Parents before children, as they were loaded.
+        var output = CreateOutput();
+        await using (output.ConfigureAwait(false))
+        {
+            foreach (var model in Loaded)
+            {
+                await WriteRowsAsync(output, model, BaselineRows!.Rows[model.Name], cancellationToken).ConfigureAwait(false);
+            }
+
+            await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _baselineAt = await LastWriteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        foreach (var model in Enumerable.Reverse(Loaded))
+        {
+            await ExecuteAsync(ConnectionString, $"DROP TABLE IF EXISTS [{model.Target.Replace("]", "]]", StringComparison.Ordinal)}]", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The latest user write to any table of this database, from the index usage statistics.</summary>
+    private async Task<DateTime> LastWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new SqlCommand("SELECT ISNULL(MAX(last_user_update), '2000-01-01') FROM sys.dm_db_index_usage_stats WHERE database_id = DB_ID()", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                return (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        var connection = new SqlConnection(connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new SqlCommand(sql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The server for the whole test assembly: started once, on first use.</summary>
+    private static async Task<(string? Admin, string Backend, string? Unavailable)> StartServerAsync()
+    {
+        if (DataGenContainers.Env("DATAGEN_MSSQL_CONNECTION") is { } external)
+        {
+            return (external, $"SQL Server at {new SqlConnectionStringBuilder(external).DataSource} (DATAGEN_MSSQL_CONNECTION)", null);
+        }
+
+        var image = DataGenContainers.Image(DataGenContainers.SqlServerImage);
+        var backend = $"SQL Server container {image}";
+        if (DataGenContainers.WhyUnavailable(image) is { } why)
+        {
+            return (null, backend, why);
+        }
+
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MsSqlBuilder(image).Build(), backend).ConfigureAwait(false);
+        return (container?.GetConnectionString(), backend, unavailable);
+    }
+}

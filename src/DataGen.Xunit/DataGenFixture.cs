@@ -51,10 +51,16 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     protected Type? TestClass { get; private set; }
 
     /// <inheritdoc />
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() =>
+        new(InitializeForAsync((TestContext.Current.TestClass as IXunitTestClass)?.Class, TestContext.Current.CancellationToken));
+
+    /// <summary>Restores the baseline now (what happens after every test), for benchmarks.</summary>
+    internal Task RestoreNowAsync(CancellationToken cancellationToken) => RestoreBaselineAsync(cancellationToken);
+
+    /// <summary>Starts the store and loads the data of <paramref name="testClass"/>'s attribute.</summary>
+    internal async Task InitializeForAsync(Type? testClass, CancellationToken cancellationToken)
     {
-        TestClass = (TestContext.Current.TestClass as IXunitTestClass)?.Class;
-        var cancellationToken = TestContext.Current.CancellationToken;
+        TestClass = testClass;
         Unavailable = await StartAsync(cancellationToken).ConfigureAwait(false);
         if (Unavailable is not null)
         {

@@ -5,11 +5,12 @@ using DataGen.Simulations;
 namespace DataGen.Xunit;
 
 /// <summary>
-/// Says what data a test class (or one test method: the method's attribute wins) needs. The class's fixture
+/// Says what data a test class (or one test method: the method's attribute wins) needs; on a collection definition
+/// class it serves a collection fixture, on the assembly an assembly fixture. The class's fixture
 /// (<see cref="PostgresFixture"/>, <see cref="KafkaFixture"/>, …) reads it, loads the data and restores it after
 /// every test.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method | AttributeTargets.Assembly, AllowMultiple = false, Inherited = true)]
 public abstract class DataGenAttribute : Attribute
 {
     private ulong? _seed;

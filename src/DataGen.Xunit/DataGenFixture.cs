@@ -16,7 +16,9 @@ namespace DataGen.Xunit;
 /// </summary>
 public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 {
+    private readonly SemaphoreSlim _exclusive = new(1, 1);
     private DataGenAttribute? _classData;
+    private DataGenAttribute? _assemblyData;
     private bool _testHasOwnData;
     private bool _announced;
 
@@ -50,9 +52,17 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// <summary>The test class this fixture serves.</summary>
     protected Type? TestClass { get; private set; }
 
-    /// <inheritdoc />
-    public ValueTask InitializeAsync() =>
-        new(InitializeForAsync((TestContext.Current.TestClass as IXunitTestClass)?.Class, TestContext.Current.CancellationToken));
+    /// <summary>
+    /// Reads the data attribute from the test class (a class fixture), the collection definition class (a collection
+    /// fixture) or the assembly (an assembly fixture), starts the store and loads the data.
+    /// </summary>
+    public ValueTask InitializeAsync()
+    {
+        var context = TestContext.Current;
+        var owner = (context.TestClass as IXunitTestClass)?.Class ?? (context.TestCollection as IXunitTestCollection)?.CollectionDefinition;
+        _assemblyData = owner is null ? (context.TestAssembly as IXunitTestAssembly)?.Assembly.GetCustomAttribute<DataGenAttribute>() : null;
+        return new(InitializeForAsync(owner, context.CancellationToken));
+    }
 
     /// <summary>Restores the baseline now (what happens after every test), for benchmarks.</summary>
     internal Task RestoreNowAsync(CancellationToken cancellationToken) => RestoreBaselineAsync(cancellationToken);
@@ -72,7 +82,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             return;
         }
 
-        _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true);
+        _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true) ?? _assemblyData;
         if (_classData is not null)
         {
             await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
@@ -84,6 +94,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        _exclusive.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -96,18 +107,28 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             Assert.Skip($"{Backend} is unavailable: {Unavailable}");
         }
 
-        if (!_announced)
+        // One test at a time per fixture: a collection or assembly fixture is shared by classes that run in parallel.
+        await _exclusive.WaitAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+        try
         {
-            _announced = true;
-            TestContext.Current.SendDiagnosticMessage($"[DataGen] {TestClass?.Name}: {Backend}");
-        }
+            if (!_announced)
+            {
+                _announced = true;
+                TestContext.Current.SendDiagnosticMessage($"[DataGen] {TestClass?.Name}: {Backend}");
+            }
 
-        var own = test.TestMethod.Method.GetCustomAttribute<DataGenAttribute>(inherit: true);
-        _testHasOwnData = own is not null;
-        if (own is not null)
+            var own = test.TestMethod.Method.GetCustomAttribute<DataGenAttribute>(inherit: true);
+            _testHasOwnData = own is not null;
+            if (own is not null)
+            {
+                await ClearAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+                await LoadAsync(own, TestContext.Current.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
         {
-            await ClearAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
-            await LoadAsync(own, TestContext.Current.CancellationToken).ConfigureAwait(false);
+            _exclusive.Release();
+            throw;
         }
     }
 
@@ -120,6 +141,18 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             return;
         }
 
+        try
+        {
+            await FinishAsync(test).ConfigureAwait(false);
+        }
+        finally
+        {
+            _exclusive.Release();
+        }
+    }
+
+    private async Task FinishAsync(IXunitTest test)
+    {
         if (TestContext.Current.TestState?.Result == TestResult.Failed && Data is not null)
         {
             var name = $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}";

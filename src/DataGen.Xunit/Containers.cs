@@ -31,6 +31,12 @@ public static class DataGenContainers
     public static TimeSpan StartTimeout { get; set; } =
         double.TryParse(Env("DATAGEN_START_TIMEOUT"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether containers are reused across test runs (Testcontainers reuse; default: DATAGEN_REUSE=1). Reused containers
+    /// are left running at exit; the kit still creates a database or topic prefix per class inside them.
+    /// </summary>
+    public static bool Reuse { get; set; } = Env("DATAGEN_REUSE") == "1";
+
     /// <summary>Whether missing images may be pulled (default: DATAGEN_PULL_IMAGES=1).</summary>
     public static bool PullImages { get; set; } = Env("DATAGEN_PULL_IMAGES") == "1";
 
@@ -97,7 +103,11 @@ public static class DataGenContainers
             return (null, $"Docker did not answer ({e.Message.Split('\n')[0].Trim()}); check DOCKER_HOST and DOCKER_API_VERSION (Testcontainers settings)");
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (!Reuse)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         return (container, null);
     }
 

@@ -154,7 +154,7 @@ public class KafkaFixture : DataGenFixture
             return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded)");
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new KafkaBuilder(image).Build(), description).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), description).ConfigureAwait(false);
         return (container?.GetBootstrapAddress(), null, description, unavailable);
     }
 }

@@ -114,7 +114,7 @@ public class MongoFixture : DataGenFixture
             return (null, backend, why);
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MongoDbBuilder(image).Build(), backend).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), backend).ConfigureAwait(false);
         return (container?.GetConnectionString(), backend, unavailable);
     }
 }

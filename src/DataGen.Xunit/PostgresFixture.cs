@@ -202,7 +202,7 @@ public class PostgresFixture : DataGenFixture
             return (null, backend, why);
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new PostgreSqlBuilder(image).Build(), backend).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new PostgreSqlBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), backend).ConfigureAwait(false);
         return (container?.GetConnectionString(), backend, unavailable);
     }
 }

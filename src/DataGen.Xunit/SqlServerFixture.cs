@@ -161,7 +161,7 @@ public class SqlServerFixture : DataGenFixture
             return (null, backend, why);
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MsSqlBuilder(image).Build(), backend).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MsSqlBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), backend).ConfigureAwait(false);
         return (container?.GetConnectionString(), backend, unavailable);
     }
 }

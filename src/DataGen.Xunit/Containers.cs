@@ -44,8 +44,11 @@ public static class DataGenContainers
 
     internal static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 
-    /// <summary>Null when <paramref name="image"/> can be started here; otherwise what is missing and how to fix it.</summary>
-    internal static string? WhyUnavailable(string image)
+    /// <summary>
+    /// Null when <paramref name="image"/> can be started here (Docker answers and the image is local, or pulling is
+    /// allowed); otherwise what is missing and how to fix it — a skip reason for container tests of your own.
+    /// </summary>
+    public static string? WhyUnavailable(string image)
     {
         if (Env("DOCKER_HOST") is null && !File.Exists("/var/run/docker.sock") && !OperatingSystem.IsWindows())
         {

@@ -148,19 +148,8 @@ public class PostgresFixture : DataGenFixture
 
     private static string Unquote(string regclass) => regclass.StartsWith('"') ? regclass[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : regclass;
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new NpgsqlCommand(sql, connection);
-            await using (command.ConfigureAwait(false))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    private static Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(new NpgsqlConnection(connectionString), sql, cancellationToken);
 
     /// <summary>The first column of every row of a query on this class's database, as text.</summary>
     private async Task<List<string>> QueryAsync(string sql, CancellationToken cancellationToken)

@@ -132,19 +132,8 @@ public class SqlServerFixture : DataGenFixture
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        var connection = new SqlConnection(connectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new SqlCommand(sql, connection);
-            await using (command.ConfigureAwait(false))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    private static Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(new SqlConnection(connectionString), sql, cancellationToken);
 
     /// <summary>The server for the whole test assembly: started once, on first use.</summary>
     private static async Task<(string? Admin, string Backend, string? Unavailable)> StartServerAsync()

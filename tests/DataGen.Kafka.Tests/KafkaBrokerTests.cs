@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using DataGen.Outputs;
-using DataGen.Tests.Shared;
 using Testcontainers.Kafka;
 
 namespace DataGen.Kafka.Tests;
@@ -13,7 +12,7 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (ContainerImages.WhyUnavailable(Image) is null)
+        if (DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) is null)
         {
             _container = new KafkaBuilder(Image).Build();
             await _container.StartAsync(TestContext.Current.CancellationToken);
@@ -31,7 +30,7 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_real_broker_receives_every_row_and_a_second_load_is_a_conflict()
     {
-        Assert.SkipWhen(_container is null, ContainerImages.WhyUnavailable(Image) ?? string.Empty);
+        Assert.SkipWhen(_container is null, DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) ?? string.Empty);
         var manifest = Manifest.Parse("models:\n  orders:\n    count: 1000\n    key: id\n    fields: { id: uuid, total: { type: decimal, min: 1, max: 100 } }");
         await using (var output = KafkaOutput.Create(_container!.GetBootstrapAddress(), new KafkaOutputOptions { Partitions = 3 }))
         {

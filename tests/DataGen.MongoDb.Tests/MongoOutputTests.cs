@@ -1,5 +1,4 @@
 using DataGen.Outputs;
-using DataGen.Tests.Shared;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Testcontainers.MongoDb;
@@ -56,7 +55,7 @@ public sealed class MongoContainerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (ContainerImages.WhyUnavailable(Image) is null)
+        if (DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) is null)
         {
             _container = new MongoDbBuilder(Image).Build();
             await _container.StartAsync(TestContext.Current.CancellationToken);
@@ -74,7 +73,7 @@ public sealed class MongoContainerTests : IAsyncLifetime
     [Fact]
     public async Task Starfleet_sample_loads_nested_documents_and_a_second_load_is_a_conflict()
     {
-        Assert.SkipWhen(_container is null, ContainerImages.WhyUnavailable(Image) ?? string.Empty);
+        Assert.SkipWhen(_container is null, DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) ?? string.Empty);
         var manifest = await Manifest.LoadAsync(Path.Combine(AppContext.BaseDirectory, "samples", "starfleet.yaml"), cancellationToken: TestContext.Current.CancellationToken);
         await using (var output = MongoOutput.Create(_container!.GetConnectionString()))
         {

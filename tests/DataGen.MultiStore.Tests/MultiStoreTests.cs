@@ -25,7 +25,7 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (ContainerImages.WhyUnavailable(MongoImage) is null)
+        if (DataGen.Xunit.DataGenContainers.WhyUnavailable(MongoImage) is null)
         {
             _mongo = new MongoDbBuilder(MongoImage).Build();
             await _mongo.StartAsync(Ct);
@@ -55,7 +55,7 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
         // MongoDB where its image can be had; otherwise the profiles are captured in memory and checked the same way.
         var captured = new MemoryOutput();
         IDataOutput docs = _mongo is not null ? MongoOutput.Create(_mongo.GetConnectionString()) : captured;
-        TestContext.Current.TestOutputHelper?.WriteLine(_mongo is null ? $"MongoDB: in-memory capture ({ContainerImages.WhyUnavailable(MongoImage)})" : "MongoDB: container");
+        TestContext.Current.TestOutputHelper?.WriteLine(_mongo is null ? $"MongoDB: in-memory capture ({DataGen.Xunit.DataGenContainers.WhyUnavailable(MongoImage)})" : "MongoDB: container");
 
         GenerationSummary summary;
         await using (var output = new RoutingOutput(

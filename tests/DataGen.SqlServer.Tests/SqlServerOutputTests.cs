@@ -1,5 +1,4 @@
 using DataGen.Outputs;
-using DataGen.Tests.Shared;
 using Microsoft.Data.SqlClient;
 using Testcontainers.MsSql;
 
@@ -60,7 +59,7 @@ public sealed class SqlServerContainerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (ContainerImages.WhyUnavailable(Image) is null)
+        if (DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) is null)
         {
             _container = new MsSqlBuilder(Image).Build();
             await _container.StartAsync(TestContext.Current.CancellationToken);
@@ -78,7 +77,7 @@ public sealed class SqlServerContainerTests : IAsyncLifetime
     [Fact]
     public async Task Retail_sample_loads_and_a_second_load_is_a_conflict()
     {
-        Assert.SkipWhen(_container is null, ContainerImages.WhyUnavailable(Image) ?? string.Empty);
+        Assert.SkipWhen(_container is null, DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) ?? string.Empty);
         var manifest = await Manifest.LoadAsync(Path.Combine(AppContext.BaseDirectory, "samples", "retail.yaml"), cancellationToken: TestContext.Current.CancellationToken);
         GenerationSummary summary;
         await using (var output = SqlServerOutput.Create(_container!.GetConnectionString()))

@@ -20,7 +20,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var image = Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_IMAGE") ?? Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
-        Unavailable = ContainerImages.WhyUnavailable(image);
+        Unavailable = DataGen.Xunit.DataGenContainers.WhyUnavailable(image);
         if (Unavailable is not null)
         {
             return;

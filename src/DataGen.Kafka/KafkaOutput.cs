@@ -37,7 +37,7 @@ public sealed class KafkaOutput : IDataOutput
     private readonly string _storeName;
     private IProducer<string?, byte[]>? _producer;
     private IAdminClient? _admin;
-    private IConsumer<Ignore, Ignore>? _watermarks;
+    private Task<IConsumer<Ignore, Ignore>>? _watermarks;
 
     private KafkaOutput(string bootstrapServers, KafkaOutputOptions kafka, StoreLoadOptions options, string storeName)
     {
@@ -57,12 +57,22 @@ public sealed class KafkaOutput : IDataOutput
     }
 
     /// <inheritdoc />
-    public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         var keyIndex = FieldIndex(model, _kafka.KeyField ?? model.Key, "key");
         var timestampIndex = FieldIndex(model, _kafka.TimestampField, "timestamp");
-        // One client handle for the whole run: admin calls share the producer's (creating and destroying handles costs ~100 ms each).
+
+        // Client handles (~100 ms each), metadata and the topic are prepared in the background while the first rows
+        // are generated; the first write waits for them, so a conflict still fails before anything is sent.
+        _watermarks ??= Task.Run(CreateWatermarkConsumer, CancellationToken.None);
+        var ready = Task.Run(() => PrepareAsync(model, cancellationToken), cancellationToken);
+        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex));
+    }
+
+    private async Task<IProducer<string?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        // One client handle for the whole run: admin calls share the producer's.
         _producer ??= new ProducerBuilder<string?, byte[]>(new ProducerConfig
         {
             BootstrapServers = _bootstrapServers,
@@ -76,22 +86,40 @@ public sealed class KafkaOutput : IDataOutput
         }).SetLogHandler((_, _) => { }).Build();
         _admin ??= new DependentAdminClientBuilder(_producer.Handle).Build();
         await PrepareTopicAsync(_admin, model, cancellationToken).ConfigureAwait(false);
-        return new Writer(this, _producer, model, keyIndex, timestampIndex);
+        return _producer;
     }
+
+    private IConsumer<Ignore, Ignore> CreateWatermarkConsumer() =>
+        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrapServers,
+            GroupId = "datagen-watermarks",
+            EnableAutoCommit = false,
+        }).SetLogHandler((_, _) => { }).Build();
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _watermarks?.Dispose();
+        if (_watermarks is { } watermarks)
+        {
+            try
+            {
+                (await watermarks.ConfigureAwait(false)).Dispose();
+            }
+            catch (KafkaException)
+            {
+                // It never connected: nothing to release.
+            }
+        }
+
         _watermarks = null;
         _admin?.Dispose();
         _admin = null;
         _producer?.Dispose();
         _producer = null;
-        return ValueTask.CompletedTask;
     }
 
     private static int FieldIndex(ModelDescriptor model, string? field, string role)
@@ -166,12 +194,7 @@ public sealed class KafkaOutput : IDataOutput
     internal long CountMessages(string topic, IEnumerable<int> partitions)
     {
         // Never joins a group: watermark queries only.
-        var consumer = _watermarks ??= new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
-        {
-            BootstrapServers = _bootstrapServers,
-            GroupId = "datagen-watermarks",
-            EnableAutoCommit = false,
-        }).SetLogHandler((_, _) => { }).Build();
+        var consumer = (_watermarks ??= Task.Run(CreateWatermarkConsumer)).GetAwaiter().GetResult();
         // One round trip per partition: run them together.
         return partitions.AsParallel().WithDegreeOfParallelism(8).Sum(p =>
         {
@@ -183,7 +206,8 @@ public sealed class KafkaOutput : IDataOutput
     private sealed class Writer : IModelWriter
     {
         private readonly KafkaOutput _owner;
-        private readonly IProducer<string?, byte[]> _producer;
+        private readonly Task<IProducer<string?, byte[]>> _ready;
+        private IProducer<string?, byte[]>? _producer;
         private readonly ModelDescriptor _model;
         private readonly int _keyIndex;
         private readonly int _timestampIndex;
@@ -194,10 +218,10 @@ public sealed class KafkaOutput : IDataOutput
         private long _delivered;
         private Error? _firstError;
 
-        public Writer(KafkaOutput owner, IProducer<string?, byte[]> producer, ModelDescriptor model, int keyIndex, int timestampIndex)
+        public Writer(KafkaOutput owner, Task<IProducer<string?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex)
         {
             _owner = owner;
-            _producer = producer;
+            _ready = ready;
             _model = model;
             _keyIndex = keyIndex;
             _timestampIndex = timestampIndex;
@@ -218,8 +242,10 @@ public sealed class KafkaOutput : IDataOutput
             };
         }
 
-        public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
+            var producer = _producer ??= await _ready.ConfigureAwait(false);
+
             // Serialising is the client's main cost: build the batch's messages on all cores, then produce in row order.
             var messages = new Message<string?, byte[]>[batch.Rows.Count];
             Parallel.For(0, messages.Length, new ParallelOptions { CancellationToken = cancellationToken }, r =>
@@ -246,24 +272,23 @@ public sealed class KafkaOutput : IDataOutput
                     cancellationToken.ThrowIfCancellationRequested();
                     try
                     {
-                        _producer.Produce(_model.Target, message, _onDelivery);
+                        producer.Produce(_model.Target, message, _onDelivery);
                         break;
                     }
                     catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
                     {
-                        _producer.Poll(TimeSpan.FromMilliseconds(50));
+                        producer.Poll(TimeSpan.FromMilliseconds(50));
                     }
                 }
 
                 _sent++;
             }
-
-            return ValueTask.CompletedTask;
         }
 
         public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken).ConfigureAwait(false);
+            var producer = _producer ??= await _ready.ConfigureAwait(false);
+            await Task.Run(() => producer.Flush(cancellationToken), cancellationToken).ConfigureAwait(false);
             lock (_bytesPerPartition)
             {
                 if (_firstError is { } error || _delivered != _sent)
@@ -289,6 +314,16 @@ public sealed class KafkaOutput : IDataOutput
             return _delivered;
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public async ValueTask DisposeAsync()
+        {
+            // A preparation nobody waited for (a failed run) must not leave an unobserved exception.
+            try
+            {
+                await _ready.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KafkaException or GenerationException or StoreConflictException or OperationCanceledException)
+            {
+            }
+        }
     }
 }

@@ -35,7 +35,14 @@ internal static class StoreBench
         var kafkaRows = rows;
         var kafkaManifest = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = kafkaRows / 100_000.0 });
         var kafkaData = await PregenerateAsync(kafkaManifest);
-        var (kafkaBaseline, kafkaEndToEnd, kafkaRatio) = Paired(() => KafkaRaw(kafkaData), () => KafkaEndToEnd(kafkaManifest, Environment.ProcessorCount));
+        var kafkaThreads = int.TryParse(Environment.GetEnvironmentVariable("DATAGEN_BENCH_KAFKA_THREADS"), out var t) ? t : Environment.ProcessorCount;
+        var (kafkaBaseline, kafkaEndToEnd, kafkaRatio) = Paired(() => KafkaRaw(kafkaData), () => KafkaEndToEnd(kafkaManifest, kafkaThreads));
+        if (Environment.GetEnvironmentVariable("DATAGEN_BENCH_ONLY") == "kafka")
+        {
+            Row($"Kafka, embedded cluster, {kafkaThreads} generating threads", kafkaBaseline, kafkaEndToEnd, kafkaRatio);
+            return;
+        }
+
         var tiny = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = 0.00001 });
         var fixedCost = Enumerable.Range(0, 3).Select(_ => 1 / KafkaEndToEnd(tiny, 1)).Min();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kafka fixed cost per load, 1 row: {fixedCost * 1000:F0} ms)"));

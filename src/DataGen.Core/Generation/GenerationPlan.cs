@@ -69,7 +69,6 @@ internal sealed class ModelPlan
     /// <summary>Fields whose values must not repeat (declared unique, or the key), checked in row order.</summary>
     public int[] UniqueFields { get; }
 
-    /// <summary>The model as outputs see it; ref and lookup fields take the kind of the field they copy.</summary>
     /// <summary>The hidden ground truth of a model with <c>duplicates: { hidden: true }</c>: (key, cluster) per row.</summary>
     public ModelDescriptor DescribeTruth(ModelDescriptor model) =>
         new(Name + "_truth", Source.Key, [model.Fields[KeyIndex], new FieldDescriptor(Duplicates!.TruthField, model.Fields[KeyIndex].Kind, false)], model.Count)
@@ -78,8 +77,26 @@ internal sealed class ModelPlan
             Target = Source.Target + "_truth",
         };
 
+    /// <summary>The model as outputs see it; ref and lookup fields take the kind and nullability of the field they copy.</summary>
     public ModelDescriptor Describe(long count, Func<string, ModelPlan?> models)
     {
+        bool NullableOf(ModelPlan model, int index, int depth)
+        {
+            var f = model.Root.Fields[index];
+            if (f.NullRate > 0 || (model.Duplicates?.Droppable.Contains(index) ?? false))
+            {
+                return true;
+            }
+
+            if (f.Generator.Source is not { } column || depth > 16 || models(column.Model) is not { } source)
+            {
+                return false;
+            }
+
+            var target = Array.IndexOf(source.Root.Names, column.Field);
+            return target >= 0 && NullableOf(source, target, depth + 1);
+        }
+
         ValueKind KindOf(CompiledField f, int depth)
         {
             if (f.Generator.Kind != ValueKind.Unknown || f.Generator.Source is not { } column || depth > 16)
@@ -94,7 +111,7 @@ internal sealed class ModelPlan
         return new ModelDescriptor(
             Name,
             Source.Key,
-            Root.Fields.Select((f, i) => new FieldDescriptor(f.Name, KindOf(f, 0), f.NullRate > 0 || (Duplicates?.Droppable.Contains(i) ?? false)))
+            Root.Fields.Select((f, i) => new FieldDescriptor(f.Name, KindOf(f, 0), NullableOf(this, i, 0)))
                 .Concat(Duplicates is { Hidden: false } d ? [new FieldDescriptor(d.TruthField, KindOf(Root.Fields[KeyIndex], 0), false)] : [])
                 .ToArray(),
             count)

@@ -181,4 +181,24 @@ public sealed class DuplicateTests
             date.Should().Be(new DateOnly(1990, 7, 3));
         }
     }
+
+    [Fact]
+    public async Task Dropped_fields_and_lookups_of_them_are_nullable_columns()
+    {
+        var manifest = TestGeneration.Parse(People + """
+
+              contacts:
+                count: 10
+                fields:
+                  person: { type: ref, ref: people.id }
+                  phone: { type: lookup, from: person, field: phone }
+                  name: { type: lookup, from: person, field: last_name }
+            """);
+        var output = new DataGen.Outputs.MemoryOutput();
+        await DataGenerator.GenerateAsync(manifest, output, null, TestContext.Current.CancellationToken);
+
+        output.Models["people"].Fields.Single(f => f.Name == "phone").Nullable.Should().BeTrue("duplicates may drop it");
+        output.Models["contacts"].Fields.Single(f => f.Name == "phone").Nullable.Should().BeTrue("a lookup copies the nulls of its source");
+        output.Models["contacts"].Fields.Single(f => f.Name == "name").Nullable.Should().BeFalse();
+    }
 }

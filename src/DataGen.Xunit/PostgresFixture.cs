@@ -15,9 +15,12 @@ namespace DataGen.Xunit;
 public class PostgresFixture : DataGenFixture
 {
     private static readonly Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
-    private static int _serial;
-    private string? _database;
-    private string? _admin;
+    private readonly ClassDatabase _database = new(
+        cs => new NpgsqlConnection(cs),
+        name => $"CREATE DATABASE \"{name}\"",
+        name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
+        (admin, name) => new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString,
+        NpgsqlConnection.ClearAllPools);
     private string _backend = "PostgreSQL";
     private (string Table, string[] ReferencedBy)[] _tables = [];
 
@@ -48,22 +51,12 @@ public class PostgresFixture : DataGenFixture
             return unavailable;
         }
 
-        _admin = admin;
-        _database = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial));
-        await ExecuteAsync(admin!, $"CREATE DATABASE \"{_database}\"", cancellationToken).ConfigureAwait(false);
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database, Pooling = true }.ConnectionString;
+        ConnectionString = await _database.CreateAsync(admin!, TestClass, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
     /// <inheritdoc />
-    protected override async Task StopAsync()
-    {
-        if (_admin is not null && _database is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+    protected override Task StopAsync() => _database.DropAsync();
 
     /// <inheritdoc />
     protected override IDataOutput CreateOutput() => PostgresOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true }, "postgres");

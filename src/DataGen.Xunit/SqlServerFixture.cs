@@ -15,10 +15,14 @@ namespace DataGen.Xunit;
 public class SqlServerFixture : DataGenFixture
 {
     private static readonly Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
-    private static int _serial;
+    private readonly ClassDatabase _database = new(
+        cs => new SqlConnection(cs),
+        name => $"CREATE DATABASE [{name}]",
+        name => $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]",
+        (admin, name) => new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString,
+        SqlConnection.ClearAllPools);
+
     private string _backend = "SQL Server";
-    private string? _admin;
-    private string? _database;
     private DateTime _baselineAt;
 
     /// <summary>The connection string of this class's database.</summary>
@@ -51,22 +55,12 @@ public class SqlServerFixture : DataGenFixture
             return unavailable;
         }
 
-        _admin = admin;
-        _database = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial));
-        await ExecuteAsync(admin!, $"CREATE DATABASE [{_database}]", cancellationToken).ConfigureAwait(false);
-        ConnectionString = new SqlConnectionStringBuilder(admin) { InitialCatalog = _database }.ConnectionString;
+        ConnectionString = await _database.CreateAsync(admin!, TestClass, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
     /// <inheritdoc />
-    protected override async Task StopAsync()
-    {
-        if (_admin is not null && _database is not null)
-        {
-            SqlConnection.ClearAllPools();
-            await ExecuteAsync(_admin, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]", CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+    protected override Task StopAsync() => _database.DropAsync();
 
     /// <inheritdoc />
     protected override IDataOutput CreateOutput() => SqlServerOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true });

@@ -38,6 +38,8 @@ public abstract class DataGenAttribute : Attribute
 /// <param name="manifest">The manifest file, relative to the test output directory (copy it there) or the current directory.</param>
 public sealed class SeededWithAttribute(string manifest) : DataGenAttribute
 {
+    private DataGen.Manifest? _manifest;
+
     /// <summary>The manifest file.</summary>
     public string Manifest { get; } = manifest;
 
@@ -50,16 +52,20 @@ public sealed class SeededWithAttribute(string manifest) : DataGenAttribute
     internal override string Describe() => Manifest;
 
     internal override async ValueTask<ulong?> DefaultSeedAsync(CancellationToken cancellationToken) =>
-        (await LoadManifestAsync(null, cancellationToken).ConfigureAwait(false)).Seed;
+        (await LoadManifestAsync(cancellationToken).ConfigureAwait(false)).Seed;
 
     internal override async Task<LoadedData> LoadAsync(IDataOutput output, ulong seed, CancellationToken cancellationToken)
     {
-        var manifest = await LoadManifestAsync(seed, cancellationToken).ConfigureAwait(false);
+        var manifest = (await LoadManifestAsync(cancellationToken).ConfigureAwait(false)).WithSeed(seed);
         await DataGenerator.GenerateAsync(manifest, output, null, cancellationToken).ConfigureAwait(false);
         return new LoadedData();
     }
 
-    private Task<DataGen.Manifest> LoadManifestAsync(ulong? seed, CancellationToken cancellationToken)
+    /// <summary>The manifest with its own seed, read once per attribute instance.</summary>
+    private async Task<DataGen.Manifest> LoadManifestAsync(CancellationToken cancellationToken) =>
+        _manifest ??= await ReadManifestAsync(cancellationToken).ConfigureAwait(false);
+
+    private Task<DataGen.Manifest> ReadManifestAsync(CancellationToken cancellationToken)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var v in Variables)
@@ -73,7 +79,7 @@ public sealed class SeededWithAttribute(string manifest) : DataGenAttribute
             variables[v[..eq]] = v[(eq + 1)..];
         }
 
-        return DataGen.Manifest.LoadAsync(Locate(Manifest), new ManifestOptions { Seed = seed, Scale = Scale > 0 ? Scale : null, Variables = variables }, cancellationToken);
+        return DataGen.Manifest.LoadAsync(Locate(Manifest), new ManifestOptions { Scale = Scale > 0 ? Scale : null, Variables = variables }, cancellationToken);
     }
 
     /// <summary>The manifest's path: as given when it exists, else under the test output directory, else an error naming both.</summary>

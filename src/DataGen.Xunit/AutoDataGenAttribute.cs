@@ -58,11 +58,7 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
     public void After(MethodInfo methodUnderTest, IXunitTest test)
     {
         ArgumentNullException.ThrowIfNull(test);
-        if (TestContext.Current.TestState?.Result == TestResult.Failed)
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] [AutoDataGen] seed {_state.Seed} (from {_state.Source})");
-            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {DataGenFixture.Reproduction(_state.Seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}");
-        }
+        Seeds.ReportIfFailed(test, "[AutoDataGen]", _state.Seed, _state.Source);
     }
 
     private sealed class State

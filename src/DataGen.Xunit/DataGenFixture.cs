@@ -153,11 +153,9 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     private async Task FinishAsync(IXunitTest test)
     {
-        if (TestContext.Current.TestState?.Result == TestResult.Failed && Data is not null)
+        if (Data is not null)
         {
-            var name = $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}";
-            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] {Backend}; data: {Data}; seed {Seed} (from {SeedSource})");
-            TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(Seed, name)}");
+            Seeds.ReportIfFailed(test, $"{Backend}; data: {Data}", Seed, SeedSource);
         }
 
         var cancellationToken = CancellationToken.None;
@@ -190,10 +188,6 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The command that runs one test again with the same data.</summary>
-    public static string Reproduction(ulong seed, string fullyQualifiedName) =>
-        $"{Seeds.Variable}={seed} dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\"";
 
     /// <summary>Starts or joins the store; returns why it is unavailable (the tests skip), or null. Misconfiguration throws.</summary>
     protected abstract Task<string?> StartAsync(CancellationToken cancellationToken);

@@ -42,10 +42,8 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     public override async ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)
     {
         ArgumentNullException.ThrowIfNull(testMethod);
-        var path = SeededWithAttribute.Locate(Manifest);
-        var defaults = await DataGen.Manifest.LoadAsync(path).ConfigureAwait(false);
-        var (seed, _) = Seeds.Resolve(_seed, defaults.Seed);
-        var manifest = await DataGen.Manifest.LoadAsync(path, new ManifestOptions { Seed = seed }).ConfigureAwait(false);
+        var defaults = await DataGen.Manifest.LoadAsync(SeededWithAttribute.Locate(Manifest)).ConfigureAwait(false);
+        var manifest = defaults.WithSeed(Seeds.Resolve(_seed, defaults.Seed).Seed);
         if (!manifest.Models.Contains(Model))
         {
             throw new ArgumentException($"[GeneratedData(\"{Manifest}\", \"{Model}\")]: no model '{Model}'; models: {string.Join(", ", manifest.Models)}");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Xunit;
+using Xunit.v3;
 
 namespace DataGen.Xunit;
 
@@ -12,6 +14,22 @@ internal static class Seeds
     public const string Variable = "DATAGEN_SEED";
 
     private static readonly Lazy<ulong> RunSeed = new(() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) % 1_000_000_000_000UL);
+
+    /// <summary>The command that runs one test again with the same data.</summary>
+    public static string Reproduction(ulong seed, string fullyQualifiedName) =>
+        $"{Variable}={seed} dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\"";
+
+    /// <summary>When the current test failed, writes what was loaded with which seed and the line that reproduces it.</summary>
+    public static void ReportIfFailed(IXunitTest test, string what, ulong seed, string source)
+    {
+        if (TestContext.Current.TestState?.Result != TestResult.Failed)
+        {
+            return;
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] {what}; seed {seed} (from {source})");
+        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}");
+    }
 
     public static (ulong Seed, string Source) Resolve(ulong? attribute, ulong? manifest, Func<string, string?>? environment = null)
     {

@@ -25,6 +25,6 @@ public sealed class SeedTests
     [Fact]
     public void The_reproduction_line_sets_the_seed_and_filters_the_test()
     {
-        DataGenFixture.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
+        Seeds.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
     }
 }

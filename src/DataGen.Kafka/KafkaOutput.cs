@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using DataGen.Outputs;
@@ -35,7 +37,7 @@ public sealed class KafkaOutput : IDataOutput
     private readonly KafkaOutputOptions _kafka;
     private readonly StoreLoadOptions _options;
     private readonly string _storeName;
-    private IProducer<string?, byte[]>? _producer;
+    private IProducer<byte[]?, byte[]>? _producer;
     private IAdminClient? _admin;
     private Task<IConsumer<Ignore, Ignore>>? _watermarks;
 
@@ -70,12 +72,21 @@ public sealed class KafkaOutput : IDataOutput
         return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex));
     }
 
-    private async Task<IProducer<string?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    private async Task<IProducer<byte[]?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
     {
         // One client handle for the whole run: admin calls share the producer's.
-        _producer ??= new ProducerBuilder<string?, byte[]>(new ProducerConfig
+        _producer ??= new ProducerBuilder<byte[]?, byte[]>(ProducerSettings(_bootstrapServers        )).SetLogHandler((_, _) => { }).Build();
+        _admin ??= new DependentAdminClientBuilder(_producer.Handle).Build();
+        await PrepareTopicAsync(_admin, model, cancellationToken).ConfigureAwait(false);
+        return _producer;
+    }
+
+    /// <summary>The producer's settings (the store benchmark's raw baseline uses the same).</summary>
+    internal static ProducerConfig ProducerSettings(string bootstrapServers)
+    {
+        var config = new ProducerConfig
         {
-            BootstrapServers = _bootstrapServers,
+            BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 5,
@@ -83,10 +94,14 @@ public sealed class KafkaOutput : IDataOutput
             MessageTimeoutMs = 60_000,
             SocketTimeoutMs = 5000,
             LogConnectionClose = false,
-        }).SetLogHandler((_, _) => { }).Build();
-        _admin ??= new DependentAdminClientBuilder(_producer.Handle).Build();
-        await PrepareTopicAsync(_admin, model, cancellationToken).ConfigureAwait(false);
-        return _producer;
+
+            // Delivery reports are checked by status and counted by partition. Without key and value in them, a
+            // message's bytes are garbage once the client has copied them, instead of surviving (and being copied by
+            // the garbage collector) until the broker acknowledges; without headers and timestamp, the client's poll
+            // thread allocates nothing per report.
+            DeliveryReportFields = "status",
+        };
+        return config;
     }
 
     private IConsumer<Ignore, Ignore> CreateWatermarkConsumer() =>
@@ -206,29 +221,36 @@ public sealed class KafkaOutput : IDataOutput
     private sealed class Writer : IModelWriter
     {
         private readonly KafkaOutput _owner;
-        private readonly Task<IProducer<string?, byte[]>> _ready;
-        private IProducer<string?, byte[]>? _producer;
+        private readonly Task<IProducer<byte[]?, byte[]>> _ready;
         private readonly ModelDescriptor _model;
         private readonly int _keyIndex;
         private readonly int _timestampIndex;
-        private readonly Action<DeliveryReport<string?, byte[]>> _onDelivery;
-        private readonly Dictionary<int, long> _bytesPerPartition = [];
+        private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+        private readonly Dictionary<int, long> _deliveredPerPartition = [];
         private readonly Header _modelHeader;
+
+        // Serialised batches wait here for the one thread that hands them to the client: producing is serial and
+        // the costliest step, so serialising the next batch (and generating the ones after it) overlaps with it.
+        private readonly Channel<Message<byte[]?, byte[]>[]> _pending = Channel.CreateBounded<Message<byte[]?, byte[]>[]>(
+            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        private readonly CancellationTokenSource _stop = new();
+        private Task? _pump;
         private long _sent;
+        private long _bytes;
         private long _delivered;
         private Error? _firstError;
 
-        public Writer(KafkaOutput owner, Task<IProducer<string?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex)
+        public Writer(KafkaOutput owner, Task<IProducer<byte[]?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex)
         {
             _owner = owner;
             _ready = ready;
             _model = model;
             _keyIndex = keyIndex;
             _timestampIndex = timestampIndex;
-            _modelHeader = new Header("datagen-model", System.Text.Encoding.UTF8.GetBytes(model.Name));
+            _modelHeader = new Header("datagen-model", Encoding.UTF8.GetBytes(model.Name));
             _onDelivery = report =>
             {
-                lock (_bytesPerPartition)
+                lock (_deliveredPerPartition)
                 {
                     if (report.Error.IsError)
                     {
@@ -237,23 +259,23 @@ public sealed class KafkaOutput : IDataOutput
                     }
 
                     _delivered++;
-                    _bytesPerPartition[report.Partition.Value] = _bytesPerPartition.GetValueOrDefault(report.Partition.Value) + report.Message.Value.Length + (report.Message.Key?.Length ?? 0);
+                    _deliveredPerPartition[report.Partition.Value] = _deliveredPerPartition.GetValueOrDefault(report.Partition.Value) + 1;
                 }
             };
         }
 
         public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
-            var producer = _producer ??= await _ready.ConfigureAwait(false);
+            var producer = await _ready.ConfigureAwait(false);
+            _pump ??= Task.Factory.StartNew(() => Pump(producer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-            // Serialising is the client's main cost: build the batch's messages on all cores, then produce in row order.
-            var messages = new Message<string?, byte[]>[batch.Rows.Count];
-            Parallel.For(0, messages.Length, new ParallelOptions { CancellationToken = cancellationToken }, r =>
+            var messages = new Message<byte[]?, byte[]>[batch.Rows.Count];
+            for (var r = 0; r < messages.Length; r++)
             {
                 var row = batch.Rows[r];
-                var message = new Message<string?, byte[]>
+                var message = new Message<byte[]?, byte[]>
                 {
-                    Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? ValueText.Format(key) : null,
+                    Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? Encoding.UTF8.GetBytes(ValueText.Format(key)) : null,
                     Value = ValueText.RowToJsonUtf8(_model, row),
                     Headers = [_modelHeader],
                 };
@@ -263,33 +285,78 @@ public sealed class KafkaOutput : IDataOutput
                 }
 
                 messages[r] = message;
-            });
+                _bytes += message.Value.Length + (message.Key?.Length ?? 0);
+            }
 
-            foreach (var message in messages)
+            try
             {
-                while (true)
+                await _pending.Writer.WriteAsync(messages, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                // The pump stopped on an error: report that error, not the closed channel.
+                await _pump.ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private void Pump(IProducer<byte[]?, byte[]> producer)
+        {
+            try
+            {
+                var reader = _pending.Reader;
+                while (reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    try
+                    while (reader.TryRead(out var messages))
                     {
-                        producer.Produce(_model.Target, message, _onDelivery);
-                        break;
-                    }
-                    catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(50));
+                        foreach (var message in messages)
+                        {
+                            while (true)
+                            {
+                                _stop.Token.ThrowIfCancellationRequested();
+                                try
+                                {
+                                    producer.Produce(_model.Target, message, _onDelivery);
+                                    break;
+                                }
+                                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                                {
+                                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                                }
+                                catch (ProduceException<byte[]?, byte[]> e)
+                                {
+                                    throw new GenerationException(
+                                        $"kafka '{_owner._storeName}': topic '{_model.Target}' refused the message ({message.Value.Length} bytes): {e.Error.Reason}; {_sent} sent before it",
+                                        _model.Name,
+                                        null,
+                                        _sent,
+                                        e);
+                                }
+                            }
+
+                            _sent++;
+                        }
                     }
                 }
-
-                _sent++;
+            }
+            catch (Exception e)
+            {
+                _pending.Writer.TryComplete(e);
+                throw;
             }
         }
 
         public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            var producer = _producer ??= await _ready.ConfigureAwait(false);
+            var producer = await _ready.ConfigureAwait(false);
+            _pending.Writer.TryComplete();
+            if (_pump is { } pump)
+            {
+                await pump.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.Run(() => producer.Flush(cancellationToken), cancellationToken).ConfigureAwait(false);
-            lock (_bytesPerPartition)
+            lock (_deliveredPerPartition)
             {
                 if (_firstError is { } error || _delivered != _sent)
                 {
@@ -297,16 +364,17 @@ public sealed class KafkaOutput : IDataOutput
                         $"kafka '{_owner._storeName}': topic '{_model.Target}' acknowledged {_delivered} of {_sent} messages (difference {_sent - _delivered}){(_firstError is { } e ? $"; first error: {e.Reason}" : string.Empty)}",
                         _model.Name);
                 }
-
             }
 
             // Acknowledged is not retained: count what the topic holds (it was empty before this model).
-            var held = _owner.CountMessages(_model.Target, _bytesPerPartition.Keys);
+            var held = _owner.CountMessages(_model.Target, _deliveredPerPartition.Keys);
             if (held != _delivered)
             {
-                var largest = _bytesPerPartition.MaxBy(p => p.Value);
-                var hint = _owner._kafka.Embedded is not null && largest.Value > EmbeddedPartitionCap / 2
-                    ? $"; partition {largest.Key} received {largest.Value / 1048576.0:F1} MiB and the embedded cluster keeps at most 5 MiB per partition, dropping older messages: use more partitions"
+                // Messages of one model are alike in size: a partition's share of the bytes follows its share of the messages.
+                var largest = _deliveredPerPartition.MaxBy(p => p.Value);
+                var bytes = _delivered == 0 ? 0 : _bytes * largest.Value / _delivered;
+                var hint = _owner._kafka.Embedded is not null && bytes > EmbeddedPartitionCap / 2
+                    ? $"; partition {largest.Key} received about {bytes / 1048576.0:F1} MiB and the embedded cluster keeps at most 5 MiB per partition, dropping older messages: use more partitions"
                     : string.Empty;
                 throw new GenerationException($"kafka '{_owner._storeName}': topic '{_model.Target}' holds {held} of {_delivered} acknowledged messages (difference {_delivered - held}){hint}", _model.Name);
             }
@@ -316,7 +384,20 @@ public sealed class KafkaOutput : IDataOutput
 
         public async ValueTask DisposeAsync()
         {
-            // A preparation nobody waited for (a failed run) must not leave an unobserved exception.
+            // A failed or cancelled run: stop handing messages to the client, and observe every background task.
+            _pending.Writer.TryComplete();
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                if (_pump is { } pump)
+                {
+                    await pump.ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is KafkaException or OperationCanceledException)
+            {
+            }
+
             try
             {
                 await _ready.ConfigureAwait(false);
@@ -324,6 +405,8 @@ public sealed class KafkaOutput : IDataOutput
             catch (Exception e) when (e is KafkaException or GenerationException or StoreConflictException or OperationCanceledException)
             {
             }
+
+            _stop.Dispose();
         }
     }
 }

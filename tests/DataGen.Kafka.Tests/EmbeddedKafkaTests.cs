@@ -98,6 +98,35 @@ public sealed class EmbeddedKafkaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_the_client_refuses_fails_naming_the_model_and_row()
+    {
+        // Three generated rows, then a tracer row over the client's 1 MB message limit: the error names that row
+        // and says how many went out before it.
+        var tracers = Path.Combine(Path.GetTempPath(), $"tracers-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(tracers, $"text\n{new string('x', 1_100_000)}\n", Ct);
+        try
+        {
+            var act = () => Load($"""
+                models:
+                  notes:
+                    count: 3
+                    tracers: {tracers}
+                    fields:
+                      text: lorem.word
+                """);
+
+            var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+            error.Model.Should().Be("notes");
+            error.Row.Should().Be(3);
+            error.Message.Should().Contain("topic 'notes' refused the message (1100").And.Contain("3 sent before it");
+        }
+        finally
+        {
+            File.Delete(tracers);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_cluster_fails_within_seconds()
     {
         var started = DateTime.UtcNow;

@@ -21,8 +21,8 @@ internal static class Measure
         return rows / elapsed;
     }
 
-    /// <summary>Runs the streaming measurement in a fresh process so its peak working set is its own.</summary>
-    public static string Child(int rows)
+    /// <summary>Runs a streaming measurement (a mode of this program) in a fresh process so its peak working set is its own.</summary>
+    public static string Child(int rows, string mode = "stream", IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         if (!Environment.ProcessPath!.EndsWith("DataGen.Benchmarks", StringComparison.Ordinal))
@@ -30,13 +30,26 @@ internal static class Measure
             start.ArgumentList.Add(typeof(Measure).Assembly.Location);
         }
 
-        start.ArgumentList.Add("stream");
+        start.ArgumentList.Add(mode);
         start.ArgumentList.Add("--rows");
         start.ArgumentList.Add(rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var line = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
-        return line;
+        return process.ExitCode == 0 ? line : throw new InvalidOperationException($"child '{mode}' exited with {process.ExitCode}");
+    }
+
+    /// <summary>This process's peak working set, in bytes.</summary>
+    public static long PeakWorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return self.PeakWorkingSet64;
     }
 
     /// <summary>Touches every row (so nothing is optimised away) and keeps nothing.</summary>

@@ -4,7 +4,7 @@
 // process to read its peak working set. Prints a table; ratios are against the baseline of this run.
 //
 //   dotnet run -c Release --project bench/DataGen.Benchmarks [-- --rows 300000 --stream-rows 1000000]
-//   dotnet run -c Release --project bench/DataGen.Benchmarks -- stores [--rows 300000]   (needs Docker: local-images.sh)
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- stores [--rows 300000 --flat-rows 10000000]   (needs Docker: local-images.sh)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- journeys [--quantity 10000]
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- retail [--customers 100000]
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- reset   (PostgresFixture restore vs Respawn + reload; needs Docker)
@@ -23,7 +23,7 @@ int Option(string name, int fallback) =>
 var manifestPath = Path.Combine(AppContext.BaseDirectory, "customers.yaml");
 if (arguments.Count > 0 && arguments[0] == "stores")
 {
-    await StoreBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 300_000));
+    await StoreBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 300_000), Option("--flat-rows", 10_000_000));
     return;
 }
 
@@ -97,9 +97,15 @@ if (arguments.Count > 0 && arguments[0] == "stream")
     var elapsed = watch.Elapsed.TotalSeconds;
     var size = new FileInfo(Path.Combine(directory.FullName, "customers.ndjson")).Length;
     directory.Delete(recursive: true);
-    using var self = Process.GetCurrentProcess();
-    self.Refresh();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} {rows / elapsed:F0} {self.PeakWorkingSet64} {size}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} {rows / elapsed:F0} {Measure.PeakWorkingSet()} {size}"));
+    return;
+}
+
+if (arguments.Count > 0 && arguments[0] == "pg-stream")
+{
+    // Child process: load N customer rows into the PostgreSQL database named by DATAGEN_BENCH_POSTGRES (not an
+    // argument: connection strings stay out of process listings); report rows/s and peak working set on stdout.
+    await StoreBench.PostgresStreamAsync(manifestPath, Option("--rows", 1_000_000), Environment.GetEnvironmentVariable("DATAGEN_BENCH_POSTGRES")!);
     return;
 }
 

@@ -19,7 +19,7 @@ namespace DataGen.Benchmarks;
 /// </summary>
 internal static class StoreBench
 {
-    public static async Task RunAsync(string directory, int rows)
+    public static async Task RunAsync(string directory, int rows, int flatRows)
     {
         var customers = Path.Combine(directory, "customers.yaml");
         var manifest = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = rows / 100_000.0 });
@@ -80,6 +80,22 @@ internal static class StoreBench
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"retail.yaml × 100 into PostgreSQL: {string.Join(", ", summary.Models.Select(m => $"{m.Model} {m.Rows:N0}"))} = {summary.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F1} s (target < 20 s) {(watch.Elapsed.TotalSeconds < 20 ? "met" : "NOT met")}"));
+        // Memory of a load in its own process, at a tenth of the rows and at all of them: the pipeline is bounded, so
+        // the peak working set should not grow with the row count.
+        Console.WriteLine();
+        Console.WriteLine("| customers.yaml → PostgreSQL (own process) | rows | rows/s | peak working set |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        var peaks = new List<long>();
+        foreach (var count in new[] { flatRows / 10, flatRows })
+        {
+            var parts = Measure.Child(count, "pg-stream", new Dictionary<string, string> { ["DATAGEN_BENCH_POSTGRES"] = await Fresh() }).Split(' ');
+            peaks.Add(long.Parse(parts[2], CultureInfo.InvariantCulture));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| customers | {long.Parse(parts[0], CultureInfo.InvariantCulture):N0} | {double.Parse(parts[1], CultureInfo.InvariantCulture):N0} | {peaks[^1] / 1048576.0:F0} MiB |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory flat from {flatRows / 10:N0} to {flatRows:N0} rows (peak within +25 %): {peaks[1] / (double)peaks[0]:F2}× {(peaks[1] <= peaks[0] * 1.25 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target PostgreSQL end-to-end ≥ 0.8× raw COPY: {pgRatio:F2}× {(pgRatio >= 0.8 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target Kafka end-to-end ≥ 0.8× raw producer: {kafkaRatio:F2}× {(kafkaRatio >= 0.8 ? "met" : "NOT met")}"));
 
@@ -93,6 +109,21 @@ internal static class StoreBench
             var ratios = pairs.Select(p => p.E / p.B).Order().ToList();
             return (pairs.Max(p => p.B), pairs.Max(p => p.E), ratios[ratios.Count / 2]);
         }
+    }
+
+    /// <summary>Loads the customer model at a row count into a database; prints rows, rows/s and peak working set.</summary>
+    public static async Task PostgresStreamAsync(string manifestPath, int rows, string connectionString)
+    {
+        var manifest = await Manifest.LoadAsync(manifestPath, new ManifestOptions { Scale = rows / 100_000.0 });
+        var watch = Stopwatch.StartNew();
+        GenerationSummary summary;
+        await using (var output = PostgresOutput.Create(connectionString))
+        {
+            summary = await DataGenerator.GenerateAsync(manifest, output);
+        }
+
+        var elapsed = watch.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{summary.TotalRows} {summary.TotalRows / elapsed:F0} {Measure.PeakWorkingSet()}"));
     }
 
     /// <summary>Each measurement starts with no garbage left by the one before.</summary>

@@ -127,6 +127,25 @@ public sealed class EmbeddedKafkaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_load_stops_promptly_and_says_so()
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var options = new GenerationOptions { Progress = new SynchronousProgress(p => { if (p.Rows >= 2048) cancel.Cancel(); }) };
+        var started = DateTime.UtcNow;
+        await using var output = KafkaOutput.Create(_cluster.BootstrapServers, new KafkaOutputOptions { Embedded = _cluster, Partitions = 8 });
+        var act = () => DataGenerator.GenerateAsync(Parse("models:\n  many:\n    count: 5000000\n    fields: { id: uuid, name: name.fullName }"), output, options, cancel.Token);
+
+        // Five million rows would take ~20 s here: stopping means the producing thread let go too.
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    private sealed class SynchronousProgress(Action<GenerationProgress> report) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task An_unreachable_cluster_fails_within_seconds()
     {
         var started = DateTime.UtcNow;

@@ -17,13 +17,30 @@ internal sealed class ClassDatabase(Func<string, DbConnection> connect, Func<str
     private string? _admin;
     private string? _name;
 
-    /// <summary>Creates the database for <paramref name="testClass"/> on the server of <paramref name="admin"/>; returns its connection string.</summary>
-    public async Task<string> CreateAsync(string admin, Type? testClass, CancellationToken cancellationToken)
+    /// <summary>The database's connection string (empty until it is created).</summary>
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>The shared server's description (null until started).</summary>
+    public string? Backend { get; private set; }
+
+    /// <summary>
+    /// Waits for the shared server, then creates the database for <paramref name="testClass"/> on it. Returns why the
+    /// server is unavailable (nothing is created), or null.
+    /// </summary>
+    public async Task<string?> StartAsync(Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> server, Type? testClass, CancellationToken cancellationToken)
     {
-        _admin = admin;
+        var (admin, backend, unavailable) = await server.Value.ConfigureAwait(false);
+        Backend = backend;
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        _admin = admin!;
         _name = DataGenContainers.NameFor(testClass, Interlocked.Increment(ref _serial));
-        await Sql.ExecuteAsync(connect(admin), create(_name), cancellationToken).ConfigureAwait(false);
-        return connectionStringFor(admin, _name);
+        await Sql.ExecuteAsync(connect(_admin), create(_name), cancellationToken).ConfigureAwait(false);
+        ConnectionString = connectionStringFor(_admin, _name);
+        return null;
     }
 
     /// <summary>Drops the database, if one was created.</summary>

@@ -21,17 +21,16 @@ public class PostgresFixture : DataGenFixture
         name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
         (admin, name) => new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString,
         NpgsqlConnection.ClearAllPools);
-    private string _backend = "PostgreSQL";
     private (string Table, string[] ReferencedBy)[] _tables = [];
 
     /// <summary>The connection string of this class's database.</summary>
-    public string ConnectionString { get; private set; } = string.Empty;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <inheritdoc />
     public override string Store => "postgres";
 
     /// <inheritdoc />
-    public override string Backend => _backend;
+    public override string Backend => _database.Backend ?? "PostgreSQL";
 
     /// <summary>Opens a connection to this class's database.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
@@ -42,18 +41,8 @@ public class PostgresFixture : DataGenFixture
     }
 
     /// <inheritdoc />
-    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
-    {
-        var (admin, backend, unavailable) = await Shared.Value.ConfigureAwait(false);
-        _backend = backend;
-        if (unavailable is not null)
-        {
-            return unavailable;
-        }
-
-        ConnectionString = await _database.CreateAsync(admin!, TestClass, cancellationToken).ConfigureAwait(false);
-        return null;
-    }
+    protected override Task<string?> StartAsync(CancellationToken cancellationToken) =>
+        _database.StartAsync(Shared, TestClass, cancellationToken);
 
     /// <inheritdoc />
     protected override Task StopAsync() => _database.DropAsync();

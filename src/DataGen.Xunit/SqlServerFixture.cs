@@ -22,17 +22,16 @@ public class SqlServerFixture : DataGenFixture
         (admin, name) => new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString,
         SqlConnection.ClearAllPools);
 
-    private string _backend = "SQL Server";
     private DateTime _baselineAt;
 
     /// <summary>The connection string of this class's database.</summary>
-    public string ConnectionString { get; private set; } = string.Empty;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <inheritdoc />
     public override string Store => "sqlserver";
 
     /// <inheritdoc />
-    public override string Backend => _backend;
+    public override string Backend => _database.Backend ?? "SQL Server";
 
     /// <inheritdoc />
     protected override bool KeepsRows => true;
@@ -46,18 +45,8 @@ public class SqlServerFixture : DataGenFixture
     }
 
     /// <inheritdoc />
-    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
-    {
-        var (admin, backend, unavailable) = await Shared.Value.ConfigureAwait(false);
-        _backend = backend;
-        if (unavailable is not null)
-        {
-            return unavailable;
-        }
-
-        ConnectionString = await _database.CreateAsync(admin!, TestClass, cancellationToken).ConfigureAwait(false);
-        return null;
-    }
+    protected override Task<string?> StartAsync(CancellationToken cancellationToken) =>
+        _database.StartAsync(Shared, TestClass, cancellationToken);
 
     /// <inheritdoc />
     protected override Task StopAsync() => _database.DropAsync();

@@ -45,7 +45,14 @@ public sealed class MongoOutput : IDataOutput
         }
 
         var client = new MongoClient(settings);
-        return new MongoOutput(client.GetDatabase(url.DatabaseName ?? "datagen"), options ?? new StoreLoadOptions(), storeName, batchSize);
+        return Create(client.GetDatabase(url.DatabaseName ?? "datagen"), options, storeName, batchSize);
+    }
+
+    /// <summary>Creates an output for a database handle (tests use one with no server behind it).</summary>
+    internal static MongoOutput Create(IMongoDatabase database, StoreLoadOptions? options = null, string storeName = "mongodb", int batchSize = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return new MongoOutput(database, options ?? new StoreLoadOptions(), storeName, batchSize);
     }
 
     /// <inheritdoc />
@@ -87,29 +94,56 @@ public sealed class MongoOutput : IDataOutput
 
     private sealed class Writer(MongoOutput owner, IMongoCollection<BsonDocument> collection, ModelDescriptor model) : IModelWriter
     {
+        // Documents wait here until a full insert's worth (the output's batch size, whatever the generator's batches).
+        private readonly List<BsonDocument> _pending = [];
+        private long _pendingFirstRow;
         private long _inserted;
+        private bool _written;
         private bool _completed;
 
         public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
-            foreach (var chunk in batch.Rows.Chunk(owner._batchSize))
+            for (var i = 0; i < batch.Rows.Count; i++)
             {
-                var documents = chunk.Select(row => MongoDocuments.ToDocument(model, row)).ToList();
-                try
+                if (_pending.Count == 0)
                 {
-                    await collection.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
-                }
-                catch (MongoBulkWriteException e)
-                {
-                    throw new GenerationException($"mongodb '{owner._storeName}': {e.WriteErrors.Count} of {documents.Count} inserts into '{model.Target}' failed: {e.WriteErrors.FirstOrDefault()?.Message}", model.Name, null, batch.FirstRow, e);
+                    _pendingFirstRow = batch.FirstRow + i;
                 }
 
-                _inserted += documents.Count;
+                _pending.Add(MongoDocuments.ToDocument(model, batch.Rows[i]));
+                if (_pending.Count == owner._batchSize)
+                {
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+
+        private async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            // From the first attempt on, a failure must empty the collection again: an unordered insert that fails
+            // may still have stored part of its documents.
+            _written = true;
+            try
+            {
+                await collection.InsertManyAsync(_pending, new InsertManyOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoBulkWriteException e)
+            {
+                throw new GenerationException($"mongodb '{owner._storeName}': {e.WriteErrors.Count} of {_pending.Count} inserts into '{model.Target}' failed: {e.WriteErrors.FirstOrDefault()?.Message}", model.Name, null, _pendingFirstRow, e);
+            }
+
+            _inserted += _pending.Count;
+            _pending.Clear();
         }
 
         public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
         {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             var stored = await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (stored != _inserted)
             {
@@ -129,7 +163,7 @@ public sealed class MongoOutput : IDataOutput
 
         public async ValueTask DisposeAsync()
         {
-            if (!_completed && _inserted > 0)
+            if (!_completed && _written)
             {
                 // No transactions on a standalone server: the collection was empty before, so empty it again (indexes stay).
                 await collection.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty).ConfigureAwait(false);

@@ -75,16 +75,15 @@ public sealed class KafkaOutput : IDataOutput
     private async Task<IProducer<byte[]?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
     {
         // One client handle for the whole run: admin calls share the producer's.
-        _producer ??= new ProducerBuilder<byte[]?, byte[]>(ProducerSettings(_bootstrapServers        )).SetLogHandler((_, _) => { }).Build();
+        _producer ??= new ProducerBuilder<byte[]?, byte[]>(ProducerSettings(_bootstrapServers)).SetLogHandler((_, _) => { }).Build();
         _admin ??= new DependentAdminClientBuilder(_producer.Handle).Build();
         await PrepareTopicAsync(_admin, model, cancellationToken).ConfigureAwait(false);
         return _producer;
     }
 
     /// <summary>The producer's settings (the store benchmark's raw baseline uses the same).</summary>
-    internal static ProducerConfig ProducerSettings(string bootstrapServers)
-    {
-        var config = new ProducerConfig
+    internal static ProducerConfig ProducerSettings(string bootstrapServers) =>
+        new()
         {
             BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
@@ -101,8 +100,6 @@ public sealed class KafkaOutput : IDataOutput
             // thread allocates nothing per report.
             DeliveryReportFields = "status",
         };
-        return config;
-    }
 
     private IConsumer<Ignore, Ignore> CreateWatermarkConsumer() =>
         new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
@@ -311,29 +308,7 @@ public sealed class KafkaOutput : IDataOutput
                     {
                         foreach (var message in messages)
                         {
-                            while (true)
-                            {
-                                _stop.Token.ThrowIfCancellationRequested();
-                                try
-                                {
-                                    producer.Produce(_model.Target, message, _onDelivery);
-                                    break;
-                                }
-                                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                                {
-                                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                                }
-                                catch (ProduceException<byte[]?, byte[]> e)
-                                {
-                                    throw new GenerationException(
-                                        $"kafka '{_owner._storeName}': topic '{_model.Target}' refused the message ({message.Value.Length} bytes): {e.Error.Reason}; {_sent} sent before it",
-                                        _model.Name,
-                                        null,
-                                        _sent,
-                                        e);
-                                }
-                            }
-
+                            Produce(producer, message);
                             _sent++;
                         }
                     }
@@ -343,6 +318,33 @@ public sealed class KafkaOutput : IDataOutput
             {
                 _pending.Writer.TryComplete(e);
                 throw;
+            }
+        }
+
+        /// <summary>Hands one message to the client, waiting while its queue is full.</summary>
+        private void Produce(IProducer<byte[]?, byte[]> producer, Message<byte[]?, byte[]> message)
+        {
+            while (true)
+            {
+                _stop.Token.ThrowIfCancellationRequested();
+                try
+                {
+                    producer.Produce(_model.Target, message, _onDelivery);
+                    return;
+                }
+                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+                catch (ProduceException<byte[]?, byte[]> e)
+                {
+                    throw new GenerationException(
+                        $"kafka '{_owner._storeName}': topic '{_model.Target}' refused the message ({message.Value.Length} bytes): {e.Error.Reason}; {_sent} sent before it",
+                        _model.Name,
+                        null,
+                        _sent,
+                        e);
+                }
             }
         }
 
@@ -394,8 +396,9 @@ public sealed class KafkaOutput : IDataOutput
                     await pump.ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is KafkaException or OperationCanceledException)
+            catch (Exception e) when (e is KafkaException or GenerationException or OperationCanceledException)
             {
+                // Already reported by the write or completion that met it.
             }
 
             try

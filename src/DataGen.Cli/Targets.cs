@@ -54,6 +54,7 @@ internal static class Targets
                     : throw new ArgumentException($"datastore '{store.Name}': partitions must be a whole number ≥ 1"),
                 KeyField = store.Get("keyField"),
                 TimestampField = store.Get("timestampField"),
+                HeaderFields = store.Get("headerFields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
             },
             options,
             store.Name),

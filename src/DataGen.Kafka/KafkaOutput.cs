@@ -19,6 +19,12 @@ public sealed record KafkaOutputOptions
     /// <summary>A date-time field used as the message timestamp (default: none, the producer's time).</summary>
     public string? TimestampField { get; init; }
 
+    /// <summary>
+    /// Fields whose values also travel as message headers, named like the field (UTF-8 text; a null value is left
+    /// out). Every message also carries <c>datagen-model</c>, the model's name.
+    /// </summary>
+    public IReadOnlyList<string> HeaderFields { get; init; } = [];
+
     /// <summary>Create topics through this embedded cluster instead of the admin API.</summary>
     public EmbeddedKafkaCluster? Embedded { get; init; }
 }
@@ -64,12 +70,13 @@ public sealed class KafkaOutput : IDataOutput
         ArgumentNullException.ThrowIfNull(model);
         var keyIndex = FieldIndex(model, _kafka.KeyField ?? model.Key, "key");
         var timestampIndex = FieldIndex(model, _kafka.TimestampField, "timestamp");
+        var headers = _kafka.HeaderFields.Select(field => (Name: field, Index: FieldIndex(model, field, "header"))).ToArray();
 
         // Client handles (~100 ms each), metadata and the topic are prepared in the background while the first rows
         // are generated; the first write waits for them, so a conflict still fails before anything is sent.
         _watermarks ??= Task.Run(CreateWatermarkConsumer, CancellationToken.None);
         var ready = Task.Run(() => PrepareAsync(model, cancellationToken), cancellationToken);
-        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex));
+        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex, headers));
     }
 
     private async Task<IProducer<byte[]?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
@@ -222,6 +229,7 @@ public sealed class KafkaOutput : IDataOutput
         private readonly ModelDescriptor _model;
         private readonly int _keyIndex;
         private readonly int _timestampIndex;
+        private readonly (string Name, int Index)[] _headerFields;
         private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
         private readonly Dictionary<int, long> _deliveredPerPartition = [];
         private readonly Header _modelHeader;
@@ -237,13 +245,14 @@ public sealed class KafkaOutput : IDataOutput
         private long _delivered;
         private Error? _firstError;
 
-        public Writer(KafkaOutput owner, Task<IProducer<byte[]?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex)
+        public Writer(KafkaOutput owner, Task<IProducer<byte[]?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex, (string Name, int Index)[] headerFields)
         {
             _owner = owner;
             _ready = ready;
             _model = model;
             _keyIndex = keyIndex;
             _timestampIndex = timestampIndex;
+            _headerFields = headerFields;
             _modelHeader = new Header("datagen-model", Encoding.UTF8.GetBytes(model.Name));
             _onDelivery = report =>
             {
@@ -276,6 +285,14 @@ public sealed class KafkaOutput : IDataOutput
                     Value = ValueText.RowToJsonUtf8(_model, row),
                     Headers = [_modelHeader],
                 };
+                foreach (var (name, index) in _headerFields)
+                {
+                    if (row[index] is { } value)
+                    {
+                        message.Headers.Add(name, Encoding.UTF8.GetBytes(ValueText.Format(value)));
+                    }
+                }
+
                 if (_timestampIndex >= 0 && row[_timestampIndex] is DateTime at)
                 {
                     message.Timestamp = new Timestamp(DateTime.SpecifyKind(at, DateTimeKind.Utc));

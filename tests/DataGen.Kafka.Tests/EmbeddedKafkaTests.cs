@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using DataGen.Outputs;
@@ -56,7 +57,8 @@ public sealed class EmbeddedKafkaTests : IDisposable
                   id: uuid
                   email: internet.email
                   at: { type: datetime, min: -30d }
-            """, new KafkaOutputOptions { Partitions = 4, TimestampField = "at" });
+                  nickname: { type: lorem.word, nullRate: 0.5 }
+            """, new KafkaOutputOptions { Partitions = 4, TimestampField = "at", HeaderFields = ["email", "nickname"] });
 
         summary.TotalRows.Should().Be(2000);
         var messages = ReadAll("customers", 4, 2000);
@@ -68,8 +70,16 @@ public sealed class EmbeddedKafkaTests : IDisposable
             json.RootElement.GetProperty("id").GetString().Should().Be(m.Message.Key);
             m.Message.Timestamp.UtcDateTime.Should().Be(json.RootElement.GetProperty("at").GetDateTime().ToUniversalTime());
             m.Message.Headers.GetLastBytes("datagen-model").Should().Equal("customers"u8.ToArray());
+            Encoding.UTF8.GetString(m.Message.Headers.GetLastBytes("email")).Should().Be(json.RootElement.GetProperty("email").GetString());
+            var nickname = json.RootElement.GetProperty("nickname");
+            m.Message.Headers.TryGetLastBytes("nickname", out var header).Should().Be(nickname.ValueKind != JsonValueKind.Null, "a null field is left out of the headers");
+            if (header is not null)
+            {
+                Encoding.UTF8.GetString(header).Should().Be(nickname.GetString());
+            }
         });
         messages.Select(m => m.Message.Key).Should().OnlyHaveUniqueItems();
+        messages.Where(m => !m.Message.Headers.TryGetLastBytes("nickname", out _)).Should().NotBeEmpty("some nicknames are null");
     }
 
     [Fact]
@@ -156,10 +166,13 @@ public sealed class EmbeddedKafkaTests : IDisposable
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(15));
     }
 
-    [Fact]
-    public async Task A_key_field_that_does_not_exist_is_named()
+    [Theory]
+    [InlineData("key")]
+    [InlineData("header")]
+    public async Task A_key_or_header_field_that_does_not_exist_is_named(string role)
     {
-        var act = () => Load("models:\n  m:\n    count: 1\n    fields: { id: uuid }", new KafkaOutputOptions { KeyField = "customer_id" });
-        await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'm': the key field 'customer_id' is not a field of the model");
+        var options = role == "key" ? new KafkaOutputOptions { KeyField = "customer_id" } : new KafkaOutputOptions { HeaderFields = ["id", "customer_id"] };
+        var act = () => Load("models:\n  m:\n    count: 1\n    fields: { id: uuid }", options);
+        await act.Should().ThrowAsync<GenerationException>().WithMessage($"model 'm': the {role} field 'customer_id' is not a field of the model");
     }
 }

@@ -81,6 +81,7 @@ public static class ManifestSchema
                             ["partitions"] = new JsonObject { ["description"] = "Kafka topic partitions.", ["type"] = new JsonArray("integer", "string") },
                             ["keyField"] = new JsonObject { ["description"] = "Kafka: the field that keys messages (default: the model key).", ["type"] = "string" },
                             ["timestampField"] = new JsonObject { ["description"] = "Kafka: a date-time field used as the message timestamp.", ["type"] = "string" },
+                            ["headerFields"] = new JsonObject { ["description"] = "Kafka: comma-separated fields whose values are also sent as message headers named like the field.", ["type"] = "string" },
                             ["path"] = new JsonObject { ["description"] = "Directory (files) or database file (sqlite).", ["type"] = "string" },
                             ["format"] = new JsonObject { ["description"] = "File format (files).", ["enum"] = new JsonArray("ndjson", "csv", "json") },
                         },

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DataGen.Kafka;
 using DataGen.MongoDb;
 using DataGen.Outputs;
@@ -47,15 +46,7 @@ internal static class Targets
             store.Name),
         "kafka" => KafkaOutput.Create(
             store.Get("bootstrapServers") ?? throw Missing(store, "bootstrapServers"),
-            new KafkaOutputOptions
-            {
-                Partitions = int.TryParse(store.Get("partitions") ?? "3", NumberStyles.None, CultureInfo.InvariantCulture, out var partitions) && partitions > 0
-                    ? partitions
-                    : throw new ArgumentException($"datastore '{store.Name}': partitions must be a whole number ≥ 1"),
-                KeyField = store.Get("keyField"),
-                TimestampField = store.Get("timestampField"),
-                HeaderFields = store.Get("headerFields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
-            },
+            KafkaOutputOptions.FromDatastore(store),
             options,
             store.Name),
         "sqlserver" => SqlServerOutput.Create(store.Get("connection") ?? throw Missing(store, "connection"), options, store.Name),

@@ -63,7 +63,7 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
             {
                 ["sql"] = PostgresOutput.Create(pg),
                 ["docs"] = docs,
-                ["events"] = KafkaOutput.Create(events.Get("bootstrapServers")!, new KafkaOutputOptions { Partitions = 6, KeyField = events.Get("keyField"), TimestampField = events.Get("timestampField"), Embedded = _kafka }),
+                ["events"] = KafkaOutput.Create(events.Get("bootstrapServers")!, KafkaOutputOptions.FromDatastore(events) with { Embedded = _kafka }),
             },
             defaultOutput: null))
         {

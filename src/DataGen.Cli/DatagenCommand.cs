@@ -131,7 +131,7 @@ internal static class DatagenCommand
         var command = new Command("schema", "Print the manifest JSON Schema (for editor validation and completion).") { file };
         command.SetAction(async (parse, ct) =>
         {
-            var json = ManifestSchema.Json();
+            var json = ManifestSchema.Json(Targets.Stores);
             if (parse.GetValue(file) is { } target)
             {
                 await File.WriteAllTextAsync(target.FullName, json + "\n", ct).ConfigureAwait(false);
@@ -502,7 +502,7 @@ internal static class DatagenCommand
 
         try
         {
-            var manifest = await Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables }, ct).ConfigureAwait(false);
+            var manifest = await Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables, Stores = Targets.Stores }, ct).ConfigureAwait(false);
             return (manifest, ExitCodes.Success);
         }
         catch (ManifestException e)

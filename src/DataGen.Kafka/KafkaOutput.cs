@@ -27,17 +27,6 @@ public sealed record KafkaOutputOptions
 
     /// <summary>Create topics through this embedded cluster instead of the admin API.</summary>
     public EmbeddedKafkaCluster? Embedded { get; init; }
-
-    /// <summary>The settings of a manifest's <c>kafka</c> datastore: partitions, keyField, timestampField, headerFields.</summary>
-    internal static KafkaOutputOptions FromDatastore(Datastore store) => new()
-    {
-        Partitions = int.TryParse(store.Get("partitions") ?? "3", NumberStyles.None, CultureInfo.InvariantCulture, out var partitions) && partitions > 0
-            ? partitions
-            : throw new ArgumentException($"datastore '{store.Name}': partitions must be a whole number ≥ 1"),
-        KeyField = store.Get("keyField"),
-        TimestampField = store.Get("timestampField"),
-        HeaderFields = store.Get("headerFields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
-    };
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ namespace DataGen.Kafka.Tests;
 public sealed class KafkaDatastoreTests
 {
     private static KafkaOutputOptions Options(string settings) =>
-        KafkaOutputOptions.FromDatastore(Manifest.Parse($"""
+        KafkaStoreProvider.OptionsFor(Manifest.Parse($"""
             datastores:
               events: {"{"} kind: kafka, bootstrapServers: "127.0.0.1:9092"{settings} {"}"}
             models:

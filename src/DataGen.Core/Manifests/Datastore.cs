@@ -6,11 +6,15 @@ namespace DataGen;
 /// </summary>
 public sealed class Datastore
 {
-    /// <summary>The kinds a manifest may name.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["postgres", "sqlserver", "mongodb", "kafka", "sqlite", "files"];
-
-    internal Datastore(string name, string kind, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Creates a datastore entry (the manifest reader makes these; tests of a store provider may too).</summary>
+    /// <param name="name">The name models refer to with <c>store:</c>.</param>
+    /// <param name="kind">The store kind (a registered <see cref="Stores.StoreProvider.Kind"/>).</param>
+    /// <param name="settings">Kind-specific settings.</param>
+    public Datastore(string name, string kind, IReadOnlyDictionary<string, string> settings)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(settings);
         Name = name;
         Kind = kind;
         Settings = settings;
@@ -19,7 +23,7 @@ public sealed class Datastore
     /// <summary>The name models refer to with <c>store:</c>.</summary>
     public string Name { get; }
 
-    /// <summary>One of <see cref="Kinds"/>.</summary>
+    /// <summary>The store kind (<c>postgres</c>, <c>files</c>, …): a <see cref="Stores.StoreProvider.Kind"/>.</summary>
     public string Kind { get; }
 
     /// <summary>Kind-specific settings (connection, bootstrapServers, path, partitions, …).</summary>

@@ -19,6 +19,12 @@ public sealed record ManifestOptions
 
     /// <summary>Reads environment variables (default: the process environment). Tests pass their own.</summary>
     public Func<string, string?>? Environment { get; init; }
+
+    /// <summary>
+    /// The store kinds the application registered: datastore kinds and settings are checked against them when the
+    /// manifest loads, each problem located. Null (default): any kind is accepted and checked when an output is opened.
+    /// </summary>
+    public Stores.StoreCatalog? Stores { get; init; }
 }
 
 /// <summary>
@@ -133,7 +139,7 @@ public sealed class Manifest
     private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events, IReadOnlyDictionary<string, Journeys.JourneyProvider> Journeys) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {
         var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
-        var reader = new ManifestReader(errors, variables);
+        var reader = new ManifestReader(errors, variables, options.Stores);
         reader.Read(root);
         var seed = options.Seed ?? reader.Seed ?? DefaultSeed;
         var scale = options.Scale ?? reader.Scale;

@@ -13,11 +13,16 @@ internal sealed partial class ManifestReader
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
+    private readonly Stores.StoreCatalog? _stores;
 
-    public ManifestReader(ErrorSink errors, Variables variables)
+    /// <param name="errors">Where problems go.</param>
+    /// <param name="variables">Variable values.</param>
+    /// <param name="stores">The registered store kinds: datastore kinds and settings are checked against them (null: any kind is accepted).</param>
+    public ManifestReader(ErrorSink errors, Variables variables, Stores.StoreCatalog? stores = null)
     {
         _errors = errors;
         _variables = variables;
+        _stores = stores;
     }
 
     public ulong? Seed { get; private set; }
@@ -44,6 +49,8 @@ internal sealed partial class ManifestReader
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
+
+    internal static bool IsIdentifier(string? name) => name is not null && Identifier().IsMatch(name);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.\\-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex TargetName();
@@ -282,16 +289,54 @@ internal sealed partial class ManifestReader
             settings.Remove("kind");
             if (kind is null)
             {
-                _errors.Add(store, $"datastore '{name}' needs a 'kind': one of {string.Join(", ", Datastore.Kinds)}");
+                _errors.Add(store, $"datastore '{name}' needs a 'kind'" + (_stores is null ? string.Empty : $": one of {string.Join(", ", _stores.Kinds)}"));
                 continue;
             }
 
-            if (!Datastore.Kinds.Contains(kind))
+            if (_stores is null)
             {
-                var suggestion = Suggest.Closest(kind, Datastore.Kinds);
-                _errors.Add(Get(store, "kind"), $"unknown datastore kind '{kind}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
-                    + $"; expected one of: {string.Join(", ", Datastore.Kinds)}");
+                if (!Identifier().IsMatch(kind))
+                {
+                    _errors.Add(Get(store, "kind"), $"datastore kind '{kind}' must be letters, digits and underscores");
+                    continue;
+                }
+            }
+            else if (_stores.Find(kind) is not { } provider)
+            {
+                _errors.Add(Get(store, "kind"), _stores.UnknownKind(name, kind));
                 continue;
+            }
+            else
+            {
+                var known = provider.Settings.Keys.ToList();
+                var unknown = false;
+                foreach (var (sk, _) in store.Children)
+                {
+                    var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
+                    if (key != "kind" && !provider.Settings.ContainsKey(key))
+                    {
+                        unknown = true;
+                        var suggestion = Suggest.Closest(key, known);
+                        _errors.Add(sk, $"datastore '{name}' ({kind}): unknown setting '{key}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                            + $"; {kind} understands: {string.Join(", ", known)}");
+                    }
+                }
+
+                if (unknown)
+                {
+                    continue;
+                }
+
+                var problems = provider.Validate(new Datastore(name, kind, settings)).ToList();
+                foreach (var problem in problems)
+                {
+                    _errors.Add(store, problem);
+                }
+
+                if (problems.Count > 0)
+                {
+                    continue;
+                }
             }
 
             Datastores.Add(new Datastore(name, kind, settings));

@@ -11,9 +11,10 @@ namespace DataGen;
 public static class ManifestSchema
 {
     /// <summary>The schema as indented JSON text.</summary>
-    public static string Json() => Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    /// <param name="stores">The store kinds to offer under <c>datastores:</c>, with their settings (null: any kind, settings unchecked).</param>
+    public static string Json(Stores.StoreCatalog? stores = null) => Build(stores).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-    internal static JsonObject Build()
+    internal static JsonObject Build(Stores.StoreCatalog? stores = null)
     {
         var generatorNames = GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames).ToArray();
         var fieldVariants = new JsonArray
@@ -73,19 +74,8 @@ public static class ManifestSchema
                     {
                         ["type"] = "object",
                         ["required"] = new JsonArray("kind"),
-                        ["properties"] = new JsonObject
-                        {
-                            ["kind"] = new JsonObject { ["enum"] = Array(Datastore.Kinds) },
-                            ["connection"] = new JsonObject { ["description"] = "Connection string (postgres, sqlserver, mongodb, sqlite).", ["type"] = "string" },
-                            ["bootstrapServers"] = new JsonObject { ["description"] = "Kafka bootstrap servers.", ["type"] = "string" },
-                            ["partitions"] = new JsonObject { ["description"] = "Kafka topic partitions.", ["type"] = new JsonArray("integer", "string") },
-                            ["keyField"] = new JsonObject { ["description"] = "Kafka: the field that keys messages (default: the model key).", ["type"] = "string" },
-                            ["timestampField"] = new JsonObject { ["description"] = "Kafka: a date-time field used as the message timestamp.", ["type"] = "string" },
-                            ["headerFields"] = new JsonObject { ["description"] = "Kafka: comma-separated fields whose values are also sent as message headers named like the field.", ["type"] = "string" },
-                            ["path"] = new JsonObject { ["description"] = "Directory (files) or database file (sqlite).", ["type"] = "string" },
-                            ["format"] = new JsonObject { ["description"] = "File format (files).", ["enum"] = new JsonArray("ndjson", "csv", "json") },
-                        },
-                        ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") },
+                        ["properties"] = DatastoreProperties(stores),
+                        ["additionalProperties"] = stores is null ? new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } : false,
                     },
                 },
                 ["simulation"] = SimulationSchema(),
@@ -361,5 +351,26 @@ public static class ManifestSchema
             ["additionalProperties"] = false,
             ["properties"] = properties,
         };
+    }
+    /// <summary>A datastore's <c>kind</c> and the settings of every registered kind (the reader checks which kind allows which).</summary>
+    private static JsonObject DatastoreProperties(Stores.StoreCatalog? stores)
+    {
+        if (stores is null)
+        {
+            return new JsonObject { ["kind"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" } };
+        }
+
+        var properties = new JsonObject { ["kind"] = new JsonObject { ["enum"] = Array(stores.Kinds) } };
+        var settings = stores.Kinds.Select(k => stores.Find(k)!).SelectMany(p => p.Settings.Select(s => (Kind: p.Kind, Name: s.Key, Description: s.Value)));
+        foreach (var group in settings.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            properties[group.Key] = new JsonObject
+            {
+                ["description"] = string.Join(" ", group.Select(s => $"{s.Kind}: {s.Description}")),
+                ["type"] = new JsonArray("string", "number", "boolean"),
+            };
+        }
+
+        return properties;
     }
 }

@@ -1,4 +1,5 @@
 using DataGen.Outputs;
+using DataGen.Stores;
 
 namespace DataGen.Core.Tests.Manifests;
 
@@ -65,17 +66,17 @@ public sealed class DatastoreTests
         var act = () => TestGeneration.Parse("""
             datastores:
               db: { kind: postgress, connection: x }
-              files: { kind: files }
+              files: { kind: files, path: out }
             models:
               a: { store: dbb, count: 1, fields: { id: uuid } }
               b: { store: files, table: c, count: 1, fields: { id: uuid } }
               c: { store: files, count: 1, fields: { id: uuid } }
               d: { table: "x; drop table y", count: 1, fields: { id: uuid } }
               e: { count: 1, indexes: [id, [id, nope]], fields: { id: uuid } }
-            """);
+            """, new ManifestOptions { Stores = new StoreCatalog([FileStoreProvider.Instance, new NamedStore("postgres")]) });
 
         var messages = act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.Message).ToList();
-        messages.Should().Contain(m => m.Contains("unknown datastore kind 'postgress' (did you mean 'postgres'?)"));
+        messages.Should().Contain(m => m.Contains("datastore 'db': unknown kind 'postgress' (did you mean 'postgres'?)"));
         messages.Should().Contain(m => m.Contains("store 'dbb' is not declared under 'datastores:'"));
         messages.Should().Contain(m => m.Contains("models 'b' and 'c' would both write to 'c'"));
         messages.Should().Contain(m => m.Contains("table 'x; drop table y' must be letters, digits and underscores"));
@@ -95,5 +96,15 @@ public sealed class DatastoreTests
         events.Rows.Keys.Should().BeEquivalentTo("clicks");
         main.Completed.Should().BeTrue();
         events.Completed.Should().BeTrue();
+    }
+
+    /// <summary>A store kind that only has a name and a connection setting.</summary>
+    private sealed class NamedStore(string kind) : StoreProvider
+    {
+        public override string Kind => kind;
+
+        public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["connection"] = "A connection string." };
+
+        public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) => new MemoryOutput();
     }
 }

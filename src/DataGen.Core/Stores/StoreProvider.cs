@@ -1,0 +1,42 @@
+using DataGen.Outputs;
+
+namespace DataGen.Stores;
+
+/// <summary>
+/// A kind of store that a manifest's <c>datastores:</c> entries can name (<c>kind: postgres</c>). A store package
+/// implements one and the application registers it in a <see cref="StoreCatalog"/>; the core knows no store kinds
+/// of its own besides <c>files</c>.
+/// </summary>
+public abstract class StoreProvider
+{
+    /// <summary>The name manifests use in <c>kind:</c> (letters, digits and underscores).</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>
+    /// The settings this kind understands, with a one-line description each (shown in the manifest's JSON Schema).
+    /// A datastore entry with any other setting is an error at that setting's line and column.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, string> Settings { get; }
+
+    /// <summary>
+    /// Problems with a datastore's settings (a required one missing, a value out of range), reported when the manifest
+    /// loads, located at the datastore. Never include a setting's value: it may be a password.
+    /// </summary>
+    /// <param name="store">The datastore, variables substituted.</param>
+    public virtual IEnumerable<string> Validate(Datastore store) => [];
+
+    /// <summary>Opens an output that writes the models routed to <paramref name="store"/>.</summary>
+    /// <param name="store">The datastore, variables substituted.</param>
+    /// <param name="options">How existing tables, collections or topics are treated.</param>
+    public abstract IDataOutput CreateOutput(Datastore store, StoreLoadOptions options);
+
+    /// <summary>The kind.</summary>
+    public override string ToString() => Kind;
+
+    /// <summary>A required setting's value, or an <see cref="ArgumentException"/> naming the datastore and the setting.</summary>
+    protected static string Required(Datastore store, string setting)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Get(setting) ?? throw new ArgumentException($"datastore '{store.Name}' ({store.Kind}) needs '{setting}'");
+    }
+}

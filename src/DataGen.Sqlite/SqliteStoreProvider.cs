@@ -1,0 +1,45 @@
+using DataGen.Outputs;
+using DataGen.Stores;
+
+namespace DataGen.Sqlite;
+
+/// <summary>The <c>sqlite</c> store kind: <c>connection</c> (a Microsoft.Data.Sqlite connection string) or <c>path</c> (a database file).</summary>
+public sealed class SqliteStoreProvider : StoreProvider
+{
+    private SqliteStoreProvider()
+    {
+    }
+
+    /// <summary>The provider.</summary>
+    public static SqliteStoreProvider Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Kind => "sqlite";
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["connection"] = "Microsoft.Data.Sqlite connection string.",
+        ["path"] = "Database file (instead of connection).",
+    };
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(Datastore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return (store.Get("connection"), store.Get("path")) switch
+        {
+            (null, null) => [$"datastore '{store.Name}' (sqlite) needs 'connection' or 'path'"],
+            ({ }, { }) => [$"datastore '{store.Name}' (sqlite) takes 'connection' or 'path', not both"],
+            _ => [],
+        };
+    }
+
+    /// <inheritdoc />
+    public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var connection = store.Get("connection") ?? $"Data Source={Required(store, "path")}";
+        return SqliteOutput.ToDatabase(connection, options, store.Name);
+    }
+}

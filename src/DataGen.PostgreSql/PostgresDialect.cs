@@ -1,13 +1,19 @@
 using System.Globalization;
 using DataGen.Outputs;
-using DataGen.Shared;
+using DataGen.Sql;
 
 namespace DataGen.PostgreSql;
 
 /// <summary>PostgreSQL DDL, identifier quoting and value conversion for binary COPY.</summary>
-internal static class PostgresDialect
+internal sealed class PostgresDialect : SqlDialect
 {
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public static PostgresDialect Instance { get; } = new();
+
+    public override string Quote(string identifier) => QuoteIdentifier(identifier);
+
+    public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind);
+
+    public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string TypeOf(ValueKind kind) => kind switch
     {
@@ -23,14 +29,8 @@ internal static class PostgresDialect
         _ => "text",
     };
 
-    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, _) => TypeOf(f.Kind));
-
-    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
-
-    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
-
     public static string Copy(ModelDescriptor model) =>
-        $"COPY {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) FROM STDIN (FORMAT BINARY)";
+        $"COPY {QuoteIdentifier(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Converts a generated value to the CLR type Npgsql writes for a column's data type.</summary>
     public static Func<object, object> ConverterFor(string dataType) => dataType switch

@@ -1,31 +1,29 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using DataGen.Outputs;
-using DataGen.Shared;
+using DataGen.Sql;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace DataGen.PostgreSql;
 
 /// <summary>
-/// Loads models into PostgreSQL with binary COPY: tables created from the manifest (primary keys, foreign
-/// keys for refs) or existing tables loaded into, one transaction per model, the row count checked
-/// before commit — a model is loaded whole or not at all. Connection strings never appear in errors.
+/// Loads models into PostgreSQL with binary COPY through the shared SQL pipeline (<see cref="SqlStoreOutput"/>): tables
+/// created from the manifest (primary keys, foreign keys for refs) or existing empty tables loaded into, one transaction
+/// per model, the row count checked before commit — a model is loaded whole or not at all. Connection strings never
+/// appear in errors.
 /// </summary>
-public sealed class PostgresOutput : IDataOutput
+public sealed class PostgresOutput : SqlStoreOutput
 {
     private static readonly TimeSpan[] Retries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly StoreLoadOptions _options;
-    private readonly string _storeName;
     private readonly string _where;
-    private NpgsqlConnection? _connection;
 
     private PostgresOutput(NpgsqlDataSource dataSource, StoreLoadOptions options, string storeName, string where)
+        : base(PostgresDialect.Instance, options, $"postgres '{storeName}'")
     {
         _dataSource = dataSource;
-        _options = options;
-        _storeName = storeName;
         _where = where;
     }
 
@@ -55,76 +53,8 @@ public sealed class PostgresOutput : IDataOutput
         return new PostgresOutput(NpgsqlDataSource.Create(builder.ConnectionString), options ?? new StoreLoadOptions(), storeName, where);
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var existing = await ExistingRowsAsync(transaction, model.Target, cancellationToken).ConfigureAwait(false);
-            if (existing > 0)
-            {
-                if (!_options.DropConflicting)
-                {
-                    throw new StoreConflictException($"postgres '{_storeName}'", model.Target, existing);
-                }
-
-                await ExecuteAsync(transaction, $"DROP TABLE {PostgresDialect.Quote(model.Target)}", cancellationToken).ConfigureAwait(false);
-                _options.Warning?.Invoke($"postgres '{_storeName}': dropped table '{model.Target}' ({existing} rows) to load model '{model.Name}'");
-                existing = -1;
-            }
-
-            if (existing < 0)
-            {
-                if (!_options.CreateTables)
-                {
-                    throw new GenerationException($"postgres '{_storeName}': table '{model.Target}' does not exist and table creation is off", model.Name);
-                }
-
-                await ExecuteAsync(transaction, PostgresDialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
-            }
-
-            var types = await ColumnTypesAsync(transaction, model, cancellationToken).ConfigureAwait(false);
-            var importer = await _connection.BeginBinaryImportAsync(PostgresDialect.Copy(model), cancellationToken).ConfigureAwait(false);
-            return new Writer(this, transaction, importer, model, types, createdTable: existing < 0);
-        }
-        catch (PostgresException e)
-        {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            throw new GenerationException($"postgres '{_storeName}' ({_where}): {e.MessageText} (SQLSTATE {e.SqlState})", model.Name, null, null, e);
-        }
-        catch
-        {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
-
     /// <summary>Opens a connection with bounded retries on network errors; fails within seconds, naming host, port and database only.</summary>
-    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -139,29 +69,45 @@ public sealed class PostgresOutput : IDataOutput
             catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
             {
                 var reason = e is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : (e.InnerException ?? e).Message;
-                throw new GenerationException($"postgres '{_storeName}': cannot connect to {_where}: {reason}", null, null, null, e);
+                throw new GenerationException($"{Store}: cannot connect to {_where}: {reason}", null, null, null, e);
             }
         }
     }
 
-    private Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken) =>
-        SqlCommands.ExecuteAsync(_connection!, transaction, sql, cancellationToken);
+    /// <inheritdoc />
+    protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", cancellationToken, ("name", Dialect.Quote(model.Target))).ConfigureAwait(false) == 1;
 
-    /// <summary>Rows in the table (in the search path), or −1 when it does not exist.</summary>
-    private Task<long> ExistingRowsAsync(NpgsqlTransaction transaction, string table, CancellationToken cancellationToken) =>
-        SqlCommands.ExistingRowsAsync(_connection!, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", ("name", PostgresDialect.Quote(table)), PostgresDialect.Quote(table), "COUNT", cancellationToken);
+    /// <inheritdoc />
+    protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        var types = await ColumnTypesAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
+        var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(PostgresDialect.Copy(model), cancellationToken).ConfigureAwait(false);
+        return new CopyLoad(importer, types);
+    }
+
+    /// <inheritdoc />
+    protected override string? DescribeError(Exception exception) => exception switch
+    {
+        PostgresException e => $"{e.MessageText} (SQLSTATE {e.SqlState}){(e.Detail is { } d ? " — " + d : string.Empty)}",
+        NpgsqlException or InvalidCastException or FormatException => exception.Message,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    protected override async ValueTask OnDisposedAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 
     /// <summary>The data type of every loaded column, from the catalog: existing tables keep their own types.</summary>
-    private async Task<string[]> ColumnTypesAsync(NpgsqlTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    private async Task<string[]> ColumnTypesAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(
             "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = to_regclass(@name) AND a.attnum > 0 AND NOT a.attisdropped",
-            _connection,
-            transaction);
+            (NpgsqlConnection)connection,
+            (NpgsqlTransaction)transaction);
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("name", PostgresDialect.Quote(model.Target));
+            command.Parameters.AddWithValue("name", Dialect.Quote(model.Target));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -175,113 +121,52 @@ public sealed class PostgresOutput : IDataOutput
         var missing = model.Fields.Where(f => !types.ContainsKey(f.Name)).Select(f => f.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new GenerationException($"postgres '{_storeName}': table '{model.Target}' has no column(s) {string.Join(", ", missing)}", model.Name);
+            throw new GenerationException($"{Store}: table '{model.Target}' has no column(s) {string.Join(", ", missing)}", model.Name);
         }
 
         return model.Fields.Select(f => types[f.Name]).ToArray();
     }
 
-    /// <summary>Streams rows into one binary COPY; commits after the server's row count matches.</summary>
-    private sealed class Writer : IModelWriter
+    /// <summary>Streams rows into one binary COPY; its completion carries the server's row count.</summary>
+    private sealed class CopyLoad(NpgsqlBinaryImporter importer, string[] types) : SqlBulkLoad
     {
-        private readonly PostgresOutput _owner;
-        private readonly NpgsqlTransaction _transaction;
-        private readonly NpgsqlBinaryImporter _importer;
-        private readonly ModelDescriptor _model;
-        private readonly Action<NpgsqlBinaryImporter, object>[] _columns;
-        private long _rows;
-        private bool _committed;
+        private readonly Action<NpgsqlBinaryImporter, object>[] _columns = types.Select(ColumnWriter).ToArray();
 
-        private readonly bool _createdTable;
-
-        public Writer(PostgresOutput owner, NpgsqlTransaction transaction, NpgsqlBinaryImporter importer, ModelDescriptor model, string[] types, bool createdTable)
-        {
-            _createdTable = createdTable;
-            _owner = owner;
-            _transaction = transaction;
-            _importer = importer;
-            _model = model;
-            _columns = types.Select(ColumnWriter).ToArray();
-        }
-
-        public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        public override ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
         {
             // Synchronous writes into Npgsql's buffer: COPY is the bottleneck and per-value awaits cost more than they save.
-            try
+            foreach (var row in batch.Rows)
             {
-                foreach (var row in batch.Rows)
+                cancellationToken.ThrowIfCancellationRequested();
+                importer.StartRow();
+                for (var i = 0; i < row.Length; i++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    _importer.StartRow();
-                    for (var i = 0; i < row.Length; i++)
+                    if (row[i] is { } value)
                     {
-                        if (row[i] is { } value)
-                        {
-                            _columns[i](_importer, value);
-                        }
-                        else
-                        {
-                            _importer.WriteNull();
-                        }
+                        _columns[i](importer, value);
+                    }
+                    else
+                    {
+                        importer.WriteNull();
                     }
                 }
             }
-            catch (Exception e) when (e is PostgresException or NpgsqlException or InvalidCastException or FormatException)
-            {
-                throw new GenerationException($"postgres '{_owner._storeName}': writing table '{_model.Target}' failed: {(e as PostgresException)?.MessageText ?? e.Message}", _model.Name, null, batch.FirstRow, e);
-            }
 
-            _rows += batch.Rows.Count;
             return ValueTask.CompletedTask;
         }
 
-        public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+        public override async ValueTask<long?> CompleteAsync(CancellationToken cancellationToken)
         {
-            try
-            {
-                // COPY's completion carries the server's own row count; the table was empty before (conflict check), so it is the table's count.
-                var copied = (long)await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                await _importer.DisposeAsync().ConfigureAwait(false);
-                if (copied != _rows)
-                {
-                    throw new GenerationException($"postgres '{_owner._storeName}': table '{_model.Target}' acknowledged {copied} rows after sending {_rows}; rolled back", _model.Name);
-                }
-
-                if (_createdTable)
-                {
-                    foreach (var index in PostgresDialect.CreateIndexes(_model))
-                    {
-                        await _owner.ExecuteAsync(_transaction, index, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                _committed = true;
-                return copied;
-            }
-            catch (PostgresException e)
-            {
-                throw new GenerationException($"postgres '{_owner._storeName}': loading table '{_model.Target}' failed: {e.MessageText} (SQLSTATE {e.SqlState}){(e.Detail is { } d ? " — " + d : string.Empty)}", _model.Name, null, null, e);
-            }
+            var copied = (long)await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await importer.DisposeAsync().ConfigureAwait(false);
+            return copied;
         }
 
-        public async ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
-            // Disposing an importer that was not completed cancels the COPY; then the transaction (DDL included) rolls back.
-            await _importer.DisposeAsync().ConfigureAwait(false);
-            if (!_committed)
-            {
-                try
-                {
-                    await _transaction.RollbackAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-                {
-                    // The connection may already be broken; the server discards the open transaction anyway.
-                }
-            }
-
-            await _transaction.DisposeAsync().ConfigureAwait(false);
+            // Disposing an importer that was not completed cancels the COPY.
+            await importer.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
 
         /// <summary>

@@ -1,13 +1,25 @@
 using System.Data;
 using DataGen.Outputs;
-using DataGen.Shared;
+using DataGen.Sql;
 
 namespace DataGen.SqlServer;
 
 /// <summary>SQL Server DDL, identifier quoting and value conversion for SqlBulkCopy.</summary>
-internal static class SqlServerDialect
+internal sealed class SqlServerDialect : SqlDialect
 {
-    public static string Quote(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
+    public static SqlServerDialect Instance { get; } = new();
+
+    public override string CountFunction => "COUNT_BIG";
+
+    protected override string PrimaryKeySuffix => " NOT NULL PRIMARY KEY";
+
+    protected override string NullableSuffix => " NULL";
+
+    public override string Quote(string identifier) => QuoteIdentifier(identifier);
+
+    public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind, keyed);
+
+    public static string QuoteIdentifier(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
 
     /// <summary>Column type; key columns of text get a bounded length (an index key is at most 900 bytes).</summary>
     public static string TypeOf(ValueKind kind, bool key) => kind switch
@@ -22,12 +34,6 @@ internal static class SqlServerDialect
         ValueKind.Uuid => "uniqueidentifier",
         _ => key ? "nvarchar(450)" : "nvarchar(max)",
     };
-
-    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, keyed) => TypeOf(f.Kind, keyed), PrimaryKey: " NOT NULL PRIMARY KEY", Nullable: " NULL");
-
-    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
-
-    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
 
     public static Type ClrTypeOf(ValueKind kind) => kind switch
     {

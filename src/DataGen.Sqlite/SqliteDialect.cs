@@ -1,13 +1,19 @@
 using DataGen.Outputs;
-using DataGen.Shared;
+using DataGen.Sql;
 
 namespace DataGen.Sqlite;
 
 /// <summary>SQLite DDL, identifier quoting and value conversion.</summary>
-internal static class SqliteDialect
+internal sealed class SqliteDialect : SqlDialect
 {
+    public static SqliteDialect Instance { get; } = new();
+
     /// <summary>Quotes an identifier; manifest names are already restricted to letters, digits, '_', '.', '-'.</summary>
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public override string Quote(string identifier) => QuoteIdentifier(identifier);
+
+    public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind);
+
+    public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string TypeOf(ValueKind kind) => kind switch
     {
@@ -17,14 +23,8 @@ internal static class SqliteDialect
         _ => "TEXT",
     };
 
-    private static readonly SqlTables.Dialect Ddl = new(Quote, (f, _) => TypeOf(f.Kind));
-
-    public static string CreateTable(ModelDescriptor model) => SqlTables.Create(model, Ddl);
-
-    public static IEnumerable<string> CreateIndexes(ModelDescriptor model) => SqlTables.CreateIndexes(model, Ddl);
-
     public static string Insert(ModelDescriptor model) =>
-        $"INSERT INTO {Quote(model.Target)} ({string.Join(", ", model.Fields.Select(f => Quote(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
+        $"INSERT INTO {QuoteIdentifier(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
 
     public static object ToDb(object? value) => value switch
     {

@@ -1,29 +1,26 @@
+using System.Data.Common;
 using DataGen.Outputs;
-using DataGen.Shared;
+using DataGen.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace DataGen.Sqlite;
 
 /// <summary>
-/// Loads models into a SQLite database: tables created from the manifest (primary key from <c>key</c>,
-/// foreign keys from refs), one transaction per model, row count verified before commit — a model is
-/// loaded whole or not at all.
+/// Loads models into a SQLite database through the shared SQL pipeline (<see cref="SqlStoreOutput"/>): tables created
+/// from the manifest (primary key from <c>key</c>, foreign keys from refs) or existing empty tables loaded into, one
+/// transaction per model, row count verified before commit — a model is loaded whole or not at all.
 /// </summary>
-public sealed class SqliteOutput : IDataOutput
+public sealed class SqliteOutput : SqlStoreOutput
 {
     private readonly string _connectionString;
     private readonly string? _replaceFile;
-    private readonly StoreLoadOptions _options;
-    private readonly string _storeName;
-    private SqliteConnection? _connection;
     private bool _completed;
 
     private SqliteOutput(string connectionString, string? replaceFile, StoreLoadOptions options, string storeName)
+        : base(SqliteDialect.Instance, options, $"sqlite '{storeName}'")
     {
         _connectionString = connectionString;
         _replaceFile = replaceFile;
-        _options = options;
-        _storeName = storeName;
     }
 
     /// <summary>Loads into an existing or new database (conflicts follow <see cref="StoreLoadOptions.DropConflicting"/>).</summary>
@@ -45,76 +42,54 @@ public sealed class SqliteOutput : IDataOutput
         return new SqliteOutput(builder.ToString(), full, new StoreLoadOptions(), Path.GetFileName(full));
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (_connection is null)
-        {
-            if (_replaceFile is not null)
-            {
-                var temporary = new SqliteConnectionStringBuilder(_connectionString).DataSource;
-                Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
-                File.Delete(temporary);
-            }
+    private string TemporaryFile => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
-            _connection = new SqliteConnection(_connectionString);
-            await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Execute(_connection, null, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_replaceFile is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(TemporaryFile)!);
+            File.Delete(TemporaryFile);
         }
 
-        // DDL runs inside the model's transaction: a failed load leaves neither rows nor a new or dropped table.
-        var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
         try
         {
-            var existing = await ExistingRows(transaction, model.Target, cancellationToken).ConfigureAwait(false);
-            if (existing > 0)
-            {
-                if (!_options.DropConflicting)
-                {
-                    throw new StoreConflictException($"sqlite '{_storeName}'", model.Target, existing);
-                }
-
-                await Execute(_connection, transaction, $"DROP TABLE {SqliteDialect.Quote(model.Target)}", cancellationToken).ConfigureAwait(false);
-                _options.Warning?.Invoke($"sqlite '{_storeName}': dropped table '{model.Target}' ({existing} rows) to load model '{model.Name}'");
-                existing = -1;
-            }
-
-            if (existing < 0)
-            {
-                if (!_options.CreateTables)
-                {
-                    throw new GenerationException($"table '{model.Target}' does not exist and table creation is off", model.Name);
-                }
-
-                await Execute(_connection, transaction, SqliteDialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
-            }
-
-            return new Writer(_connection, transaction, model, createdTable: existing < 0);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlCommands.ExecuteAsync(connection, null, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+            return connection;
         }
-        catch
+        catch (SqliteException e)
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            throw;
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new GenerationException($"{Store}: cannot open the database: {e.Message}", null, null, null, e);
         }
-
     }
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
-    {
-        if (_connection is not null)
-        {
-            await Execute(_connection, null, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken).ConfigureAwait(false);
-            await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
-        }
+    protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        await SqlCommands.ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", cancellationToken, ("$name", model.Target)).ConfigureAwait(false) > 0;
 
+    /// <inheritdoc />
+    protected override ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<SqlBulkLoad>(new InsertLoad((SqliteConnection)connection, (SqliteTransaction)transaction, model));
+
+    /// <inheritdoc />
+    protected override string? DescribeError(Exception exception) => exception is SqliteException e ? e.Message : null;
+
+    /// <inheritdoc />
+    protected override async ValueTask OnCompletingAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await SqlCommands.ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
+    {
         if (_replaceFile is not null)
         {
-            var temporary = new SqliteConnectionStringBuilder(_connectionString).DataSource;
-            if (!File.Exists(temporary))
+            if (!File.Exists(TemporaryFile))
             {
+                // No model was written: the result is an empty database.
                 var empty = new SqliteConnection(_connectionString);
                 await using (empty.ConfigureAwait(false))
                 {
@@ -122,57 +97,34 @@ public sealed class SqliteOutput : IDataOutput
                 }
             }
 
-            File.Move(temporary, _replaceFile, overwrite: true);
+            File.Move(TemporaryFile, _replaceFile, overwrite: true);
         }
 
         _completed = true;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    protected override ValueTask OnDisposedAsync()
     {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
-        }
-
         if (_replaceFile is not null && !_completed)
         {
-            var temporary = new SqliteConnectionStringBuilder(_connectionString).DataSource;
-            foreach (var file in new[] { temporary, temporary + "-wal", temporary + "-shm" }.Where(File.Exists))
+            foreach (var file in new[] { TemporaryFile, TemporaryFile + "-wal", TemporaryFile + "-shm" }.Where(File.Exists))
             {
                 File.Delete(file);
             }
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    private static Task Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken) =>
-        SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken);
-
-    /// <summary>Rows in the table, or −1 when it does not exist.</summary>
-    private Task<long> ExistingRows(SqliteTransaction transaction, string table, CancellationToken cancellationToken) =>
-        SqlCommands.ExistingRowsAsync(_connection!, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", ("$name", table), SqliteDialect.Quote(table), "COUNT", cancellationToken);
-
-    /// <summary>Inserts with one prepared statement inside the model's transaction.</summary>
-    private sealed class Writer : IModelWriter
+    /// <summary>Inserts with one prepared statement inside the model's transaction; the pipeline counts the table afterwards.</summary>
+    private sealed class InsertLoad : SqlBulkLoad
     {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteTransaction _transaction;
-        private readonly ModelDescriptor _model;
         private readonly SqliteCommand _insert;
         private readonly SqliteParameter[] _parameters;
-        private long _rows;
-        private bool _committed;
 
-        private readonly bool _createdTable;
-
-        public Writer(SqliteConnection connection, SqliteTransaction transaction, ModelDescriptor model, bool createdTable)
+        public InsertLoad(SqliteConnection connection, SqliteTransaction transaction, ModelDescriptor model)
         {
-            _createdTable = createdTable;
-            _connection = connection;
-            _transaction = transaction;
-            _model = model;
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText = SqliteDialect.Insert(model);
@@ -180,7 +132,7 @@ public sealed class SqliteOutput : IDataOutput
             _insert.Prepare();
         }
 
-        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        public override async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
         {
             foreach (var row in batch.Rows)
             {
@@ -191,40 +143,14 @@ public sealed class SqliteOutput : IDataOutput
 
                 await _insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            _rows += batch.Rows.Count;
         }
 
-        public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
-        {
-            var stored = await SqlCommands.ScalarAsync(_connection, _transaction, $"SELECT COUNT(*) FROM {SqliteDialect.Quote(_model.Target)}", cancellationToken).ConfigureAwait(false);
-            if (stored != _rows)
-            {
-                throw new GenerationException($"sqlite table '{_model.Target}' holds {stored} rows after loading {_rows}; rolled back", _model.Name);
-            }
+        public override ValueTask<long?> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(null);
 
-            if (_createdTable)
-            {
-                foreach (var index in SqliteDialect.CreateIndexes(_model))
-                {
-                    await Execute(_connection, _transaction, index, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _committed = true;
-            return stored;
-        }
-
-        public async ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
             await _insert.DisposeAsync().ConfigureAwait(false);
-            if (!_committed)
-            {
-                await _transaction.RollbackAsync().ConfigureAwait(false);
-            }
-
-            await _transaction.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

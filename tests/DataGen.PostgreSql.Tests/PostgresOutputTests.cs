@@ -174,7 +174,7 @@ public sealed class PostgresOfflineTests
             References = [new ReferenceDescriptor("customer_id", "customers", "id", "customers", "main")],
         };
 
-        PostgresDialect.CreateTable(model).Should().Be(
+        PostgresDialect.Instance.CreateTable(model).Should().Be(
             "CREATE TABLE \"orders\" (\"id\" bigint PRIMARY KEY, \"customer_id\" uuid NOT NULL, \"items\" jsonb, \"a\"\"b\" numeric, FOREIGN KEY (\"customer_id\") REFERENCES \"customers\" (\"id\"))");
         PostgresDialect.Copy(model).Should().Be("COPY \"orders\" (\"id\", \"customer_id\", \"items\", \"a\"\"b\") FROM STDIN (FORMAT BINARY)");
     }

@@ -124,6 +124,25 @@ public sealed class SqliteOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task With_table_creation_off_a_missing_table_fails_and_earlier_models_stay()
+    {
+        var options = new StoreLoadOptions { CreateTables = false };
+        using (var connection = new SqliteConnection(Database))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE people (id TEXT PRIMARY KEY)";
+            command.ExecuteNonQuery();
+        }
+
+        var act = () => Load("models:\n  people:\n    count: 3\n    key: id\n    fields: { id: uuid }\n  pets:\n    count: 2\n    fields: { id: uuid }", options);
+
+        await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'pets': sqlite 'sqlite': table 'pets' does not exist and table creation is off");
+        Scalar("SELECT COUNT(*) FROM people").Should().Be(3);
+        Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'pets'").Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_new_file_replaces_the_old_one_only_on_success()
     {
         var path = Path.Combine(_directory.FullName, "out", "m.db");
@@ -148,7 +167,7 @@ public sealed class SqliteOutputTests : IDisposable
     public void Identifiers_are_quoted_and_types_mapped()
     {
         var model = new ModelDescriptor("m", "id", [new("id", ValueKind.Integer, false), new("a\"b", ValueKind.Decimal, true), new("when", ValueKind.DateTime, false)], 0);
-        SqliteDialect.CreateTable(model).Should().Be("CREATE TABLE \"m\" (\"id\" INTEGER PRIMARY KEY, \"a\"\"b\" NUMERIC, \"when\" TEXT NOT NULL)");
+        SqliteDialect.Instance.CreateTable(model).Should().Be("CREATE TABLE \"m\" (\"id\" INTEGER PRIMARY KEY, \"a\"\"b\" NUMERIC, \"when\" TEXT NOT NULL)");
         SqliteDialect.ToDb(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Should().Be("2025-01-02T03:04:05Z");
         SqliteDialect.ToDb(true).Should().Be(1L);
         SqliteDialect.ToDb(null).Should().Be(DBNull.Value);

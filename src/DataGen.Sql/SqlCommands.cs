@@ -1,0 +1,76 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace DataGen.Sql;
+
+/// <summary>The few ADO.NET calls SQL stores and their fixtures make, written once over <see cref="DbConnection"/>.</summary>
+public static class SqlCommands
+{
+    /// <summary>Runs a statement on an open connection.</summary>
+    public static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken = default)
+    {
+        var command = Create(connection, transaction, sql, null);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Opens <paramref name="connection"/>, runs <paramref name="sql"/> and disposes the connection.</summary>
+    public static async Task ExecuteOnceAsync(DbConnection connection, string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A scalar query's result as a long (counts, existence flags), with at most one parameter.</summary>
+    public static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken = default, (string Name, object Value)? parameter = null)
+    {
+        var command = Create(connection, transaction, sql, parameter);
+        await using (command.ConfigureAwait(false))
+        {
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The first column of every row of a query, as text.</summary>
+    public static async Task<List<string>> ColumnAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<string>();
+        var command = Create(connection, transaction, sql, null);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)? parameter)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        if (parameter is { } p)
+        {
+            var dbParameter = command.CreateParameter();
+            dbParameter.ParameterName = p.Name;
+            dbParameter.Value = p.Value;
+            command.Parameters.Add(dbParameter);
+        }
+
+        return command;
+    }
+}

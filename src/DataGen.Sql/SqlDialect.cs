@@ -1,0 +1,60 @@
+using DataGen.Outputs;
+
+namespace DataGen.Sql;
+
+/// <summary>
+/// What differs between SQL databases when DataGen creates tables: identifier quoting, column types and the
+/// primary-key and nullability suffixes. The statements themselves are built here, once, for every SQL store.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>Quotes an identifier (doubling the closing quote character).</summary>
+    public abstract string Quote(string identifier);
+
+    /// <summary>The column type of a field; <paramref name="keyed"/> is true for the key and for foreign-key columns.</summary>
+    public abstract string ColumnType(FieldDescriptor field, bool keyed);
+
+    /// <summary>What follows the key column's type (default <c> PRIMARY KEY</c>).</summary>
+    protected virtual string PrimaryKeySuffix => " PRIMARY KEY";
+
+    /// <summary>What follows a nullable column's type (default nothing).</summary>
+    protected virtual string NullableSuffix => string.Empty;
+
+    /// <summary>The aggregate that counts rows as a 64-bit number (default <c>COUNT</c>).</summary>
+    public virtual string CountFunction => "COUNT";
+
+    /// <summary>CREATE TABLE for a model: columns in field order, the key as primary key, references within the same store as foreign keys.</summary>
+    public string CreateTable(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var references = model.References.Where(r => r.ReferencedStore == model.Store).ToList();
+        var keyed = references.Select(r => r.Field).Append(model.Key).ToHashSet();
+        var columns = model.Fields.Select(f =>
+            $"{Quote(f.Name)} {ColumnType(f, keyed.Contains(f.Name))}{(f.Name == model.Key ? PrimaryKeySuffix : f.Nullable ? NullableSuffix : " NOT NULL")}");
+        var foreignKeys = references.Select(r =>
+            $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
+        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+    }
+
+    /// <summary>CREATE INDEX statements for the manifest's <c>indexes:</c> (run after the load, in the same transaction).</summary>
+    public IEnumerable<string> CreateIndexes(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Indexes.Select(columns =>
+            $"CREATE INDEX {Quote($"ix_{model.Target}_{string.Join("_", columns)}")} ON {Quote(model.Target)} ({string.Join(", ", columns.Select(Quote))})");
+    }
+
+    /// <summary>DROP TABLE for a model's target.</summary>
+    public string DropTable(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return $"DROP TABLE {Quote(model.Target)}";
+    }
+
+    /// <summary>SELECT of the number of rows in a model's target.</summary>
+    public string CountRows(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return $"SELECT {CountFunction}(*) FROM {Quote(model.Target)}";
+    }
+}

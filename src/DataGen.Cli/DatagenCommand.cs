@@ -315,12 +315,13 @@ internal static class DatagenCommand
             TimeSpan? length = null;
             if (parse.GetValue(tickLength) is { } lengthText)
             {
-                length = Manifests.ManifestReader.ParseDuration(lengthText);
-                if (length is not { } l || l <= TimeSpan.Zero)
+                if (!Durations.TryParse(lengthText, out var l) || l <= TimeSpan.Zero)
                 {
                     await error.WriteLineAsync($"datagen: --tick-length must be a positive duration such as 30s, 1m, 1h or 00:01:00, found '{lengthText}'").ConfigureAwait(false);
                     return ExitCodes.Usage;
                 }
+
+                length = l;
             }
 
             if (parse.GetValue(subjects) is < 0 || parse.GetValue(ticks) is <= 0)

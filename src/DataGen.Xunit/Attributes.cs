@@ -7,7 +7,7 @@ namespace DataGen.Xunit;
 /// <summary>
 /// Says what data a test class (or one test method: the method's attribute wins) needs; on a collection definition
 /// class it serves a collection fixture, on the assembly an assembly fixture. The class's fixture
-/// (<see cref="PostgresFixture"/>, <see cref="KafkaFixture"/>, …) reads it, loads the data and restores it after
+/// (<c>PostgresFixture</c>, <c>KafkaFixture</c>, … from the store kit packages) reads it, loads the data and restores it after
 /// every test.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method | AttributeTargets.Assembly, AllowMultiple = false, Inherited = true)]
@@ -153,7 +153,7 @@ public sealed class SimulateAttribute(Type model) : DataGenAttribute
         TimeSpan? length = null;
         if (TickLength is { } text)
         {
-            length = Manifests.ManifestReader.ParseDuration(text) is { } l && l > TimeSpan.Zero
+            length = Durations.TryParse(text, out var l) && l > TimeSpan.Zero
                 ? l
                 : throw new ArgumentException($"[Simulate(typeof({Model.Name}))]: TickLength must be a duration such as 00:01:00 or 1m, found '{text}'");
         }
@@ -173,21 +173,4 @@ internal sealed record LoadedData
     public IReadOnlyList<Journey> Journeys { get; init; } = [];
 
     public SimulationResult? Simulation { get; init; }
-}
-
-/// <summary>Writes models under other table, collection or topic names.</summary>
-internal sealed class RetargetingOutput(IDataOutput inner, Func<ModelDescriptor, string> target) : IDataOutput
-{
-    /// <summary>Renames one model's target.</summary>
-    public RetargetingOutput(IDataOutput inner, string model, string newTarget)
-        : this(inner, m => m.Name == model ? newTarget : m.Target)
-    {
-    }
-
-    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor descriptor, CancellationToken cancellationToken = default) =>
-        inner.OpenModelAsync(descriptor with { Target = target(descriptor) }, cancellationToken);
-
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -52,6 +52,18 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// <summary>The test class this fixture serves.</summary>
     protected Type? TestClass { get; private set; }
 
+    private static int _names;
+
+    /// <summary>
+    /// A new name for a database, file or topic prefix of this fixture's own: lower-case letters, digits and '_', made of
+    /// the test class's name, the process id and a counter, so parallel classes and processes never share one.
+    /// </summary>
+    protected string NewStoreName()
+    {
+        var name = new string((TestClass?.Name ?? "tests").ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+        return $"dg_{name[..Math.Min(name.Length, 40)]}_{Environment.ProcessId}_{Interlocked.Increment(ref _names)}";
+    }
+
     /// <summary>
     /// Reads the data attribute from the test class (a class fixture), the collection definition class (a collection
     /// fixture) or the assembly (an assembly fixture), starts the store and loads the data.
@@ -74,7 +86,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         Unavailable = await StartAsync(cancellationToken).ConfigureAwait(false);
         if (Unavailable is not null)
         {
-            if ((DataGenContainers.Env("DATAGEN_REQUIRE") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Contains(Store, StringComparer.OrdinalIgnoreCase))
+            if ((Environment.GetEnvironmentVariable("DATAGEN_REQUIRE") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Contains(Store, StringComparer.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException($"DATAGEN_REQUIRE names {Store}, but {Backend} is unavailable: {Unavailable}");
             }
@@ -155,7 +167,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     {
         if (Data is not null)
         {
-            Seeds.ReportIfFailed(test, $"{Backend}; data: {Data}", Seed, SeedSource);
+            DataGenSeeds.ReportIfFailed(test, $"{Backend}; data: {Data}", Seed, SeedSource);
         }
 
         var cancellationToken = CancellationToken.None;
@@ -224,7 +236,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     private async Task LoadAsync(DataGenAttribute data, CancellationToken cancellationToken)
     {
-        var (seed, source) = Seeds.Resolve(data.ExplicitSeed, await data.DefaultSeedAsync(cancellationToken).ConfigureAwait(false));
+        var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await data.DefaultSeedAsync(cancellationToken).ConfigureAwait(false));
         _loaded.Clear();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         BaselineRows = KeepsRows ? new MemoryOutput() : null;

@@ -43,7 +43,7 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     {
         ArgumentNullException.ThrowIfNull(testMethod);
         var defaults = await DataGen.Manifest.LoadAsync(SeededWithAttribute.Locate(Manifest)).ConfigureAwait(false);
-        var manifest = defaults.WithSeed(Seeds.Resolve(_seed, defaults.Seed).Seed);
+        var manifest = defaults.WithSeed(DataGenSeeds.Resolve(_seed, defaults.Seed).Seed);
         if (!manifest.Models.Contains(Model))
         {
             throw new ArgumentException($"[GeneratedData(\"{Manifest}\", \"{Model}\")]: no model '{Model}'; models: {string.Join(", ", manifest.Models)}");

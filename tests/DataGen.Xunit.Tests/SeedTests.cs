@@ -9,22 +9,22 @@ public sealed class SeedTests
     [InlineData(null, null, null, 1UL, "the default")]
     public void The_seed_comes_from_the_environment_then_the_attribute_then_the_manifest_then_a_default(string? environment, ulong? attribute, ulong? manifest, ulong seed, string source)
     {
-        Seeds.Resolve(attribute, manifest, _ => environment).Should().Be((seed, source));
+        DataGenSeeds.Resolve(attribute, manifest, _ => environment).Should().Be((seed, source));
     }
 
     [Fact]
     public void Random_draws_one_seed_per_run_and_a_bad_value_is_an_error()
     {
-        var (first, source) = Seeds.Resolve(9, 3, _ => "random");
+        var (first, source) = DataGenSeeds.Resolve(9, 3, _ => "random");
         source.Should().Be("DATAGEN_SEED=random");
-        Seeds.Resolve(null, null, _ => "RANDOM").Seed.Should().Be(first);
-        var act = () => Seeds.Resolve(null, null, _ => "forty-two");
+        DataGenSeeds.Resolve(null, null, _ => "RANDOM").Seed.Should().Be(first);
+        var act = () => DataGenSeeds.Resolve(null, null, _ => "forty-two");
         act.Should().Throw<ArgumentException>().WithMessage("*DATAGEN_SEED must be a whole number*");
     }
 
     [Fact]
     public void The_reproduction_line_sets_the_seed_and_filters_the_test()
     {
-        Seeds.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
+        DataGenSeeds.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
     }
 }

@@ -213,15 +213,22 @@ public static class DataGenerator
         }
     }
 
-    /// <summary>Writes rows held in memory as one model.</summary>
-    internal static async Task<long> WriteAllAsync(IDataOutput output, ModelDescriptor descriptor, List<object?[]> rows, CancellationToken cancellationToken)
+    /// <summary>Writes rows held in memory as one model (restoring a baseline, replaying captured rows); returns the rows the output acknowledged.</summary>
+    /// <param name="output">The output.</param>
+    /// <param name="descriptor">The model.</param>
+    /// <param name="rows">The rows, one value per field.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public static async Task<long> WriteAllAsync(IDataOutput output, ModelDescriptor descriptor, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(rows);
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             for (var first = 0; first < rows.Count; first += 4096)
             {
-                await writer.WriteAsync(new RowBatch(descriptor, first, rows.GetRange(first, Math.Min(4096, rows.Count - first)).ToArray()), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(new RowBatch(descriptor, first, rows.Skip(first).Take(Math.Min(4096, rows.Count - first)).ToArray()), cancellationToken).ConfigureAwait(false);
             }
 
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -124,8 +124,8 @@ public sealed class Manifest
         return new Manifest(sourceName, root, options, plan, simulation, events, journeys);
     }
 
-    /// <summary>The same manifest with another seed (the caller's other overrides kept).</summary>
-    internal Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
+    /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>
+    public Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 
     /// <summary>A fresh plan for one run (plans hold per-run reference columns).</summary>
     internal GenerationPlan CreatePlan()

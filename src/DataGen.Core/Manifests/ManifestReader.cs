@@ -734,8 +734,8 @@ internal sealed partial class ManifestReader
     internal (TimeSpan Min, TimeSpan Max)? DelayRange(YamlNode node, string? model)
     {
         var bounds = node is YamlSequenceNode pair && pair.Children.Count == 2
-            ? pair.Children.Select(c => Text(c, "a duration", model) is { } t ? ParseDuration(t) : null).ToArray()
-            : node is YamlScalarNode ? [Text(node, "a duration", model) is { } t1 ? ParseDuration(t1) : null] : [];
+            ? pair.Children.Select(c => Text(c, "a duration", model) is { } t ? Durations.Parse(t) : null).ToArray()
+            : node is YamlScalarNode ? [Text(node, "a duration", model) is { } t1 ? Durations.Parse(t1) : null] : [];
         if (bounds.Length == 0 || bounds.Any(b => b is null || b < TimeSpan.Zero) || bounds[^1] < bounds[0])
         {
             _errors.Add(node, "'after' must be a delay or [min, max] such as [1m, 1d] with 0 ≤ min ≤ max", model);
@@ -744,27 +744,4 @@ internal sealed partial class ManifestReader
 
         return (bounds[0]!.Value, bounds[^1]!.Value);
     }
-
-    /// <summary>Parses durations such as 500ms, 30s, 1m, 2h, 1d or 00:01:00.</summary>
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var m = Duration().Match(text);
-        if (m.Success)
-        {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            return m.Groups[2].Value switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                _ => TimeSpan.FromDays(n),
-            };
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
-    }
-
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Duration();
 }

@@ -71,7 +71,7 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         var tick = TimeSpan.FromMinutes(1);
         if (Get(map, "tick") is { } tickNode && scalars.Text(tickNode, "a duration", Where) is { } tickText)
         {
-            tick = ManifestReader.ParseDuration(tickText) is { } t && t > TimeSpan.Zero ? t : Error(tickNode, $"'tick' must be a positive duration such as 30s, 1m, 1h, 1d or 00:01:00, found '{tickText}'", tick);
+            tick = Durations.Parse(tickText) is { } t && t > TimeSpan.Zero ? t : Error(tickNode, $"'tick' must be a positive duration such as 30s, 1m, 1h, 1d or 00:01:00, found '{tickText}'", tick);
         }
 
         builder.Start(start).TickLength(tick);

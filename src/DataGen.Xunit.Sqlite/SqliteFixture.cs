@@ -38,10 +38,13 @@ public class SqliteFixture : DataGenFixture
     protected override Task<string?> StartAsync(CancellationToken cancellationToken)
     {
         _directory = Directory.CreateTempSubdirectory("datagen-xunit-").FullName;
-        _path = Path.Combine(_directory, DataGenContainers.NameFor(TestClass, 0) + ".db");
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ConnectionString;
+        _path = Path.Combine(_directory, NewStoreName() + ".db");
+        ConnectionString = ConfigureConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ConnectionString);
         return Task.FromResult<string?>(null);
     }
+
+    /// <summary>Changes the connection string of this class's database file (e.g. a cache mode). Default: unchanged.</summary>
+    protected virtual string ConfigureConnection(string connectionString) => connectionString;
 
     /// <inheritdoc />
     protected override Task StopAsync()

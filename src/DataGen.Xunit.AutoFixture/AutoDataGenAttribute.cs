@@ -3,7 +3,6 @@ using System.Reflection;
 using AutoFixture;
 using AutoFixture.Kernel;
 using AutoFixture.Xunit3;
-using DataGen.Generators;
 using DataGen.Randomness;
 using Xunit;
 using Xunit.Sdk;
@@ -43,8 +42,8 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
     public override ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)
     {
         ArgumentNullException.ThrowIfNull(testMethod);
-        (_state.Seed, _state.Source) = Seeds.Resolve(_state.ExplicitSeed, null);
-        _state.Key = StableHash.Combine(StableHash.Mix(_state.Seed), $"{testMethod.DeclaringType?.FullName}.{testMethod.Name}");
+        (_state.Seed, _state.Source) = DataGenSeeds.Resolve(_state.ExplicitSeed, null);
+        _state.Method = $"{testMethod.DeclaringType?.FullName}.{testMethod.Name}";
         _state.Requests = 0;
         return base.GetData(testMethod, disposalTracker);
     }
@@ -58,7 +57,7 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
     public void After(MethodInfo methodUnderTest, IXunitTest test)
     {
         ArgumentNullException.ThrowIfNull(test);
-        Seeds.ReportIfFailed(test, "[AutoDataGen]", _state.Seed, _state.Source);
+        DataGenSeeds.ReportIfFailed(test, "[AutoDataGen]", _state.Seed, _state.Source);
     }
 
     private sealed class State
@@ -69,7 +68,7 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
 
         public string Source { get; set; } = "the default";
 
-        public ulong Key { get; set; }
+        public string Method { get; set; } = string.Empty;
 
         public long Requests { get; set; }
     }
@@ -131,11 +130,7 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
         }
 
         /// <summary>A Faker seeded for this request: (seed, test method, member name, request number).</summary>
-        private Bogus.Faker Faker(string name)
-        {
-            var session = new BogusSession("en");
-            session.Source.Reset(new DeterministicRandom(StableHash.Combine(StableHash.Combine(state.Key, name), unchecked((ulong)state.Requests++))));
-            return session.Faker;
-        }
+        private Bogus.Faker Faker(string name) =>
+            SeededFaker.Create(state.Seed, "en", state.Method, name, (state.Requests++).ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -9,12 +9,14 @@ namespace DataGen.Xunit;
 /// <summary>
 /// A MongoDB database per test class: one container per test assembly (or the server in
 /// <c>DATAGEN_MONGO_CONNECTION</c>). After each test, <c>dbHash</c> tells which collections changed; only those are
-/// dropped and written again from the rows kept at load.
+/// dropped and written again from the rows kept at load. A subclass changes the container in
+/// <see cref="ConfigureContainer"/> and the client settings' connection string in <see cref="ConfigureConnection"/>.
 /// </summary>
 public class MongoFixture : DataGenFixture
 {
-    private static readonly Lazy<Task<(string? Connection, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
-    private static int _serial;
+    /// <summary>The image started unless <c>DATAGEN_MONGO_IMAGE</c> names another.</summary>
+    public const string DefaultImage = "mongo:7.0";
+
     private string _backend = "MongoDB";
     private Dictionary<string, string> _hashes = [];
 
@@ -36,18 +38,25 @@ public class MongoFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        var (connection, backend, unavailable) = await Shared.Value.ConfigureAwait(false);
-        _backend = backend;
-        if (unavailable is not null)
+        var server = await DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken)).ConfigureAwait(false);
+        _backend = server.Backend;
+        if (server.Unavailable is not null)
         {
-            return unavailable;
+            return server.Unavailable;
         }
 
-        var url = new MongoUrlBuilder(connection) { DatabaseName = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial)) };
+        var url = new MongoUrlBuilder(ConfigureConnection(server.ConnectionString!)) { DatabaseName = NewStoreName() };
         ConnectionString = url.ToString();
         Database = new MongoClient(url.ToMongoUrl()).GetDatabase(url.DatabaseName);
         return null;
     }
+
+    /// <summary>Changes the container before it is built (image, environment, wait strategy). Default: unchanged.</summary>
+    /// <param name="builder">A builder for the image in <c>DATAGEN_MONGO_IMAGE</c> or <see cref="DefaultImage"/>, with reuse as <c>DATAGEN_REUSE</c> says.</param>
+    protected virtual MongoDbBuilder ConfigureContainer(MongoDbBuilder builder) => builder;
+
+    /// <summary>Changes the server's connection string before this class's database is named in it (options such as timeouts). Default: unchanged.</summary>
+    protected virtual string ConfigureConnection(string connectionString) => connectionString;
 
     /// <inheritdoc />
     protected override async Task StopAsync()
@@ -99,22 +108,22 @@ public class MongoFixture : DataGenFixture
         return result["collections"].AsBsonDocument.ToDictionary(e => e.Name, e => e.Value.AsString, StringComparer.Ordinal);
     }
 
-    /// <summary>The server for the whole test assembly: started once, on first use.</summary>
-    private static async Task<(string? Connection, string Backend, string? Unavailable)> StartServerAsync()
+    /// <summary>The server for every fixture of this type: started once, on first use.</summary>
+    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
     {
-        if (DataGenContainers.Env("DATAGEN_MONGO_CONNECTION") is { } external)
+        if (DataGenContainers.Variable("DATAGEN_MONGO_CONNECTION") is { } external)
         {
-            return (external, "MongoDB (DATAGEN_MONGO_CONNECTION)", null);
+            return new(external, "MongoDB (DATAGEN_MONGO_CONNECTION)", null);
         }
 
-        var image = DataGenContainers.Image(DataGenContainers.MongoImage);
+        var image = DataGenContainers.Image("DATAGEN_MONGO_IMAGE", DefaultImage);
         var backend = $"MongoDB container {image}";
         if (DataGenContainers.WhyUnavailable(image) is { } why)
         {
-            return (null, backend, why);
+            return new(null, backend, why + "; or set DATAGEN_MONGO_CONNECTION to a server's connection string");
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), backend).ConfigureAwait(false);
-        return (container?.GetConnectionString(), backend, unavailable);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
+        return new(container?.GetConnectionString(), backend, unavailable);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
+using DataGen.Sql;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -10,21 +11,27 @@ namespace DataGen.Xunit;
 /// A PostgreSQL database per test class: one container per test assembly (or the server in
 /// <c>DATAGEN_POSTGRES_CONNECTION</c>), a database of its own for each class so classes run in parallel.
 /// After each test only the tables it changed are restored from an in-database copy of the baseline (statement
-/// triggers record which), sequences included; a read-only test costs one query.
+/// triggers record which), sequences included; a read-only test costs one query. A subclass changes the container
+/// in <see cref="ConfigureContainer"/> (and then gets a container of its own) and the connection in
+/// <see cref="ConfigureConnection"/>.
 /// </summary>
 public class PostgresFixture : DataGenFixture
 {
-    private static readonly Lazy<Task<(string? Admin, string Backend, string? Unavailable)>> Shared = new(StartServerAsync);
+    /// <summary>The image started unless <c>DATAGEN_POSTGRES_IMAGE</c> names another.</summary>
+    public const string DefaultImage = "postgres:15.1";
+
     private readonly ClassDatabase _database = new(
         cs => new NpgsqlConnection(cs),
         name => $"CREATE DATABASE \"{name}\"",
         name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
         (admin, name) => new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString,
         NpgsqlConnection.ClearAllPools);
+
+    private string? _connectionString;
     private (string Table, string[] ReferencedBy)[] _tables = [];
 
-    /// <summary>The connection string of this class's database.</summary>
-    public string ConnectionString => _database.ConnectionString;
+    /// <summary>The connection string of this class's database (after <see cref="ConfigureConnection"/>).</summary>
+    public string ConnectionString => _connectionString ??= ConfigureConnection(_database.ConnectionString);
 
     /// <inheritdoc />
     public override string Store => "postgres";
@@ -40,9 +47,16 @@ public class PostgresFixture : DataGenFixture
         return connection;
     }
 
+    /// <summary>Changes the container before it is built (image, environment, command, wait strategy). Default: unchanged.</summary>
+    /// <param name="builder">A builder for the image in <c>DATAGEN_POSTGRES_IMAGE</c> or <see cref="DefaultImage"/>, with reuse as <c>DATAGEN_REUSE</c> says.</param>
+    protected virtual PostgreSqlBuilder ConfigureContainer(PostgreSqlBuilder builder) => builder;
+
+    /// <summary>Changes the connection string of this class's database (pool size, timeouts, search path). Default: unchanged.</summary>
+    protected virtual string ConfigureConnection(string connectionString) => connectionString;
+
     /// <inheritdoc />
     protected override Task<string?> StartAsync(CancellationToken cancellationToken) =>
-        _database.StartAsync(Shared, TestClass, cancellationToken);
+        _database.StartAsync(DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken)), NewStoreName(), cancellationToken);
 
     /// <inheritdoc />
     protected override Task StopAsync() => _database.DropAsync();
@@ -131,49 +145,35 @@ public class PostgresFixture : DataGenFixture
     private static string Unquote(string regclass) => regclass.StartsWith('"') ? regclass[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : regclass;
 
     private static Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken) =>
-        Sql.ExecuteAsync(new NpgsqlConnection(connectionString), sql, cancellationToken);
+        SqlCommands.ExecuteOnceAsync(new NpgsqlConnection(connectionString), sql, cancellationToken);
 
     /// <summary>The first column of every row of a query on this class's database, as text.</summary>
     private async Task<List<string>> QueryAsync(string sql, CancellationToken cancellationToken)
     {
-        var rows = new List<string>();
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new NpgsqlCommand(sql, connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        rows.Add(reader.GetString(0));
-                    }
-                }
-            }
+            return await SqlCommands.ColumnAsync(connection, null, sql, cancellationToken).ConfigureAwait(false);
         }
-
-        return rows;
     }
 
-    /// <summary>The server for the whole test assembly: started once, on first use.</summary>
-    private static async Task<(string? Admin, string Backend, string? Unavailable)> StartServerAsync()
+    /// <summary>The server for every fixture of this type: started once, on first use.</summary>
+    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
     {
-        if (DataGenContainers.Env("DATAGEN_POSTGRES_CONNECTION") is { } external)
+        if (DataGenContainers.Variable("DATAGEN_POSTGRES_CONNECTION") is { } external)
         {
             // The kit only creates, resets and drops databases of its own on an external server.
-            return (external, $"PostgreSQL at {new NpgsqlConnectionStringBuilder(external).Host} (DATAGEN_POSTGRES_CONNECTION)", null);
+            return new(external, $"PostgreSQL at {new NpgsqlConnectionStringBuilder(external).Host} (DATAGEN_POSTGRES_CONNECTION)", null);
         }
 
-        var image = DataGenContainers.Image(DataGenContainers.PostgresImage);
+        var image = DataGenContainers.Image("DATAGEN_POSTGRES_IMAGE", DefaultImage);
         var backend = $"PostgreSQL container {image}";
         if (DataGenContainers.WhyUnavailable(image) is { } why)
         {
-            return (null, backend, why);
+            return new(null, backend, why + "; or set DATAGEN_POSTGRES_CONNECTION to a server's connection string");
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new PostgreSqlBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), backend).ConfigureAwait(false);
-        return (container?.GetConnectionString(), backend, unavailable);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new PostgreSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
+        return new(container?.GetConnectionString(), backend, unavailable);
     }
 }

@@ -7,10 +7,12 @@ namespace DataGen.Xunit;
 
 /// <summary>
 /// The effective seed: <c>DATAGEN_SEED</c> (a number, or <c>random</c> for one new seed per run), then the
-/// attribute's, then the manifest's, then 1 — with where it came from, for the reproduction line.
+/// attribute's, then the manifest's, then 1 — with where it came from, and the one place that writes the seed report
+/// and reproduction line of a failed test (for fixtures and data attributes of other packages too).
 /// </summary>
-internal static class Seeds
+public static class DataGenSeeds
 {
+    /// <summary>The environment variable that overrides every seed: a number, or <c>random</c>.</summary>
     public const string Variable = "DATAGEN_SEED";
 
     private static readonly Lazy<ulong> RunSeed = new(() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) % 1_000_000_000_000UL);
@@ -20,8 +22,13 @@ internal static class Seeds
         $"{Variable}={seed} dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\"";
 
     /// <summary>When the current test failed, writes what was loaded with which seed and the line that reproduces it.</summary>
+    /// <param name="test">The test that finished.</param>
+    /// <param name="what">What was loaded or generated, e.g. the store and the manifest.</param>
+    /// <param name="seed">The seed used.</param>
+    /// <param name="source">Where the seed came from (from <see cref="Resolve"/>).</param>
     public static void ReportIfFailed(IXunitTest test, string what, ulong seed, string source)
     {
+        ArgumentNullException.ThrowIfNull(test);
         if (TestContext.Current.TestState?.Result != TestResult.Failed)
         {
             return;
@@ -31,6 +38,11 @@ internal static class Seeds
         TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}");
     }
 
+    /// <summary>The effective seed and where it came from.</summary>
+    /// <param name="attribute">The attribute's seed, if set.</param>
+    /// <param name="manifest">The manifest's seed, if any.</param>
+    /// <param name="environment">Reads environment variables (default: the process environment).</param>
+    /// <exception cref="ArgumentException"><c>DATAGEN_SEED</c> is neither a whole number nor <c>random</c>.</exception>
     public static (ulong Seed, string Source) Resolve(ulong? attribute, ulong? manifest, Func<string, string?>? environment = null)
     {
         var text = (environment ?? Environment.GetEnvironmentVariable)(Variable);

@@ -23,12 +23,15 @@ public enum KafkaBackend
 /// with <see cref="KafkaBackend"/> or <c>DATAGEN_KAFKA=embedded|auto</c>), topics prefixed per class so classes run in
 /// parallel. Every test gets a fresh <see cref="ConsumerGroup"/> (so it reads from the beginning); a test that wrote
 /// into the seeded topics gets them reloaded under a new prefix before the next test (<see cref="Topic"/> follows).
+/// A subclass changes the broker container in <see cref="ConfigureContainer"/>.
 /// </summary>
 public class KafkaFixture : DataGenFixture
 {
+    /// <summary>The image started unless <c>DATAGEN_KAFKA_IMAGE</c> names another.</summary>
+    public const string DefaultImage = "confluentinc/cp-kafka:7.5.12";
+
     private const int Partitions = 3;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<KafkaBackend, Lazy<Task<(string?, EmbeddedKafkaCluster?, string, string?)>>> Servers = new();
-    private static int _serial;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, KafkaBackend), Lazy<Task<(string?, EmbeddedKafkaCluster?, string, string?)>>> Servers = new();
     private readonly KafkaBackend _requested;
     private EmbeddedKafkaCluster? _embedded;
     private string _prefix = "dg";
@@ -38,7 +41,7 @@ public class KafkaFixture : DataGenFixture
 
     /// <summary>Uses the backend named by <c>DATAGEN_KAFKA</c> (container, embedded or auto; default container).</summary>
     public KafkaFixture()
-        : this(Enum.TryParse<KafkaBackend>(DataGenContainers.Env("DATAGEN_KAFKA"), ignoreCase: true, out var backend) ? backend : KafkaBackend.Container)
+        : this(Enum.TryParse<KafkaBackend>(DataGenContainers.Variable("DATAGEN_KAFKA"), ignoreCase: true, out var backend) ? backend : KafkaBackend.Container)
     {
     }
 
@@ -75,7 +78,7 @@ public class KafkaFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        var (bootstrap, embedded, backend, unavailable) = await Servers.GetOrAdd(_requested, b => new(() => StartServerAsync(b))).Value.ConfigureAwait(false);
+        var (bootstrap, embedded, backend, unavailable) = await Servers.GetOrAdd((GetType(), _requested), key => new(() => StartServerAsync(key.Item2, cancellationToken))).Value.ConfigureAwait(false);
         _backend = backend;
         if (unavailable is not null)
         {
@@ -83,10 +86,14 @@ public class KafkaFixture : DataGenFixture
         }
 
         (BootstrapServers, _embedded) = (bootstrap!, embedded);
-        _prefix = DataGenContainers.NameFor(TestClass, Interlocked.Increment(ref _serial)).Replace('_', '-');
+        _prefix = NewStoreName().Replace('_', '-');
         NextGroup();
         return null;
     }
+
+    /// <summary>Changes the broker container before it is built (image, environment, listeners). Default: unchanged.</summary>
+    /// <param name="builder">A builder for the image in <c>DATAGEN_KAFKA_IMAGE</c> or <see cref="DefaultImage"/>, with reuse as <c>DATAGEN_REUSE</c> says.</param>
+    protected virtual KafkaBuilder ConfigureContainer(KafkaBuilder builder) => builder;
 
     /// <inheritdoc />
     protected override Task StopAsync() => Task.CompletedTask;
@@ -131,15 +138,15 @@ public class KafkaFixture : DataGenFixture
         return total;
     }
 
-    /// <summary>The broker for the whole test assembly (per backend): started once, on first use.</summary>
-    private static async Task<(string?, EmbeddedKafkaCluster?, string, string?)> StartServerAsync(KafkaBackend backend)
+    /// <summary>The broker for every fixture of this type (per backend): started once, on first use.</summary>
+    private async Task<(string?, EmbeddedKafkaCluster?, string, string?)> StartServerAsync(KafkaBackend backend, CancellationToken cancellationToken)
     {
-        if (DataGenContainers.Env("DATAGEN_KAFKA_BOOTSTRAP") is { } external)
+        if (DataGenContainers.Variable("DATAGEN_KAFKA_BOOTSTRAP") is { } external)
         {
             return (external, null, $"Kafka at {external} (DATAGEN_KAFKA_BOOTSTRAP)", null);
         }
 
-        var image = DataGenContainers.Image(DataGenContainers.KafkaImage);
+        var image = DataGenContainers.Image("DATAGEN_KAFKA_IMAGE", DefaultImage);
         var why = backend == KafkaBackend.Embedded ? "embedded requested" : DataGenContainers.WhyUnavailable(image);
         if (why is not null && backend != KafkaBackend.Container)
         {
@@ -151,10 +158,10 @@ public class KafkaFixture : DataGenFixture
         var description = $"Kafka container {image}";
         if (why is not null)
         {
-            return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded)");
+            return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded), or set DATAGEN_KAFKA_BOOTSTRAP to a broker");
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse).Build(), description).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), description, cancellationToken).ConfigureAwait(false);
         return (container?.GetBootstrapAddress(), null, description, unavailable);
     }
 }

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// What the container-backed fixtures share, read once from the environment: a registry prefix for every image
+/// (<c>DATAGEN_REGISTRY_PREFIX</c>, e.g. <c>registry.corp/mirror/</c>), the start timeout (<c>DATAGEN_START_TIMEOUT</c>,
+/// seconds), container reuse (<c>DATAGEN_REUSE=1</c>) and whether images may be pulled (<c>DATAGEN_PULL_IMAGES=1</c>;
+/// otherwise a missing local image skips the tests with the reason instead of waiting on a registry). A fixture
+/// changes its own container in its <c>ConfigureContainer</c> hook, not here.
+/// </summary>
+public static class DataGenContainers
+{
+    private static readonly ConcurrentDictionary<Type, Lazy<Task<SharedServer>>> Servers = new();
+
+    /// <summary>Prepended to every image name (a mirror or private registry).</summary>
+    public static string RegistryPrefix { get; } = Variable("DATAGEN_REGISTRY_PREFIX") ?? string.Empty;
+
+    /// <summary>How long a container may take to start (default 2 minutes).</summary>
+    public static TimeSpan StartTimeout { get; } =
+        double.TryParse(Variable("DATAGEN_START_TIMEOUT"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Whether containers are reused across test runs (Testcontainers reuse; DATAGEN_REUSE=1). Reused containers are left
+    /// running at exit; the kit still creates a database or topic prefix per class inside them.
+    /// </summary>
+    public static bool Reuse { get; } = Variable("DATAGEN_REUSE") == "1";
+
+    /// <summary>Whether missing images may be pulled (DATAGEN_PULL_IMAGES=1).</summary>
+    public static bool PullImages { get; } = Variable("DATAGEN_PULL_IMAGES") == "1";
+
+    /// <summary>An environment variable's value, or null when it is unset or empty.</summary>
+    public static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+
+    /// <summary>The image to start: <paramref name="variable"/> (e.g. <c>DATAGEN_POSTGRES_IMAGE</c>) or the default, behind <see cref="RegistryPrefix"/>.</summary>
+    public static string Image(string variable, string defaultImage) => RegistryPrefix + (Variable(variable) ?? defaultImage);
+
+    /// <summary>
+    /// Null when <paramref name="image"/> can be started here (Docker answers and the image is local, or pulling is
+    /// allowed); otherwise what is missing and how to fix it — a skip reason for container tests of your own.
+    /// </summary>
+    public static string? WhyUnavailable(string image)
+    {
+        if (Variable("DOCKER_HOST") is null && !File.Exists("/var/run/docker.sock") && !OperatingSystem.IsWindows())
+        {
+            return "Docker is not available (no DOCKER_HOST, no /var/run/docker.sock): install or start Docker, or point DATAGEN_*_CONNECTION at a server";
+        }
+
+        if (PullImages)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var inspect = Process.Start(new ProcessStartInfo("docker", ["image", "inspect", "--format", "{{.Id}}", image])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            if (!inspect.WaitForExit(10_000))
+            {
+                inspect.Kill();
+                return "Docker did not answer within 10 s";
+            }
+
+            return inspect.ExitCode == 0
+                ? null
+                : $"image '{image}' is not present locally; pull it (docker pull {image}), set DATAGEN_PULL_IMAGES=1 where a registry is reachable, or set DATAGEN_REGISTRY_PREFIX / the image variable to a mirror";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "the docker command is not installed";
+        }
+    }
+
+    /// <summary>
+    /// Builds and starts a container within <see cref="StartTimeout"/> and disposes it at process exit (unless reused);
+    /// returns why Docker could not be used (the tests skip), or null. A start that times out or fails otherwise throws.
+    /// </summary>
+    public static async Task<(T? Container, string? Unavailable)> StartAsync<T>(Func<T> build, string description, CancellationToken cancellationToken = default)
+        where T : class, DotNet.Testcontainers.Containers.IContainer
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        T container;
+        try
+        {
+            container = build();
+            await container.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{description} did not start within {StartTimeout} (DATAGEN_START_TIMEOUT)");
+        }
+        catch (Exception e) when (e is DotNet.Testcontainers.Builders.DockerUnavailableException or HttpRequestException)
+        {
+            return (null, $"Docker did not answer ({e.Message.Split('\n')[0].Trim()}); check DOCKER_HOST and DOCKER_API_VERSION (Testcontainers settings)");
+        }
+
+        if (!Reuse)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return (container, null);
+    }
+
+    /// <summary>
+    /// The server shared by every fixture of type <paramref name="fixtureType"/> in this process: started once by
+    /// <paramref name="start"/> on first use. A fixture subclass that configures its container differently gets its own.
+    /// </summary>
+    public static Task<SharedServer> SharedServerAsync(Type fixtureType, Func<Task<SharedServer>> start)
+    {
+        ArgumentNullException.ThrowIfNull(fixtureType);
+        ArgumentNullException.ThrowIfNull(start);
+        return Servers.GetOrAdd(fixtureType, _ => new Lazy<Task<SharedServer>>(start)).Value;
+    }
+}
+
+/// <summary>A server that fixtures share: how to reach it as an administrator, what it is, or why it is unavailable.</summary>
+/// <param name="ConnectionString">The administrator connection string; null when unavailable.</param>
+/// <param name="Backend">What the server is, for messages ("PostgreSQL container postgres:15.1"); never a password.</param>
+/// <param name="Unavailable">Why the server cannot be used (the tests skip), or null.</param>
+public sealed record SharedServer(string? ConnectionString, string Backend, string? Unavailable)
+{
+    /// <summary>Hides the connection string: it may hold a password.</summary>
+    public override string ToString() => Unavailable is null ? Backend : $"{Backend}: {Unavailable}";
+}

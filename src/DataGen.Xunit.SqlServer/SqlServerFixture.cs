@@ -1,0 +1,162 @@
+using DataGen.Outputs;
+using DataGen.Sql;
+using DataGen.SqlServer;
+using Microsoft.Data.SqlClient;
+using Respawn;
+using Respawn.Graph;
+using Testcontainers.MsSql;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// A SQL Server database per test class: one container per test assembly (or the server in
+/// <c>DATAGEN_MSSQL_CONNECTION</c>). After a test that wrote (the write counters of the index usage statistics moved),
+/// Respawn — its delete plan computed once per baseline — empties the loaded tables and the rows kept at load are
+/// bulk-copied back; a read-only test costs one query. A subclass changes the container in
+/// <see cref="ConfigureContainer"/> and the connection in <see cref="ConfigureConnection"/>.
+/// </summary>
+public class SqlServerFixture : DataGenFixture
+{
+    /// <summary>The image started unless <c>DATAGEN_MSSQL_IMAGE</c> names another.</summary>
+    public const string DefaultImage = "mcr.microsoft.com/mssql/server:2022-latest";
+
+    private readonly ClassDatabase _database = new(
+        cs => new SqlConnection(cs),
+        name => $"CREATE DATABASE [{name}]",
+        name => $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]",
+        (admin, name) => new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString,
+        SqlConnection.ClearAllPools);
+
+    private long _baselineWrites;
+    private Respawner? _respawner;
+    private string? _connectionString;
+
+    /// <summary>The connection string of this class's database (after <see cref="ConfigureConnection"/>).</summary>
+    public string ConnectionString => _connectionString ??= ConfigureConnection(_database.ConnectionString);
+
+    /// <inheritdoc />
+    public override string Store => "sqlserver";
+
+    /// <inheritdoc />
+    public override string Backend => _database.Backend ?? "SQL Server";
+
+    /// <inheritdoc />
+    protected override bool KeepsRows => true;
+
+    /// <summary>Opens a connection to this class's database.</summary>
+    public async Task<SqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Changes the container before it is built (image, environment, wait strategy). Default: unchanged.</summary>
+    /// <param name="builder">A builder for the image in <c>DATAGEN_MSSQL_IMAGE</c> or <see cref="DefaultImage"/>, with reuse as <c>DATAGEN_REUSE</c> says.</param>
+    protected virtual MsSqlBuilder ConfigureContainer(MsSqlBuilder builder) => builder;
+
+    /// <summary>Changes the connection string of this class's database. Default: unchanged.</summary>
+    protected virtual string ConfigureConnection(string connectionString) => connectionString;
+
+    /// <inheritdoc />
+    protected override Task<string?> StartAsync(CancellationToken cancellationToken) =>
+        _database.StartAsync(DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken)), NewStoreName(), cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task StopAsync() => _database.DropAsync();
+
+    /// <inheritdoc />
+    protected override IDataOutput CreateOutput() => SqlServerOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true });
+
+    /// <inheritdoc />
+    protected override async Task CaptureBaselineAsync(CancellationToken cancellationToken)
+    {
+        // The reset plan depends only on which tables were loaded: computed once per baseline, never per test.
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+            {
+                DbAdapter = DbAdapter.SqlServer,
+                TablesToInclude = Loaded.Select(m => new Table("dbo", m.Target)).ToArray(),
+                WithReseed = true,
+            }).ConfigureAwait(false);
+        }
+
+        _baselineWrites = await WritesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
+    {
+        if (await WritesAsync(cancellationToken).ConfigureAwait(false) == _baselineWrites)
+        {
+            return;
+        }
+
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await _respawner!.ResetAsync(connection).ConfigureAwait(false);
+        }
+
+        // Parents before children, as they were loaded.
+        var output = CreateOutput();
+        await using (output.ConfigureAwait(false))
+        {
+            foreach (var model in Loaded)
+            {
+                await WriteRowsAsync(output, model, BaselineRows!.Rows[model.Name], cancellationToken).ConfigureAwait(false);
+            }
+
+            await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _baselineWrites = await WritesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        foreach (var model in Enumerable.Reverse(Loaded))
+        {
+            await ExecuteAsync(ConnectionString, $"DROP TABLE IF EXISTS [{model.Target.Replace("]", "]]", StringComparison.Ordinal)}]", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// How many write statements have touched this database's tables, from the index usage statistics: a counter, so
+    /// two writes within the clock's resolution still count (a timestamp comparison would miss them). Any change —
+    /// up, or down after the statistics were reset — counts as "changed".
+    /// </summary>
+    private async Task<long> WritesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await SqlCommands.ScalarAsync(connection, null, "SELECT ISNULL(SUM(CAST(user_updates AS bigint)), 0) FROM sys.dm_db_index_usage_stats WHERE database_id = DB_ID()", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken) =>
+        SqlCommands.ExecuteOnceAsync(new SqlConnection(connectionString), sql, cancellationToken);
+
+    /// <summary>The server for every fixture of this type: started once, on first use.</summary>
+    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
+    {
+        if (DataGenContainers.Variable("DATAGEN_MSSQL_CONNECTION") is { } external)
+        {
+            return new(external, $"SQL Server at {new SqlConnectionStringBuilder(external).DataSource} (DATAGEN_MSSQL_CONNECTION)", null);
+        }
+
+        var image = DataGenContainers.Image("DATAGEN_MSSQL_IMAGE", DefaultImage);
+        var backend = $"SQL Server container {image}";
+        if (DataGenContainers.WhyUnavailable(image) is { } why)
+        {
+            return new(null, backend, why + "; or set DATAGEN_MSSQL_CONNECTION to a server's connection string");
+        }
+
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new MsSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
+        return new(container?.GetConnectionString(), backend, unavailable);
+    }
+}

@@ -31,12 +31,15 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
         : base(() => new Fixture().Customize(new RealisticValues(state)))
         => _state = state;
 
-    /// <summary>The seed (DATAGEN_SEED wins).</summary>
+    /// <summary>The seed (DATAGEN_SEED wins). Reads 0 when unset: <see cref="HasSeed"/> tells an unset seed from seed 0.</summary>
     public ulong Seed
     {
         get => _state.ExplicitSeed ?? 0;
         set => _state.ExplicitSeed = value;
     }
+
+    /// <summary>Whether <see cref="Seed"/> was set (seed 0 included).</summary>
+    public bool HasSeed => _state.ExplicitSeed.HasValue;
 
     /// <inheritdoc />
     public override ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)

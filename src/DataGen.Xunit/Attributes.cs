@@ -15,12 +15,15 @@ public abstract class DataGenAttribute : Attribute
 {
     private ulong? _seed;
 
-    /// <summary>The seed (the <c>DATAGEN_SEED</c> environment variable wins; default: the manifest's, then 1).</summary>
+    /// <summary>The seed (the <c>DATAGEN_SEED</c> environment variable wins; default: the manifest's, then 1). Reads 0 when unset: <see cref="HasSeed"/> tells an unset seed from seed 0.</summary>
     public ulong Seed
     {
         get => _seed ?? 0;
         set => _seed = value;
     }
+
+    /// <summary>Whether <see cref="Seed"/> was set (seed 0 included).</summary>
+    public bool HasSeed => _seed.HasValue;
 
     internal ulong? ExplicitSeed => _seed;
 
@@ -97,12 +100,30 @@ public sealed class SeededWithAttribute(string manifest) : DataGenAttribute
     }
 }
 
-/// <summary>Loads journeys: <c>[Journey("starfleet", Users = 25)]</c> — every step document, in step order.</summary>
-/// <param name="provider">A journey provider name (see <see cref="JourneyCatalog"/>).</param>
-public sealed class JourneyAttribute(string provider) : DataGenAttribute
+/// <summary>
+/// Loads journeys: <c>[Journey("starfleet", Users = 25)]</c> (a built-in or registered provider) or
+/// <c>[Journey(typeof(MyJourney))]</c> — every step document, in step order.
+/// </summary>
+public sealed class JourneyAttribute : DataGenAttribute
 {
-    /// <summary>The provider.</summary>
-    public string Provider { get; } = provider;
+    /// <summary>Uses a provider found by name in <see cref="JourneyCatalog"/> (built in, or registered).</summary>
+    /// <param name="provider">The provider's name.</param>
+    public JourneyAttribute(string provider) => Provider = provider;
+
+    /// <summary>Uses a provider type (a <see cref="JourneyProvider"/> with a parameterless constructor).</summary>
+    /// <param name="providerType">The provider type.</param>
+    public JourneyAttribute(Type providerType)
+    {
+        ArgumentNullException.ThrowIfNull(providerType);
+        ProviderType = providerType;
+        Provider = providerType.Name;
+    }
+
+    /// <summary>The provider's name (or, with <see cref="ProviderType"/>, the type's name).</summary>
+    public string Provider { get; }
+
+    /// <summary>The provider type, when the attribute names one.</summary>
+    public Type? ProviderType { get; }
 
     /// <summary>How many journeys (one per simulated user; default 10).</summary>
     public int Users { get; set; } = 10;
@@ -114,8 +135,12 @@ public sealed class JourneyAttribute(string provider) : DataGenAttribute
 
     internal override async Task<LoadedData> LoadAsync(IDataOutput output, ulong seed, CancellationToken cancellationToken)
     {
-        var provider = JourneyCatalog.Find(Provider)
-            ?? throw new ArgumentException($"[Journey(\"{Provider}\")]: unknown journey provider; known: {string.Join(", ", JourneyCatalog.All().Keys)}");
+        var provider = ProviderType is { } type
+            ? (typeof(JourneyProvider).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null
+                ? (JourneyProvider)Activator.CreateInstance(type)!
+                : throw new ArgumentException($"[Journey(typeof({type.Name}))]: the type must derive from JourneyProvider and have a parameterless constructor"))
+            : JourneyCatalog.Find(Provider)
+                ?? throw new ArgumentException($"[Journey(\"{Provider}\")]: unknown journey provider; known: {string.Join(", ", JourneyCatalog.All().Keys)} (register one with JourneyCatalog.Register, or name its type: [Journey(typeof(MyJourney))])");
         var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var journeys = Enumerable.Range(0, Users).Select(i => provider.Create(seed, i, start)).ToList();
         var target = Target is null ? output : new RetargetingOutput(output, JourneyReplay.Model.Name, Target);

@@ -31,12 +31,15 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     /// <summary>How many rows (the first ones; default 10).</summary>
     public int Count { get; set; } = 10;
 
-    /// <summary>The seed (DATAGEN_SEED wins).</summary>
+    /// <summary>The seed (DATAGEN_SEED wins). Reads 0 when unset: <see cref="HasSeed"/> tells an unset seed from seed 0.</summary>
     public ulong Seed
     {
         get => _seed ?? 0;
         set => _seed = value;
     }
+
+    /// <summary>Whether <see cref="Seed"/> was set (seed 0 included).</summary>
+    public bool HasSeed => _seed.HasValue;
 
     /// <inheritdoc />
     public override async ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)

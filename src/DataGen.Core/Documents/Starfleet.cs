@@ -4,7 +4,7 @@ namespace DataGen.Documents;
 /// <c>starfleet_account</c>: a Federation citizen's account (id, stardate of birth, subspace address,
 /// communicator <c>07#########</c>, names, title, <c>auth.logins[]</c>, citizen id <c>@@###@@@#@###@</c>).
 /// </summary>
-public sealed class StarfleetAccount : IDocumentProvider
+internal sealed class StarfleetAccount
 {
     /// <summary>The type name.</summary>
     public const string Name = "starfleet_account";
@@ -23,15 +23,15 @@ public sealed class StarfleetAccount : IDocumentProvider
             .Mask("federation_citizen_id", "@@###@@@#@###@"),
         idField: "id");
 
-    /// <inheritdoc />
-    public DocumentType Document => Type;
+    /// <summary>The document type.</summary>
+    public static DocumentType Document => Type;
 
     private static string Slug(object? text) =>
         new((text as string ?? string.Empty).ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
 }
 
 /// <summary><c>starfleet_application</c>: an application to serve, with a <c>details</c> sub-document.</summary>
-public sealed class StarfleetApplication : IDocumentProvider
+internal sealed class StarfleetApplication
 {
     /// <summary>The type name.</summary>
     public const string Name = "starfleet_application";
@@ -58,6 +58,6 @@ public sealed class StarfleetApplication : IDocumentProvider
                     .Mask("communicator", "07#########"))),
         idField: "id");
 
-    /// <inheritdoc />
-    public DocumentType Document => Type;
+    /// <summary>The document type.</summary>
+    public static DocumentType Document => Type;
 }

@@ -10,8 +10,8 @@ namespace DataGen.Journeys;
 
 /// <summary>
 /// Describes a journey: what one simulated user does, step by step. Journey <c>i</c> depends only on
-/// (seed, provider name, i). Public non-abstract subclasses with a parameterless constructor are
-/// discovered by name (<see cref="JourneyCatalog"/>).
+/// (seed, provider name, i). Register one with <see cref="JourneyCatalog.Register"/> to find it by name (the CLI,
+/// <c>[Journey("name")]</c>), or name its type directly (<c>[Journey(typeof(MyJourney))]</c>).
 /// </summary>
 public abstract class JourneyProvider
 {

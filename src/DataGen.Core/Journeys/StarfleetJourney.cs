@@ -9,7 +9,7 @@ namespace DataGen.Journeys;
 /// after the previous; finally a <c>starfleet_application</c> carrying the account's names, title, communicator and
 /// citizen id, 1 minute–1 day after the latest step.
 /// </summary>
-public sealed class StarfleetJourney : JourneyProvider
+internal sealed class StarfleetJourney : JourneyProvider
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "starfleet";

@@ -54,6 +54,9 @@ public sealed class DocumentSchemaBuilder
         _path = path;
     }
 
+    // RS0026: the two Field overloads differ in their delegate's shape, which callers' lambdas pick unambiguously.
+#pragma warning disable RS0026
+
     /// <summary>A field computed by Bogus.</summary>
     public DocumentSchemaBuilder Field(string name, Func<Bogus.Faker, object?> value, double nullRate = 0) =>
         Add(name, _ => new FakerGenerator(_locale, (f, _) => value(f)), nullRate);
@@ -61,6 +64,7 @@ public sealed class DocumentSchemaBuilder
     /// <summary>A field computed by Bogus from earlier fields of the document.</summary>
     public DocumentSchemaBuilder Field(string name, Func<Bogus.Faker, DocumentValues, object?> value, double nullRate = 0) =>
         Add(name, _ => new FakerGenerator(_locale, value), nullRate);
+#pragma warning restore RS0026
 
     /// <summary>A deterministic UUID.</summary>
     public DocumentSchemaBuilder Uuid(string name) =>

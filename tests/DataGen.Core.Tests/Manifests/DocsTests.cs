@@ -5,23 +5,10 @@ namespace DataGen.Core.Tests.Manifests;
 /// <summary>The README's generator reference cannot drift from the code (the checked-in schema is the CLI's: see DataGen.Cli.Tests).</summary>
 public sealed class DocsTests
 {
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DataGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
-
     [Fact]
     public void Readme_documents_every_generator_and_option()
     {
-        var readme = File.ReadAllText(Path.Combine(Root(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(TestGeneration.RepositoryRoot, "README.md"));
         var table = readme[readme.IndexOf("### Generators", StringComparison.Ordinal)..];
         foreach (var generator in GeneratorCatalog.BuiltIn)
         {

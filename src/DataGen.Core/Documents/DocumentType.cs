@@ -127,7 +127,7 @@ public sealed class DocumentType
 
     private ObjectScope Scope(ulong seed, long index, GenerationWorker worker) =>
         _root.Generate(
-            new RowContext(index, -1, worker),
+            new RowContext(index, -1, worker, GenerationRun.None),
             null,
             StableHash.Combine(StableHash.Combine(_nameKey, seed), unchecked((ulong)index)),
             index);

@@ -31,7 +31,8 @@ public static class DataGenerator
             throw new ArgumentOutOfRangeException(nameof(options), "BatchSize and MaxDegreeOfParallelism must be positive");
         }
 
-        var plan = manifest.CreatePlan();
+        var plan = manifest.Plan;
+        var run = new GenerationRun(plan);
         var total = Stopwatch.StartNew();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var workers = new ConcurrentBag<GenerationWorker>();
@@ -39,16 +40,17 @@ public static class DataGenerator
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
-            var (count, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
+            var (count, generated, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
             if (options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && offsets is null)
             {
-                model.GeneratedRows = fixedCount;
+                generated = fixedCount;
                 count = fixedCount + model.Tracers.Count;
             }
 
+            run.SetGeneratedRows(model, generated);
             counts[model.Name] = count;
             var truth = model.Duplicates is { Hidden: true } ? new List<object?[]>() : null;
-            var written = await GenerateModelAsync(plan, model, count, offsets, output, options, workers, truth, cancellationToken).ConfigureAwait(false);
+            var written = await GenerateModelAsync(plan, run, model, count, offsets, output, options, workers, truth, cancellationToken).ConfigureAwait(false);
             summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));
             if (truth is not null)
             {
@@ -64,6 +66,7 @@ public static class DataGenerator
 
     private static async Task<long> GenerateModelAsync(
         GenerationPlan plan,
+        GenerationRun run,
         ModelPlan model,
         long count,
         long[]? offsets,
@@ -78,10 +81,7 @@ public static class DataGenerator
             throw new GenerationException($"{count} rows are more than a referenced model can hold ({Array.MaxLength})", model.Name);
         }
 
-        foreach (var (_, column) in model.Columns)
-        {
-            column.Values = new object?[count];
-        }
+        var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, count))).ToArray();
 
         var descriptor = model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name));
         var uniques = model.UniqueFields.Select(_ => new HashSet<object>()).ToArray();
@@ -100,8 +100,8 @@ public static class DataGenerator
                     var start = next;
                     var n = (int)Math.Min(options.BatchSize, count - start);
                     window.Enqueue((start, parallel
-                        ? Task.Run(() => GenerateRows(plan, model, offsets, start, n, workers), cancellationToken)
-                        : Task.FromResult(GenerateRows(plan, model, offsets, start, n, workers))));
+                        ? Task.Run(() => GenerateRows(run, model, offsets, start, n, workers), cancellationToken)
+                        : Task.FromResult(GenerateRows(run, model, offsets, start, n, workers))));
                     next += n;
                 }
 
@@ -110,14 +110,14 @@ public static class DataGenerator
                 cancellationToken.ThrowIfCancellationRequested();
                 if (uniques.Length > 0)
                 {
-                    EnforceUnique(model, offsets, first, rows, uniques, ordered);
+                    EnforceUnique(run, model, offsets, first, rows, uniques, ordered);
                 }
 
-                foreach (var (fieldIndex, column) in model.Columns)
+                foreach (var (fieldIndex, values) in columns)
                 {
                     for (var i = 0; i < rows.Length; i++)
                     {
-                        column.Values[first + i] = rows[i][fieldIndex];
+                        values[first + i] = rows[i][fieldIndex];
                     }
                 }
 
@@ -146,7 +146,7 @@ public static class DataGenerator
         }
     }
 
-    private static object?[][] GenerateRows(GenerationPlan plan, ModelPlan model, long[]? offsets, long start, int count, ConcurrentBag<GenerationWorker> workers)
+    private static object?[][] GenerateRows(GenerationRun run, ModelPlan model, long[]? offsets, long start, int count, ConcurrentBag<GenerationWorker> workers)
     {
         if (!workers.TryTake(out var worker))
         {
@@ -165,7 +165,7 @@ public static class DataGenerator
                     parent++;
                 }
 
-                rows[i] = GenerateRow(model, offsets, row, offsets is null ? -1 : parent, worker, attempt: 0);
+                rows[i] = GenerateRow(run, model, offsets, row, offsets is null ? -1 : parent, worker, attempt: 0);
             }
 
             return rows;
@@ -176,7 +176,7 @@ public static class DataGenerator
         }
     }
 
-    private static object?[] GenerateRow(ModelPlan model, long[]? offsets, long row, long parent, GenerationWorker worker, int attempt)
+    private static object?[] GenerateRow(GenerationRun run, ModelPlan model, long[]? offsets, long row, long parent, GenerationWorker worker, int attempt)
     {
         var key = StableHash.Mix(unchecked((ulong)row));
         if (attempt > 0)
@@ -186,10 +186,11 @@ public static class DataGenerator
 
         try
         {
-            var values = model.Root.Generate(new RowContext(row, parent, worker), null, key, row).Values;
-            if (row >= model.GeneratedRows && model.Tracers.Count > 0)
+            var generatedRows = run.GeneratedRows(model);
+            var values = model.Root.Generate(new RowContext(row, parent, worker, run), null, key, row).Values;
+            if (row >= generatedRows && model.Tracers.Count > 0)
             {
-                foreach (var (field, value) in model.Tracers[(int)(row - model.GeneratedRows)])
+                foreach (var (field, value) in model.Tracers[(int)(row - generatedRows)])
                 {
                     values[field] = value;
                 }
@@ -197,10 +198,10 @@ public static class DataGenerator
 
             if (model.Duplicates is { } duplicates)
             {
-                var source = duplicates.SourceOf(row, model.GeneratedRows);
+                var source = duplicates.SourceOf(row, generatedRows);
                 var cluster = source < 0
                     ? values[model.KeyIndex]
-                    : duplicates.Copy(row, values, GenerateRow(model, offsets, source, ParentOf(offsets, source), worker, attempt: 0));
+                    : duplicates.Copy(row, values, GenerateRow(run, model, offsets, source, ParentOf(offsets, source), worker, attempt: 0));
                 Array.Resize(ref values, values.Length + 1);
                 values[^1] = cluster;
             }
@@ -264,7 +265,7 @@ public static class DataGenerator
     /// Runs in row order: a row whose unique value was seen before is generated again with the next
     /// attempt number (all its fields, so values derived from the colliding one change too).
     /// </summary>
-    private static void EnforceUnique(ModelPlan model, long[]? offsets, long first, object?[][] rows, HashSet<object>[] seen, GenerationWorker worker)
+    private static void EnforceUnique(GenerationRun run, ModelPlan model, long[]? offsets, long first, object?[][] rows, HashSet<object>[] seen, GenerationWorker worker)
     {
         for (var i = 0; i < rows.Length; i++)
         {
@@ -273,7 +274,7 @@ public static class DataGenerator
             {
                 if (attempt > 0)
                 {
-                    row = GenerateRow(model, offsets, first + i, ParentOf(offsets, first + i), worker, attempt);
+                    row = GenerateRow(run, model, offsets, first + i, ParentOf(offsets, first + i), worker, attempt);
                 }
 
                 if (IsNew(model, row, seen))

@@ -133,8 +133,11 @@ internal sealed class ObjectScope
 }
 
 /// <summary>Per-row facts shared by every object in the row.</summary>
-internal sealed class RowContext(long index, long parentIndex, GenerationWorker worker)
+internal sealed class RowContext(long index, long parentIndex, GenerationWorker worker, GenerationRun run)
 {
+    /// <summary>The run the row belongs to (its reference columns).</summary>
+    public GenerationRun Run { get; } = run;
+
     /// <summary>The row's index in its model.</summary>
     public long Index { get; } = index;
 

@@ -39,7 +39,7 @@ internal sealed class ManifestCompiler
         AddDependency(from.Name, target.Name, at);
         if (!_columns.TryGetValue((target.Name, field), out var column))
         {
-            column = new ReferenceColumn(target.Name, field);
+            column = new ReferenceColumn(target.Name, field, _columns.Count);
             _columns[(target.Name, field)] = column;
         }
 
@@ -73,12 +73,13 @@ internal sealed class ManifestCompiler
             return [];
         }
 
+        var plansSoFar = 0;
         var plans = order.Select(name =>
         {
             var source = FindModel(name)!;
             var root = compiled[name]!;
             var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
-            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns) { Tracers = Tracers(source, root) };
+            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root) };
         }).ToList();
         foreach (var plan in plans.Where(p => p.Source.Duplicates is not null && p.KeyIndex >= 0))
         {

@@ -6,18 +6,17 @@ using YamlDotNet.RepresentationModel;
 namespace DataGen.Generators;
 
 /// <summary>
-/// The values of one field of a generated model, kept after that model is generated so that
-/// references and lookups from later models can read them.
+/// A field of a model whose values later models read through references and lookups. Part of the immutable plan:
+/// the values themselves are per run (<see cref="GenerationRun.Values"/>), indexed by <see cref="Id"/>.
 /// </summary>
-internal sealed class ReferenceColumn(string model, string field)
+internal sealed class ReferenceColumn(string model, string field, int id)
 {
     public string Model { get; } = model;
 
     public string Field { get; } = field;
 
-    public object?[] Values { get; set; } = [];
-
-    public long Count => Values.LongLength;
+    /// <summary>The column's index among the plan's reference columns.</summary>
+    public int Id { get; } = id;
 }
 
 /// <summary><c>ref</c> (a key of another model) and <c>lookup</c> (another field of the referenced row).</summary>
@@ -157,22 +156,23 @@ internal static class ReferenceGenerators
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
+            var values = scope.Row.Run.Values(column);
             long row;
             if (toParent && scope.Row.ParentIndex >= 0)
             {
                 row = scope.Row.ParentIndex;
             }
-            else if (column.Count == 0)
+            else if (values.LongLength == 0)
             {
                 return null;
             }
             else if (skew is { } s)
             {
-                row = Math.Min(column.Count - 1, (long)(column.Count * DeterministicMath.Pow(random.NextDouble(), s)));
+                row = Math.Min(values.LongLength - 1, (long)(values.LongLength * DeterministicMath.Pow(random.NextDouble(), s)));
             }
             else
             {
-                row = (long)random.NextBelow((ulong)column.Count);
+                row = (long)random.NextBelow((ulong)values.LongLength);
             }
 
             if (fieldIndex >= 0)
@@ -180,7 +180,7 @@ internal static class ReferenceGenerators
                 scope.SetReferencedRow(fieldIndex, row);
             }
 
-            return column.Values[row];
+            return values[row];
         }
     }
 
@@ -193,7 +193,7 @@ internal static class ReferenceGenerators
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             var row = scope.Ancestor(up).ReferencedRow(index);
-            return row < 0 ? null : column.Values[row];
+            return row < 0 ? null : scope.Row.Run.Values(column)[row];
         }
     }
 }

@@ -35,16 +35,17 @@ public sealed record ManifestOptions
 public sealed class Manifest
 {
     /// <summary>The seed used when neither the caller nor the manifest gives one.</summary>
-    public const ulong DefaultSeed = 1;
+    public const ulong DefaultSeed = Randomness.Seeding.Default;
 
     private readonly YamlMappingNode _root;
     private readonly ManifestOptions _options;
 
     private Manifest(string source, YamlMappingNode root, ManifestOptions options, GenerationPlan plan, Simulations.Simulation? simulation, Events.EventScenario? events, IReadOnlyDictionary<string, Journeys.JourneyProvider> journeys)
     {
+        Plan = plan;
         Events = events;
         Journeys = journeys;
-        Simulation = simulation is { SubjectSource: Simulations.SubjectSource.FromManifest from } ? simulation.WithManifest(this, from.Model) : simulation;
+        Simulation = simulation?.WithSubjectRows(new ManifestSubjectRows(this));
         Source = source;
         _root = root;
         _options = options;
@@ -127,14 +128,11 @@ public sealed class Manifest
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>
     public Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 
-    /// <summary>A fresh plan for one run (plans hold per-run reference columns).</summary>
-    internal GenerationPlan CreatePlan()
-    {
-        var errors = new ErrorSink(Source);
-        var (plan, _, _, _) = Compile(Source, _root, _options, errors);
-        errors.ThrowIfAny();
-        return plan;
-    }
+    /// <summary>
+    /// The compiled plan, made once when the manifest loads and shared by every run (it holds no per-run state).
+    /// The YAML tree is kept only for <see cref="WithSeed"/>: the seed is part of every compiled stream key.
+    /// </summary>
+    internal GenerationPlan Plan { get; }
 
     private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events, IReadOnlyDictionary<string, Journeys.JourneyProvider> Journeys) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {

@@ -41,3 +41,10 @@ internal static class StableHash
         return z ^ (z >> 31);
     }
 }
+
+/// <summary>Seed facts every part of the core shares.</summary>
+internal static class Seeding
+{
+    /// <summary>The seed used when neither the caller nor the definition gives one.</summary>
+    public const ulong Default = 1;
+}

@@ -120,9 +120,11 @@ public sealed class Simulation
 
     internal SubjectSource? SubjectSource { get; }
 
-    /// <summary>This simulation with its subjects taken from <paramref name="manifest"/> (set once the manifest is built).</summary>
-    internal Simulation WithManifest(Manifest manifest, string model) =>
-        new(Name, States, Initial, Transitions, Emit, Streams, new SubjectSource.FromManifest(manifest, model), Ticks, TickLength, Start, Seed) { Warnings = Warnings };
+    /// <summary>This simulation with its model's rows coming from <paramref name="rows"/> (a manifest, bound once it is built).</summary>
+    internal Simulation WithSubjectRows(ISubjectRows rows) =>
+        SubjectSource is SubjectSource.FromModel fromModel
+            ? new(Name, States, Initial, Transitions, Emit, Streams, fromModel with { Rows = rows }, Ticks, TickLength, Start, Seed) { Warnings = Warnings }
+            : this;
 
     /// <summary>Starts a C# definition.</summary>
     public static SimulationBuilder Create(string name)
@@ -358,8 +360,8 @@ public sealed class Simulation
 
     private RunSettings Resolve(SimulationOptions options)
     {
-        var manifestSeed = (SubjectSource as SubjectSource.FromManifest)?.Manifest?.Seed;
-        var seed = options.Seed ?? Seed ?? manifestSeed ?? Manifest.DefaultSeed;
+        var rowsSeed = (SubjectSource as SubjectSource.FromModel)?.Rows?.Seed;
+        var seed = options.Seed ?? Seed ?? rowsSeed ?? Seeding.Default;
         var subjects = options.Subjects ?? (SubjectSource as SubjectSource.Factory)?.Count;
         var ticks = options.Ticks ?? Ticks;
         var length = options.TickLength ?? TickLength;
@@ -374,18 +376,15 @@ public sealed class Simulation
     /// <summary>For manifest subjects: generates the manifest (its models go to <paramref name="output"/>) and returns the subject model's rows.</summary>
     private async Task<SubjectRows?> CreateSubjectRowsAsync(RunSettings run, IDataOutput output, CancellationToken cancellationToken)
     {
-        if (SubjectSource is not SubjectSource.FromManifest source)
+        if (SubjectSource is not SubjectSource.FromModel source)
         {
             return null;
         }
 
-        var capture = new SubjectCapture(output, source.Model);
-        var overrides = run.Subjects >= 0 ? new Dictionary<string, long>(StringComparer.Ordinal) { [source.Model] = run.Subjects } : null;
-        var manifest = (source.Manifest ?? throw new InvalidOperationException("the simulation's manifest is not built yet")).WithSeed(run.Seed);
-        await DataGenerator.GenerateAsync(manifest, capture, new GenerationOptions { CountOverrides = overrides }, cancellationToken).ConfigureAwait(false);
-        var model = capture.Model ?? throw new SimulationException($"the subject model '{source.Model}' is not a model of {manifest.Source}");
-        run.Subjects = capture.Rows.Count;
-        return new SubjectRows(model, capture.Rows);
+        var rows = source.Rows ?? throw new InvalidOperationException($"the simulation's subjects are rows of '{source.Model}', but no rows were bound to it");
+        var subjects = await rows.GenerateAsync(source.Model, run.Seed, run.Subjects >= 0 ? run.Subjects : null, output, cancellationToken).ConfigureAwait(false);
+        run.Subjects = subjects.Values.Count;
+        return subjects;
     }
 
     private SimulationSubject[] CreateSubjects(RunSettings run, SubjectRows? rows)
@@ -672,7 +671,6 @@ public sealed class Simulation
         return tickByTick ? engine.RunTickByTick(new ArraySegment<SimulationSubject>(subjects), context) : engine.Run(new ArraySegment<SimulationSubject>(subjects), context);
     }
 
-    internal sealed record SubjectRows(ModelDescriptor Model, List<object?[]> Values);
 
     /// <summary>Resolved settings of one run.</summary>
     internal sealed class RunSettings(ulong seed, long subjects, long ticks, TimeSpan tickLength, DateTime start, ulong key)
@@ -690,43 +688,6 @@ public sealed class Simulation
         public ulong Key { get; } = key;
 
         public DateTime At(long tick) => Start + (TickLength * tick);
-    }
-
-    /// <summary>Passes the manifest's models through to the real output, keeps the subject model's rows, and leaves completing to the simulation.</summary>
-    private sealed class SubjectCapture(IDataOutput inner, string model) : IDataOutput
-    {
-        public ModelDescriptor? Model { get; private set; }
-
-        public List<object?[]> Rows { get; } = [];
-
-        public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor descriptor, CancellationToken cancellationToken = default)
-        {
-            var writer = await inner.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
-            if (descriptor.Name != model)
-            {
-                return writer;
-            }
-
-            Model = descriptor;
-            return new CaptureWriter(writer, Rows);
-        }
-
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private sealed class CaptureWriter(IModelWriter inner, List<object?[]> rows) : IModelWriter
-        {
-            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
-            {
-                rows.AddRange(batch.Rows);
-                return inner.WriteAsync(batch, cancellationToken);
-            }
-
-            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
-        }
     }
 }
 

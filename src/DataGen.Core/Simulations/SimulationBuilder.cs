@@ -1,3 +1,5 @@
+using DataGen.Outputs;
+
 namespace DataGen.Simulations;
 
 /// <summary>A named stream of events: a model written to the run's output (or to a manifest datastore).</summary>
@@ -45,14 +47,6 @@ public sealed class SimulationBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         _subjects = new SubjectSource.Factory(count, factory);
-        return this;
-    }
-
-    /// <summary>Creates the subjects from a manifest model (its rows are the subjects; its key is their id). A run also writes the manifest's models.</summary>
-    public SimulationBuilder Subjects(Manifest manifest, string model)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        _subjects = new SubjectSource.FromManifest(manifest, model);
         return this;
     }
 
@@ -136,7 +130,7 @@ public sealed class SimulationBuilder
 
     internal SimulationBuilder SubjectsOf(string model)
     {
-        _subjects = new SubjectSource.FromManifest(null, model);
+        _subjects = new SubjectSource.FromModel(model, null);
         return this;
     }
 
@@ -160,9 +154,22 @@ internal abstract record SubjectSource
 {
     public sealed record Factory(long Count, Func<SubjectContext, IDictionary<string, object?>> Create) : SubjectSource;
 
-    /// <summary>Rows of a manifest model; <see cref="Manifest"/> is null while the manifest itself is being read.</summary>
-    public sealed record FromManifest(Manifest? Manifest, string Model) : SubjectSource;
+    /// <summary>Rows of a model; <see cref="Rows"/> is null until the manifest that holds the model is built.</summary>
+    public sealed record FromModel(string Model, ISubjectRows? Rows) : SubjectSource;
 }
+
+/// <summary>The rows of a model as a simulation's subjects: generated at run time with the run's seed.</summary>
+internal interface ISubjectRows
+{
+    /// <summary>The seed the rows use when neither the caller nor the simulation gives one.</summary>
+    ulong Seed { get; }
+
+    /// <summary>Generates the rows (every model of their source goes to <paramref name="output"/>, which is not completed) and returns <paramref name="model"/>'s.</summary>
+    Task<SubjectRows> GenerateAsync(string model, ulong seed, long? count, IDataOutput output, CancellationToken cancellationToken);
+}
+
+/// <summary>A subject model's descriptor and rows.</summary>
+internal sealed record SubjectRows(ModelDescriptor Model, List<object?[]> Values);
 
 /// <summary>A problem found when validating a simulation.</summary>
 internal sealed record SimulationProblem(string Message, bool IsWarning = false, int Transition = -1, string? State = null, string? Part = null);

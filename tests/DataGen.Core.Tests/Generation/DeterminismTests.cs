@@ -47,6 +47,27 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public async Task One_compiled_plan_serves_concurrent_runs_with_identical_output()
+    {
+        var manifest = TestGeneration.Parse(TwoModels);
+        var plan = manifest.Plan;
+        var outputs = Enumerable.Range(0, 4).Select(_ => new MemoryOutput()).ToList();
+
+        await Task.WhenAll(outputs.Select(o => Task.Run(() => DataGenerator.GenerateAsync(manifest, o, new GenerationOptions { MaxDegreeOfParallelism = 2, BatchSize = 37 }, TestContext.Current.CancellationToken))));
+
+        manifest.Plan.Should().BeSameAs(plan, "a manifest compiles once; runs keep their state elsewhere");
+        foreach (var other in outputs.Skip(1))
+        {
+            foreach (var (model, rows) in outputs[0].Rows)
+            {
+                other.Rows[model].Should().BeEquivalentTo(rows, o => o.WithStrictOrdering(), $"model {model}");
+            }
+        }
+
+        outputs[0].Rows["orders"].Should().NotBeEmpty();
+    }
+
+    [Fact]
     public async Task A_different_seed_gives_different_data()
     {
         var a = await TestGeneration.FileHashesAsync(TestGeneration.Parse(TwoModels), FileFormat.Ndjson);

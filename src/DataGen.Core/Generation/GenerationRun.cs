@@ -1,0 +1,39 @@
+namespace DataGen.Generation;
+
+/// <summary>
+/// What one run of a <see cref="GenerationPlan"/> produces and later models read: each model's row counts and the
+/// values of its reference columns. The plan stays untouched, so runs never share state.
+/// </summary>
+internal sealed class GenerationRun
+{
+    private readonly object?[][] _columns;
+    private readonly long[] _generatedRows;
+
+    public GenerationRun(GenerationPlan plan)
+    {
+        _columns = new object?[plan.ColumnCount][];
+        Array.Fill(_columns, []);
+        _generatedRows = new long[plan.Models.Count];
+    }
+
+    private GenerationRun()
+    {
+        _columns = [];
+        _generatedRows = [];
+    }
+
+    /// <summary>A run with no models: for documents and other objects generated outside a manifest.</summary>
+    public static GenerationRun None { get; } = new();
+
+    /// <summary>A column's values (empty until its model has been generated).</summary>
+    public object?[] Values(Generators.ReferenceColumn column) => _columns[column.Id];
+
+    /// <summary>Allocates a column for <paramref name="rows"/> values before its model is generated.</summary>
+    public object?[] Allocate(Generators.ReferenceColumn column, long rows) => _columns[column.Id] = new object?[rows];
+
+    /// <summary>Rows the fields generate in <paramref name="model"/> (the rest are tracers).</summary>
+    public long GeneratedRows(ModelPlan model) => _generatedRows[model.Index];
+
+    /// <summary>Records how many rows the fields generate in <paramref name="model"/>.</summary>
+    public void SetGeneratedRows(ModelPlan model, long rows) => _generatedRows[model.Index] = rows;
+}

@@ -17,19 +17,31 @@ public sealed class ApplicationReviewTests(MongoFixture mongo) : IClassFixture<M
         Steps().Should().Be(mongo.Journeys.Sum(j => j.Steps.Count)).And.Be(mongo.Counts["journey_steps"]);
     }
 
+    private async Task<List<string>> CollectionsAsync() =>
+        await (await mongo.Database.ListCollectionNamesAsync(cancellationToken: TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken);
+
     [Fact]
-    public async Task A_test_that_deletes_documents_leaves_nothing_behind()
+    public async Task Deleted_documents_are_restored()
     {
         Steps().Should().Be(mongo.Counts["journey_steps"]);
         await mongo.Database.GetCollection<BsonDocument>("journey_steps").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, TestContext.Current.CancellationToken);
+        Steps().Should().Be(0);
+
+        await mongo.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        Steps().Should().Be(mongo.Counts["journey_steps"]);
     }
 
     [Fact]
-    public async Task A_test_that_adds_a_collection_leaves_nothing_behind()
+    public async Task An_added_collection_is_dropped_by_the_restore()
     {
-        Steps().Should().Be(mongo.Counts["journey_steps"]);
-        (await (await mongo.Database.ListCollectionNamesAsync(cancellationToken: TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken)).Should().Equal("journey_steps");
+        (await CollectionsAsync()).Should().Equal("journey_steps");
         await mongo.Database.GetCollection<BsonDocument>("scratch").InsertOneAsync(new BsonDocument("x", 1), cancellationToken: TestContext.Current.CancellationToken);
+
+        await mongo.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        (await CollectionsAsync()).Should().Equal("journey_steps");
+        Steps().Should().Be(mongo.Counts["journey_steps"]);
     }
 }
 
@@ -45,10 +57,16 @@ public sealed class SqlServerOrderTests(SqlServerFixture db) : IClassFixture<Sql
     }
 
     [Fact]
-    public async Task A_test_that_deletes_leaves_nothing_behind()
+    public async Task Deletes_are_undone_by_the_restore()
     {
         (await CountAsync("SELECT COUNT(*) FROM orders")).Should().Be((int)db.Counts["orders"]);
         await CountAsync("DELETE FROM payments; DELETE FROM orders; SELECT @@ROWCOUNT");
+        (await CountAsync("SELECT COUNT(*) FROM orders")).Should().Be(0);
+
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        (await CountAsync("SELECT COUNT(*) FROM orders")).Should().Be((int)db.Counts["orders"]);
+        (await CountAsync("SELECT COUNT(*) FROM payments")).Should().Be((int)db.Counts["payments"]);
     }
 
     [Fact]

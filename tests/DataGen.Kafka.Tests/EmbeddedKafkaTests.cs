@@ -139,7 +139,7 @@ public sealed class EmbeddedKafkaTests : IDisposable
     [Fact(Timeout = 120_000)]
     public async Task A_cancelled_load_stops_producing_and_says_so()
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var options = new GenerationOptions { Progress = new SynchronousProgress(p => { if (p.Rows >= 2048) cancel.Cancel(); }) };
         await using var output = KafkaOutput.Create(_cluster.BootstrapServers, new KafkaOutputOptions { Embedded = _cluster, Partitions = 8 });
         var act = () => DataGenerator.GenerateAsync(Parse("models:\n  many:\n    count: 5000000\n    fields: { id: uuid, name: name.fullName }"), output, options, cancel.Token);
@@ -158,7 +158,7 @@ public sealed class EmbeddedKafkaTests : IDisposable
     public async Task An_unreachable_cluster_fails_without_hanging()
     {
         await using var output = KafkaOutput.Create("127.0.0.1:1");
-        var act = () => DataGenerator.GenerateAsync(Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"), output, cancellationToken: Ct);
+        var act = () => DataGenerator.GenerateAsync(Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"), output, cancellationToken: TestContext.Current.CancellationToken);
 
         (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("kafka 'kafka': cannot reach 127.0.0.1:1");
     }

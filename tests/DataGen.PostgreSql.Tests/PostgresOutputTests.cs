@@ -19,10 +19,10 @@ public sealed class PostgresOutputTests(PostgresServer server)
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync(Ct))!, typeof(T), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<GenerationSummary> Load(string connectionString, Manifest manifest, StoreLoadOptions? options = null)
+    private static async Task<GenerationSummary> Load(string connectionString, Manifest manifest, StoreLoadOptions? options = null, CancellationToken? cancellationToken = null)
     {
         await using var output = PostgresOutput.Create(connectionString, options);
-        return await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+        return await DataGenerator.GenerateAsync(manifest, output, cancellationToken: cancellationToken ?? Ct);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class PostgresOutputTests(PostgresServer server)
         var db = await server.NewDatabaseAsync();
         var wrong = new NpgsqlConnectionStringBuilder(db) { Password = "definitely-wrong-pw" }.ConnectionString;
 
-        var act = () => Load(wrong, Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"));
+        var act = () => Load(wrong, Parse("models:\n  m:\n    count: 1\n    fields: { id: uuid }"), cancellationToken: TestContext.Current.CancellationToken);
         var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
 
         error.Message.Should().Contain("cannot connect to").And.Contain("28P01").And.NotContain("definitely-wrong-pw");

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using DataGen.Documents;
+using DataGen.Generation;
+using DataGen;
+using DataGen.Outputs;
+using Spectre.Console;
+
+namespace DataGen.Cli;
+
+// datagen generate
+internal static partial class DatagenCommand
+{
+    private static Command GenerateCommand(TextWriter output, TextWriter error)
+    {
+        var manifest = new Argument<FileInfo>("manifest") { Description = "The manifest (YAML or JSON)." };
+        var seed = CommonOptions.SeedOverride("Overrides the manifest's seed.");
+        var scale = new Option<double?>("--scale") { Description = "Multiplies every root count." };
+        var vars = CommonOptions.Variables();
+        var outDir = CommonOptions.ManifestOut();
+        var format = new Option<FileFormat?>("--format", "-f") { Description = "Write files instead of the SQLite default: ndjson, csv, or json (one file per row)." };
+        var dropConflicting = CommonOptions.DropConflicting();
+        var threads = new Option<int>("--threads") { Description = "Generating threads (output is identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var quiet = CommonOptions.Quiet("No progress or summary.");
+        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, outDir, format, dropConflicting, threads, quiet };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetRequiredValue(manifest);
+            var loaded = await LoadAsync(file, parse.GetValue(seed), parse.GetValue(scale), parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            if (loaded.Manifest is null)
+            {
+                return loaded.ExitCode;
+            }
+
+            var console = Console(output);
+            var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)) };
+            return await Failures.RunAsync(error, "generation failed; nothing was written for the failing model (files and the default database: nothing at all).", async () =>
+            {
+                GenerationSummary summary;
+                var load = new StoreLoadOptions
+                {
+                    DropConflicting = parse.GetValue(dropConflicting),
+                    Warning = message => error.WriteLine($"datagen: warning: {message}"),
+                };
+                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
+                await using (target.ConfigureAwait(false))
+                {
+                    summary = parse.GetValue(quiet) || !console.Profile.Capabilities.Interactive
+                        ? await DataGenerator.GenerateAsync(loaded.Manifest, target, options, ct).ConfigureAwait(false)
+                        : await WithProgressAsync(console, loaded.Manifest, target, options, ct).ConfigureAwait(false);
+                }
+
+                if (!parse.GetValue(quiet))
+                {
+                    PrintSummary(console, loaded.Manifest, summary, description);
+                }
+
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using DataGen.Documents;
+using DataGen.Generation;
+using DataGen;
+using DataGen.Outputs;
+using Spectre.Console;
+
+namespace DataGen.Cli;
+
+// datagen simulate
+internal static partial class DatagenCommand
+{
+    private static Command SimulateCommand(TextWriter output, TextWriter error)
+    {
+        var manifest = new Argument<FileInfo>("manifest") { Description = "A manifest with a 'simulation:' section." };
+        var subjects = new Option<long?>("--subjects") { Description = "How many subjects (default: the subject model's count)." };
+        var ticks = new Option<long?>("--ticks") { Description = "How many ticks (default: the manifest's)." };
+        var tickLength = new Option<string?>("--tick-length") { Description = "Tick length: 30s, 1m, 1h, 1d or 00:01:00 (default: the manifest's)." };
+        var seed = CommonOptions.SeedOverride("Overrides the manifest's seed.");
+        var vars = CommonOptions.Variables();
+        var outDir = CommonOptions.ManifestOut();
+        var format = new Option<FileFormat?>("--format", "-f") { Description = "Write files instead of the SQLite default: ndjson, csv, or json." };
+        var dropConflicting = CommonOptions.DropConflicting();
+        var graph = new Option<bool>("--graph") { Description = "Print the state machine as a Mermaid diagram and exit." };
+        var quiet = CommonOptions.Quiet("No summary.");
+        var command = new Command("simulate", "Run a manifest's state-machine simulation: its models, then the events of every fired transition in time order.") { manifest, subjects, ticks, tickLength, seed, vars, outDir, format, dropConflicting, graph, quiet };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetRequiredValue(manifest);
+            var loaded = await LoadAsync(file, parse.GetValue(seed), null, parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            if (loaded.Manifest is null)
+            {
+                return loaded.ExitCode;
+            }
+
+            if (loaded.Manifest.Simulation is not { } simulation)
+            {
+                await error.WriteLineAsync($"datagen: {file.Name} has no 'simulation:' section").ConfigureAwait(false);
+                return ExitCodes.InvalidManifest;
+            }
+
+            foreach (var warning in simulation.Warnings)
+            {
+                await error.WriteLineAsync($"datagen: warning: {warning}").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(graph))
+            {
+                await output.WriteAsync(simulation.ToMermaid()).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            TimeSpan? length = null;
+            if (parse.GetValue(tickLength) is { } lengthText)
+            {
+                if (!Durations.TryParse(lengthText, out var l) || l <= TimeSpan.Zero)
+                {
+                    await error.WriteLineAsync($"datagen: --tick-length must be a positive duration such as 30s, 1m, 1h or 00:01:00, found '{lengthText}'").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+
+                length = l;
+            }
+
+            if (parse.GetValue(subjects) is < 0 || parse.GetValue(ticks) is <= 0)
+            {
+                await error.WriteLineAsync("datagen: --subjects must be 0 or more and --ticks greater than 0").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var options = new Simulations.SimulationOptions { Subjects = parse.GetValue(subjects), Ticks = parse.GetValue(ticks), TickLength = length };
+            var load = new StoreLoadOptions
+            {
+                DropConflicting = parse.GetValue(dropConflicting),
+                Warning = message => error.WriteLine($"datagen: warning: {message}"),
+            };
+            return await Failures.RunAsync(error, "simulation failed; nothing was written for the failing model (files and the default database: nothing at all).", async () =>
+            {
+                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
+                Simulations.SimulationResult result;
+                await using (target.ConfigureAwait(false))
+                {
+                    result = await simulation.RunAsync(target, options, ct).ConfigureAwait(false);
+                }
+
+                if (!parse.GetValue(quiet))
+                {
+                    var console = Console(output);
+                    var table = new Table().AddColumns("trigger", "events");
+                    foreach (var (trigger, count) in result.EventsByTrigger)
+                    {
+                        table.AddRow(trigger, count.ToString("N0", CultureInfo.InvariantCulture));
+                    }
+
+                    table.AddRow("total", result.Events.ToString("N0", CultureInfo.InvariantCulture));
+                    console.Write(table);
+                    var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {result.Seed}: {result.Subjects.Count:N0} subjects × {result.SubjectTicks / Math.Max(1, result.Subjects.Count):N0} ticks in {result.Elapsed.TotalSeconds:0.000} s ({result.SubjectTicks / seconds:N0} subject-ticks/s, {result.Events / seconds:N0} events/s); written to {description}"));
+                }
+
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace DataGen.Cli;
+
+/// <summary>Options several commands share, declared once (each command gets its own instance).</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--seed</c> overriding a definition's own seed.</summary>
+    public static Option<ulong?> SeedOverride(string description) => new("--seed") { Description = description };
+
+    /// <summary><c>--seed</c> with the default seed.</summary>
+    public static Option<ulong> Seed() => new("--seed") { Description = $"Seed (default {Manifest.DefaultSeed}).", DefaultValueFactory = _ => Manifest.DefaultSeed };
+
+    /// <summary><c>--var name=value</c>, repeatable.</summary>
+    public static Option<string[]> Variables() => new("--var") { Description = "A variable, name=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+
+    /// <summary><c>--out</c> of the commands that write a manifest's models.</summary>
+    public static Option<DirectoryInfo> ManifestOut() => new("--out", "-o") { Description = "Output directory (default ./out): holds <manifest name>.db, or <manifest name>/ with --format." };
+
+    /// <summary><c>--drop-conflicting</c>.</summary>
+    public static Option<bool> DropConflicting() => new("--drop-conflicting") { Description = "Drop and recreate tables the manifest names that already hold data (a warning names each)." };
+
+    /// <summary><c>--quiet</c>.</summary>
+    public static Option<bool> Quiet(string description) => new("--quiet", "-q") { Description = description };
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Manifests;
+
+// The datastores: section and the check of every model's store: against it.
+internal sealed partial class ManifestReader
+{
+    private void ReadDatastores(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            _errors.Add(node, "'datastores' must be a map of store name to { kind: …, settings… }");
+            return;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (!Identifier().IsMatch(name))
+            {
+                _errors.Add(k, $"datastore name '{name}' must be letters, digits and underscores");
+                continue;
+            }
+
+            if (v is not YamlMappingNode store)
+            {
+                _errors.Add(v, $"datastore '{name}' must be a map with 'kind' and its settings");
+                continue;
+            }
+
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (sk, sv) in store.Children)
+            {
+                var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
+                if (Text(sv, $"a value for '{key}'") is { } value)
+                {
+                    settings[key] = value;
+                }
+            }
+
+            var kind = settings.GetValueOrDefault("kind");
+            settings.Remove("kind");
+            if (kind is null)
+            {
+                _errors.Add(store, $"datastore '{name}' needs a 'kind'" + (_stores is null ? string.Empty : $": one of {string.Join(", ", _stores.Kinds)}"));
+                continue;
+            }
+
+            if (_stores is null)
+            {
+                if (!Identifier().IsMatch(kind))
+                {
+                    _errors.Add(Get(store, "kind"), $"datastore kind '{kind}' must be letters, digits and underscores");
+                    continue;
+                }
+            }
+            else if (_stores.Find(kind) is not { } provider)
+            {
+                _errors.Add(Get(store, "kind"), _stores.UnknownKind(name, kind));
+                continue;
+            }
+            else
+            {
+                var known = provider.Settings.Keys.ToList();
+                var unknown = false;
+                foreach (var (sk, _) in store.Children)
+                {
+                    var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
+                    if (key != "kind" && !provider.Settings.ContainsKey(key))
+                    {
+                        unknown = true;
+                        var suggestion = Suggest.Closest(key, known);
+                        _errors.Add(sk, $"datastore '{name}' ({kind}): unknown setting '{key}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                            + $"; {kind} understands: {string.Join(", ", known)}");
+                    }
+                }
+
+                if (unknown)
+                {
+                    continue;
+                }
+
+                var problems = provider.Validate(new Datastore(name, kind, settings)).ToList();
+                foreach (var problem in problems)
+                {
+                    _errors.Add(store, problem);
+                }
+
+                if (problems.Count > 0)
+                {
+                    continue;
+                }
+            }
+
+            Datastores.Add(new Datastore(name, kind, settings));
+        }
+    }
+
+    /// <summary>Checks every model's <c>store:</c> against the declared datastores (after both sections are read).</summary>
+    public void CheckStores()
+    {
+        foreach (var model in Models.Where(m => m.Store is not null))
+        {
+            if (Datastores.All(d => d.Name != model.Store))
+            {
+                var suggestion = Suggest.Closest(model.Store!, Datastores.Select(d => d.Name));
+                _errors.Add(model.StoreNode, $"store '{model.Store}' is not declared under 'datastores:'"
+                    + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                    + (Datastores.Count == 0 ? string.Empty : $"; datastores: {string.Join(", ", Datastores.Select(d => d.Name))}"), model.Name);
+            }
+        }
+
+        foreach (var group in Models.GroupBy(m => (m.Store ?? string.Empty, m.Target)).Where(g => g.Count() > 1))
+        {
+            _errors.Add(group.Last().Node, $"models {string.Join(" and ", group.Select(m => $"'{m.Name}'"))} would both write to '{group.Key.Target}'", group.Last().Name);
+        }
+    }
+}

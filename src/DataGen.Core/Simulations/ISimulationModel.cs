@@ -1,0 +1,17 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using DataGen.Generators;
+using DataGen.Manifests;
+using DataGen.Outputs;
+using DataGen.Randomness;
+
+namespace DataGen.Simulations;
+
+/// <summary>A simulation defined in C#, by type: what <c>[Simulate(typeof(T))]</c> and <c>Simulation.FromModel</c> build.</summary>
+public interface ISimulationModel
+{
+    /// <summary>Builds the simulation.</summary>
+    Simulation Create();
+}

@@ -31,19 +31,11 @@ public sealed class KafkaStoreProvider : StoreProvider
     };
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(Datastore store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        if (store.Get("bootstrapServers") is null)
-        {
-            yield return $"datastore '{store.Name}' (kafka) needs 'bootstrapServers'";
-        }
+    protected override IReadOnlyList<string> RequiredSettings { get; } = ["bootstrapServers"];
 
-        if (!TryPartitions(store, out _))
-        {
-            yield return PartitionsError(store);
-        }
-    }
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(Datastore store) =>
+        store is not null && !TryPartitions(store, out _) ? base.Validate(store).Append(PartitionsError(store)) : base.Validate(store!);
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>

@@ -23,11 +23,7 @@ public sealed class PostgresStoreProvider : StoreProvider
     };
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(Datastore store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        return store.Get("connection") is null ? [$"datastore '{store.Name}' (postgres) needs 'connection'"] : [];
-    }
+    protected override IReadOnlyList<string> RequiredSettings { get; } = ["connection"];
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>

@@ -110,6 +110,50 @@ public static class DataGenContainers
     }
 
     /// <summary>
+    /// The server a store fixture uses: the one named by <paramref name="connectionVariable"/> (e.g.
+    /// <c>DATAGEN_POSTGRES_CONNECTION</c>) when set, else a container of the image in <paramref name="imageVariable"/> or
+    /// <paramref name="defaultImage"/>. Returns why neither can be had (the tests skip, and the reason names the variable).
+    /// </summary>
+    /// <param name="product">The store's name for messages ("PostgreSQL").</param>
+    /// <param name="connectionVariable">The variable that points at an existing server.</param>
+    /// <param name="describeExternal">Describes an external server from its connection string without its password ("PostgreSQL at db.local").</param>
+    /// <param name="imageVariable">The variable that names another image.</param>
+    /// <param name="defaultImage">The image started otherwise.</param>
+    /// <param name="build">Builds the container for an image (the fixture's <c>ConfigureContainer</c> applied).</param>
+    /// <param name="connectionString">The started container's administrator connection string.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<SharedServer> StartServerAsync<TContainer>(
+        string product,
+        string connectionVariable,
+        Func<string, string> describeExternal,
+        string imageVariable,
+        string defaultImage,
+        Func<string, TContainer> build,
+        Func<TContainer, string> connectionString,
+        CancellationToken cancellationToken)
+        where TContainer : class, DotNet.Testcontainers.Containers.IContainer
+    {
+        ArgumentNullException.ThrowIfNull(describeExternal);
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(connectionString);
+        if (Variable(connectionVariable) is { } external)
+        {
+            // The kit only creates, resets and drops databases of its own on an external server.
+            return new(external, $"{describeExternal(external)} ({connectionVariable})", null);
+        }
+
+        var image = Image(imageVariable, defaultImage);
+        var backend = $"{product} container {image}";
+        if (WhyUnavailable(image) is { } why)
+        {
+            return new(null, backend, $"{why}; or set {connectionVariable} to a server's connection string");
+        }
+
+        var (container, unavailable) = await StartAsync(() => build(image), backend, cancellationToken).ConfigureAwait(false);
+        return new(container is null ? null : connectionString(container), backend, unavailable);
+    }
+
+    /// <summary>
     /// The server shared by every fixture of type <paramref name="fixtureType"/> in this process: started once by
     /// <paramref name="start"/> on first use. A fixture subclass that configures its container differently gets its own.
     /// </summary>

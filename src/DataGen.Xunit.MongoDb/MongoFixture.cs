@@ -109,21 +109,14 @@ public class MongoFixture : DataGenFixture
     }
 
     /// <summary>The server for every fixture of this type: started once, on first use.</summary>
-    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
-    {
-        if (DataGenContainers.Variable("DATAGEN_MONGO_CONNECTION") is { } external)
-        {
-            return new(external, "MongoDB (DATAGEN_MONGO_CONNECTION)", null);
-        }
-
-        var image = DataGenContainers.Image("DATAGEN_MONGO_IMAGE", DefaultImage);
-        var backend = $"MongoDB container {image}";
-        if (DataGenContainers.WhyUnavailable(image) is { } why)
-        {
-            return new(null, backend, why + "; or set DATAGEN_MONGO_CONNECTION to a server's connection string");
-        }
-
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
-        return new(container?.GetConnectionString(), backend, unavailable);
-    }
+    private Task<SharedServer> StartServerAsync(CancellationToken cancellationToken) =>
+        DataGenContainers.StartServerAsync(
+            "MongoDB",
+            "DATAGEN_MONGO_CONNECTION",
+            external => $"MongoDB at {new MongoUrl(external).Server}",
+            "DATAGEN_MONGO_IMAGE",
+            DefaultImage,
+            image => ConfigureContainer(new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(),
+            container => container.GetConnectionString(),
+            cancellationToken);
 }

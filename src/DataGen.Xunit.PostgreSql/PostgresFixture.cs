@@ -158,22 +158,14 @@ public class PostgresFixture : DataGenFixture
     }
 
     /// <summary>The server for every fixture of this type: started once, on first use.</summary>
-    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
-    {
-        if (DataGenContainers.Variable("DATAGEN_POSTGRES_CONNECTION") is { } external)
-        {
-            // The kit only creates, resets and drops databases of its own on an external server.
-            return new(external, $"PostgreSQL at {new NpgsqlConnectionStringBuilder(external).Host} (DATAGEN_POSTGRES_CONNECTION)", null);
-        }
-
-        var image = DataGenContainers.Image("DATAGEN_POSTGRES_IMAGE", DefaultImage);
-        var backend = $"PostgreSQL container {image}";
-        if (DataGenContainers.WhyUnavailable(image) is { } why)
-        {
-            return new(null, backend, why + "; or set DATAGEN_POSTGRES_CONNECTION to a server's connection string");
-        }
-
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new PostgreSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
-        return new(container?.GetConnectionString(), backend, unavailable);
-    }
+    private Task<SharedServer> StartServerAsync(CancellationToken cancellationToken) =>
+        DataGenContainers.StartServerAsync(
+            "PostgreSQL",
+            "DATAGEN_POSTGRES_CONNECTION",
+            external => $"PostgreSQL at {new NpgsqlConnectionStringBuilder(external).Host}",
+            "DATAGEN_POSTGRES_IMAGE",
+            DefaultImage,
+            image => ConfigureContainer(new PostgreSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(),
+            container => container.GetConnectionString(),
+            cancellationToken);
 }

@@ -142,21 +142,14 @@ public class SqlServerFixture : DataGenFixture
         SqlCommands.ExecuteOnceAsync(new SqlConnection(connectionString), sql, cancellationToken);
 
     /// <summary>The server for every fixture of this type: started once, on first use.</summary>
-    private async Task<SharedServer> StartServerAsync(CancellationToken cancellationToken)
-    {
-        if (DataGenContainers.Variable("DATAGEN_MSSQL_CONNECTION") is { } external)
-        {
-            return new(external, $"SQL Server at {new SqlConnectionStringBuilder(external).DataSource} (DATAGEN_MSSQL_CONNECTION)", null);
-        }
-
-        var image = DataGenContainers.Image("DATAGEN_MSSQL_IMAGE", DefaultImage);
-        var backend = $"SQL Server container {image}";
-        if (DataGenContainers.WhyUnavailable(image) is { } why)
-        {
-            return new(null, backend, why + "; or set DATAGEN_MSSQL_CONNECTION to a server's connection string");
-        }
-
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new MsSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), backend, cancellationToken).ConfigureAwait(false);
-        return new(container?.GetConnectionString(), backend, unavailable);
-    }
+    private Task<SharedServer> StartServerAsync(CancellationToken cancellationToken) =>
+        DataGenContainers.StartServerAsync(
+            "SQL Server",
+            "DATAGEN_MSSQL_CONNECTION",
+            external => $"SQL Server at {new SqlConnectionStringBuilder(external).DataSource}",
+            "DATAGEN_MSSQL_IMAGE",
+            DefaultImage,
+            image => ConfigureContainer(new MsSqlBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(),
+            container => container.GetConnectionString(),
+            cancellationToken);
 }

@@ -1,10 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using DataGen.Documents;
-using DataGen.Generation;
-using DataGen;
 using DataGen.Outputs;
-using Spectre.Console;
 
 namespace DataGen.Cli;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using DataGen.Generation;
 using System.Diagnostics;
+using DataGen.Generation;
 using DataGen.Outputs;
 using DataGen.Randomness;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DataGen.Generators;
 using DataGen.Documents;
+using DataGen.Generators;
 
 namespace DataGen.Journeys;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -16,15 +15,8 @@ internal sealed partial class ManifestReader
             return;
         }
 
-        foreach (var (k, v) in map.Children)
+        foreach (var (name, _, v) in NamedEntries(map, "datastore name"))
         {
-            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!Identifier().IsMatch(name))
-            {
-                _errors.Add(k, $"datastore name '{name}' must be letters, digits and underscores");
-                continue;
-            }
-
             if (v is not YamlMappingNode store)
             {
                 _errors.Add(v, $"datastore '{name}' must be a map with 'kind' and its settings");

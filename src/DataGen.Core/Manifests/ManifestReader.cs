@@ -52,6 +52,23 @@ internal sealed partial class ManifestReader
 
     internal static bool IsIdentifier(string? name) => name is not null && Identifier().IsMatch(name);
 
+    /// <summary>The entries of a map whose keys are identifiers; every other key is reported as "<paramref name="what"/> 'x' must …".</summary>
+    private IEnumerable<(string Name, YamlNode Key, YamlNode Value)> NamedEntries(YamlMappingNode map, string what)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
+            if (Identifier().IsMatch(name))
+            {
+                yield return (name, k, v);
+            }
+            else
+            {
+                _errors.Add(k, $"{what} '{name}' must start with a letter or underscore and contain only letters, digits and underscores");
+            }
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.\\-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex TargetName();
 
@@ -163,15 +180,8 @@ internal sealed partial class ManifestReader
             return;
         }
 
-        foreach (var (k, v) in map.Children)
+        foreach (var (name, _, v) in NamedEntries(map, "variable name"))
         {
-            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!Identifier().IsMatch(name))
-            {
-                _errors.Add(k, $"variable name '{name}' must be letters, digits and underscores");
-                continue;
-            }
-
             if (v is not YamlScalarNode s)
             {
                 _errors.Add(v, $"variable '{name}' must have a scalar default value (or null)");
@@ -190,15 +200,8 @@ internal sealed partial class ManifestReader
             return;
         }
 
-        foreach (var (k, v) in map.Children)
+        foreach (var (name, k, v) in NamedEntries(map, "model name"))
         {
-            var name = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (!Identifier().IsMatch(name))
-            {
-                _errors.Add(k, $"model name '{name}' must start with a letter or underscore and contain only letters, digits and underscores");
-                continue;
-            }
-
             if (Models.Any(m => m.Name == name))
             {
                 _errors.Add(k, $"model '{name}' is defined twice", name);

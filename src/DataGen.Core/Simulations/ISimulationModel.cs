@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Text;
-using System.Threading.Channels;
-using DataGen.Generators;
-using DataGen.Manifests;
-using DataGen.Outputs;
-using DataGen.Randomness;
 
 namespace DataGen.Simulations;
 

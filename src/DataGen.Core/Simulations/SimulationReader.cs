@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DataGen.Generation;
 using DataGen.Manifests;
-using DataGen.Outputs;
 using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Simulations;

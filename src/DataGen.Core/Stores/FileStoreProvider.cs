@@ -23,19 +23,13 @@ public sealed class FileStoreProvider : StoreProvider
     };
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(Datastore store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        if (store.Get("path") is null)
-        {
-            yield return $"datastore '{store.Name}' (files) needs 'path'";
-        }
+    protected override IReadOnlyList<string> RequiredSettings { get; } = ["path"];
 
-        if (store.Get("format") is { } format && !TryParseFormat(format, out _))
-        {
-            yield return $"datastore '{store.Name}' (files): format must be ndjson, csv or json, found '{format}'";
-        }
-    }
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(Datastore store) =>
+        store?.Get("format") is { } format && !TryParseFormat(format, out _)
+            ? base.Validate(store).Append($"datastore '{store.Name}' (files): format must be ndjson, csv or json, found '{format}'")
+            : base.Validate(store!);
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options)

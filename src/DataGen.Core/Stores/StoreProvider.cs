@@ -18,12 +18,20 @@ public abstract class StoreProvider
     /// </summary>
     public abstract IReadOnlyDictionary<string, string> Settings { get; }
 
+    /// <summary>Settings a datastore of this kind must have (the default <see cref="Validate"/> reports each one missing).</summary>
+    protected virtual IReadOnlyList<string> RequiredSettings => [];
+
     /// <summary>
     /// Problems with a datastore's settings (a required one missing, a value out of range), reported when the manifest
-    /// loads, located at the datastore. Never include a setting's value: it may be a password.
+    /// loads, located at the datastore. Never include a setting's value: it may be a password. The default reports
+    /// each of <see cref="RequiredSettings"/> that is missing; an override adds its own checks to <c>base.Validate</c>.
     /// </summary>
     /// <param name="store">The datastore, variables substituted.</param>
-    public virtual IEnumerable<string> Validate(Datastore store) => [];
+    public virtual IEnumerable<string> Validate(Datastore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return RequiredSettings.Where(s => store.Get(s) is null).Select(s => $"datastore '{store.Name}' ({store.Kind}) needs '{s}'").ToList();
+    }
 
     /// <summary>Opens an output that writes the models routed to <paramref name="store"/>.</summary>
     /// <param name="store">The datastore, variables substituted.</param>

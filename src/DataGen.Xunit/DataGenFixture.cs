@@ -236,7 +236,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     private async Task LoadAsync(DataGenAttribute data, CancellationToken cancellationToken)
     {
-        var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await data.DefaultSeedAsync(cancellationToken).ConfigureAwait(false));
+        var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await DataLoader.DefaultSeedAsync(data, cancellationToken).ConfigureAwait(false));
         _loaded.Clear();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         BaselineRows = KeepsRows ? new MemoryOutput() : null;
@@ -244,10 +244,10 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         LoadedData loaded;
         await using (output.ConfigureAwait(false))
         {
-            loaded = await data.LoadAsync(output, seed, cancellationToken).ConfigureAwait(false);
+            loaded = await DataLoader.LoadAsync(data, output, seed, cancellationToken).ConfigureAwait(false);
         }
 
-        (Seed, SeedSource, Data) = (seed, source, data.Describe());
+        (Seed, SeedSource, Data) = (seed, source, DataLoader.Describe(data));
         Counts = counts;
         Journeys = loaded.Journeys;
         Simulation = loaded.Simulation;

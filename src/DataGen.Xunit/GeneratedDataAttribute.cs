@@ -45,7 +45,7 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     public override async ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)
     {
         ArgumentNullException.ThrowIfNull(testMethod);
-        var defaults = await DataGen.Manifest.LoadAsync(SeededWithAttribute.Locate(Manifest)).ConfigureAwait(false);
+        var defaults = await DataGen.Manifest.LoadAsync(DataLoader.Locate(Manifest)).ConfigureAwait(false);
         var manifest = defaults.WithSeed(DataGenSeeds.Resolve(_seed, defaults.Seed).Seed);
         if (!manifest.Models.Contains(Model))
         {

@@ -2,12 +2,6 @@ using DataGen.Outputs;
 
 namespace DataGen.Simulations;
 
-/// <summary>A named stream of events: a model written to the run's output (or to a manifest datastore).</summary>
-/// <param name="Name">The stream (and event model) name.</param>
-/// <param name="Store">The datastore it goes to, when the simulation comes from a manifest with datastores.</param>
-/// <param name="Target">Table, collection or topic (default: the name).</param>
-public sealed record SimulationStream(string Name, string? Store = null, string? Target = null);
-
 /// <summary>Builds a <see cref="Simulation"/> in C#; <see cref="Build"/> validates everything at once.</summary>
 public sealed class SimulationBuilder
 {
@@ -147,57 +141,4 @@ public sealed class SimulationBuilder
             _tickLength,
             _start,
             _seed);
-}
-
-/// <summary>Where subjects come from.</summary>
-internal abstract record SubjectSource
-{
-    public sealed record Factory(long Count, Func<SubjectContext, IDictionary<string, object?>> Create) : SubjectSource;
-
-    /// <summary>Rows of a model; <see cref="Rows"/> is null until the manifest that holds the model is built.</summary>
-    public sealed record FromModel(string Model, ISubjectRows? Rows) : SubjectSource;
-}
-
-/// <summary>The rows of a model as a simulation's subjects: generated at run time with the run's seed.</summary>
-internal interface ISubjectRows
-{
-    /// <summary>The seed the rows use when neither the caller nor the simulation gives one.</summary>
-    ulong Seed { get; }
-
-    /// <summary>Generates the rows (every model of their source goes to <paramref name="output"/>, which is not completed) and returns <paramref name="model"/>'s.</summary>
-    Task<SubjectRows> GenerateAsync(string model, ulong seed, long? count, IDataOutput output, CancellationToken cancellationToken);
-}
-
-/// <summary>A subject model's descriptor and rows.</summary>
-internal sealed record SubjectRows(ModelDescriptor Model, List<object?[]> Values);
-
-/// <summary>A problem found when validating a simulation.</summary>
-internal sealed record SimulationProblem(string Message, bool IsWarning = false, int Transition = -1, string? State = null, string? Part = null);
-
-/// <summary>Thrown when a simulation definition is invalid; lists every problem.</summary>
-public sealed class SimulationException : Exception
-{
-    /// <summary>Creates the exception from the problems found.</summary>
-    public SimulationException(IReadOnlyList<string> problems)
-        : base(problems.Count == 1 ? problems[0] : $"{problems.Count} problems in the simulation:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}") =>
-        Problems = problems;
-
-    /// <summary>Creates the exception with one problem.</summary>
-    public SimulationException(string message)
-        : this([message])
-    {
-    }
-
-    /// <summary>Creates the exception with no detail.</summary>
-    public SimulationException()
-        : this("invalid simulation")
-    {
-    }
-
-    /// <summary>Wraps another exception.</summary>
-    public SimulationException(string message, Exception innerException)
-        : base(message, innerException) => Problems = [message];
-
-    /// <summary>Every problem found.</summary>
-    public IReadOnlyList<string> Problems { get; } = [];
 }

@@ -1,0 +1,45 @@
+using DataGen.Generation;
+
+namespace DataGen.Outputs;
+
+/// <summary>A model's shape as outputs see it.</summary>
+/// <param name="Name">The model name.</param>
+/// <param name="Key">The key field, if declared.</param>
+/// <param name="Fields">Top-level fields in manifest order; every row has one value per field.</param>
+/// <param name="Count">How many rows will be written.</param>
+public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<FieldDescriptor> Fields, long Count)
+{
+    /// <summary>The datastore named by the model's <c>store:</c>, if any.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>The table, collection or topic to write to (default: the model name).</summary>
+    public string Target { get; init; } = Name;
+
+    /// <summary>Secondary indexes the manifest asks for (<c>indexes:</c>), each a list of fields; stores that have indexes create them.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
+
+    /// <summary>Top-level fields that reference another model: (field, model, referenced field, that model's target).</summary>
+    public IReadOnlyList<ReferenceDescriptor> References { get; init; } = [];
+}
+/// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
+/// <param name="Field">The referencing field.</param>
+/// <param name="Model">The referenced model.</param>
+/// <param name="ReferencedField">The referenced field.</param>
+/// <param name="ReferencedTarget">The referenced model's table, collection or topic.</param>
+/// <param name="ReferencedStore">The referenced model's datastore.</param>
+public sealed record ReferenceDescriptor(string Field, string Model, string ReferencedField, string ReferencedTarget, string? ReferencedStore);
+/// <summary>A top-level field.</summary>
+/// <param name="Name">The field name.</param>
+/// <param name="Kind">What kind of values it holds.</param>
+/// <param name="Nullable">Whether it can be null.</param>
+public sealed record FieldDescriptor(string Name, ValueKind Kind, bool Nullable);
+/// <summary>
+/// Consecutive rows of one model. Each row holds one value per field: <see cref="string"/>, <see cref="long"/>,
+/// <see cref="decimal"/>, <see cref="double"/>, <see cref="bool"/>, <see cref="Guid"/>, <see cref="DateOnly"/>,
+/// <see cref="DateTime"/> (UTC), <see cref="TimeOnly"/>, a nested <see cref="GeneratedObject"/>, an
+/// <c>object?[]</c> array, or null.
+/// </summary>
+/// <param name="Model">The model.</param>
+/// <param name="FirstRow">Index of the first row in the model.</param>
+/// <param name="Rows">The rows.</param>
+public sealed record RowBatch(ModelDescriptor Model, long FirstRow, IReadOnlyList<object?[]> Rows);

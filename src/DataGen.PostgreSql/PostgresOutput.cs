@@ -94,6 +94,46 @@ public sealed class PostgresOutput : SqlStoreOutput
         _ => null,
     };
 
+    /// <summary>
+    /// Moves every sequence owned by a loaded column (serial and identity columns alike) to the largest loaded value, so
+    /// the next <c>nextval</c> — the application's next insert — returns a key past the loaded ones. A column whose
+    /// loaded values are all null leaves its sequence alone.
+    /// </summary>
+    protected override async Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        var table = Dialect.Quote(model.Target);
+        var owned = new List<(string Column, string Sequence)>();
+        var command = new NpgsqlCommand(
+            "SELECT a.attname, pg_get_serial_sequence(@table, a.attname) FROM pg_attribute a WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(@table, a.attname) IS NOT NULL",
+            (NpgsqlConnection)connection,
+            (NpgsqlTransaction)transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("table", table);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    owned.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        foreach (var (column, sequence) in owned.Where(o => model.Fields.Any(f => f.Name == o.Column)))
+        {
+            // setval(…, max, true): last_value is the largest loaded key and the next nextval is past it (a restore of the
+            // kit sets the same state again; setval(…, max + 1, false) would leave last_value unset).
+            var sql = $"SELECT setval(@sequence, m, true) FROM (SELECT max({Dialect.Quote(column)})::bigint AS m FROM {table}) loaded WHERE m IS NOT NULL";
+            var setval = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            await using (setval.ConfigureAwait(false))
+            {
+                setval.Parameters.AddWithValue("sequence", sequence);
+                await setval.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override async ValueTask OnDisposedAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 

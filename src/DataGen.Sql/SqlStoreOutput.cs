@@ -8,7 +8,8 @@ namespace DataGen.Sql;
 /// whether the table exists and what it holds → keep it (empty), drop it (<see cref="StoreLoadOptions.DropConflicting"/>,
 /// with a warning) or refuse (<see cref="StoreConflictException"/>) → create it when missing (unless
 /// <see cref="StoreLoadOptions.CreateTables"/> is off) → bulk-load through the store's <see cref="SqlBulkLoad"/> →
-/// check the stored row count against the rows sent → create the manifest's indexes on a created table → commit.
+/// check the stored row count against the rows sent → move the loaded columns' sequences past the loaded keys (where the
+/// store has them) → create the manifest's indexes on a created table → commit.
 /// Anything that fails rolls the model back (DDL included). A store package supplies the connection, the existence
 /// query and the bulk path.
 /// </summary>
@@ -52,6 +53,13 @@ public abstract class SqlStoreOutput : IDataOutput
     /// exceptions that are not the driver's, which pass through unchanged.
     /// </summary>
     protected abstract string? DescribeError(Exception exception);
+
+    /// <summary>
+    /// Called after a model's rows are in and counted, before its indexes and the commit, in its transaction: where a
+    /// store moves the sequences and identities of the loaded columns past the loaded keys, so the application's next
+    /// insert gets a fresh key. Default: nothing.
+    /// </summary>
+    protected virtual Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Called when the run succeeded, before the connection closes (a checkpoint, statistics).</summary>
     protected virtual ValueTask OnCompletingAsync(DbConnection connection, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -189,6 +197,7 @@ public abstract class SqlStoreOutput : IDataOutput
                     throw new GenerationException($"{owner.Store}: table '{model.Target}' holds {acknowledged} rows after loading {_rows}; rolled back", model.Name);
                 }
 
+                await owner.AfterBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
                 if (createdTable)
                 {
                     foreach (var index in owner.Dialect.CreateIndexes(model))

@@ -70,7 +70,9 @@ public sealed class SqlServerOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        var bulk = new SqlBulkCopy((SqlConnection)connection, SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.KeepNulls, (SqlTransaction)transaction)
+        // KeepIdentity: generated keys are loaded as they are (references point at them); SQL Server then moves the
+        // identity's current value past the largest loaded one, so the application's next insert gets a fresh key.
+        var bulk = new SqlBulkCopy((SqlConnection)connection, SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.KeepNulls | SqlBulkCopyOptions.KeepIdentity, (SqlTransaction)transaction)
         {
             DestinationTableName = Dialect.Quote(model.Target),
             BatchSize = 0,

@@ -95,4 +95,27 @@ public sealed class SqlServerContainerTests : IAsyncLifetime
         var act = () => DataGenerator.GenerateAsync(manifest, again, cancellationToken: TestContext.Current.CancellationToken);
         await act.Should().ThrowAsync<StoreConflictException>();
     }
+
+    [Fact]
+    public async Task Loaded_identity_keys_are_kept_and_the_next_insert_gets_a_fresh_one()
+    {
+        Assert.SkipWhen(_container is null, DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) ?? string.Empty);
+        await using var connection = new SqlConnection(_container!.GetConnectionString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var create = new SqlCommand("CREATE TABLE actor_identity (actor_id bigint IDENTITY(1,1) PRIMARY KEY, name nvarchar(200) NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var output = SqlServerOutput.Create(_container.GetConnectionString()))
+        {
+            var manifest = Manifest.Parse("models:\n  actor_identity: { count: 20, fields: { actor_id: { type: sequence, start: 100 }, name: name.fullName } }");
+            await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        await using var min = new SqlCommand("SELECT MIN(actor_id) FROM actor_identity", connection);
+        ((long)(await min.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).Should().Be(100, "the generated keys are kept");
+        await using var insert = new SqlCommand("INSERT INTO actor_identity (name) OUTPUT INSERTED.actor_id VALUES ('new')", connection);
+        ((long)(await insert.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).Should().Be(120);
+    }
 }

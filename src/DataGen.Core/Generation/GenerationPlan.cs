@@ -146,6 +146,7 @@ internal sealed class ModelPlan
     public (long Count, long GeneratedRows, long[]? ParentOffsets) ResolveCount(double scale, Func<string, long> countOf)
     {
         var random = new DeterministicRandom(StableHash.Combine(Key, "$count"));
+        scale = Source.Scales ? scale : 1;
         switch (Source.Count)
         {
             case CountSpec.Fixed f:

@@ -129,6 +129,9 @@ public sealed class ManifestBuilder
         /// <summary>The key field.</summary>
         public ModelBuilder WithKey(string field) => Set("key", new YamlScalarNode(field));
 
+        /// <summary>Keeps the model's count as written whatever the scale (<c>scale: false</c>: lookup tables).</summary>
+        public ModelBuilder WithoutScaling() => Set("scale", new YamlScalarNode("false"));
+
         /// <summary>A field from a generator name and its options (an anonymous object or dictionary).</summary>
         public ModelBuilder WithField(string name, string type, object? options = null)
         {

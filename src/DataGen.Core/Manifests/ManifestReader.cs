@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "duplicates", "tracers"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "duplicates", "tracers", "scale"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -246,7 +246,33 @@ internal sealed partial class ManifestReader
             var indexes = ReadIndexes(Get(model, "indexes"), fields, name);
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes, Duplicates = duplicates, Tracers = tracers });
+            var scales = ReadScales(Get(model, "scale"), count, name);
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes, Duplicates = duplicates, Tracers = tracers, Scales = scales });
+        }
+    }
+
+    /// <summary><c>scale: false</c>: the model keeps its count under <c>--scale</c> (lookup tables). Per-parent counts follow their parent.</summary>
+    private bool ReadScales(YamlNode? node, CountSpec count, string model)
+    {
+        if (node is null)
+        {
+            return true;
+        }
+
+        switch (Text(node, "true or false", model))
+        {
+            case "true":
+                return true;
+            case "false" when count is CountSpec.PerParent:
+                _errors.Add(node, "'scale: false' does not apply to a per-parent count: it follows its parent's (set 'scale: false' on the parent)", model);
+                return true;
+            case "false":
+                return false;
+            case { } other:
+                _errors.Add(node, $"'scale' must be true or false, found '{other}'", model);
+                return true;
+            default:
+                return true;
         }
     }
 

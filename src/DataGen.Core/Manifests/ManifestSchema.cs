@@ -104,6 +104,7 @@ public static class ManifestSchema
                         ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                         ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
+                        ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
                         ["duplicates"] = DuplicatesSchema(),
                     },
                 },

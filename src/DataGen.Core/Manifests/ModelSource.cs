@@ -38,6 +38,9 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>Table, collection or topic name (default: the model name).</summary>
     public string Target { get; init; } = name;
 
+    /// <summary>Whether the manifest's scale multiplies this model's count (<c>scale: false</c> keeps lookup tables as they are).</summary>
+    public bool Scales { get; init; } = true;
+
     /// <summary>The <c>duplicates:</c> section, if any.</summary>
     public DuplicateSpec? Duplicates { get; init; }
 

@@ -46,5 +46,12 @@ internal static partial class DatagenCommand
             await error.WriteLineAsync($"datagen: {e.Errors.Count} error(s) in {file.Name}; nothing was written.").ConfigureAwait(false);
             return (null, ExitCodes.InvalidManifest);
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Every problem of a manifest should be a located ManifestException; one that is not is a bug, but the user
+            // still gets the file and the cause rather than a stack trace.
+            await error.WriteLineAsync($"{file.FullName}(1,1): error: the manifest could not be read ({e.GetType().Name}: {e.Message}); please report this with the manifest").ConfigureAwait(false);
+            return (null, ExitCodes.InvalidManifest);
+        }
     }
 }

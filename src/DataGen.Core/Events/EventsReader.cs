@@ -127,6 +127,12 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             foreach (var (k, v) in typeMap.Children)
             {
                 var name = scalars.Text(k, "an event type name", Where) ?? string.Empty;
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    errors.Add(k, "an event type needs a name", Where);
+                    continue;
+                }
+
                 if (ReadType(name, v, stateNames) is { } type)
                 {
                     types[name] = type;
@@ -214,6 +220,12 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         foreach (var (k, v) in fields.Children)
         {
             var field = scalars.Text(k, "a field name", Where) ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(field))
+            {
+                errors.Add(k, $"event type '{name}' has a field without a name", Where);
+                continue;
+            }
+
             if (Value(v, name, stateNames, earlier) is { } value)
             {
                 compiled.Add((field, value));

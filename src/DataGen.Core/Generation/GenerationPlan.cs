@@ -162,7 +162,10 @@ internal sealed class ModelPlan
                 for (var j = 0; j < parents; j++)
                 {
                     var perRandom = DeterministicRandom.ForRow(countKey, j);
-                    offsets[j + 1] = offsets[j] + perRandom.NextInclusive(p.Min, p.Max);
+                    var children = perRandom.NextInclusive(p.Min, p.Max);
+                    offsets[j + 1] = offsets[j] <= long.MaxValue - children
+                        ? offsets[j] + children
+                        : throw new GenerationException($"the per-parent counts add up to more than {long.MaxValue:N0} rows by parent row {j:N0} of '{p.Parent}' (max {p.Max:N0} per parent)", Name);
                 }
 
                 return (offsets[parents], offsets[parents], offsets);

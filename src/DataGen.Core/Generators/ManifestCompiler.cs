@@ -196,21 +196,27 @@ internal sealed class ManifestCompiler
         var spec = new FieldSpec(model.Name, path, node, map, type, typeNode, _errors, _variables);
         FieldGenerator? generator;
         var descriptor = GeneratorCatalog.Find(type);
-        if (descriptor is not null)
-        {
-            generator = descriptor.Create(spec, ctx);
-            GeneratorCatalog.CheckOptions(spec, descriptor);
-        }
-        else if (BogusCatalog.LooksLikeBogus(type))
-        {
-            generator = BogusCatalog.Create(spec, ctx);
-        }
-        else
+        if (descriptor is null && !BogusCatalog.LooksLikeBogus(type))
         {
             var suggestion = Suggest.Closest(type, GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames));
             spec.Error(typeNode, $"unknown generator '{type}'"
                 + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
                 + $"; built-in generators: {string.Join(", ", GeneratorCatalog.BuiltIn.Select(d => d.Name))}, or a Bogus data set method such as name.firstName");
+            return null;
+        }
+
+        try
+        {
+            generator = descriptor is not null ? descriptor.Create(spec, ctx) : BogusCatalog.Create(spec, ctx);
+            if (descriptor is not null)
+            {
+                GeneratorCatalog.CheckOptions(spec, descriptor);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or ArithmeticException)
+        {
+            // Options that read fine but cannot make a generator (a decimal bound past what the generator can hold, …).
+            spec.Error(node, $"'{type}' cannot be built from these options: {e.Message}");
             return null;
         }
 

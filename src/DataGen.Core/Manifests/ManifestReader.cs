@@ -93,6 +93,14 @@ internal sealed partial class ManifestReader
             errors.Add((int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {Clean(message)}");
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner can fail without a position (an unterminated flow sequence at the end of the text, …):
+            // report it at the last line, where such a scan stops, rather than as a crash.
+            var lines = text.Split('\n');
+            errors.Add(lines.Length, lines[^1].Length + 1, $"invalid YAML: the text ends inside a structure or a scalar the parser cannot finish ({e.GetType().Name})");
+            return null;
+        }
     }
 
     public void Read(YamlMappingNode root)

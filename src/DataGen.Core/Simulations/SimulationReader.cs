@@ -24,6 +24,12 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         scalars.CheckKeys(map, Keys, "simulation", Where);
 
         var name = Get(map, "name") is { } n ? scalars.Text(n, "a name", Where) ?? "simulation" : "simulation";
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add(Get(map, "name") ?? map, "the simulation's 'name' must not be empty", Where);
+            name = "simulation";
+        }
+
         var builder = Simulation.Create(name);
         var errorsBefore = errors.Errors.Count;
 

@@ -103,12 +103,27 @@ internal sealed partial class ManifestReader
         }
     }
 
+    private static YamlNode? FirstKeyNode(YamlMappingNode map, string key) =>
+        map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key);
+
     public void Read(YamlMappingNode root)
     {
         // Variables first: every other scalar may use them.
         if (Get(root, "variables") is { } vars)
         {
             ReadVariables(vars);
+        }
+
+        // A value supplied for a variable the manifest does not declare is a typo until proven otherwise.
+        foreach (var name in _variables.UndeclaredOverrides())
+        {
+            var declared = _variables.Declared;
+            var suggestion = Suggest.Closest(name, declared);
+            _errors.Add(
+                Get(root, "variables") is { } at ? FirstKeyNode(root, "variables") ?? at : root,
+                $"variable '{name}' has a value (--var, ManifestOptions.Variables or an attribute) but is not declared under 'variables:'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                + (declared.Count == 0 ? "; the manifest declares no variables" : $"; declared: {string.Join(", ", declared)}"));
         }
 
         foreach (var (k, v) in root.Children)

@@ -39,6 +39,12 @@ internal sealed partial class Variables
     internal static string Render(string text, Func<string, object?> resolve) =>
         Placeholder().Replace(text, m => Outputs.ValueText.Format(resolve(m.Groups[1].Value)));
 
+    /// <summary>The variables the manifest declares, in order.</summary>
+    public IReadOnlyList<string> Declared => _values.Keys.ToList();
+
+    /// <summary>Names the caller gave values for that the manifest does not declare (the environment's are not counted).</summary>
+    public IEnumerable<string> UndeclaredOverrides() => Overrides.Keys.Where(k => !_values.ContainsKey(k)).Order(StringComparer.Ordinal);
+
     /// <summary>Declares a variable with its default (null: required).</summary>
     public void Declare(string name, string? defaultValue) => _values[name] = defaultValue;
 

@@ -56,4 +56,24 @@ public sealed class HostileManifestTests
 
         (await act.Should().ThrowAsync<GenerationException>()).Which.Model.Should().Be("c");
     }
+
+    [Fact]
+    public void A_value_for_an_undeclared_variable_is_an_error_with_a_suggestion()
+    {
+        var act = () => TestGeneration.Parse(
+            "variables:\n  email_domain: example.com\nmodels:\n  m: { count: 1, fields: { e: { type: template, template: \"a@{{email_domain}}\" } } }\n",
+            new ManifestOptions { Variables = new Dictionary<string, string> { ["email_domian"] = "corp.test" }, Environment = _ => null });
+
+        var error = act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Which;
+        error.Message.Should().Be("variable 'email_domian' has a value (--var, ManifestOptions.Variables or an attribute) but is not declared under 'variables:' (did you mean 'email_domain'?); declared: email_domain");
+        error.Line.Should().Be(1);
+    }
+
+    [Fact]
+    public void Environment_values_for_other_manifests_are_not_errors()
+    {
+        var manifest = TestGeneration.Parse("models:\n  m: { count: 1, fields: { id: uuid } }\n", new ManifestOptions { Environment = name => name == "DATAGEN_VAR_other" ? "x" : null });
+
+        manifest.Models.Should().Equal("m");
+    }
 }

@@ -15,7 +15,7 @@ internal static class CommonOptions
     public static Option<string[]> Variables() => new("--var") { Description = "A variable, name=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary><c>--out</c> of the commands that write a manifest's models.</summary>
-    public static Option<DirectoryInfo> ManifestOut() => new("--out", "-o") { Description = "Output directory (default ./out): holds <manifest name>.db, or <manifest name>/ with --format." };
+    public static Option<DirectoryInfo> ManifestOut() => new("--out", "-o") { Description = "Where output goes. Without --format: the directory of <manifest name>.db (default ./out). With --format: the directory the files go to (default ./out/<manifest name>)." };
 
     /// <summary><c>--drop-conflicting</c>.</summary>
     public static Option<bool> DropConflicting() => new("--drop-conflicting") { Description = "Drop and recreate tables the manifest names that already hold data (a warning names each)." };

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The manifest is invalid; every error was printed.</summary>
     public const int InvalidManifest = 3;
 
-    /// <summary>Cancelled (Ctrl+C); nothing was written.</summary>
+    /// <summary>Cancelled (Ctrl+C, SIGINT); nothing was written.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM (a CI timeout, a container stop); nothing was written.</summary>
+    public const int Terminated = 143;
 }

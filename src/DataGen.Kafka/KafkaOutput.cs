@@ -141,7 +141,7 @@ public sealed class KafkaOutput : IDataOutput
         }
         catch (KafkaException e)
         {
-            throw new GenerationException($"kafka '{_storeName}': cannot reach {_bootstrapServers}: {e.Error.Reason}", model.Name, null, null, e);
+            throw new GenerationException($"kafka '{_storeName}': cannot reach {KafkaBootstrap.Redact(_bootstrapServers)}: {KafkaBootstrap.Redact(e.Error.Reason)}", model.Name, null, null, e);
         }
 
         var existing = metadata.Topics.FirstOrDefault(t => t.Topic == model.Target && t.Error.Code == ErrorCode.NoError);

@@ -143,7 +143,7 @@ public class KafkaFixture : DataGenFixture
     {
         if (DataGenContainers.Variable("DATAGEN_KAFKA_BOOTSTRAP") is { } external)
         {
-            return (external, null, $"Kafka at {external} (DATAGEN_KAFKA_BOOTSTRAP)", null);
+            return (external, null, $"Kafka at {KafkaBootstrap.Redact(external)} (DATAGEN_KAFKA_BOOTSTRAP)", null);
         }
 
         var image = DataGenContainers.Image("DATAGEN_KAFKA_IMAGE", DefaultImage);

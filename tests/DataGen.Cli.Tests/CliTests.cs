@@ -236,7 +236,7 @@ public sealed class CliTests : IDisposable
 
         (await Run("simulate", Sample("retail.yaml"), "--out", _directory.FullName)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("no 'simulation:' section"));
         (await Run("simulate", Sample("banking.yaml"), "--tick-length", "soon")).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("--tick-length"));
-        var broken = Write("broken.yaml", "models:\n  u:\n    count: 1\n    fields: { id: uuid }\nsimulation:\n  subjects: u\n  states: [a]\n  transitions:\n    - { trigger: t, from: a, to: b, probability: 1 }\n");
+        var broken = Write("broken.yaml", "models:\n  u:\n    count: 1\n    fields: { id: uuid }\nsimulation:\n  subjects: u\n  states: [a]\n  transitions:\n    - { trigger: t, from: a, to: b, probability: 1% }\n");
         (await Run("simulate", broken)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.InvalidManifest && r.Err.Contains("broken.yaml(9,34)") && r.Err.Contains("unknown state 'b'"));
     }
 

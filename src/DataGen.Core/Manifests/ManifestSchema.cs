@@ -312,7 +312,7 @@ public static class ManifestSchema
                 ["trigger"] = Text("The trigger's name (what events carry)."),
                 ["from"] = Text("The state it leaves."),
                 ["to"] = Text("The state it enters."),
-                ["probability"] = new JsonObject { ["description"] = "Percent per tick: 0.5 or \"0.5%\".", ["type"] = new JsonArray("number", "string") },
+                ["probability"] = new JsonObject { ["description"] = "Percent per tick with its unit: \"0.5%\" (a bare number is an error: 0.01 could mean 1 % or 0.01 %).", ["type"] = "string", ["pattern"] = "^\\s*[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*%\\s*$" },
                 ["hourly"] = new JsonObject { ["description"] = "24 factors by UTC hour.", ["type"] = "array", ["minItems"] = 24, ["maxItems"] = 24, ["items"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 } },
                 ["let"] = expressions.DeepClone(),
                 ["require"] = Text("An expression; false vetoes the transition."),

@@ -193,8 +193,9 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         double? percent = null;
         if (Get(map, "probability") is { } pNode)
         {
-            percent = scalars.ReadNumber(pNode, "probability", "a percentage per tick such as 0.5 or 0.5%", t =>
-                double.TryParse(t.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null, Where);
+            // The unit is required: a bare 0.01 could mean 1 % (a probability) or 0.01 % (a percentage), and both are common.
+            percent = scalars.ReadNumber(pNode, "probability", "a percentage per tick with its unit, such as 0.5% (a bare number is ambiguous)", t =>
+                t.EndsWith('%') && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null, Where);
         }
         else
         {

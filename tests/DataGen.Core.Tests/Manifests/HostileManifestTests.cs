@@ -76,4 +76,14 @@ public sealed class HostileManifestTests
 
         manifest.Models.Should().Equal("m");
     }
+
+    [Fact]
+    public void A_transition_probability_without_its_unit_is_an_error()
+    {
+        var banking = File.ReadAllText(Path.Combine(TestGeneration.RepositoryRoot, "samples", "manifests", "banking.yaml"));
+        banking.Should().Contain("probability: 10% }");
+        var act = () => TestGeneration.Parse(banking.Replace("probability: 10% }", "probability: 10 }", StringComparison.Ordinal));
+
+        act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle(e => e.Message.Contains("a percentage per tick with its unit, such as 0.5%") && e.Line > 0);
+    }
 }

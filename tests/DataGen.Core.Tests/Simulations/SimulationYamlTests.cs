@@ -31,7 +31,7 @@ public sealed class SimulationYamlTests
               end: 2025-01-02
               transitions:
                 - { trigger: login, from: offline, to: online, probability: 1% }
-                - { trigger: logout, from: online, to: offline, probability: 5 }
+                - { trigger: logout, from: online, to: offline, probability: 5% }
             """);
 
         var simulation = manifest.Simulation!;
@@ -51,7 +51,7 @@ public sealed class SimulationYamlTests
               subjects: users
               states: [offline, online]
               transitions:
-                - { trigger: login, from: offline, to: onlin, probability: 1 }
+                - { trigger: login, from: offline, to: onlin, probability: 1% }
             """);
 
         $"{error.Line},{error.Column}".Should().Be("12,44", error.ToString());
@@ -66,9 +66,9 @@ public sealed class SimulationYamlTests
               subjects: users
               states: [offline, online]
               transitions:
-                - { trigger: login, from: offline, to: online, probability: 60 }
-                - { trigger: ping, from: offline, to: offline, probability: 50 }
-                - { trigger: logout, from: online, to: offline, probability: 50 }
+                - { trigger: login, from: offline, to: online, probability: 60% }
+                - { trigger: ping, from: offline, to: offline, probability: 50% }
+                - { trigger: logout, from: online, to: offline, probability: 50% }
             """);
 
         $"{error.Line},{error.Column}".Should().Be("10,12", error.ToString());
@@ -86,7 +86,7 @@ public sealed class SimulationYamlTests
                 - trigger: spend
                   from: on
                   to: on
-                  probability: 1
+                  probability: 1%
                   let: { amount: "uniform(1, 10)" }
                   set: { balance: "balance - amout" }
             """);
@@ -113,7 +113,7 @@ public sealed class SimulationYamlTests
                 - trigger: t
                   from: on
                   to: on
-                  probability: 1
+                  probability: 1%
                   {line}
             """);
 
@@ -136,7 +136,7 @@ public sealed class SimulationYamlTests
               {lines}
               states: [on]
               transitions:
-                - {"{"} trigger: t, from: on, to: on, probability: 1 {"}"}
+                - {"{"} trigger: t, from: on, to: on, probability: 1% {"}"}
             """);
 
         error.Message.Should().Contain(message);

@@ -37,10 +37,13 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
             return shared.Unavailable;
         }
 
-        _admin = shared.ConnectionString!;
-        _name = name;
-        await SqlCommands.ExecuteOnceAsync(connect(_admin), create(_name), cancellationToken).ConfigureAwait(false);
-        ConnectionString = connectionStringFor(_admin, _name);
+        var admin = shared.ConnectionString!;
+        await SqlCommands.ExecuteOnceAsync(connect(admin), create(name), cancellationToken).ConfigureAwait(false);
+
+        // Only a database that exists is dropped again: a start that failed (wrong password) fails the tests once, not
+        // again as a clean-up failure.
+        (_admin, _name) = (admin, name);
+        ConnectionString = connectionStringFor(admin, name);
         return null;
     }
 

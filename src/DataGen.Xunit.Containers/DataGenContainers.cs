@@ -60,20 +60,43 @@ public static class DataGenContainers
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             })!;
+            var stderr = inspect.StandardError.ReadToEndAsync();
             if (!inspect.WaitForExit(10_000))
             {
                 inspect.Kill();
-                return "Docker did not answer within 10 s";
+                return "Docker did not answer within 10 s: check that the daemon is running (docker info), or point DATAGEN_*_CONNECTION at a server";
             }
 
-            return inspect.ExitCode == 0
-                ? null
-                : $"image '{image}' is not present locally; pull it (docker pull {image}), set DATAGEN_PULL_IMAGES=1 where a registry is reachable, or set DATAGEN_REGISTRY_PREFIX / the image variable to a mirror";
+            return inspect.ExitCode == 0 ? null : Diagnose(image, stderr.GetAwaiter().GetResult());
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "the docker command is not installed";
         }
+    }
+
+    /// <summary>What a failed <c>docker image inspect</c> means: the daemon is down, it speaks another API, or the image is missing.</summary>
+    internal static string Diagnose(string image, string dockerError)
+    {
+        var first = dockerError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+        if (dockerError.Contains("Cannot connect to the Docker daemon", StringComparison.OrdinalIgnoreCase)
+            || dockerError.Contains("Is the docker daemon running", StringComparison.OrdinalIgnoreCase)
+            || dockerError.Contains("error during connect", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the Docker daemon is not running ({first}): start it (e.g. sudo systemctl start docker), or point DATAGEN_*_CONNECTION at a server";
+        }
+
+        if (dockerError.Contains("client version", StringComparison.OrdinalIgnoreCase) && dockerError.Contains("too new", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the Docker daemon speaks an older API than the client asks for ({first}): set DOCKER_API_VERSION to the daemon's (docker version --format '{{{{.Server.APIVersion}}}}'), or point DATAGEN_*_CONNECTION at a server";
+        }
+
+        if (dockerError.Contains("permission denied", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"this user may not use Docker ({first}): add it to the docker group, or point DATAGEN_*_CONNECTION at a server";
+        }
+
+        return $"image '{image}' is not present locally; pull it (docker pull {image}), set DATAGEN_PULL_IMAGES=1 where a registry is reachable, or set DATAGEN_REGISTRY_PREFIX / the image variable to a mirror";
     }
 
     /// <summary>
@@ -98,7 +121,10 @@ public static class DataGenContainers
         }
         catch (Exception e) when (e is DotNet.Testcontainers.Builders.DockerUnavailableException or HttpRequestException)
         {
-            return (null, $"Docker did not answer ({e.Message.Split('\n')[0].Trim()}); check DOCKER_HOST and DOCKER_API_VERSION (Testcontainers settings)");
+            var reason = e.Message.Split('\n')[0].Trim();
+            return (null, reason.Contains("API version", StringComparison.OrdinalIgnoreCase) || reason.Contains("too new", StringComparison.OrdinalIgnoreCase)
+                ? $"the Docker daemon speaks an older API than Testcontainers asks for ({reason}): set DOCKER_API_VERSION to the daemon's, or point DATAGEN_*_CONNECTION at a server"
+                : $"Docker did not answer ({reason}): check that the daemon runs and DOCKER_HOST points at it, or point DATAGEN_*_CONNECTION at a server");
         }
 
         if (!Reuse)
@@ -146,7 +172,9 @@ public static class DataGenContainers
         var backend = $"{product} container {image}";
         if (WhyUnavailable(image) is { } why)
         {
-            return new(null, backend, $"{why}; or set {connectionVariable} to a server's connection string");
+            return new(null, backend, why.Contains("DATAGEN_*_CONNECTION", StringComparison.Ordinal)
+                ? why.Replace("DATAGEN_*_CONNECTION", connectionVariable, StringComparison.Ordinal)
+                : $"{why}; or set {connectionVariable} to a server's connection string");
         }
 
         var (container, unavailable) = await StartAsync(() => build(image), backend, cancellationToken).ConfigureAwait(false);

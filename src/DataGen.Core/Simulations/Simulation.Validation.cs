@@ -121,8 +121,11 @@ public sealed partial class Simulation
                 var sum = Transitions.Where(t => t.From == s).Sum(t => t.Probability(hour)) * 100;
                 if (sum > 100 + 1e-9)
                 {
+                    // Located at the transition that takes the running sum past 100 %: that is the line to change.
+                    var running = 0.0;
+                    var culprit = Transitions.ToList().FindIndex(t => t.From == s && (running += t.Probability(hour) * 100) > 100 + 1e-9);
                     var at = Transitions.Any(t => t.Hourly is not null) ? $" at hour {hour}" : string.Empty;
-                    problems.Add(new($"the probabilities leaving state '{s}' sum to {sum:0.####}% per tick{at}; they must not exceed 100% (the rest is staying)", State: s));
+                    problems.Add(new($"the probabilities leaving state '{s}' sum to {sum:0.####}% per tick{at}; they must not exceed 100% (the rest is staying)", Transition: culprit, State: s, Part: "probability"));
                     break;
                 }
             }

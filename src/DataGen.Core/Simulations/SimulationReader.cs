@@ -152,23 +152,35 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             errors.Add(bad, "'streams' must map stream names to { store, target }", Where);
         }
 
-        if (errors.Errors.Count > errorsBefore)
-        {
-            return null;
-        }
-
         var simulation = builder.BuildUnchecked();
         var problems = simulation.Validate();
-        foreach (var p in problems.Where(p => !p.IsWarning))
-        {
-            var at = p.Transition >= 0 && p.Transition < transitionNodes.Count
+        YamlNode Locate(SimulationProblem p) =>
+            p.Transition >= 0 && p.Transition < transitionNodes.Count
                 ? (p.Part is { } part ? Get(transitionNodes[p.Transition], part) : null) ?? transitionNodes[p.Transition]
                 : p.State is { } s && stateNodes.TryGetValue(s, out var sn) ? sn
                 : p.Part is { } key ? Get(map, key) ?? map : map;
-            errors.Add(at, p.Message, Where);
+
+        if (errors.Errors.Count > errorsBefore)
+        {
+            // Other errors first hide most checks (they would repeat them), but not the sums of probabilities, which
+            // depend only on the transitions that were read: report those in the same run.
+            foreach (var p in problems.Where(p => !p.IsWarning && p.Part == "probability" && p.State is not null))
+            {
+                errors.Add(Locate(p), p.Message, Where);
+            }
+
+            return null;
         }
 
-        simulation.Warnings = problems.Where(p => p.IsWarning).Select(p => p.Message).ToList();
+        foreach (var p in problems.Where(p => !p.IsWarning))
+        {
+            errors.Add(Locate(p), p.Message, Where);
+        }
+
+        // Warnings carry their location like errors do: file(line,column): warning: …
+        simulation.Warnings = problems.Where(p => p.IsWarning)
+            .Select(p => Locate(p) is var node ? $"{errors.File}({node.Start.Line},{node.Start.Column}): warning: {p.Message}" : p.Message)
+            .ToList();
         return problems.Any(p => !p.IsWarning) ? null : simulation;
     }
 

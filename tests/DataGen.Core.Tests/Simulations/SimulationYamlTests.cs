@@ -59,7 +59,7 @@ public sealed class SimulationYamlTests
     }
 
     [Fact]
-    public void Probabilities_over_100_percent_point_at_the_state()
+    public void Probabilities_over_100_percent_point_at_the_transition_that_goes_past_it()
     {
         var error = Single("""
             simulation:
@@ -71,7 +71,7 @@ public sealed class SimulationYamlTests
                 - { trigger: logout, from: online, to: offline, probability: 50% }
             """);
 
-        $"{error.Line},{error.Column}".Should().Be("10,12", error.ToString());
+        $"{error.Line},{error.Column}".Should().Be("13,65", error.ToString());
         error.Message.Should().Contain("leaving state 'offline' sum to 110%");
     }
 
@@ -141,5 +141,39 @@ public sealed class SimulationYamlTests
 
         error.Message.Should().Contain(message);
         $"{error.Line},{error.Column}".Should().Be($"{lineNumber},{column}", error.ToString());
+    }
+
+    [Fact]
+    public void Probabilities_over_100_percent_are_reported_with_the_other_errors()
+    {
+        var act = () => TestGeneration.Parse(Models + "\n" + """
+            simulation:
+              subjects: users
+              tik: 30s
+              states: [offline, online]
+              transitions:
+                - { trigger: login, from: offline, to: online, probability: 60% }
+                - { trigger: ping, from: offline, to: offline, probability: 50% }
+                - { trigger: dup, from: offline, to: offline, probability: 50% }
+                - { trigger: logout, from: online, to: offline, probability: 1% }
+            """);
+
+        var messages = act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.Message).ToList();
+        messages.Should().Contain(m => m.Contains("unknown simulation key 'tik'"));
+        messages.Should().Contain(m => m.Contains("leaving state 'offline' sum to 160%"));
+    }
+
+    [Fact]
+    public void A_state_with_no_way_out_is_a_located_warning()
+    {
+        var manifest = TestGeneration.Parse(Models + "\n" + """
+            simulation:
+              subjects: users
+              states: [open, closed]
+              transitions:
+                - { trigger: close, from: open, to: closed, probability: 1% }
+            """);
+
+        manifest.Simulation!.Warnings.Should().ContainSingle().Which.Should().MatchRegex(@"^test\.yaml\(\d+,\d+\): warning: state 'closed' has no way out");
     }
 }

@@ -20,6 +20,12 @@ public sealed record ManifestOptions
     /// <summary>Reads environment variables (default: the process environment). Tests pass their own.</summary>
     public Func<string, string?>? Environment { get; init; }
 
+    /// <summary>How deeply mappings and sequences may nest (default 64; a manifest needs a handful of levels).</summary>
+    public int MaxNesting { get; init; } = 64;
+
+    /// <summary>How many YAML nodes a manifest may expand to once anchors and aliases are followed (default 1,000,000).</summary>
+    public long MaxNodes { get; init; } = 1_000_000;
+
     /// <summary>
     /// The store kinds the application registered: datastore kinds and settings are checked against them when the
     /// manifest loads, each problem located. Null (default): any kind is accepted and checked when an output is opened.
@@ -110,7 +116,8 @@ public sealed class Manifest
     public static Manifest Parse(string text, string sourceName = "manifest.yaml", ManifestOptions? options = null)
     {
         var errors = new ErrorSink(sourceName);
-        var root = ManifestReader.Parse(text, errors);
+        options ??= new ManifestOptions();
+        var root = ManifestReader.Parse(text, errors, options.MaxNesting, options.MaxNodes);
         errors.ThrowIfAny();
         return FromDocument(root!, sourceName, options);
     }

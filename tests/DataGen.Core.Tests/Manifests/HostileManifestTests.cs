@@ -86,4 +86,65 @@ public sealed class HostileManifestTests
 
         act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle(e => e.Message.Contains("a percentage per tick with its unit, such as 0.5%") && e.Line > 0);
     }
+
+    [Fact]
+    public void Nested_brackets_deep_enough_to_overflow_the_parser_are_refused_where_they_go_too_deep()
+    {
+        var error = Single("models: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+
+        error.Message.Should().Contain("more than 64 levels deep");
+        $"{error.Line},{error.Column}".Should().Be("1,73");
+    }
+
+    [Fact]
+    public void Block_nesting_beyond_the_limit_is_refused()
+    {
+        var text = string.Concat(Enumerable.Range(0, 500).Select(i => new string(' ', i) + $"k{i}:\n"));
+
+        Single(text).Message.Should().Contain("nests mappings and sequences more than 64 levels deep");
+    }
+
+    [Fact]
+    public void Arrays_nested_a_thousand_deep_are_refused_before_generation()
+    {
+        var items = string.Concat(Enumerable.Repeat("{ type: array, count: [1, 2], items: ", 1000)) + "uuid" + string.Concat(Enumerable.Repeat(" }", 1000));
+
+        Single($"models:\n  m:\n    count: 1\n    fields:\n      a: {items}\n").Message.Should().Contain("levels deep");
+    }
+
+    [Fact]
+    public void An_alias_bomb_is_refused_without_expanding_it()
+    {
+        var lines = new List<string> { "models:", "  m:", "    count: 1", "    fields:", "      a0: { type: choice, values: &a0 [x, x, x, x, x, x, x, x, x, x] }" };
+        for (var i = 1; i < 9; i++)
+        {
+            lines.Add($"      a{i}: {{ type: choice, values: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}] }}");
+        }
+
+        var error = Single(string.Join('\n', lines) + "\n");
+
+        error.Message.Should().Contain("expands to more than 1,000,000 YAML nodes through its anchors and aliases");
+    }
+
+    [Fact]
+    public void Anchors_used_a_few_times_are_fine()
+    {
+        var manifest = TestGeneration.Parse("""
+            models:
+              a: { count: 2, fields: { id: uuid, tier: { type: choice, values: &tiers [gold, silver] } } }
+              b: { count: 2, fields: { id: uuid, tier: { type: choice, values: *tiers } } }
+            """);
+
+        manifest.Models.Should().Equal("a", "b");
+    }
+
+    [Fact]
+    public void The_nesting_limit_can_be_raised()
+    {
+        var yaml = "models: " + new string('[', 70) + new string(']', 70) + "\n";
+
+        var act = () => TestGeneration.Parse(yaml, new ManifestOptions { MaxNesting = 100, Environment = _ => null });
+
+        act.Should().Throw<ManifestException>().Which.Errors.Should().NotContain(e => e.Message.Contains("levels deep"));
+    }
 }

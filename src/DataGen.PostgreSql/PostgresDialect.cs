@@ -13,6 +13,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind);
 
+    /// <summary>SHARE ROW EXCLUSIVE conflicts with itself and with every row write, and lets readers read.</summary>
+    public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {Quote(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
+
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string TypeOf(ValueKind kind) => kind switch

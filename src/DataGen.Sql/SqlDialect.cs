@@ -51,6 +51,13 @@ public abstract class SqlDialect
         return $"DROP TABLE {Quote(model.Target)}";
     }
 
+    /// <summary>
+    /// A statement that locks an existing table against other loads until the transaction ends, run before the pipeline
+    /// counts its rows: of two runs into one empty table, the second waits, then finds the rows and refuses. Null: the
+    /// store's transactions already serialise writers (SQLite).
+    /// </summary>
+    public virtual string? LockTable(ModelDescriptor model) => null;
+
     /// <summary>SELECT of the number of rows in a model's target.</summary>
     public string CountRows(ModelDescriptor model)
     {

@@ -130,6 +130,12 @@ public abstract class SqlStoreOutput : IDataOutput
         var exists = await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
         if (exists)
         {
+            if (Dialect.LockTable(model) is { } lockTable)
+            {
+                // The emptiness check and the load hold the same lock: concurrent runs cannot both find the table empty.
+                await SqlCommands.ExecuteAsync(connection, transaction, lockTable, cancellationToken).ConfigureAwait(false);
+            }
+
             var rows = await SqlCommands.ScalarAsync(connection, transaction, Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
             if (rows == 0)
             {

@@ -19,6 +19,9 @@ internal sealed class SqlServerDialect : SqlDialect
 
     public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind, keyed);
 
+    /// <summary>An exclusive table lock held to the end of the transaction.</summary>
+    public override string? LockTable(ModelDescriptor model) => $"SELECT TOP (0) 1 FROM {Quote(model.Target)} WITH (TABLOCKX, HOLDLOCK)";
+
     public static string QuoteIdentifier(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
 
     /// <summary>Column type; key columns of text get a bounded length (an index key is at most 900 bytes).</summary>

@@ -154,6 +154,27 @@ public sealed class PostgresOutputTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Of_two_concurrent_loads_into_one_empty_table_exactly_one_succeeds()
+    {
+        var db = await server.NewDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = new NpgsqlCommand("CREATE TABLE people (id uuid PRIMARY KEY, name text)", connection);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        Task<GenerationSummary> Run(int seed) => Load(db, Parse($"seed: {seed}\nmodels:\n  people:\n    count: 50000\n    fields: {{ id: uuid, name: name.fullName }}"));
+        var runs = new[] { Run(1), Run(2) };
+        await Task.WhenAll(runs.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        runs.Count(r => r.IsCompletedSuccessfully).Should().Be(1);
+        var failure = runs.Single(r => r.IsFaulted).Exception!.InnerException;
+        failure.Should().BeOfType<StoreConflictException>().Which.Message.Should().Contain("'people' already exists and holds 50000 row(s)");
+        (await Scalar<long>(db, "SELECT COUNT(*) FROM people")).Should().Be(50000);
+    }
+
+    [Fact]
     public async Task A_missing_column_in_an_existing_table_is_named()
     {
         var db = await server.NewDatabaseAsync();

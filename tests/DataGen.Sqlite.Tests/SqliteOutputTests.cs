@@ -143,6 +143,25 @@ public sealed class SqliteOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_two_concurrent_loads_into_one_empty_table_exactly_one_succeeds()
+    {
+        using (var connection = new SqliteConnection(Database))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT)";
+            command.ExecuteNonQuery();
+        }
+
+        var runs = new[] { 1, 2 }.Select(seed => Task.Run(() => Load($"seed: {seed}\nmodels:\n  people:\n    count: 20000\n    fields: {{ id: uuid, name: name.fullName }}"))).ToArray();
+        await Task.WhenAll(runs.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        runs.Count(r => r.IsCompletedSuccessfully).Should().Be(1);
+        runs.Single(r => r.IsFaulted).Exception!.InnerException.Should().BeOfType<StoreConflictException>();
+        Scalar("SELECT COUNT(*) FROM people").Should().Be(20000);
+    }
+
+    [Fact]
     public async Task A_new_file_replaces_the_old_one_only_on_success()
     {
         var path = Path.Combine(_directory.FullName, "out", "m.db");

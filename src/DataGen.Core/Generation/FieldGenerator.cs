@@ -16,6 +16,9 @@ internal abstract class FieldGenerator
     /// <summary>True for a ref (a foreign key); false for a lookup, which copies a value.</summary>
     public virtual bool IsReference => false;
 
+    /// <summary>The most values one generation of this field can produce (nested objects and arrays count their contents).</summary>
+    public virtual double MaxValues => 1;
+
     public abstract object? Generate(ref DeterministicRandom random, ObjectScope scope);
 }
 
@@ -44,6 +47,9 @@ internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrd
     public int[] EvaluationOrder { get; } = evaluationOrder;
 
     public string[] Names { get; } = fields.Select(f => f.Name).ToArray();
+
+    /// <summary>The most values one object of this shape can hold, nested contents included.</summary>
+    public double MaxValues => Fields.Sum(f => f.Generator.MaxValues);
 
     /// <summary>Generates all fields into a fresh scope.</summary>
     public ObjectScope Generate(RowContext row, ObjectScope? parent, ulong streamKey, long position)

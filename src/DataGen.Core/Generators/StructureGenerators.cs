@@ -8,6 +8,9 @@ namespace DataGen.Generators;
 /// <summary>Nested objects and arrays, to any depth; their fields may reference other models.</summary>
 internal static class StructureGenerators
 {
+    /// <summary>The most values one row may hold through nested arrays and objects.</summary>
+    public const double MaxValuesPerRow = 10_000_000;
+
     public static readonly GeneratorDescriptor Object = new(
         "object",
         "A nested object with its own fields.",
@@ -37,7 +40,20 @@ internal static class StructureGenerators
             var name = spec.Path[(spec.Path.LastIndexOf('.') + 1)..] + "[]";
             var scope = new ScopeInfo([(name, itemsNode)], ctx.Scope);
             var shape = ctx.Compiler.CompileObject(ctx.Model, spec.Path, scope, [(name, spec.Path + "[]", itemsNode)], ctx);
-            return shape is null ? null : new ArrayGenerator(shape, min, max);
+            if (shape is null)
+            {
+                return null;
+            }
+
+            // Nested arrays multiply: 50 levels of [1, 2] are 2⁵⁰ values a row. Refuse before generating anything.
+            var values = max * shape.MaxValues;
+            if (values > MaxValuesPerRow)
+            {
+                spec.Error(spec.Find("count") ?? spec.Node, $"this array holds up to {values:G3} values a row (up to {max:N0} items of up to {shape.MaxValues:G3} values each, nested arrays multiplied); at most {MaxValuesPerRow:N0} are allowed: lower the counts or the nesting");
+                return null;
+            }
+
+            return new ArrayGenerator(shape, min, max);
         });
 
     private static (long Min, long Max) ReadCount(FieldSpec spec)
@@ -79,6 +95,8 @@ internal static class StructureGenerators
 
     internal sealed class ObjectGenerator(CompiledObject shape, string path) : FieldGenerator
     {
+        public override double MaxValues => shape.MaxValues;
+
         private readonly ulong _key = StableHash.Of(path);
 
         public override ValueKind Kind => ValueKind.Object;
@@ -89,6 +107,8 @@ internal static class StructureGenerators
 
     internal sealed class ArrayGenerator(CompiledObject item, long min, long max) : FieldGenerator
     {
+        public override double MaxValues => max * item.MaxValues;
+
         public override ValueKind Kind => ValueKind.Array;
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)

@@ -147,4 +147,15 @@ public sealed class HostileManifestTests
 
         act.Should().Throw<ManifestException>().Which.Errors.Should().NotContain(e => e.Message.Contains("levels deep"));
     }
+
+    [Fact]
+    public void Fifty_nested_arrays_are_refused_before_they_multiply()
+    {
+        var items = string.Concat(Enumerable.Repeat("{ type: array, count: [1, 2], items: ", 50)) + "uuid" + string.Concat(Enumerable.Repeat(" }", 50));
+
+        var error = Single($"models:\n  m:\n    count: 1\n    fields:\n      a: {items}\n");
+
+        error.Message.Should().Contain("values a row").And.Contain("at most 10,000,000");
+        error.Model.Should().Be("m");
+    }
 }

@@ -34,15 +34,18 @@ public sealed class KafkaStoreProvider : StoreProvider
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["bootstrapServers"];
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(Datastore store) =>
-        store is not null && !TryPartitions(store, out _) ? base.Validate(store).Append(PartitionsError(store)) : base.Validate(store!);
+    public override IEnumerable<string> Validate(Datastore store)
+    {
+        var problems = base.Validate(store);
+        return TryPartitions(store, out _) ? problems : problems.Append(PartitionsError(store));
+    }
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
         KafkaOutput.Create(Required(store, "bootstrapServers"), OptionsFor(store), options, store.Name);
 
     /// <summary>The output options a datastore's settings ask for: partitions, keyField, timestampField, headerFields.</summary>
-    public static KafkaOutputOptions OptionsFor(Datastore store)
+    internal static KafkaOutputOptions OptionsFor(Datastore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         return new()

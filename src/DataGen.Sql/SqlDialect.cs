@@ -21,7 +21,7 @@ public abstract class SqlDialect
     protected virtual string NullableSuffix => string.Empty;
 
     /// <summary>The aggregate that counts rows as a 64-bit number (default <c>COUNT</c>).</summary>
-    public virtual string CountFunction => "COUNT";
+    protected virtual string CountFunction => "COUNT";
 
     /// <summary>CREATE TABLE for a model: columns in field order, the key as primary key, references within the same store as foreign keys.</summary>
     public string CreateTable(ModelDescriptor model)

@@ -9,7 +9,7 @@ internal sealed class SqlServerDialect : SqlDialect
 {
     public static SqlServerDialect Instance { get; } = new();
 
-    public override string CountFunction => "COUNT_BIG";
+    protected override string CountFunction => "COUNT_BIG";
 
     protected override string PrimaryKeySuffix => " NOT NULL PRIMARY KEY";
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Threading.Channels;
-using Confluent.Kafka;
-using Confluent.Kafka.Admin;
-using DataGen.Outputs;
-
 namespace DataGen.Kafka;
 
 /// <summary>Kafka-specific settings of a <see cref="KafkaOutput"/>.</summary>

@@ -9,8 +9,9 @@ public static partial class Durations
     /// <summary>Parses a duration; false when <paramref name="text"/> is not one.</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {
-        duration = text is null ? default : Parse(text) ?? default;
-        return text is not null && Parse(text) is not null;
+        var parsed = text is null ? null : Parse(text);
+        duration = parsed ?? default;
+        return parsed is not null;
     }
 
     /// <summary>The duration, or null when <paramref name="text"/> is not one.</summary>

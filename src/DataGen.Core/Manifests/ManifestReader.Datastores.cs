@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Manifests;

@@ -26,10 +26,13 @@ public sealed class FileStoreProvider : StoreProvider
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["path"];
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(Datastore store) =>
-        store?.Get("format") is { } format && !TryParseFormat(format, out _)
-            ? base.Validate(store).Append($"datastore '{store.Name}' (files): format must be ndjson, csv or json, found '{format}'")
-            : base.Validate(store!);
+    public override IEnumerable<string> Validate(Datastore store)
+    {
+        var problems = base.Validate(store);
+        return store.Get("format") is { } format && !TryParseFormat(format, out _)
+            ? problems.Append($"datastore '{store.Name}' (files): format must be ndjson, csv or json, found '{format}'")
+            : problems;
+    }
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options)

@@ -61,16 +61,20 @@ public sealed class StoreCatalog
     public IDataOutput CreateOutput(Manifest manifest, StoreLoadOptions options, IDataOutput? defaultOutput)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+
+        // Every kind is resolved before any output exists, so an unregistered kind leaves nothing to clean up.
+        var providers = manifest.Datastores.Select(d => (Store: d, Provider: Find(d.Kind) ?? throw new ArgumentException(UnknownKind(d.Name, d.Kind)))).ToList();
         var outputs = new Dictionary<string, IDataOutput>(StringComparer.Ordinal);
         try
         {
-            foreach (var store in manifest.Datastores)
+            foreach (var (store, provider) in providers)
             {
-                outputs[store.Name] = CreateOutput(store, options);
+                outputs[store.Name] = provider.CreateOutput(store, options ?? new StoreLoadOptions());
             }
         }
         catch
         {
+            // A provider refused its settings after others were made: release those (a cold path, so synchronously).
             foreach (var made in outputs.Values)
             {
                 made.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -20,6 +20,9 @@ internal static class CommonOptions
     /// <summary><c>--drop-conflicting</c>.</summary>
     public static Option<bool> DropConflicting() => new("--drop-conflicting") { Description = "Drop and recreate tables the manifest names that already hold data (a warning names each)." };
 
+    /// <summary><c>--max-values</c>: raises the run's estimated-work limit.</summary>
+    public static Option<double?> MaxValues() => new("--max-values") { Description = "Most values a run may generate, estimated before it starts (default 1e12)." };
+
     /// <summary><c>--quiet</c>.</summary>
     public static Option<bool> Quiet(string description) => new("--quiet", "-q") { Description = description };
 }

@@ -153,6 +153,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_past_the_work_limit_is_refused_by_validate_and_generate_until_the_limit_is_raised()
+    {
+        var manifest = Write("huge.yaml", "models:\n  m:\n    count: 2000000000000\n    fields: { id: uuid }\n");
+        var outDir = Path.Combine(_directory.FullName, "huge");
+
+        var (validateExit, _, validateErrors) = await Run("validate", manifest);
+        var (generateExit, _, generateErrors) = await Run("generate", manifest, "--format", "ndjson", "--out", outDir);
+        var (raisedExit, stdout, raisedErrors) = await Run("validate", manifest, "--max-values", "1e13");
+
+        validateExit.Should().Be(ExitCodes.InvalidManifest);
+        validateErrors.Should().Contain("huge.yaml(3,12): error: model 'm': the run could generate up to 2E+12 values").And.Contain("--max-values");
+        generateExit.Should().Be(ExitCodes.InvalidManifest, generateErrors);
+        Directory.Exists(outDir).Should().BeFalse();
+        raisedExit.Should().Be(ExitCodes.Success, raisedErrors);
+        stdout.Should().Contain("valid (1 models: m;");
+    }
+
+    [Fact]
     public async Task Schema_prints_a_json_schema()
     {
         var (exit, stdout, _) = await Run("schema");

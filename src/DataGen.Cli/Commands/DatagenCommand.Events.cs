@@ -34,7 +34,7 @@ internal static partial class DatagenCommand
             }
             else
             {
-                (loaded, var exit) = await LoadAsync(file, parse.GetValue(seed), null, null, error, ct).ConfigureAwait(false);
+                (loaded, var exit) = await LoadAsync(file, parse.GetValue(seed), null, null, null, error, ct).ConfigureAwait(false);
                 if (loaded is null)
                 {
                     return exit;

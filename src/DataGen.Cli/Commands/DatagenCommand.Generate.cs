@@ -13,16 +13,17 @@ internal static partial class DatagenCommand
         var seed = CommonOptions.SeedOverride("Overrides the manifest's seed.");
         var scale = new Option<double?>("--scale") { Description = "Multiplies every root count." };
         var vars = CommonOptions.Variables();
+        var maxValues = CommonOptions.MaxValues();
         var outDir = CommonOptions.ManifestOut();
         var format = new Option<FileFormat?>("--format", "-f") { Description = "Write files instead of the SQLite default: ndjson, csv, or json (one file per row)." };
         var dropConflicting = CommonOptions.DropConflicting();
         var threads = new Option<int>("--threads") { Description = "Generating threads (output is identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var quiet = CommonOptions.Quiet("No progress or summary.");
-        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, outDir, format, dropConflicting, threads, quiet };
+        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, maxValues, outDir, format, dropConflicting, threads, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetRequiredValue(manifest);
-            var loaded = await LoadAsync(file, parse.GetValue(seed), parse.GetValue(scale), parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            var loaded = await LoadAsync(file, parse.GetValue(seed), parse.GetValue(scale), parse.GetValue(vars), parse.GetValue(maxValues), error, ct).ConfigureAwait(false);
             if (loaded.Manifest is null)
             {
                 return loaded.ExitCode;

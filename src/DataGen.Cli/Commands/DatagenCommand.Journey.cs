@@ -20,7 +20,7 @@ internal static partial class DatagenCommand
             IReadOnlyDictionary<string, Journeys.JourneyProvider> all = Journeys.JourneyCatalog.All();
             if (parse.GetValue(manifest) is { } file)
             {
-                var loaded = await LoadAsync(file, null, null, null, error, ct).ConfigureAwait(false);
+                var loaded = await LoadAsync(file, null, null, null, null, error, ct).ConfigureAwait(false);
                 if (loaded.Manifest is null)
                 {
                     return loaded.ExitCode;

@@ -4,7 +4,7 @@ namespace DataGen.Cli;
 // Loading a manifest named on the command line (variables, scale, errors with locations)
 internal static partial class DatagenCommand
 {
-    private static async Task<(Manifest? Manifest, int ExitCode)> LoadAsync(FileInfo file, ulong? seed, double? scale, string[]? vars, TextWriter error, CancellationToken ct)
+    private static async Task<(Manifest? Manifest, int ExitCode)> LoadAsync(FileInfo file, ulong? seed, double? scale, string[]? vars, double? maxValues, TextWriter error, CancellationToken ct)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var v in vars ?? [])
@@ -25,6 +25,12 @@ internal static partial class DatagenCommand
             return (null, ExitCodes.Usage);
         }
 
+        if (maxValues is <= 0)
+        {
+            await error.WriteLineAsync("datagen: --max-values must be greater than 0").ConfigureAwait(false);
+            return (null, ExitCodes.Usage);
+        }
+
         if (!file.Exists)
         {
             await error.WriteLineAsync($"datagen: manifest not found: {file.FullName}").ConfigureAwait(false);
@@ -33,7 +39,7 @@ internal static partial class DatagenCommand
 
         try
         {
-            var manifest = await Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables, Stores = Targets.Stores }, ct).ConfigureAwait(false);
+            var manifest = await Manifest.LoadAsync(file.FullName, new ManifestOptions { Seed = seed, Scale = scale, Variables = variables, Stores = Targets.Stores, MaxValues = maxValues ?? new ManifestOptions().MaxValues }, ct).ConfigureAwait(false);
             return (manifest, ExitCodes.Success);
         }
         catch (ManifestException e)

@@ -16,16 +16,17 @@ internal static partial class DatagenCommand
         var tickLength = new Option<string?>("--tick-length") { Description = "Tick length: 30s, 1m, 1h, 1d or 00:01:00 (default: the manifest's)." };
         var seed = CommonOptions.SeedOverride("Overrides the manifest's seed.");
         var vars = CommonOptions.Variables();
+        var maxValues = CommonOptions.MaxValues();
         var outDir = CommonOptions.ManifestOut();
         var format = new Option<FileFormat?>("--format", "-f") { Description = "Write files instead of the SQLite default: ndjson, csv, or json." };
         var dropConflicting = CommonOptions.DropConflicting();
         var graph = new Option<bool>("--graph") { Description = "Print the state machine as a Mermaid diagram and exit." };
         var quiet = CommonOptions.Quiet("No summary.");
-        var command = new Command("simulate", "Run a manifest's state-machine simulation: its models, then the events of every fired transition in time order.") { manifest, subjects, ticks, tickLength, seed, vars, outDir, format, dropConflicting, graph, quiet };
+        var command = new Command("simulate", "Run a manifest's state-machine simulation: its models, then the events of every fired transition in time order.") { manifest, subjects, ticks, tickLength, seed, vars, maxValues, outDir, format, dropConflicting, graph, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetRequiredValue(manifest);
-            var loaded = await LoadAsync(file, parse.GetValue(seed), null, parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            var loaded = await LoadAsync(file, parse.GetValue(seed), null, parse.GetValue(vars), parse.GetValue(maxValues), error, ct).ConfigureAwait(false);
             if (loaded.Manifest is null)
             {
                 return loaded.ExitCode;

@@ -9,10 +9,11 @@ internal static partial class DatagenCommand
     {
         var manifest = new Argument<FileInfo>("manifest") { Description = "The manifest to check." };
         var vars = CommonOptions.Variables();
-        var command = new Command("validate", "Check a manifest and report every error with file, line and column.") { manifest, vars };
+        var maxValues = CommonOptions.MaxValues();
+        var command = new Command("validate", "Check a manifest and report every error with file, line and column.") { manifest, vars, maxValues };
         command.SetAction(async (parse, ct) =>
         {
-            var loaded = await LoadAsync(parse.GetRequiredValue(manifest), null, null, parse.GetValue(vars), error, ct).ConfigureAwait(false);
+            var loaded = await LoadAsync(parse.GetRequiredValue(manifest), null, null, parse.GetValue(vars), parse.GetValue(maxValues), error, ct).ConfigureAwait(false);
             if (loaded.Manifest is null)
             {
                 return loaded.ExitCode;

@@ -37,10 +37,11 @@ public static class DataGenerator
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var workers = new ConcurrentBag<GenerationWorker>();
         var summaries = new List<ModelSummary>();
+        var budget = new MemoryBudget(options.MemoryLimit);
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
-            var (count, generated, offsets) = model.ResolveCount(plan.Scale, name => counts[name]);
+            var (count, generated, offsets) = model.ResolveCount(plan.Scale, name => counts[name], budget);
             if (options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && offsets is null)
             {
                 generated = fixedCount;
@@ -50,7 +51,7 @@ public static class DataGenerator
             run.SetGeneratedRows(model, generated);
             counts[model.Name] = count;
             var truth = model.Duplicates is { Hidden: true } ? new List<object?[]>() : null;
-            var written = await GenerateModelAsync(plan, run, model, count, offsets, output, options, workers, truth, cancellationToken).ConfigureAwait(false);
+            var written = await GenerateModelAsync(plan, run, model, count, offsets, output, options, workers, truth, budget, cancellationToken).ConfigureAwait(false);
             summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));
             if (truth is not null)
             {
@@ -74,14 +75,11 @@ public static class DataGenerator
         GenerationOptions options,
         ConcurrentBag<GenerationWorker> workers,
         List<object?[]>? truth,
+        MemoryBudget budget,
         CancellationToken cancellationToken)
     {
-        if (model.Columns.Length > 0 && count > Array.MaxLength)
-        {
-            throw new GenerationException($"{count} rows are more than a referenced model can hold ({Array.MaxLength})", model.Name);
-        }
-
-        var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, count))).ToArray();
+        budget.ReserveColumns(model, count);
+        var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
 
         var descriptor = model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name));
         var uniques = model.UniqueFields.Select(_ => new HashSet<object>()).ToArray();
@@ -117,7 +115,7 @@ public static class DataGenerator
                 {
                     for (var i = 0; i < rows.Length; i++)
                     {
-                        values[first + i] = rows[i][fieldIndex];
+                        values.Set(first + i, rows[i][fieldIndex]);
                     }
                 }
 

@@ -19,7 +19,17 @@ internal abstract class FieldGenerator
     /// <summary>The most values one generation of this field can produce (nested objects and arrays count their contents).</summary>
     public virtual double MaxValues => 1;
 
+    /// <summary>
+    /// True when the value depends only on the field's random stream and the object's position (sequences, UUIDs):
+    /// <see cref="ValueAt"/> then gives it without a scope, and a reference column of the field need not be stored.
+    /// </summary>
+    public virtual bool PositionOnly => false;
+
     public abstract object? Generate(ref DeterministicRandom random, ObjectScope scope);
+
+    /// <summary>For a <see cref="PositionOnly"/> generator: the value <see cref="Generate"/> gives at <paramref name="position"/>.</summary>
+    public virtual object? ValueAt(ref DeterministicRandom random, long position) =>
+        throw new InvalidOperationException($"{GetType().Name} depends on more than its position");
 }
 
 /// <summary>A compiled field: its generator plus the options common to every field.</summary>
@@ -37,6 +47,16 @@ internal sealed class CompiledField(string name, string path, ulong key, FieldGe
     public double NullRate { get; } = nullRate;
 
     public bool Unique { get; } = unique;
+
+    /// <summary>
+    /// For a top-level field with a <see cref="FieldGenerator.PositionOnly"/> generator: the value row
+    /// <paramref name="row"/> gets on its first attempt (the stream and null draw <see cref="CompiledObject.Generate"/> makes).
+    /// </summary>
+    public object? ValueAt(long row)
+    {
+        var random = new DeterministicRandom(StableHash.Combine(Key, StableHash.Mix(unchecked((ulong)row))));
+        return NullRate > 0 && random.Chance(NullRate) ? null : Generator.ValueAt(ref random, row);
+    }
 }
 
 /// <summary>The fields of a model or nested object, and the order that satisfies their dependencies.</summary>

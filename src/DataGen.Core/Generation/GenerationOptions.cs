@@ -18,4 +18,7 @@ public sealed record GenerationOptions
 
     /// <summary>Row counts that replace the manifest's for some models (a simulation's subject count).</summary>
     internal IReadOnlyDictionary<string, long>? CountOverrides { get; init; }
+
+    /// <summary>Bytes a run may keep for reference columns and per-parent counts (tests); null: 75 % of the memory available to the process.</summary>
+    internal long? MemoryLimit { get; init; }
 }

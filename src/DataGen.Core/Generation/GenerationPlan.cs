@@ -143,7 +143,7 @@ internal sealed class ModelPlan
     /// the seed, times the scale. For a per-parent model, the offsets of each parent's children (prefix sums), each
     /// parent's count drawn from its own stream.
     /// </summary>
-    public (long Count, long GeneratedRows, long[]? ParentOffsets) ResolveCount(double scale, Func<string, long> countOf)
+    public (long Count, long GeneratedRows, long[]? ParentOffsets) ResolveCount(double scale, Func<string, long> countOf, MemoryBudget budget)
     {
         var random = new DeterministicRandom(StableHash.Combine(Key, "$count"));
         scale = Source.Scales ? scale : 1;
@@ -157,6 +157,7 @@ internal sealed class ModelPlan
                 return (drawn + Tracers.Count, drawn, null);
             case CountSpec.PerParent p:
                 var parents = countOf(p.Parent);
+                budget.CheckOffsets(Name, p.Parent, parents);
                 var offsets = new long[parents + 1];
                 var countKey = StableHash.Combine(Key, "$per");
                 for (var j = 0; j < parents; j++)

@@ -6,13 +6,13 @@ namespace DataGen.Generation;
 /// </summary>
 internal sealed class GenerationRun
 {
-    private readonly object?[][] _columns;
+    private readonly ReferenceValues[] _columns;
     private readonly long[] _generatedRows;
 
     public GenerationRun(GenerationPlan plan)
     {
-        _columns = new object?[plan.ColumnCount][];
-        Array.Fill(_columns, []);
+        _columns = new ReferenceValues[plan.ColumnCount];
+        Array.Fill(_columns, ReferenceValues.Empty);
         _generatedRows = new long[plan.Models.Count];
     }
 
@@ -26,10 +26,11 @@ internal sealed class GenerationRun
     public static GenerationRun None { get; } = new();
 
     /// <summary>A column's values (empty until its model has been generated).</summary>
-    public object?[] Values(Generators.ReferenceColumn column) => _columns[column.Id];
+    public ReferenceValues Values(Generators.ReferenceColumn column) => _columns[column.Id];
 
-    /// <summary>Allocates a column for <paramref name="rows"/> values before its model is generated.</summary>
-    public object?[] Allocate(Generators.ReferenceColumn column, long rows) => _columns[column.Id] = new object?[rows];
+    /// <summary>Allocates a column for <paramref name="rows"/> values of <paramref name="field"/> before its model is generated.</summary>
+    public ReferenceValues Allocate(Generators.ReferenceColumn column, CompiledField field, long rows) =>
+        _columns[column.Id] = ReferenceValues.Create(field, rows);
 
     /// <summary>Rows the fields generate in <paramref name="model"/> (the rest are tracers).</summary>
     public long GeneratedRows(ModelPlan model) => _generatedRows[model.Index];

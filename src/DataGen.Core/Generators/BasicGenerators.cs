@@ -169,7 +169,11 @@ internal static class BasicGenerators
 
         public override bool UniqueByConstruction => true;
 
+        public override bool PositionOnly => true;
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => NextUuid(ref random);
+
+        public override object? ValueAt(ref DeterministicRandom random, long position) => NextUuid(ref random);
     }
 
     private sealed class SequenceGenerator(long start, long step) : FieldGenerator
@@ -178,8 +182,11 @@ internal static class BasicGenerators
 
         public override bool UniqueByConstruction => true;
 
-        public override object? Generate(ref DeterministicRandom random, ObjectScope scope) =>
-            start + (step * scope.Position);
+        public override bool PositionOnly => true;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => ValueAt(ref random, scope.Position);
+
+        public override object? ValueAt(ref DeterministicRandom random, long position) => start + (step * position);
     }
 
     private sealed class BoolGenerator(double probability) : FieldGenerator

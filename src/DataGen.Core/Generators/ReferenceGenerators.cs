@@ -162,17 +162,17 @@ internal static class ReferenceGenerators
             {
                 row = scope.Row.ParentIndex;
             }
-            else if (values.LongLength == 0)
+            else if (values.Count == 0)
             {
                 return null;
             }
             else if (skew is { } s)
             {
-                row = Math.Min(values.LongLength - 1, (long)(values.LongLength * DeterministicMath.Pow(random.NextDouble(), s)));
+                row = Math.Min(values.Count - 1, (long)(values.Count * DeterministicMath.Pow(random.NextDouble(), s)));
             }
             else
             {
-                row = (long)random.NextBelow((ulong)values.LongLength);
+                row = (long)random.NextBelow((ulong)values.Count);
             }
 
             if (fieldIndex >= 0)

@@ -27,6 +27,12 @@ public sealed record ManifestOptions
     public long MaxNodes { get; init; } = 1_000_000;
 
     /// <summary>
+    /// How many values a run may generate at most, estimated before it starts from the models' largest counts times
+    /// the values a row can hold (default 10¹²: hours of work; a runaway count or per-parent product is refused, not attempted).
+    /// </summary>
+    public double MaxValues { get; init; } = 1e12;
+
+    /// <summary>
     /// The store kinds the application registered: datastore kinds and settings are checked against them when the
     /// manifest loads, each problem located. Null (default): any kind is accepted and checked when an output is opened.
     /// </summary>
@@ -141,6 +147,36 @@ public sealed class Manifest
     /// </summary>
     internal GenerationPlan Plan { get; }
 
+    /// <summary>Reports the model at which the run's estimated values (largest counts × values a row) cross the limit.</summary>
+    private static void CheckWork(GenerationPlan plan, double limit, ErrorSink errors)
+    {
+        var rows = new Dictionary<string, double>(StringComparer.Ordinal);
+        double total = 0;
+        foreach (var model in plan.Models)
+        {
+            var source = model.Source;
+            var scale = source.Scales ? plan.Scale : 1;
+            var count = source.Count switch
+            {
+                CountSpec.Fixed f => (f.Count * scale) + model.Tracers.Count,
+                CountSpec.Range r => (r.Max * scale) + model.Tracers.Count,
+                CountSpec.PerParent p => rows.GetValueOrDefault(p.Parent) * p.Max,
+                _ => 0,
+            };
+            rows[model.Name] = count;
+            var values = count * model.Root.MaxValues;
+            total += values;
+            if (total > limit)
+            {
+                errors.Add(
+                    source.Count.Node,
+                    $"the run could generate up to {total:G3} values (this model up to {count:G3} rows of up to {model.Root.MaxValues:G3} values each), more than the limit of {limit:G3} (ManifestOptions.MaxValues, datagen --max-values): lower the counts or the scale, or raise the limit",
+                    model.Name);
+                return;
+            }
+        }
+    }
+
     private static (GenerationPlan Plan, Simulations.Simulation? Simulation, Events.EventScenario? Events, IReadOnlyDictionary<string, Journeys.JourneyProvider> Journeys) Compile(string source, YamlMappingNode root, ManifestOptions options, ErrorSink errors)
     {
         var variables = new Variables(options.Variables, options.Environment ?? System.Environment.GetEnvironmentVariable);
@@ -159,6 +195,12 @@ public sealed class Manifest
         var journeys = reader.JourneysNode is { } journeysNode
             ? new Journeys.JourneyReader(errors, reader).Read(journeysNode)
             : new Dictionary<string, Journeys.JourneyProvider>();
-        return (new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores), simulation, events, journeys);
+        var plan = new GenerationPlan(source, seed, scale, reader.Locale, reader.ReferenceDate, models, reader.Datastores);
+        if (!errors.HasErrors)
+        {
+            CheckWork(plan, options.MaxValues, errors);
+        }
+
+        return (plan, simulation, events, journeys);
     }
 }

@@ -1,3 +1,4 @@
+using DataGen.Generation;
 using DataGen.Outputs;
 
 namespace DataGen.Core.Tests.Generation;
@@ -43,8 +44,8 @@ public sealed class ScaleTests
             .WithModel("tickets", m => m.WithCount(10).WithField("id", "uuid"))
             .Build(new ManifestOptions { Scale = 10 });
 
-        manifest.Plan.Models.Single(m => m.Name == "statuses").ResolveCount(10, _ => 0).Count.Should().Be(4);
-        manifest.Plan.Models.Single(m => m.Name == "tickets").ResolveCount(10, _ => 0).Count.Should().Be(100);
+        manifest.Plan.Models.Single(m => m.Name == "statuses").ResolveCount(10, _ => 0, new MemoryBudget(null)).Count.Should().Be(4);
+        manifest.Plan.Models.Single(m => m.Name == "tickets").ResolveCount(10, _ => 0, new MemoryBudget(null)).Count.Should().Be(100);
     }
 
     [Theory]

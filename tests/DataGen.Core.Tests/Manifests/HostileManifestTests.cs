@@ -50,7 +50,10 @@ public sealed class HostileManifestTests
     [Fact]
     public async Task Per_parent_counts_past_the_largest_row_count_fail_naming_the_model()
     {
-        var manifest = TestGeneration.Parse("models:\n  p: { count: 3, fields: { id: uuid } }\n  c:\n    count: { per: p, min: 9223372036854775000, max: 9223372036854775807 }\n    fields: { id: uuid }\n");
+        // With the work estimate raised out of the way, the counting itself still stops at the overflow.
+        var manifest = TestGeneration.Parse(
+            "models:\n  p: { count: 3, fields: { id: uuid } }\n  c:\n    count: { per: p, min: 9223372036854775000, max: 9223372036854775807 }\n    fields: { id: uuid }\n",
+            new ManifestOptions { MaxValues = double.PositiveInfinity, Environment = _ => null });
 
         var act = () => DataGenerator.GenerateAsync(manifest, new MemoryOutput(), cancellationToken: TestContext.Current.CancellationToken);
 
@@ -157,5 +160,23 @@ public sealed class HostileManifestTests
 
         error.Message.Should().Contain("values a row").And.Contain("at most 10,000,000");
         error.Model.Should().Be("m");
+    }
+
+    [Fact]
+    public void A_run_estimated_past_the_work_limit_is_refused_at_the_count_that_crosses_it()
+    {
+        var error = Single("models:\n  p: { count: 1000000000, fields: { id: uuid } }\n  c:\n    count: { per: p, min: 0, max: 1000000000 }\n    fields: { id: uuid, n: { type: int, min: 1, max: 9 } }\n");
+
+        error.Model.Should().Be("c");
+        $"{error.Line},{error.Column}".Should().Be("4,12");
+        error.Message.Should().Contain("could generate up to 2E+18 values").And.Contain("ManifestOptions.MaxValues, datagen --max-values");
+    }
+
+    [Fact]
+    public void The_work_limit_can_be_raised()
+    {
+        var manifest = TestGeneration.Parse("models:\n  p: { count: 1000000000000, fields: { id: uuid } }\n", new ManifestOptions { MaxValues = 1e13, Environment = _ => null });
+
+        manifest.Models.Should().Equal("p");
     }
 }

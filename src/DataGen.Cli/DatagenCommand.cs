@@ -30,6 +30,7 @@ internal static partial class DatagenCommand
             GenerateCommand(output, error),
             ValidateCommand(output, error),
             SchemaCommand(output),
+            ScaffoldCommand(output, error),
             DocumentCommand(output, error),
             JourneyCommand(output, error),
             ReplayCommand(output, error),

@@ -14,7 +14,7 @@ internal sealed class PostgresDialect : SqlDialect
     public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind);
 
     /// <summary>SHARE ROW EXCLUSIVE conflicts with itself and with every row write, and lets readers read.</summary>
-    public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {Quote(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
+    public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {QuoteTable(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
 
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -33,11 +33,21 @@ internal sealed class PostgresDialect : SqlDialect
     };
 
     public static string Copy(ModelDescriptor model) =>
-        $"COPY {QuoteIdentifier(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) FROM STDIN (FORMAT BINARY)";
+        $"COPY {Instance.QuoteTable(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Converts a generated value to the CLR type Npgsql writes for a column's data type.</summary>
     public static Func<object, object> ConverterFor(string dataType) => dataType switch
     {
+        _ when dataType.EndsWith("[]", StringComparison.Ordinal) => ArrayConverter(dataType[..^2]),
+        "bytea" => v => v is byte[] bytes ? bytes : System.Text.Encoding.UTF8.GetBytes(ValueText.Format(v)),
+        "inet" => v => v is System.Net.IPAddress ip ? ip : System.Net.IPAddress.Parse(ValueText.Format(v)),
+        "interval" => v => v switch
+        {
+            TimeSpan span => span,
+            TimeOnly t => t.ToTimeSpan(),
+            _ => TimeSpan.Parse(ValueText.Format(v), CultureInfo.InvariantCulture),
+        },
+        "money" => v => Convert.ToDecimal(Numeric(v), CultureInfo.InvariantCulture),
         "bigint" => v => Convert.ToInt64(Numeric(v), CultureInfo.InvariantCulture),
         "integer" => v => Convert.ToInt32(Numeric(v), CultureInfo.InvariantCulture),
         "smallint" => v => Convert.ToInt16(Numeric(v), CultureInfo.InvariantCulture),
@@ -68,6 +78,37 @@ internal sealed class PostgresDialect : SqlDialect
         "jsonb" or "json" => v => v is string s && !(s.StartsWith('{') || s.StartsWith('[')) ? ValueText.ToJson(s) : v is string json ? json : ValueText.ToJson(v),
         _ => v => v is System.Collections.IEnumerable and not string ? ValueText.ToJson(v) : ValueText.Format(v),
     };
+
+    /// <summary>A list of values as a typed array of the element type (Npgsql writes arrays of known element types).</summary>
+    private static Func<object, object> ArrayConverter(string elementType)
+    {
+        var element = ConverterFor(elementType);
+        var clr = elementType switch
+        {
+            "bigint" => typeof(long),
+            "integer" => typeof(int),
+            "smallint" => typeof(short),
+            "numeric" => typeof(decimal),
+            "double precision" => typeof(double),
+            "real" => typeof(float),
+            "boolean" => typeof(bool),
+            "uuid" => typeof(Guid),
+            "date" => typeof(DateOnly),
+            "timestamp with time zone" or "timestamp without time zone" => typeof(DateTime),
+            _ => typeof(string),
+        };
+        return v =>
+        {
+            var items = v is System.Collections.IEnumerable list and not string ? list.Cast<object?>().ToList() : [v];
+            var array = Array.CreateInstance(clr, items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                array.SetValue(items[i] is { } item ? element(item) : null, i);
+            }
+
+            return array;
+        };
+    }
 
     private static object Numeric(object value) => value is bool b ? (b ? 1 : 0) : value is string s ? decimal.Parse(s, CultureInfo.InvariantCulture) : value;
 }

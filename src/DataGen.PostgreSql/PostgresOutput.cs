@@ -74,9 +74,26 @@ public sealed class PostgresOutput : SqlStoreOutput
         }
     }
 
+    /// <summary>Describes the database's tables (the connection's errors as for a load: host, port and database only).</summary>
+    internal async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await PostgresSchemaReader.ReadAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                throw new GenerationException($"{Store}: reading the schema of {_where} failed: {reason}", null, null, null, e);
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
-        await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", cancellationToken, ("name", Dialect.Quote(model.Target))).ConfigureAwait(false) == 1;
+        await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", cancellationToken, ("name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false) == 1;
 
     /// <inheritdoc />
     protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
@@ -101,7 +118,7 @@ public sealed class PostgresOutput : SqlStoreOutput
     /// </summary>
     protected override async Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        var table = Dialect.Quote(model.Target);
+        var table = Dialect.QuoteTable(model.Target);
         var owned = new List<(string Column, string Sequence)>();
         var command = new NpgsqlCommand(
             "SELECT a.attname, pg_get_serial_sequence(@table, a.attname) FROM pg_attribute a WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(@table, a.attname) IS NOT NULL",
@@ -141,13 +158,20 @@ public sealed class PostgresOutput : SqlStoreOutput
     private async Task<string[]> ColumnTypesAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(
-            "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = to_regclass(@name) AND a.attnum > 0 AND NOT a.attisdropped",
+            // What each column is written as: a domain as its base type, an enum as text (its binary form is its label).
+            """
+            SELECT a.attname, CASE WHEN b.typtype = 'e' THEN 'text' ELSE format_type(b.oid, NULL) END
+            FROM pg_attribute a
+            JOIN pg_type t ON t.oid = a.atttypid
+            JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+            WHERE a.attrelid = to_regclass(@name) AND a.attnum > 0 AND NOT a.attisdropped
+            """,
             (NpgsqlConnection)connection,
             (NpgsqlTransaction)transaction);
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("name", Dialect.Quote(model.Target));
+            command.Parameters.AddWithValue("name", Dialect.QuoteTable(model.Target));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

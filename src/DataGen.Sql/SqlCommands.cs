@@ -57,6 +57,24 @@ public static class SqlCommands
         return rows;
     }
 
+    /// <summary>Runs a query and hands every row to <paramref name="row"/> (catalog queries: schemas, columns, keys).</summary>
+    public static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken = default, (string Name, object Value)? parameter = null)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var command = Create(connection, transaction, sql, parameter);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    row(reader);
+                }
+            }
+        }
+    }
+
     private static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)? parameter)
     {
         ArgumentNullException.ThrowIfNull(connection);

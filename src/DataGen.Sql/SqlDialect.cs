@@ -14,6 +14,25 @@ public abstract class SqlDialect
     /// <summary>The column type of a field; <paramref name="keyed"/> is true for the key and for foreign-key columns.</summary>
     public abstract string ColumnType(FieldDescriptor field, bool keyed);
 
+    /// <summary>
+    /// Quotes a table name: <c>sales.orders</c> is the table <c>orders</c> in the schema <c>sales</c> (each part quoted);
+    /// a name without a dot is one identifier.
+    /// </summary>
+    public string QuoteTable(string table)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < table.Length - 1 ? $"{Quote(table[..dot])}.{Quote(table[(dot + 1)..])}" : Quote(table);
+    }
+
+    /// <summary>The table part of a possibly schema-qualified name (<c>sales.orders</c> → <c>orders</c>).</summary>
+    public static string TableName(string table)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < table.Length - 1 ? table[(dot + 1)..] : table;
+    }
+
     /// <summary>What follows the key column's type (default <c> PRIMARY KEY</c>).</summary>
     protected virtual string PrimaryKeySuffix => " PRIMARY KEY";
 
@@ -32,8 +51,8 @@ public abstract class SqlDialect
         var columns = model.Fields.Select(f =>
             $"{Quote(f.Name)} {ColumnType(f, keyed.Contains(f.Name))}{(f.Name == model.Key ? PrimaryKeySuffix : f.Nullable ? NullableSuffix : " NOT NULL")}");
         var foreignKeys = references.Select(r =>
-            $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {Quote(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
-        return $"CREATE TABLE {Quote(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+            $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {QuoteTable(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
+        return $"CREATE TABLE {QuoteTable(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
     }
 
     /// <summary>CREATE INDEX statements for the manifest's <c>indexes:</c> (run after the load, in the same transaction).</summary>
@@ -41,14 +60,14 @@ public abstract class SqlDialect
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Indexes.Select(columns =>
-            $"CREATE INDEX {Quote($"ix_{model.Target}_{string.Join("_", columns)}")} ON {Quote(model.Target)} ({string.Join(", ", columns.Select(Quote))})");
+            $"CREATE INDEX {Quote($"ix_{TableName(model.Target)}_{string.Join("_", columns)}")} ON {QuoteTable(model.Target)} ({string.Join(", ", columns.Select(Quote))})");
     }
 
     /// <summary>DROP TABLE for a model's target.</summary>
     public string DropTable(ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return $"DROP TABLE {Quote(model.Target)}";
+        return $"DROP TABLE {QuoteTable(model.Target)}";
     }
 
     /// <summary>
@@ -62,6 +81,6 @@ public abstract class SqlDialect
     public string CountRows(ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return $"SELECT {CountFunction}(*) FROM {Quote(model.Target)}";
+        return $"SELECT {CountFunction}(*) FROM {QuoteTable(model.Target)}";
     }
 }

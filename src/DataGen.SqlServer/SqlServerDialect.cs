@@ -20,7 +20,7 @@ internal sealed class SqlServerDialect : SqlDialect
     public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind, keyed);
 
     /// <summary>An exclusive table lock held to the end of the transaction.</summary>
-    public override string? LockTable(ModelDescriptor model) => $"SELECT TOP (0) 1 FROM {Quote(model.Target)} WITH (TABLOCKX, HOLDLOCK)";
+    public override string? LockTable(ModelDescriptor model) => $"SELECT TOP (0) 1 FROM {QuoteTable(model.Target)} WITH (TABLOCKX, HOLDLOCK)";
 
     public static string QuoteIdentifier(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
 

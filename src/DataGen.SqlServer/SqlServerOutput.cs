@@ -65,7 +65,7 @@ public sealed class SqlServerOutput : SqlStoreOutput
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
-        await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", cancellationToken, ("@name", Dialect.Quote(model.Target))).ConfigureAwait(false) == 1;
+        await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", cancellationToken, ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false) == 1;
 
     /// <inheritdoc />
     protected override ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
@@ -74,7 +74,7 @@ public sealed class SqlServerOutput : SqlStoreOutput
         // identity's current value past the largest loaded one, so the application's next insert gets a fresh key.
         var bulk = new SqlBulkCopy((SqlConnection)connection, SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.KeepNulls | SqlBulkCopyOptions.KeepIdentity, (SqlTransaction)transaction)
         {
-            DestinationTableName = Dialect.Quote(model.Target),
+            DestinationTableName = Dialect.QuoteTable(model.Target),
             BatchSize = 0,
             BulkCopyTimeout = 0,
         };

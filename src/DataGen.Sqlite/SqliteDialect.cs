@@ -24,7 +24,7 @@ internal sealed class SqliteDialect : SqlDialect
     };
 
     public static string Insert(ModelDescriptor model) =>
-        $"INSERT INTO {QuoteIdentifier(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
+        $"INSERT INTO {Instance.QuoteTable(model.Target)} ({string.Join(", ", model.Fields.Select(f => QuoteIdentifier(f.Name)))}) VALUES ({string.Join(", ", model.Fields.Select((_, i) => $"$p{i}"))})";
 
     public static object ToDb(object? value) => value switch
     {

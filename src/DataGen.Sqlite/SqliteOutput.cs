@@ -69,7 +69,7 @@ public sealed class SqliteOutput : SqlStoreOutput
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
-        await SqlCommands.ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", cancellationToken, ("$name", model.Target)).ConfigureAwait(false) > 0;
+        await SqlCommands.ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", cancellationToken, ("$name", SqlDialect.TableName(model.Target))).ConfigureAwait(false) > 0;
 
     /// <inheritdoc />
     protected override ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>

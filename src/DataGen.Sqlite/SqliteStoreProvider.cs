@@ -36,6 +36,28 @@ public sealed class SqliteStoreProvider : StoreProvider
     }
 
     /// <inheritdoc />
+    public override bool CanReadSchema => true;
+
+    /// <inheritdoc />
+    public override async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Datastore store, Schemas.SchemaFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.Get("connection") ?? $"Data Source={Required(store, "path")}");
+        if (builder.Mode is not Microsoft.Data.Sqlite.SqliteOpenMode.Memory && !File.Exists(builder.DataSource))
+        {
+            throw new GenerationException($"sqlite '{store.Name}': database file '{builder.DataSource}' does not exist");
+        }
+
+        builder.Mode = builder.Mode is Microsoft.Data.Sqlite.SqliteOpenMode.Memory ? builder.Mode : Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly;
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await SqliteSchemaReader.ReadAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(store);

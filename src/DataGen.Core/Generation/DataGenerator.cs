@@ -82,7 +82,7 @@ public static class DataGenerator
         var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
 
         var descriptor = model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name));
-        var uniques = model.UniqueFields.Select(_ => new HashSet<object>()).ToArray();
+        var uniques = model.UniqueKeys.Select(_ => new HashSet<object>()).ToArray();
         var ordered = new GenerationWorker();
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
@@ -282,18 +282,21 @@ public static class DataGenerator
 
                 if (attempt == MaxUniqueAttempts)
                 {
-                    var field = model.UniqueFields.First(u => row[u] is { } v && seen[Array.IndexOf(model.UniqueFields, u)].Contains(v));
+                    var key = Enumerable.Range(0, seen.Length).First(u => ModelPlan.KeyValue(row, model.UniqueKeys[u]) is { } v && seen[u].Contains(v));
+                    var fields = model.UniqueKeys[key];
                     throw new GenerationException(
-                        $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[field]}'); a unique field needs a generator with many more possible values than the model has rows",
+                        fields.Length == 1
+                            ? $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[fields[0]]}'); a unique field needs a generator with many more possible values than the model has rows"
+                            : $"no unique combination of {string.Join(", ", fields.Select(f => model.Root.Names[f]))} after {MaxUniqueAttempts} attempts (last: {ModelPlan.KeyValue(row, fields)}); the combinations must be many more than the model's rows",
                         model.Name,
-                        model.Root.Fields[field].Path,
+                        model.Root.Fields[fields[0]].Path,
                         first + i);
                 }
             }
 
             for (var u = 0; u < seen.Length; u++)
             {
-                if (row[model.UniqueFields[u]] is { } value)
+                if (ModelPlan.KeyValue(row, model.UniqueKeys[u]) is { } value)
                 {
                     seen[u].Add(value);
                 }
@@ -307,7 +310,7 @@ public static class DataGenerator
     {
         for (var u = 0; u < seen.Length; u++)
         {
-            if (row[model.UniqueFields[u]] is { } value && seen[u].Contains(value))
+            if (ModelPlan.KeyValue(row, model.UniqueKeys[u]) is { } value && seen[u].Contains(value))
             {
                 return false;
             }

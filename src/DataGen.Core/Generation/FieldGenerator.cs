@@ -16,6 +16,9 @@ internal abstract class FieldGenerator
     /// <summary>True for a ref (a foreign key); false for a lookup, which copies a value.</summary>
     public virtual bool IsReference => false;
 
+    /// <summary>True when the generator itself may produce null (besides the field's <c>nullRate</c>): a hierarchy's roots.</summary>
+    public virtual bool MayBeNull => false;
+
     /// <summary>The most values one generation of this field can produce (nested objects and arrays count their contents).</summary>
     public virtual double MaxValues => 1;
 

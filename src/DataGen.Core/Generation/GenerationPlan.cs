@@ -47,6 +47,9 @@ internal sealed class ModelPlan
             .Where(x => (x.f.Unique || x.i == keyIndex) && !x.f.Generator.UniqueByConstruction)
             .Select(x => x.i)
             .ToArray();
+        UniqueKeys = UniqueFields.Select(i => new[] { i })
+            .Concat(source.UniqueKeys.Select(k => k.Select(f => Array.IndexOf(root.Names, f)).ToArray()))
+            .ToArray();
     }
 
     public ModelSource Source { get; }
@@ -76,6 +79,31 @@ internal sealed class ModelPlan
     /// <summary>Fields whose values must not repeat (declared unique, or the key), checked in row order.</summary>
     public int[] UniqueFields { get; }
 
+    /// <summary>Every key whose values must not repeat: the unique fields, one each, then the model's composite <c>unique:</c> keys.</summary>
+    public int[][] UniqueKeys { get; }
+
+    /// <summary>A row's value for a unique key: the field's value, or for a composite key its values together; null when any is null (never a duplicate).</summary>
+    public static object? KeyValue(object?[] row, int[] key)
+    {
+        if (key.Length == 1)
+        {
+            return row[key[0]];
+        }
+
+        var values = new object?[key.Length];
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (row[key[i]] is not { } value)
+            {
+                return null;
+            }
+
+            values[i] = value;
+        }
+
+        return new CompositeValue(values);
+    }
+
     /// <summary>The hidden ground truth of a model with <c>duplicates: { hidden: true }</c>: (key, cluster) per row.</summary>
     public ModelDescriptor DescribeTruth(ModelDescriptor model) =>
         new(Name + "_truth", Source.Key, [model.Fields[KeyIndex], new FieldDescriptor(Duplicates!.TruthField, model.Fields[KeyIndex].Kind, false)], model.Count)
@@ -90,7 +118,7 @@ internal sealed class ModelPlan
         bool NullableOf(ModelPlan model, int index, int depth)
         {
             var f = model.Root.Fields[index];
-            if (f.NullRate > 0 || (model.Duplicates?.Droppable.Contains(index) ?? false))
+            if (f.NullRate > 0 || f.Generator.MayBeNull || (model.Duplicates?.Droppable.Contains(index) ?? false))
             {
                 return true;
             }
@@ -176,4 +204,27 @@ internal sealed class ModelPlan
     }
 
     private static long Scaled(long count, double scale) => scale == 1 ? count : (long)Math.Round(count * scale, MidpointRounding.ToEven);
+}
+
+/// <summary>The values of a composite unique key, compared element by element.</summary>
+internal sealed class CompositeValue(object?[] values) : IEquatable<CompositeValue>
+{
+    public bool Equals(CompositeValue? other) => other is not null && values.AsSpan().SequenceEqual(other.Values());
+
+    public override bool Equals(object? obj) => Equals(obj as CompositeValue);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var value in values)
+        {
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => "(" + string.Join(", ", values) + ")";
+
+    private object?[] Values() => values;
 }

@@ -46,7 +46,7 @@ internal static class BogusCatalog
     /// <summary>Compiles a <c>dataset.method</c> field, reporting unknown names and bad arguments.</summary>
     public static FieldGenerator? Create(FieldSpec spec, CompileContext ctx)
     {
-        spec.ReportUnknownOptions(["args", "nullRate", "unique", "type"]);
+        spec.ReportUnknownOptions(["args", .. GeneratorCatalog.CommonOptions.Select(o => o.Name)]);
         var dot = spec.Type.IndexOf('.', StringComparison.Ordinal);
         var dataSetName = spec.Type[..dot];
         var methodName = spec.Type[(dot + 1)..];

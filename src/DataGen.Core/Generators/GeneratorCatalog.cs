@@ -40,6 +40,7 @@ internal static class GeneratorCatalog
         new("type", OptionType.String, "The generator: a built-in name or a Bogus data set method such as name.firstName."),
         new("nullRate", OptionType.Probability, "Probability (0–1 or a percentage) that the value is null."),
         new("unique", OptionType.Boolean, "Values never repeat within the model (top-level fields)."),
+        new("maxLength", OptionType.Integer, "Text longer than this many characters is cut to it (a varchar(n) column)."),
     ];
 
     private static readonly Dictionary<string, GeneratorDescriptor> ByName = new[]
@@ -55,6 +56,7 @@ internal static class GeneratorCatalog
         BasicGenerators.Choice,
         BasicGenerators.Mask,
         TemplateGenerator.Descriptor,
+        ExpressionGenerator.Descriptor,
         BasicGenerators.Constant,
         ReferenceGenerators.Ref,
         ReferenceGenerators.Lookup,

@@ -81,6 +81,11 @@ internal sealed class ManifestCompiler
             var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
             return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root) };
         }).ToList();
+        foreach (var plan in plans)
+        {
+            BindSelfReferences(plan);
+        }
+
         foreach (var plan in plans.Where(p => p.Source.Duplicates is not null && p.KeyIndex >= 0))
         {
             var spec = plan.Source.Duplicates!;
@@ -96,6 +101,40 @@ internal sealed class ManifestCompiler
         }
 
         return _errors.HasErrors ? [] : plans;
+    }
+
+    /// <summary>
+    /// Points each reference to the model's own rows at its field, which must be a sequence or uuid: earlier rows' values
+    /// are recomputed from their position, so the row need not wait for them (generation runs in parallel).
+    /// </summary>
+    private void BindSelfReferences(ModelPlan plan)
+    {
+        foreach (var field in plan.Root.Fields)
+        {
+            if (field.Generator is not ReferenceGenerators.SelfRefGenerator self)
+            {
+                continue;
+            }
+
+            var index = Array.IndexOf(plan.Root.Names, self.Field);
+            var target = plan.Root.Fields[index];
+            if (!target.Generator.PositionOnly)
+            {
+                _errors.Add(self.At, $"a reference to the model's own rows needs '{self.Field}' to be a sequence or uuid (a value computed from the row's position)", plan.Name, field.Name);
+            }
+            else if (target.Generator.Kind == ValueKind.Uuid && (plan.UniqueFields.Length > 0 || plan.Source.Tracers is not null || plan.Source.Duplicates is not null))
+            {
+                _errors.Add(self.At, $"a reference to the model's own rows through a uuid needs a model without other unique fields, tracers or duplicates (they change rows' uuids); use a sequence key", plan.Name, field.Name);
+            }
+            else if (target.NullRate > 0)
+            {
+                _errors.Add(self.At, $"a reference to the model's own rows needs '{self.Field}' never to be null", plan.Name, field.Name);
+            }
+            else
+            {
+                self.Bind(index, target.Generator.Kind);
+            }
+        }
     }
 
     /// <summary>Tracer rows' CSV values as the fields' kinds (empty = null).</summary>
@@ -222,6 +261,18 @@ internal sealed class ManifestCompiler
 
         var nullRate = spec.GetProbability("nullRate") ?? 0;
         var unique = spec.GetBool("unique") ?? false;
+        if (spec.GetLong("maxLength") is { } maxLength && generator is not null)
+        {
+            if (maxLength < 1)
+            {
+                spec.Error(spec.Find("maxLength"), "'maxLength' must be at least 1");
+            }
+            else
+            {
+                generator = new MaxLengthGenerator(generator, (int)Math.Min(maxLength, int.MaxValue));
+            }
+        }
+
         if (unique && scope.Parent is not null)
         {
             spec.Error(spec.Find("unique"), "'unique' is supported on a model's top-level fields");
@@ -327,5 +378,25 @@ internal sealed class ManifestCompiler
             state[name] = 2;
             order.Add(name);
         }
+    }
+}
+
+/// <summary>Cuts text to <c>maxLength</c> characters (never splitting a surrogate pair); other values pass unchanged.</summary>
+internal sealed class MaxLengthGenerator(FieldGenerator inner, int maxLength) : FieldGenerator
+{
+    public override ValueKind Kind => inner.Kind;
+
+    public override ReferenceColumn? Source => inner.Source;
+
+    public override bool IsReference => inner.IsReference;
+
+    public override double MaxValues => inner.MaxValues;
+
+    public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+    {
+        var value = inner.Generate(ref random, scope);
+        return value is string text && text.Length > maxLength
+            ? text[..(maxLength > 1 && char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength)]
+            : value;
     }
 }

@@ -31,6 +31,7 @@ internal static class ReferenceGenerators
             new("ref", OptionType.String, "model.field to point at, e.g. customers.id.", Required: true),
             new("distribution", OptionType.String, "uniform (default) or skewed.", Allowed: Distributions),
             new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
+            new("roots", OptionType.Probability, "For a reference to the model's own key (a hierarchy: manager, parent category): the share of rows with no parent (default 10%; the first row is always a root)."),
         ],
         static (spec, ctx) => CreateRef(spec, ctx));
 
@@ -77,7 +78,7 @@ internal static class ReferenceGenerators
         return (target, fieldName);
     }
 
-    private static RefGenerator? CreateRef(FieldSpec spec, CompileContext ctx)
+    private static FieldGenerator? CreateRef(FieldSpec spec, CompileContext ctx)
     {
         var node = spec.Require("ref", "model.field");
         var text = node is null ? null : spec.Scalar(node, "model.field");
@@ -96,6 +97,24 @@ internal static class ReferenceGenerators
         if (text is null || ResolveTarget(text, node!, spec, ctx) is not { } target)
         {
             return null;
+        }
+
+        if (target.Model == ctx.Model)
+        {
+            // A hierarchy: each row points at an earlier row of its own model (checked after compiling: the key must be
+            // a sequence or uuid, recomputable from the row's position).
+            if (ctx.Scope.Parent is not null)
+            {
+                spec.Error(node, "a reference to the model's own rows goes on a top-level field");
+                return null;
+            }
+
+            return new SelfRefGenerator(target.Field, spec.GetProbability("roots") ?? 0.1, node!);
+        }
+
+        if (spec.Find("roots") is { } rootsNode)
+        {
+            spec.Error(rootsNode, "'roots' applies to a reference to the model's own rows (a hierarchy)");
         }
 
         var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
@@ -181,6 +200,47 @@ internal static class ReferenceGenerators
             }
 
             return values[row];
+        }
+    }
+
+    /// <summary>A reference to an earlier row of the same model: uniform over the rows before it, or none (a root).</summary>
+    internal sealed class SelfRefGenerator(string field, double roots, YamlNode at) : FieldGenerator
+    {
+        private int _fieldIndex = -1;
+        private ValueKind _kind = ValueKind.Unknown;
+
+        public override ValueKind Kind => _kind;
+
+        public override bool MayBeNull => roots > 0;
+
+        public string Field { get; } = field;
+
+        public YamlNode At { get; } = at;
+
+        /// <summary>Binds the generator to the referenced field's position among the model's fields (after compiling).</summary>
+        public void Bind(int fieldIndex, ValueKind kind)
+        {
+            _fieldIndex = fieldIndex;
+            _kind = kind;
+        }
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+        {
+            var row = scope.Row.Index;
+            var root = scope.Ancestor(0);
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            var target = root.Shape.Fields[_fieldIndex];
+            if (row == 0)
+            {
+                // The first row has no earlier row: a root, or itself where the column cannot be null.
+                return roots > 0 ? null : target.ValueAt(0);
+            }
+
+            return random.Chance(roots) ? null : target.ValueAt((long)random.NextBelow((ulong)row));
         }
     }
 

@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "duplicates", "tracers", "scale"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "unique", "duplicates", "tracers", "scale"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -405,10 +405,11 @@ internal sealed partial class ManifestReader
             }
 
             var indexes = ReadIndexes(Get(model, "indexes"), fields, name);
+            var uniqueKeys = ReadUniqueKeys(Get(model, "unique"), fields, name);
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
             var scales = ReadScales(Get(model, "scale"), count, name);
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes, Duplicates = duplicates, Tracers = tracers, Scales = scales });
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
         }
     }
 
@@ -437,8 +438,17 @@ internal sealed partial class ManifestReader
         }
     }
 
+    /// <summary>
+    /// <c>unique: [actor_id, film_id]</c> (one composite key) or <c>unique: [[actor_id, film_id], [slug]]</c> (several):
+    /// the combination of values never repeats within the model.
+    /// </summary>
+    private List<IReadOnlyList<string>> ReadUniqueKeys(YamlNode? node, List<(string Name, YamlNode Node)> fields, string model)
+    {
+        return ReadIndexes(node, fields, model, "unique");
+    }
+
     /// <summary><c>indexes: [email, [last_name, first_name]]</c>: each entry a field or a list of fields.</summary>
-    private List<IReadOnlyList<string>> ReadIndexes(YamlNode? node, List<(string Name, YamlNode Node)> fields, string model)
+    private List<IReadOnlyList<string>> ReadIndexes(YamlNode? node, List<(string Name, YamlNode Node)> fields, string model, string what = "indexes")
     {
         var indexes = new List<IReadOnlyList<string>>();
         if (node is null)
@@ -448,11 +458,13 @@ internal sealed partial class ManifestReader
 
         if (node is not YamlSequenceNode list)
         {
-            _errors.Add(node, "'indexes' must be a list of fields or lists of fields", model);
+            _errors.Add(node, $"'{what}' must be a list of fields or lists of fields", model);
             return indexes;
         }
 
-        foreach (var entry in list)
+        // A unique list of plain names is one composite key; indexes list one index per entry.
+        IEnumerable<YamlNode> entries = what == "unique" && list.Children.All(c => c is YamlScalarNode) ? [list] : list.Children;
+        foreach (var entry in entries)
         {
             var columns = entry is YamlSequenceNode composite ? composite.Children : [entry];
             var names = new List<string>();
@@ -461,7 +473,8 @@ internal sealed partial class ManifestReader
                 var name = Text(column, "a field name", model);
                 if (name is not null && fields.All(f => f.Name != name))
                 {
-                    _errors.Add(column, $"index field '{name}' is not a field of model '{model}'", model);
+                    var suggestion = Suggest.Closest(name, fields.Select(f => f.Name));
+                    _errors.Add(column, $"{(what == "unique" ? "unique" : "index")} field '{name}' is not a field of model '{model}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)"), model);
                 }
                 else if (name is not null)
                 {

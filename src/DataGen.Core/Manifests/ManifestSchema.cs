@@ -102,6 +102,7 @@ public static class ManifestSchema
                         ["store"] = new JsonObject { ["description"] = "The datastore (under datastores:) the model is written to.", ["type"] = "string" },
                         ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
                         ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
+                        ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                         ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
                         ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },

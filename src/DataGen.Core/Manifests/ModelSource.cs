@@ -47,6 +47,9 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>Fixed rows from a CSV file appended to the model, if any.</summary>
     public TracerRows? Tracers { get; init; }
 
+    /// <summary>Composite unique keys (<c>unique: [actor_id, film_id]</c>), each a list of top-level fields.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> UniqueKeys { get; init; } = [];
+
     /// <summary>Secondary indexes, each a list of fields.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 }

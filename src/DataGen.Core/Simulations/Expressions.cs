@@ -6,8 +6,10 @@ namespace DataGen.Simulations;
 /// The small expression language of YAML simulations (<c>let</c>, <c>require</c>, <c>set</c>): numbers, strings,
 /// true/false/null, names (event values, then subject attributes), + − * / %, comparisons, and/or/not,
 /// parentheses and functions: uniform(min, max[, decimals]), int(min, max), normal(mean, sd[, decimals]),
-/// chance(percent), pick(a, b, …), round(x[, decimals]), min(a, b), max(a, b), abs(x).
-/// Integers stay 64-bit; anything with a fraction is an exact decimal.
+/// chance(percent), pick(a, b, …), round(x[, decimals]), min(a, b), max(a, b), abs(x), and durations days(n),
+/// hours(n), minutes(n), seconds(n) that add to and subtract from dates (date − date is a duration).
+/// Integers stay 64-bit; anything with a fraction is an exact decimal. Simulations, event flows and the <c>expr</c>
+/// field generator share it.
 /// </summary>
 internal interface IExpressionContext
 {
@@ -31,14 +33,18 @@ internal static class Expressions
         ["min"] = (2, 2),
         ["max"] = (2, 2),
         ["abs"] = (1, 1),
+        ["days"] = (1, 1),
+        ["hours"] = (1, 1),
+        ["minutes"] = (1, 1),
+        ["seconds"] = (1, 1),
     };
 
     /// <summary>Compiles <paramref name="text"/>; on error returns null and reports (message, 0-based offset).</summary>
-    public static Func<IExpressionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error)
+    public static Func<IExpressionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error, string namesAre = "the subject's attributes and earlier 'let' values")
     {
         try
         {
-            var parser = new Parser(text, isName);
+            var parser = new Parser(text, isName, namesAre);
             var result = parser.Or();
             parser.ExpectEnd();
             return result;
@@ -76,6 +82,11 @@ internal static class Expressions
             return string.Concat(Outputs.ValueText.Format(a), Outputs.ValueText.Format(b));
         }
 
+        if (a is DateTime or DateOnly or TimeSpan || b is TimeSpan)
+        {
+            return TimeArithmetic(op, a, b);
+        }
+
         if (a is long x && b is long y && op != '/')
         {
             return op switch
@@ -99,6 +110,37 @@ internal static class Expressions
         };
     }
 
+    /// <summary>Dates and durations: date ± duration, date − date, duration ± duration, duration × number.</summary>
+    private static object TimeArithmetic(char op, object? a, object? b)
+    {
+        switch (a, b, op)
+        {
+            case (DateTime t, TimeSpan d, '+'):
+                return t + d;
+            case (DateTime t, TimeSpan d, '-'):
+                return t - d;
+            case (DateOnly t, TimeSpan d, '+' or '-'):
+                var shifted = t.ToDateTime(TimeOnly.MinValue) + (op == '+' ? d : -d);
+                return shifted.TimeOfDay == TimeSpan.Zero ? DateOnly.FromDateTime(shifted) : shifted;
+            case (DateTime or DateOnly, DateTime or DateOnly, '-'):
+                return AsDateTime(a!) - AsDateTime(b!);
+            case (TimeSpan x, TimeSpan y, '+'):
+                return x + y;
+            case (TimeSpan x, TimeSpan y, '-'):
+                return x - y;
+            case (TimeSpan x, _, '*'):
+                return x * (double)Number(b);
+            case (_, TimeSpan y, '*'):
+                return y * (double)Number(a);
+            case (TimeSpan x, _, '/'):
+                return x / (double)Number(b);
+            default:
+                throw new InvalidOperationException($"cannot apply '{op}' to {Describe(a)} and {Describe(b)}");
+        }
+    }
+
+    private static DateTime AsDateTime(object value) => value is DateOnly d ? d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : (DateTime)value;
+
     private static bool Compare(string op, object? a, object? b)
     {
         if (op is "==" or "!=")
@@ -109,12 +151,20 @@ internal static class Expressions
                 (null, _) or (_, null) => false,
                 (string s, string t) => s == t,
                 (bool p, bool q) => p == q,
-                _ => Number(a) == Number(b),
+                (DateTime or DateOnly, DateTime or DateOnly) => AsDateTime(a) == AsDateTime(b),
+                (long or int or decimal or double or float, long or int or decimal or double or float) => Number(a) == Number(b),
+                _ => Equals(a, b),
             };
             return op == "==" ? equal : !equal;
         }
 
-        var c = a is string s1 && b is string s2 ? string.CompareOrdinal(s1, s2) : Number(a).CompareTo(Number(b));
+        var c = (a, b) switch
+        {
+            (string s1, string s2) => string.CompareOrdinal(s1, s2),
+            (DateTime or DateOnly, DateTime or DateOnly) => AsDateTime(a).CompareTo(AsDateTime(b)),
+            (TimeSpan x, TimeSpan y) => x.CompareTo(y),
+            _ => Number(a).CompareTo(Number(b)),
+        };
         return op switch
         {
             "<" => c < 0,
@@ -143,6 +193,14 @@ internal static class Expressions
                 return args[0] is long l ? l : Math.Round(Number(args[0]), args.Length > 1 ? (int)Number(args[1]) : 0, MidpointRounding.ToEven);
             case "abs":
                 return args[0] is long a ? Math.Abs(a) : Math.Abs(Number(args[0]));
+            case "days":
+                return TimeSpan.FromDays((double)Number(args[0]));
+            case "hours":
+                return TimeSpan.FromHours((double)Number(args[0]));
+            case "minutes":
+                return TimeSpan.FromMinutes((double)Number(args[0]));
+            case "seconds":
+                return TimeSpan.FromSeconds((double)Number(args[0]));
             case "min":
                 return Compare("<=", args[0], args[1]) ? args[0] : args[1];
             default:
@@ -155,7 +213,7 @@ internal static class Expressions
         public int Offset { get; } = offset;
     }
 
-    private sealed class Parser(string text, Func<string, bool> isName)
+    private sealed class Parser(string text, Func<string, bool> isName, string namesAre)
     {
         private int _pos;
 
@@ -337,7 +395,7 @@ internal static class Expressions
 
                 if (!isName(name))
                 {
-                    throw new ExpressionException($"unknown name '{name}' (names are the subject's attributes and earlier 'let' values)", start);
+                    throw new ExpressionException($"unknown name '{name}' (names are {namesAre})", start);
                 }
 
                 return c => c.ValueOf(name);

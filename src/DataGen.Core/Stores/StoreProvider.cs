@@ -38,6 +38,20 @@ public abstract class StoreProvider
     /// <param name="options">How existing tables, collections or topics are treated.</param>
     public abstract IDataOutput CreateOutput(Datastore store, StoreLoadOptions options);
 
+    /// <summary>Whether <see cref="ReadSchemaAsync"/> can describe a datastore of this kind (SQL stores can).</summary>
+    public virtual bool CanReadSchema => false;
+
+    /// <summary>
+    /// Describes the tables of an existing datastore: columns and types, keys, foreign keys, checks, enums — what
+    /// <c>datagen scaffold</c> writes a manifest from and what a manifest is checked against before it loads.
+    /// </summary>
+    /// <param name="store">The datastore, variables substituted.</param>
+    /// <param name="filter">Which tables (null: all of them, system schemas excluded).</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <exception cref="NotSupportedException">The kind has no schema to read (<see cref="CanReadSchema"/> is false).</exception>
+    public virtual Task<Schemas.DatabaseSchema> ReadSchemaAsync(Datastore store, Schemas.SchemaFilter? filter = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"store kind '{Kind}' cannot describe an existing schema");
+
     /// <summary>The kind.</summary>
     public override string ToString() => Kind;
 

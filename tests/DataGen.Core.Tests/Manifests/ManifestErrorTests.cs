@@ -285,18 +285,19 @@ public sealed class ManifestErrorTests
     }
 
     [Fact]
-    public void Self_reference_is_reported_as_unsupported()
+    public void A_self_reference_needs_a_key_computed_from_the_row()
     {
         var error = Single("""
             models:
               employees:
                 count: 3
                 fields:
-                  id: uuid
+                  id: { type: int, min: 1, max: 1000, unique: true }
                   manager_id: { type: ref, ref: employees.id }
             """);
 
-        error.Message.Should().Contain("model 'employees' references itself");
+        error.Message.Should().Contain("a reference to the model's own rows needs 'id' to be a sequence or uuid");
+        error.Field.Should().Be("manager_id");
     }
 
     [Fact]

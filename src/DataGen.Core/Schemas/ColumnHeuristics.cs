@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DataGen.Schemas;
+
+/// <summary>
+/// Picks a generator for a column from its name and kind: <c>email</c> → <c>internet.email</c>, <c>first_name</c> →
+/// <c>name.firstName</c>, <c>created_at</c> → a recent date-time. One place for the heuristics, so every feature that
+/// guesses (the scaffold, attribute-driven data) guesses alike. Returns the YAML of a field's spec (flow style).
+/// </summary>
+internal static partial class ColumnHeuristics
+{
+    private static readonly (Regex Name, string Generator)[] TextByName =
+    [
+        (Words("e?mail(_?address)?"), "internet.email"),
+        (Words("first_?name|given_?name|forename"), "name.firstName"),
+        (Words("last_?name|surname|family_?name"), "name.lastName"),
+        (Words("(full_?)?name|customer_?name|contact_?name|display_?name|author"), "name.fullName"),
+        (Words("user_?name|login|handle|nick(name)?"), "internet.userName"),
+        (Words("(tele)?phone(_?number)?|mobile|cell|fax"), "phone.phoneNumber"),
+        (Words("city|town"), "address.city"),
+        (Words("country(_?name)?"), "address.country"),
+        (Words("country_?code"), "address.countryCode"),
+        (Words("state|province|region|county"), "address.state"),
+        (Words("(street_?)?address[12]?|street|address_?line[12]?"), "address.streetAddress"),
+        (Words("zip|zip_?code|post(al)?_?code|postcode"), "address.zipCode"),
+        (Words("company|company_?name|organi[sz]ation|employer"), "company.companyName"),
+        (Words("job|job_?title|position|role"), "name.jobTitle"),
+        (Words("url|website|web_?site|homepage|link"), "internet.url"),
+        (Words("ip|ip_?address"), "internet.ip"),
+        (Words("colou?r"), "commerce.color"),
+        (Words("product|product_?name"), "commerce.productName"),
+        (Words("department|category|genre"), "commerce.department"),
+        (Words("currency|currency_?code"), "finance.currencyCode"),
+        (Words("iban"), "finance.iban"),
+        (Words("password|password_?hash|hash|secret|token"), "internet.password"),
+        (Words("description|notes?|comments?|remarks?|body|text|content|summary|bio|message"), "lorem.sentence"),
+        (Words("title|subject|headline|caption"), "lorem.sentence"),
+        (Words("language"), "lorem.word"),
+        (Words("slug|code|sku|reference|ref"), "lorem.word"),
+    ];
+
+    /// <summary>A generator spec for a text column (<paramref name="unique"/>: values must not repeat).</summary>
+    public static string Text(string column, int? maxLength, bool unique)
+    {
+        var generator = TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator ?? "lorem.word";
+        if (unique)
+        {
+            // Names and words repeat; a unique column gets a pattern with room for far more values than rows.
+            var width = Math.Clamp(maxLength ?? 12, 1, 12);
+            return generator == "internet.email" && (maxLength ?? 64) >= 22
+                ? "{ type: mask, mask: \"??????????\\\\@example.com\", unique: true }"
+                : $"{{ type: mask, mask: \"{new string('*', width)}\", unique: true }}";
+        }
+
+        return maxLength is { } max && max < 255 ? $"{{ type: {generator}, maxLength: {max} }}" : generator;
+    }
+
+    /// <summary>A generator spec for an integer column within [<paramref name="min"/>, <paramref name="max"/>] (already narrowed by type and checks).</summary>
+    public static string Integer(string column, decimal? min, decimal? max)
+    {
+        var (lo, hi) = IntegerByName(column);
+        var low = min is { } a ? Math.Max(a, lo) : lo;
+        var high = max is { } b ? Math.Min(b, hi) : hi;
+        if (low > high)
+        {
+            (low, high) = (min ?? high, max ?? low);
+        }
+
+        return $"{{ type: int, min: {Number(low)}, max: {Number(high)} }}";
+    }
+
+    /// <summary>A generator spec for an exact or floating-point number.</summary>
+    public static string Decimal(string column, int? precision, int? scale, decimal? min, decimal? max)
+    {
+        var digits = scale ?? 2;
+        var typeMax = precision is { } p ? (decimal)Math.Pow(10, Math.Min(p - digits, 27)) - (decimal)Math.Pow(10, -digits) : 1_000_000m;
+        var (lo, hi) = Money().IsMatch(column) ? (1m, 1000m) : Percent().IsMatch(column) ? (0m, 100m) : (0m, 1000m);
+        var low = Math.Max(min ?? lo, -typeMax);
+        var high = Math.Min(Math.Min(max ?? hi, typeMax), Math.Max(low, hi));
+        if (low > high)
+        {
+            high = low;
+        }
+
+        return $"{{ type: decimal, min: {Number(low)}, max: {Number(high)}, scale: {Math.Clamp(digits, 0, 10)} }}";
+    }
+
+    /// <summary>A generator spec for a date (<paramref name="withTime"/>: a date-time).</summary>
+    public static string Date(string column, bool withTime, string? min, string? max)
+    {
+        var (lo, hi) = Birth().IsMatch(column) ? ("-90y", "-18y")
+            : Future().IsMatch(column) ? ("0", "+1y")
+            : ("-2y", "0");
+        return $"{{ type: {(withTime ? "datetime" : "date")}, min: {Quote(min ?? lo)}, max: {Quote(max ?? hi)} }}";
+    }
+
+    private static (decimal Min, decimal Max) IntegerByName(string column) =>
+        Age().IsMatch(column) ? (18, 90)
+        : Year().IsMatch(column) ? (1990, 2025)
+        : Quantity().IsMatch(column) ? (1, 10)
+        : Percent().IsMatch(column) ? (0, 100)
+        : (0, 1000);
+
+    /// <summary>A YAML scalar, double-quoted with escapes.</summary>
+    public static string Quote(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
+
+    public static string Number(decimal value) => value.ToString("0.##########", CultureInfo.InvariantCulture);
+
+    private static Regex Words(string pattern) => new($"^(?:{pattern})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    [GeneratedRegex("(^|_)(price|amount|cost|total|balance|salary|fee|payment|rate|value)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Money();
+
+    [GeneratedRegex("(^|_)(percent|pct|discount)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Percent();
+
+    [GeneratedRegex("(^|_)(birth|born|dob|birthday|birthdate|date_of_birth)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Birth();
+
+    [GeneratedRegex("(^|_)(due|expires?|expiry|expiration|until|deadline)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Future();
+
+    [GeneratedRegex("(^|_)age(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Age();
+
+    [GeneratedRegex("(^|_)(year|yr)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Year();
+
+    [GeneratedRegex("(^|_)(qty|quantity|count|number_of|stock|units|length|duration|rank|position|level|priority|rating)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Quantity();
+}

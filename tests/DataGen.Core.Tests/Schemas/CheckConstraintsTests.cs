@@ -1,0 +1,75 @@
+using DataGen.Schemas;
+
+namespace DataGen.Core.Tests.Schemas;
+
+/// <summary>CHECK expressions as PostgreSQL, SQL Server and SQLite print them, turned into per-column rules.</summary>
+public sealed class CheckConstraintsTests
+{
+    private static readonly string[] Columns = ["s", "n", "d", "e", "f", "rental_date", "return_date", "status", "qty", "name", "rating"];
+
+    private static Dictionary<string, ColumnRule> Read(string check, bool understood = true)
+    {
+        var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal);
+        CheckConstraints.Apply(check, Columns, rules).Should().Be(understood, check);
+        return rules;
+    }
+
+    [Theory]
+    [InlineData("((s)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))")]
+    [InlineData("(s = ANY (ARRAY['a'::text, 'b'::text]))")]
+    [InlineData("([s]='b' OR [s]='a')")]
+    [InlineData("s IN ('a', 'b')")]
+    [InlineData("\"s\" in ('a','b') AND s IN ('a', 'b', 'c')")]
+    public void Allowed_values_in_every_dialect(string check)
+    {
+        Read(check)["s"].Allowed.Should().BeEquivalentTo(["a", "b"]);
+    }
+
+    [Theory]
+    [InlineData("((n >= 1.5) AND (n <= (3)::numeric))", 1.5, false, 3.0, false)]
+    [InlineData("n BETWEEN 1.5 AND 3", 1.5, false, 3.0, false)]
+    [InlineData("([n]>(1.5) AND [n]<(3))", 1.5, true, 3.0, true)]
+    [InlineData("(1.5 < n)", 1.5, true, null, false)]
+    [InlineData("n >= -2 AND n >= 1.5 AND n <= 10 AND n <= 3", 1.5, false, 3.0, false)]
+    public void Numeric_bounds(string check, double min, bool minExclusive, double? max, bool maxExclusive)
+    {
+        var rule = Read(check)["n"];
+
+        rule.Min.Should().Be((decimal)min);
+        rule.MinExclusive.Should().Be(minExclusive);
+        rule.Max.Should().Be(max is null ? null : (decimal)max.Value);
+        rule.MaxExclusive.Should().Be(maxExclusive);
+    }
+
+    [Fact]
+    public void Date_bounds_comparisons_between_columns_and_non_empty_text()
+    {
+        Read("(d > '2000-01-01'::date)")["d"].MinText.Should().Be("2000-01-01");
+        Read("(return_date >= rental_date)")["return_date"].AtLeast.Should().Equal("rental_date");
+        Read("(rental_date <= return_date)")["return_date"].AtLeast.Should().Equal("rental_date");
+        Read("(e <> ''::text)")["e"].NonEmpty.Should().BeTrue();
+        Read("length(name) > 0")["name"].NonEmpty.Should().BeTrue();
+        Read("(len([name])>=(1))")["name"].NonEmpty.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("((f % 2) = 0)")]
+    [InlineData("lower(name) = name")]
+    [InlineData("s IN (SELECT x FROM t)")]
+    [InlineData("(s = 'a' OR n > 3)")]
+    [InlineData("s NOT IN ('a')")]
+    [InlineData("'unterminated")]
+    public void What_is_not_understood_is_said_not_guessed(string check)
+    {
+        Read(check, understood: false);
+    }
+
+    [Fact]
+    public void Understood_parts_of_an_and_are_kept_when_another_part_is_not()
+    {
+        var rules = Read("(qty > 0) AND ((f % 2) = 0)", understood: false);
+
+        rules["qty"].Min.Should().Be(0);
+        rules["qty"].MinExclusive.Should().BeTrue();
+    }
+}

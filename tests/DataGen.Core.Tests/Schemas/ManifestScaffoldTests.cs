@@ -1,0 +1,87 @@
+using DataGen.Schemas;
+
+namespace DataGen.Core.Tests.Schemas;
+
+/// <summary>The scaffold turns a described schema into a manifest that loads and generates as it stands.</summary>
+public sealed class ManifestScaffoldTests
+{
+    private static ColumnSchema Column(string name, ValueKind kind, bool nullable = false, bool identity = false, int? maxLength = null, string? type = null) =>
+        new(name, type ?? kind.ToString().ToLowerInvariant(), kind) { Nullable = nullable, Identity = identity, MaxLength = maxLength };
+
+    /// <summary>Departments and employees reference each other (a cycle); employees have managers (a hierarchy); a join table and a lookup.</summary>
+    private static DatabaseSchema Company() => new(
+    [
+        new TableSchema("hr", "department", [Column("id", ValueKind.Integer, identity: true), Column("name", ValueKind.String, maxLength: 30), Column("head_id", ValueKind.Integer, nullable: true)])
+        {
+            PrimaryKey = ["id"],
+            UniqueKeys = [["name"]],
+            ForeignKeys = [new ForeignKeySchema(["head_id"], "hr.employee", ["id"])],
+        },
+        new TableSchema("hr", "employee", [
+            Column("id", ValueKind.Integer, identity: true),
+            Column("first_name", ValueKind.String, maxLength: 8),
+            Column("email", ValueKind.String, maxLength: 60),
+            Column("department_id", ValueKind.Integer),
+            Column("manager_id", ValueKind.Integer, nullable: true),
+            Column("grade", ValueKind.String),
+            Column("level", ValueKind.Integer),
+            Column("hired", ValueKind.Date),
+            Column("left", ValueKind.Date, nullable: true),
+            new ColumnSchema("search", "tsvector", ValueKind.Unknown) { Computed = true },
+            Column("my column", ValueKind.String, nullable: true),
+        ])
+        {
+            PrimaryKey = ["id"],
+            UniqueKeys = [["email"]],
+            ForeignKeys = [new ForeignKeySchema(["department_id"], "hr.department", ["id"]), new ForeignKeySchema(["manager_id"], "hr.employee", ["id"]), new ForeignKeySchema(["grade"], "hr.grade", ["code"])],
+            Checks = ["(level >= 1) AND (level <= 5)", "(\"left\" >= hired)", "lower(email) = email"],
+        },
+        new TableSchema("hr", "grade", [Column("code", ValueKind.String, maxLength: 2)]) { PrimaryKey = ["code"], Checks = ["code IN ('A', 'B', 'C')"] },
+        new TableSchema("hr", "skill", [Column("id", ValueKind.Uuid), Column("label", ValueKind.String)]) { PrimaryKey = ["id"] },
+        new TableSchema("hr", "employee_skill", [Column("employee_id", ValueKind.Integer), Column("skill_id", ValueKind.Uuid)])
+        {
+            PrimaryKey = ["employee_id", "skill_id"],
+            ForeignKeys = [new ForeignKeySchema(["employee_id"], "hr.employee", ["id"]), new ForeignKeySchema(["skill_id"], "hr.skill", ["id"])],
+        },
+    ]);
+
+    [Fact]
+    public async Task A_scaffolded_manifest_is_valid_and_its_rows_keep_every_constraint()
+    {
+        var yaml = ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "postgres", Rows = 200 });
+        var manifest = TestGeneration.Parse(yaml, new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = "x" }, Environment = _ => null });
+
+        var rows = await TestGeneration.RecordsAsync(manifest);
+
+        var employees = rows["employee"];
+        employees.Should().HaveCount(200);
+        var ids = employees.Select(e => e["id"]).ToHashSet();
+        employees.Select(e => e["email"]).Should().OnlyHaveUniqueItems();
+        employees.Should().OnlyContain(e => ((string)e["first_name"]!).Length <= 8);
+        employees.Should().OnlyContain(e => (long)e["level"]! >= 1 && (long)e["level"]! <= 5);
+        employees.Should().OnlyContain(e => e["left"] == null || (DateOnly)e["left"]! >= (DateOnly)e["hired"]!);
+        employees.Should().OnlyContain(e => new[] { "A", "B", "C" }.Contains(e["grade"]));
+        employees.Where(e => e["manager_id"] is not null).Should().OnlyContain(e => ids.Contains(e["manager_id"]) && (long)e["manager_id"]! < (long)e["id"]!, "a manager is an earlier employee");
+        employees.Should().Contain(e => e["manager_id"] == null, "some employees are roots");
+        employees[0].Should().NotContainKey("search", "computed columns are the database's");
+        rows["department"].Should().OnlyContain(d => d["head_id"] == null, "the cycle is cut at the department's nullable head");
+        rows["grade"].Should().HaveCount(3, "a key of three allowed values has three rows");
+        rows["employee_skill"].Select(r => (r["employee_id"], r["skill_id"])).Should().OnlyHaveUniqueItems();
+        yaml.Should().Contain("table: hr.employee").And.Contain("cuts the foreign-key cycle").And.Contain("\"my column\" is not a valid field name").And.Contain("CHECK not turned into values").And.Contain("connection: \"{{connection}}\"");
+    }
+
+    [Fact]
+    public void Settings_can_be_written_instead_of_the_connection_variable()
+    {
+        var yaml = ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "sqlite", Settings = new Dictionary<string, string> { ["path"] = "shop.db" } });
+
+        yaml.Should().Contain("path: \"shop.db\"").And.NotContain("variables:");
+        TestGeneration.Parse(yaml).Models.Should().HaveCount(5);
+    }
+
+    [Fact]
+    public void The_same_schema_scaffolds_the_same_text()
+    {
+        ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "postgres" }).Should().Be(ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "postgres" }));
+    }
+}

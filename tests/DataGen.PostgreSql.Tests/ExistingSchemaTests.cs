@@ -1,0 +1,126 @@
+using System.Globalization;
+using DataGen.Outputs;
+using DataGen.Schemas;
+using DataGen.Stores;
+using DataGen.Tests.Shared;
+using Npgsql;
+
+namespace DataGen.PostgreSql.Tests;
+
+/// <summary>
+/// A schema the application owns (Schemas/rental.sql: 16 tables, enum, domain, arrays, a partitioned table, triggers,
+/// composite keys, a hierarchy, a foreign-key cycle, identity and serial keys, checks, views): described, scaffolded,
+/// filled with no edits, reproducibly, and left ready for the application's own inserts.
+/// </summary>
+public sealed class ExistingSchemaTests(PostgresServer server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly StoreCatalog Stores = StoreCatalog.FilesOnly.With(PostgresStoreProvider.Instance);
+
+    private async Task<string> RentalDatabaseAsync()
+    {
+        var db = await server.NewDatabaseAsync();
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Schemas", "rental.sql"), Ct), connection);
+        await command.ExecuteNonQueryAsync(Ct);
+        return db;
+    }
+
+    private static Task<DatabaseSchema> DescribeAsync(string db, SchemaFilter? filter = null) =>
+        PostgresStoreProvider.Instance.ReadSchemaAsync(new Datastore("db", "postgres", new Dictionary<string, string> { ["connection"] = db }), filter, Ct);
+
+    private static async Task<T> Scalar<T>(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync(Ct))!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task LoadAsync(string db, string yaml)
+    {
+        var manifest = Manifest.Parse(yaml, "rental.yaml", new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = db }, Environment = _ => null, Stores = Stores });
+        await using var output = Stores.CreateOutput(manifest, new StoreLoadOptions(), null);
+        await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task The_catalog_is_described_with_keys_types_checks_and_relations()
+    {
+        var db = await RentalDatabaseAsync();
+
+        var schema = await DescribeAsync(db);
+
+        schema.Tables.Select(t => t.QualifiedName).Should().HaveCount(16).And.Contain(["public.film", "sales.payment", "sales.loyalty_tier"])
+            .And.NotContain(["sales.payment_2020s", "sales.customer_list", "public.film_list"], "partitions and views are not tables to fill");
+        var film = schema.Find("film")!;
+        film.Column("rating")!.AllowedValues.Should().Equal("G", "PG", "PG-13", "R", "NC-17");
+        film.Column("release_year")!.Kind.Should().Be(ValueKind.Integer, "a domain is described by its base type");
+        film.Checks.Should().Contain(c => c.Contains("release_year", StringComparison.Ordinal) && c.Contains("1901", StringComparison.Ordinal), "the domain's check moves to the column");
+        film.Column("special_features")!.ElementKind.Should().Be(ValueKind.String);
+        film.Column("fulltext")!.Computed.Should().BeTrue();
+        film.Column("film_id")!.Identity.Should().BeTrue("serial");
+        schema.Find("country")!.Column("country_id")!.Identity.Should().BeTrue("identity");
+        schema.Find("sales.payment")!.Partitioned.Should().BeTrue();
+        schema.Find("sales.payment")!.PrimaryKey.Should().Equal("payment_id", "payment_date");
+        schema.Find("film_actor")!.PrimaryKey.Should().Equal("actor_id", "film_id");
+        schema.Find("category")!.ForeignKeys.Should().ContainSingle(fk => fk.ReferencedTable == "public.category" && fk.Columns[0] == "parent_id");
+        schema.Find("sales.store")!.ForeignKeys.Should().Contain(fk => fk.ReferencedTable == "sales.staff");
+        schema.Find("sales.staff")!.ForeignKeys.Should().Contain(fk => fk.ReferencedTable == "sales.store");
+        schema.Find("sales.staff")!.UniqueKeys.Should().ContainSingle(k => k.Count == 1 && k[0] == "email");
+        schema.Find("address")!.Column("postal_code")!.MaxLength.Should().Be(10);
+        schema.Find("film")!.Column("rental_rate")!.Scale.Should().Be(2);
+        (await DescribeAsync(db, new SchemaFilter { Schema = "sales" })).Tables.Should().OnlyContain(t => t.Schema == "sales");
+        (await DescribeAsync(db, new SchemaFilter { Tables = ["film", "sales.rental"] })).Tables.Select(t => t.Name).Should().BeEquivalentTo(["film", "rental"]);
+    }
+
+    [Fact]
+    public async Task A_scaffolded_manifest_fills_every_table_with_no_edits_reproducibly_and_leaves_keys_to_the_application()
+    {
+        var first = await RentalDatabaseAsync();
+        var second = await RentalDatabaseAsync();
+        var schema = await DescribeAsync(first);
+        var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "postgres", Rows = 300 });
+
+        await LoadAsync(first, yaml);
+        await LoadAsync(second, yaml);
+
+        foreach (var table in schema.Tables)
+        {
+            var name = $"{table.Schema}.{table.Name}";
+            (await Scalar<long>(first, $"SELECT count(*) FROM {name}")).Should().BePositive($"{name} is filled");
+            var digest = $"SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {name} t";
+            (await Scalar<string>(first, digest)).Should().Be(await Scalar<string>(second, digest), $"{name} holds the same rows for the same seed");
+        }
+
+        // Constraints the database enforced on the way in are complemented by the ones it cannot see.
+        (await Scalar<long>(first, "SELECT count(*) FROM sales.rental WHERE return_date < rental_date")).Should().Be(0);
+        (await Scalar<long>(first, "SELECT count(*) FROM category WHERE parent_id >= category_id")).Should().Be(0, "parents come before children");
+        (await Scalar<long>(first, "SELECT count(*) FROM category WHERE parent_id IS NULL")).Should().BePositive();
+
+        // Every sequence owned by a loaded column is past the loaded keys, so the application's inserts succeed.
+        foreach (var table in schema.Tables)
+        {
+            foreach (var column in table.Columns.Where(c => c.Identity))
+            {
+                var sequence = $"pg_get_serial_sequence('{table.Schema}.{table.Name}', '{column.Name}')";
+                (await Scalar<long>(first, $"SELECT nextval({sequence}) - (SELECT max({column.Name}) FROM {table.Schema}.{table.Name})")).Should().BePositive($"{table.Name}.{column.Name}'s sequence is past the loaded keys");
+            }
+        }
+
+        (await Scalar<long>(first, "INSERT INTO actor (first_name, last_name) VALUES ('New', 'Actor') RETURNING actor_id")).Should().BePositive();
+        (await Scalar<long>(first, "INSERT INTO sales.rental (rental_date, inventory_id, customer_id, staff_id) VALUES (now(), 1, 1, 1) RETURNING rental_id")).Should().BePositive();
+        (await Scalar<long>(first, "INSERT INTO sales.payment (customer_id, staff_id, amount, method, payment_date) VALUES (1, 1, 1, 'card', now()) RETURNING payment_id")).Should().BePositive();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_named_without_the_password()
+    {
+        var act = () => DescribeAsync("Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Timeout=1");
+
+        var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+        error.Message.Should().Contain("cannot connect to 127.0.0.1:1").And.NotContain("hunter2");
+    }
+}

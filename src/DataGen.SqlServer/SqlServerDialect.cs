@@ -50,13 +50,25 @@ internal sealed class SqlServerDialect : SqlDialect
         _ => typeof(string),
     };
 
-    /// <summary>A DataTable shaped like the model, filled with one batch (SqlBulkCopy's simplest source).</summary>
-    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows)
+    /// <summary>The CLR type a destination column of an existing table takes when the field's own kind would not convert.</summary>
+    public static Type? ClrTypeOfColumn(string? sqlType) => sqlType switch
+    {
+        "varbinary" or "binary" or "image" => typeof(byte[]),
+        "datetimeoffset" => typeof(DateTimeOffset),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A DataTable shaped like the model, filled with one batch (SqlBulkCopy's simplest source). <paramref name="columnTypes"/>:
+    /// an existing table's column types by name, for the columns whose values need converting (binary, datetimeoffset).
+    /// </summary>
+    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows, IReadOnlyDictionary<string, string>? columnTypes = null)
     {
         var table = new DataTable(model.Target) { Locale = System.Globalization.CultureInfo.InvariantCulture };
-        foreach (var f in model.Fields)
+        var special = model.Fields.Select(f => ClrTypeOfColumn(columnTypes?.GetValueOrDefault(f.Name))).ToArray();
+        for (var i = 0; i < model.Fields.Count; i++)
         {
-            table.Columns.Add(f.Name, ClrTypeOf(f.Kind));
+            table.Columns.Add(model.Fields[i].Name, special[i] ?? ClrTypeOf(model.Fields[i].Kind));
         }
 
         foreach (var row in rows)
@@ -64,7 +76,7 @@ internal sealed class SqlServerDialect : SqlDialect
             var values = new object[row.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                values[i] = ToDb(row[i], model.Fields[i].Kind);
+                values[i] = special[i] is { } type ? Convert(row[i], type) : ToDb(row[i], model.Fields[i].Kind);
             }
 
             table.Rows.Add(values);
@@ -72,6 +84,17 @@ internal sealed class SqlServerDialect : SqlDialect
 
         return table;
     }
+
+    private static object Convert(object? value, Type type) => value switch
+    {
+        null => DBNull.Value,
+        byte[] bytes => bytes,
+        DateTimeOffset offset => offset,
+        DateTime time when type == typeof(DateTimeOffset) => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        DateOnly date when type == typeof(DateTimeOffset) => new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)),
+        _ when type == typeof(byte[]) => System.Text.Encoding.UTF8.GetBytes(ValueText.Format(value)),
+        _ => DateTimeOffset.Parse(ValueText.Format(value), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
+    };
 
     public static object ToDb(object? value, ValueKind kind) => value switch
     {

@@ -63,13 +63,40 @@ public sealed class SqlServerOutput : SqlStoreOutput
         }
     }
 
+    /// <summary>Describes the database's tables (errors name the server and database only).</summary>
+    internal async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken)
+    {
+        var connection = (SqlConnection)await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await SqlServerSchemaReader.ReadAsync(connection, filter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                throw new GenerationException($"{Store}: reading the schema of {_where} failed: {reason}", null, null, null, e);
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
         await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", cancellationToken, ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false) == 1;
 
     /// <inheritdoc />
-    protected override ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
+        // An existing table's column types: binary and datetimeoffset columns take converted values.
+        var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            "SELECT c.name, ty.name FROM sys.columns c JOIN sys.types ty ON ty.user_type_id = c.system_type_id WHERE c.object_id = OBJECT_ID(@name)",
+            reader => types[reader.GetString(0)] = reader.GetString(1),
+            cancellationToken,
+            ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false);
+
         // KeepIdentity: generated keys are loaded as they are (references point at them); SQL Server then moves the
         // identity's current value past the largest loaded one, so the application's next insert gets a fresh key.
         var bulk = new SqlBulkCopy((SqlConnection)connection, SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.KeepNulls | SqlBulkCopyOptions.KeepIdentity, (SqlTransaction)transaction)
@@ -83,7 +110,7 @@ public sealed class SqlServerOutput : SqlStoreOutput
             bulk.ColumnMappings.Add(f.Name, f.Name);
         }
 
-        return ValueTask.FromResult<SqlBulkLoad>(new BulkCopyLoad(bulk, model));
+        return new BulkCopyLoad(bulk, model, types);
     }
 
     /// <inheritdoc />
@@ -95,11 +122,11 @@ public sealed class SqlServerOutput : SqlStoreOutput
     };
 
     /// <summary>Each batch as a DataTable through SqlBulkCopy; the pipeline counts the table afterwards.</summary>
-    private sealed class BulkCopyLoad(SqlBulkCopy bulk, ModelDescriptor model) : SqlBulkLoad
+    private sealed class BulkCopyLoad(SqlBulkCopy bulk, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
     {
         public override async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
         {
-            using var table = SqlServerDialect.ToTable(model, batch.Rows);
+            using var table = SqlServerDialect.ToTable(model, batch.Rows, columnTypes);
             await bulk.WriteToServerAsync(table, cancellationToken).ConfigureAwait(false);
         }
 

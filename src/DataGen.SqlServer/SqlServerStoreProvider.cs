@@ -26,6 +26,20 @@ public sealed class SqlServerStoreProvider : StoreProvider
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["connection"];
 
     /// <inheritdoc />
+    public override bool CanReadSchema => true;
+
+    /// <inheritdoc />
+    public override async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Datastore store, Schemas.SchemaFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var output = SqlServerOutput.Create(Required(store, "connection"), null, store.Name);
+        await using (output.ConfigureAwait(false))
+        {
+            return await output.ReadSchemaAsync(filter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
         SqlServerOutput.Create(Required(store, "connection"), options, store.Name);
 }

@@ -171,6 +171,60 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Scaffold_writes_a_manifest_that_generate_fills_the_existing_database_with()
+    {
+        var path = Path.Combine(_directory.FullName, "shop.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL UNIQUE, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')));
+                CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), total DECIMAL(8,2) NOT NULL CHECK (total > 0));
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var manifest = Path.Combine(_directory.FullName, "shop.yaml");
+
+        var (scaffoldExit, _, scaffoldErrors) = await Run("scaffold", "--kind", "sqlite", "--connection", $"Data Source={path}", "--rows", "50", "-o", manifest);
+        var (generateExit, _, generateErrors) = await Run("generate", manifest, "--var", $"connection=Data Source={path}", "-q");
+
+        scaffoldExit.Should().Be(ExitCodes.Success, scaffoldErrors);
+        (await File.ReadAllTextAsync(manifest, TestContext.Current.CancellationToken)).Should().Contain("table: orders").And.Contain("ref: customers.id").And.NotContain(path, "the connection string is a variable, not written");
+        generateExit.Should().Be(ExitCodes.Success, generateErrors);
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        check.Open();
+        using var count = check.CreateCommand();
+        count.CommandText = "SELECT (SELECT count(*) FROM orders) || '/' || (SELECT count(*) FROM customers WHERE tier IN ('gold', 'silver'))";
+        count.ExecuteScalar().Should().Be("50/50");
+    }
+
+    [Theory]
+    [InlineData("kafka", "'kafka' is not one of them")]
+    [InlineData("nosuch", "'nosuch' is not a store kind")]
+    public async Task Scaffold_of_a_kind_without_a_schema_is_a_usage_error(string kind, string message)
+    {
+        var (exit, _, stderr) = await Run("scaffold", "--kind", kind, "--connection", "x");
+
+        exit.Should().Be(ExitCodes.Usage);
+        stderr.Should().Contain(message).And.Contain("postgres");
+    }
+
+    [Fact]
+    public async Task Scaffold_of_a_missing_database_file_fails_naming_it_and_writes_nothing()
+    {
+        var target = Path.Combine(_directory.FullName, "never.yaml");
+
+        var (exit, _, stderr) = await Run("scaffold", "--kind", "sqlite", "--connection", "Data Source=/nonexistent/x.db", "-o", target);
+
+        exit.Should().Be(ExitCodes.Failure);
+        stderr.Should().Contain("database file '/nonexistent/x.db' does not exist");
+        File.Exists(target).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Schema_prints_a_json_schema()
     {
         var (exit, stdout, _) = await Run("schema");

@@ -7,6 +7,28 @@ namespace DataGen.SqlServer.Tests;
 public sealed class SqlServerOfflineTests
 {
     [Fact]
+    public void Existing_binary_and_datetimeoffset_columns_take_converted_values()
+    {
+        var model = new ModelDescriptor("m", null, [new("hash", ValueKind.String, true), new("at", ValueKind.DateTime, false), new("name", ValueKind.String, false)], 1);
+        var at = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+
+        using var table = SqlServerDialect.ToTable(model, [["abc", at, "x"]], new Dictionary<string, string> { ["hash"] = "varbinary", ["at"] = "datetimeoffset", ["name"] = "nvarchar" });
+
+        table.Columns["hash"]!.DataType.Should().Be<byte[]>();
+        table.Rows[0]["hash"].Should().BeEquivalentTo("abc"u8.ToArray());
+        table.Rows[0]["at"].Should().Be(new DateTimeOffset(at));
+        table.Rows[0]["name"].Should().Be("x");
+    }
+
+    [Fact]
+    public void Schema_qualified_tables_are_quoted_per_part()
+    {
+        SqlServerDialect.Instance.QuoteTable("sales.orders").Should().Be("[sales].[orders]");
+        SqlServerDialect.Instance.QuoteTable("orders").Should().Be("[orders]");
+        DataGen.Sql.SqlDialect.TableName("sales.orders").Should().Be("orders");
+    }
+
+    [Fact]
     public void Ddl_quotes_identifiers_maps_types_and_bounds_key_columns()
     {
         var model = new ModelDescriptor("orders", "sku", [new("sku", ValueKind.String, false), new("customer_id", ValueKind.Uuid, false), new("items", ValueKind.Array, true), new("a]b", ValueKind.Decimal, true), new("at", ValueKind.DateTime, false)], 0)

@@ -40,6 +40,10 @@ internal static partial class ColumnHeuristics
         (Words("slug|code|sku|reference|ref"), "lorem.word"),
     ];
 
+    /// <summary>True for a column that describes a person or a place (e-mail, names, phone, address): a table with one is no lookup table.</summary>
+    public static bool DescribesSomeone(string column) =>
+        TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator is "internet.email" or "name.firstName" or "name.lastName" or "phone.phoneNumber" or "address.streetAddress" or "internet.userName" or "address.zipCode";
+
     /// <summary>A generator spec for a text column (<paramref name="unique"/>: values must not repeat).</summary>
     public static string Text(string column, int? maxLength, bool unique)
     {

@@ -185,7 +185,9 @@ public static partial class ManifestScaffold
         {
             var model = _models[table];
             var referenced = schema.Tables.Any(t => t != table && t.ForeignKeys.Any(fk => Target(fk) == table));
-            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count <= 4;
+            // A lookup table (statuses, countries, languages): referenced, referencing nothing, a few columns, nobody's details.
+            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
+                && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name));
             var rules = Rules(table, out var notUnderstood);
             var count = lookup ? options.LookupRows : options.Rows;
             count = Math.Min(count, MaxRows(table, rules));

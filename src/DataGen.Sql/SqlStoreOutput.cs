@@ -4,18 +4,21 @@ using DataGen.Outputs;
 namespace DataGen.Sql;
 
 /// <summary>
-/// The load pipeline every SQL store shares, so their behaviour cannot drift: per model, in one transaction, find out
-/// whether the table exists and what it holds → keep it (empty), drop it (<see cref="StoreLoadOptions.DropConflicting"/>,
-/// with a warning) or refuse (<see cref="StoreConflictException"/>) → create it when missing (unless
+/// The load pipeline every SQL store shares, so their behaviour cannot drift: per model, find out whether the table
+/// exists and what it holds → keep it (empty), drop it (<see cref="StoreLoadOptions.DropConflicting"/>, with a warning)
+/// or refuse (<see cref="StoreConflictException"/>) → create it when missing (unless
 /// <see cref="StoreLoadOptions.CreateTables"/> is off) → bulk-load through the store's <see cref="SqlBulkLoad"/> →
 /// check the stored row count against the rows sent → move the loaded columns' sequences past the loaded keys (where the
-/// store has them) → create the manifest's indexes on a created table → commit.
-/// Anything that fails rolls the model back (DDL included). A store package supplies the connection, the existence
-/// query and the bulk path.
+/// store has them) → create the manifest's indexes on a created table. Every model of a run goes into one transaction,
+/// committed when the run completes: a failure anywhere rolls back every model loaded into this database (DDL
+/// included), so it is left as it was. A store package supplies the connection, the existence query and the bulk path.
 /// </summary>
 public abstract class SqlStoreOutput : IDataOutput
 {
+    private readonly List<string> _loaded = [];
     private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private bool _failed;
 
     /// <summary>Creates the pipeline.</summary>
     /// <param name="dialect">Quoting and DDL.</param>
@@ -42,7 +45,7 @@ public abstract class SqlStoreOutput : IDataOutput
     /// <summary>Opens the connection every model of this output is loaded through (called once, on the first model).</summary>
     protected abstract ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken);
 
-    /// <summary>Whether the model's target table exists (within the model's transaction).</summary>
+    /// <summary>Whether the model's target table exists (within the run's transaction).</summary>
     protected abstract Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken);
 
     /// <summary>Starts the bulk load of one model into its (existing, empty) table within <paramref name="transaction"/>.</summary>
@@ -55,7 +58,7 @@ public abstract class SqlStoreOutput : IDataOutput
     protected abstract string? DescribeError(Exception exception);
 
     /// <summary>
-    /// Called after a model's rows are in and counted, before its indexes and the commit, in its transaction: where a
+    /// Called after a model's rows are in and counted, before its indexes and the commit, in the run's transaction: where a
     /// store moves the sequences and identities of the loaded columns past the loaded keys, so the application's next
     /// insert gets a fresh key. Default: nothing.
     /// </summary>
@@ -74,8 +77,13 @@ public abstract class SqlStoreOutput : IDataOutput
     public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (_failed)
+        {
+            throw new InvalidOperationException($"{Store}: an earlier model failed and the run's transaction was rolled back; start a new output");
+        }
+
         var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         SqlBulkLoad? load = null;
         try
         {
@@ -85,19 +93,39 @@ public abstract class SqlStoreOutput : IDataOutput
         }
         catch (Exception e) when (DescribeError(e) is { } reason)
         {
-            await DiscardAsync(load, transaction).ConfigureAwait(false);
-            throw new GenerationException($"{Store}: preparing table '{model.Target}' failed: {reason}", model.Name, null, null, e);
+            await DiscardAsync(load).ConfigureAwait(false);
+            throw new GenerationException($"{Store}: preparing table '{model.Target}' failed: {reason}{RolledBack()}", model.Name, null, null, e);
         }
         catch
         {
-            await DiscardAsync(load, transaction).ConfigureAwait(false);
+            await DiscardAsync(load).ConfigureAwait(false);
             throw;
         }
     }
 
+    /// <summary>What a failure leaves: nothing, the models loaded before it included (they share the run's transaction).</summary>
+    private string RolledBack() => _loaded.Count == 0
+        ? "; nothing was kept in this database"
+        : $"; rolled back with the {_loaded.Count} model(s) loaded before it ({string.Join(", ", _loaded)}): nothing was kept in this database";
+
     /// <inheritdoc />
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                throw new GenerationException($"{Store}: committing the run ({string.Join(", ", _loaded)}) failed: {reason}; nothing was kept in this database", null, null, null, e);
+            }
+
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+
         if (_connection is not null)
         {
             await OnCompletingAsync(_connection, cancellationToken).ConfigureAwait(false);
@@ -117,6 +145,14 @@ public abstract class SqlStoreOutput : IDataOutput
 
     private async ValueTask CloseAsync()
     {
+        if (_transaction is not null)
+        {
+            // Not committed: the run failed or was cancelled, and every model it loaded here goes with it.
+            await RollbackAsync(_transaction).ConfigureAwait(false);
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
@@ -153,28 +189,38 @@ public abstract class SqlStoreOutput : IDataOutput
 
         if (!Options.CreateTables)
         {
-            throw new GenerationException($"{Store}: table '{model.Target}' does not exist and table creation is off", model.Name);
+            throw new GenerationException($"{Store}: table '{model.Target}' does not exist and table creation is off{RolledBack()}", model.Name);
         }
 
         await SqlCommands.ExecuteAsync(connection, transaction, Dialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private static async ValueTask DiscardAsync(SqlBulkLoad? load, DbTransaction transaction)
+    private static async ValueTask DiscardAsync(SqlBulkLoad? load)
     {
         if (load is not null)
         {
             await load.DisposeAsync().ConfigureAwait(false);
         }
-
-        await transaction.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>One model: rows through the bulk load, then count, indexes and commit.</summary>
+    private static async ValueTask RollbackAsync(DbTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // A broken connection: the server discards the open transaction anyway.
+        }
+    }
+
+    /// <summary>One model: rows through the bulk load, then count, sequences and indexes (the run commits them all at the end).</summary>
     private sealed class Writer(SqlStoreOutput owner, DbConnection connection, DbTransaction transaction, SqlBulkLoad load, ModelDescriptor model, bool createdTable) : IModelWriter
     {
         private long _rows;
-        private bool _committed;
+        private bool _completed;
 
         public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
@@ -185,7 +231,7 @@ public abstract class SqlStoreOutput : IDataOutput
             }
             catch (Exception e) when (owner.DescribeError(e) is { } reason)
             {
-                throw new GenerationException($"{owner.Store}: writing table '{model.Target}' failed: {reason}", model.Name, null, batch.FirstRow, e);
+                throw new GenerationException($"{owner.Store}: writing table '{model.Target}' failed: {reason}{owner.RolledBack()}", model.Name, null, batch.FirstRow, e);
             }
 
             _rows += batch.Rows.Count;
@@ -200,7 +246,7 @@ public abstract class SqlStoreOutput : IDataOutput
                     ?? await SqlCommands.ScalarAsync(connection, transaction, owner.Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
                 if (acknowledged != _rows)
                 {
-                    throw new GenerationException($"{owner.Store}: table '{model.Target}' holds {acknowledged} rows after loading {_rows}; rolled back", model.Name);
+                    throw new GenerationException($"{owner.Store}: table '{model.Target}' holds {acknowledged} rows after loading {_rows}{owner.RolledBack()}", model.Name);
                 }
 
                 await owner.AfterBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
@@ -212,38 +258,33 @@ public abstract class SqlStoreOutput : IDataOutput
                     }
                 }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                _committed = true;
+                _completed = true;
+                owner._loaded.Add(model.Name);
                 return acknowledged;
             }
             catch (Exception e) when (owner.DescribeError(e) is { } reason)
             {
-                throw new GenerationException($"{owner.Store}: loading table '{model.Target}' failed: {reason}", model.Name, null, null, e);
+                throw new GenerationException($"{owner.Store}: loading table '{model.Target}' failed: {reason}{owner.RolledBack()}", model.Name, null, null, e);
             }
         }
 
         public async ValueTask DisposeAsync()
         {
-            // Disposing an unfinished bulk load cancels it; then the transaction (DDL included) rolls back.
+            // Disposing an unfinished bulk load cancels it; the run's transaction (DDL included) then rolls back with
+            // the output, taking every model loaded into this database with it.
             await load.DisposeAsync().ConfigureAwait(false);
-            if (!_committed)
+            if (!_completed && owner._transaction is { } open)
             {
-                try
-                {
-                    await transaction.RollbackAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is DbException or InvalidOperationException)
-                {
-                    // A broken connection: the server discards the open transaction anyway.
-                }
+                await RollbackAsync(open).ConfigureAwait(false);
+                await open.DisposeAsync().ConfigureAwait(false);
+                owner._transaction = null;
+                owner._failed = true;
             }
-
-            await transaction.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
 
-/// <summary>A store's bulk path for one model (binary COPY, SqlBulkCopy, a prepared INSERT), inside the model's transaction.</summary>
+/// <summary>A store's bulk path for one model (binary COPY, SqlBulkCopy, a prepared INSERT), inside the run's transaction.</summary>
 public abstract class SqlBulkLoad : IAsyncDisposable
 {
     /// <summary>Sends a batch of rows.</summary>

@@ -75,7 +75,7 @@ public sealed class PostgresOutputTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task A_load_that_fails_half_way_rolls_back_the_model_and_its_table()
+    public async Task A_load_that_fails_half_way_rolls_back_the_run_and_its_tables()
     {
         var db = await server.NewDatabaseAsync();
         var act = () => Load(db, Parse("""
@@ -90,8 +90,25 @@ public sealed class PostgresOutputTests(PostgresServer server)
             """));
 
         await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'broken', field 'n'*");
-        (await Scalar<long>(db, "SELECT COUNT(*) FROM people")).Should().Be(10);
+        (await Scalar<bool>(db, "SELECT to_regclass('people') IS NULL")).Should().BeTrue("the models of a run commit together");
         (await Scalar<bool>(db, "SELECT to_regclass('broken') IS NULL")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_store_failure_names_what_was_rolled_back_and_leaves_the_database_as_it_was()
+    {
+        var db = await server.NewDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = new NpgsqlCommand("CREATE TABLE customers (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL CHECK (total < 0))", connection);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        var act = () => Load(db, Parse("models:\n  customers: { count: 5, fields: { id: sequence } }\n  orders: { count: 5, fields: { id: sequence, total: { type: int, min: 1, max: 9 } } }\n"));
+
+        (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("violates check constraint").And.EndWith("rolled back with the 1 model(s) loaded before it (customers): nothing was kept in this database");
+        (await Scalar<long>(db, "SELECT COUNT(*) FROM customers")).Should().Be(0);
     }
 
     [Fact]

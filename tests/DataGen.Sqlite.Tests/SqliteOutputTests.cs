@@ -89,7 +89,7 @@ public sealed class SqliteOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task A_load_that_fails_half_way_leaves_the_failing_model_out_entirely()
+    public async Task A_load_that_fails_half_way_leaves_the_database_as_it_was()
     {
         // 'broken' fails on its 5000th row, after a full batch was inserted: that batch must be rolled back with the table.
         var act = () => Load("""
@@ -104,7 +104,7 @@ public sealed class SqliteOutputTests : IDisposable
             """);
 
         await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'broken', field 'n'*");
-        Scalar("SELECT COUNT(*) FROM people").Should().Be(10, "models before the failure were loaded whole");
+        Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'people'").Should().Be(0, "the models of a run commit together: the one before the failure went too");
         Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'broken'").Should().Be(0, "the failing model's table and rows were rolled back");
     }
 
@@ -124,7 +124,7 @@ public sealed class SqliteOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task With_table_creation_off_a_missing_table_fails_and_earlier_models_stay()
+    public async Task With_table_creation_off_a_missing_table_fails_and_the_run_is_rolled_back()
     {
         var options = new StoreLoadOptions { CreateTables = false };
         using (var connection = new SqliteConnection(Database))
@@ -137,8 +137,8 @@ public sealed class SqliteOutputTests : IDisposable
 
         var act = () => Load("models:\n  people:\n    count: 3\n    key: id\n    fields: { id: uuid }\n  pets:\n    count: 2\n    fields: { id: uuid }", options);
 
-        await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'pets': sqlite 'sqlite': table 'pets' does not exist and table creation is off");
-        Scalar("SELECT COUNT(*) FROM people").Should().Be(3);
+        await act.Should().ThrowAsync<GenerationException>().WithMessage("model 'pets': sqlite 'sqlite': table 'pets' does not exist and table creation is off; rolled back with the 1 model(s) loaded before it (people): nothing was kept in this database");
+        Scalar("SELECT COUNT(*) FROM people").Should().Be(0, "the table the application owns is kept, the rows of the failed run are not");
         Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'pets'").Should().Be(0);
     }
 

@@ -31,7 +31,7 @@ internal static partial class DatagenCommand
 
             var console = Console(output);
             var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)) };
-            return await Failures.RunAsync(error, "generation failed; nothing was written for the failing model (files and the default database: nothing at all).", async () =>
+            return await Failures.RunAsync(error, "generation failed; SQL databases and files keep nothing of this run (each database takes the run in one transaction); MongoDB collections and Kafka topics keep the models completed before the failure.", async () =>
             {
                 GenerationSummary summary;
                 var load = new StoreLoadOptions

@@ -73,7 +73,7 @@ internal static partial class DatagenCommand
                 DropConflicting = parse.GetValue(dropConflicting),
                 Warning = message => error.WriteLine($"datagen: warning: {message}"),
             };
-            return await Failures.RunAsync(error, "simulation failed; nothing was written for the failing model (files and the default database: nothing at all).", async () =>
+            return await Failures.RunAsync(error, "simulation failed; SQL databases and files keep nothing of this run (each database takes the run in one transaction); MongoDB collections and Kafka topics keep the models completed before the failure.", async () =>
             {
                 var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
                 Simulations.SimulationResult result;

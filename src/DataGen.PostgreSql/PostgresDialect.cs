@@ -16,6 +16,13 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>SHARE ROW EXCLUSIVE conflicts with itself and with every row write, and lets readers read.</summary>
     public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {QuoteTable(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
 
+    /// <summary>One TRUNCATE for all of them: foreign keys among them hold, and one referenced from outside is refused, named.</summary>
+    public override IEnumerable<string> EmptyTables(IReadOnlyList<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return tables.Count == 0 ? [] : [$"TRUNCATE {string.Join(", ", tables.Select(QuoteTable))}"];
+    }
+
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string TypeOf(ValueKind kind) => kind switch

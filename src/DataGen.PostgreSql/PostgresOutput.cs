@@ -92,6 +92,37 @@ public sealed class PostgresOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var referencing = new List<string>();
+        var command = new NpgsqlCommand(
+            """
+            SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.conparentid = 0 AND c.confrelid = to_regclass(@table) AND c.conrelid <> c.confrelid
+              AND NOT (c.conrelid = ANY (ARRAY(SELECT to_regclass(o) FROM unnest(@others) o WHERE to_regclass(o) IS NOT NULL)))
+            ORDER BY 1
+            """,
+            (NpgsqlConnection)connection,
+            (NpgsqlTransaction)transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("table", Dialect.QuoteTable(table));
+            command.Parameters.AddWithValue("others", others.Select(Dialect.QuoteTable).ToArray());
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    referencing.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        return referencing;
+    }
+
+    /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
         await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN to_regclass(@name) IS NULL THEN 0 ELSE 1 END", cancellationToken, ("name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false) == 1;
 

@@ -77,6 +77,16 @@ public abstract class SqlDialect
     /// </summary>
     public virtual string? LockTable(ModelDescriptor model) => null;
 
+    /// <summary>
+    /// Statements that empty existing tables, given children before parents (default: a DELETE each, in that order, so
+    /// foreign keys among them hold). A store with a faster way that keeps the tables' definitions overrides it.
+    /// </summary>
+    public virtual IEnumerable<string> EmptyTables(IReadOnlyList<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return tables.Select(t => $"DELETE FROM {QuoteTable(t)}");
+    }
+
     /// <summary>SELECT of the number of rows in a model's target.</summary>
     public string CountRows(ModelDescriptor model)
     {

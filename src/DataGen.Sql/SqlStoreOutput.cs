@@ -64,6 +64,13 @@ public abstract class SqlStoreOutput : IDataOutput
     /// </summary>
     protected virtual Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The tables, other than <paramref name="others"/>, with a foreign key to <paramref name="table"/> (what keeps it from
+    /// being emptied alone), as the store names them. Default: none known (the database's own error then speaks).
+    /// </summary>
+    protected virtual Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Called when the run succeeded, before the connection closes (a checkpoint, statistics).</summary>
     protected virtual ValueTask OnCompletingAsync(DbConnection connection, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -72,6 +79,54 @@ public abstract class SqlStoreOutput : IDataOutput
 
     /// <summary>Called once when the output is disposed, after the connection is closed.</summary>
     protected virtual ValueTask OnDisposedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Empties the existing tables of the run's <see cref="LoadMode.Truncate"/> models in the run's transaction, children
+    /// before parents and in one step where the store can (so foreign keys among them hold); a table another table
+    /// outside the run references is refused by the database, which names it.
+    /// </summary>
+    public async ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var emptied = models.Where(m => m.Mode == LoadMode.Truncate).ToList();
+        if (emptied.Count == 0)
+        {
+            return;
+        }
+
+        var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var targets = string.Join(", ", emptied.Select(m => m.Target));
+        try
+        {
+            foreach (var model in emptied)
+            {
+                if (!await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new GenerationException($"{Store}: table '{model.Target}' does not exist; mode 'truncate' empties and refills a table the application owns (mode 'create' makes one)", model.Name);
+                }
+            }
+
+            var names = emptied.Select(m => m.Target).ToList();
+            foreach (var model in emptied)
+            {
+                var referencing = await ReferencingTablesAsync(connection, transaction, model.Target, names, cancellationToken).ConfigureAwait(false);
+                if (referencing.Count > 0)
+                {
+                    throw new GenerationException($"{Store}: mode 'truncate' would empty table '{model.Target}', which {string.Join(", ", referencing)} reference{(referencing.Count == 1 ? "s" : string.Empty)} and the run does not empty: add {(referencing.Count == 1 ? "it" : "them")} to the manifest with mode 'truncate', or use mode 'append'; nothing was changed", model.Name);
+                }
+            }
+
+            foreach (var statement in Dialect.EmptyTables(emptied.Select(m => m.Target).Reverse().ToList()))
+            {
+                await SqlCommands.ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (DescribeError(e) is { } reason)
+        {
+            throw new GenerationException($"{Store}: emptying {targets} for mode 'truncate' failed: {reason}; nothing was changed (tables that reference these and are not in the run keep them from being emptied: add them to the manifest, or use mode 'append')", null, null, null, e);
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
@@ -87,9 +142,9 @@ public abstract class SqlStoreOutput : IDataOutput
         SqlBulkLoad? load = null;
         try
         {
-            var created = await PrepareTableAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
+            var (created, before) = await PrepareTableAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
             load = await BeginBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
-            return new Writer(this, connection, transaction, load, model, created);
+            return new Writer(this, connection, transaction, load, model, created, before);
         }
         catch (Exception e) when (DescribeError(e) is { } reason)
         {
@@ -160,8 +215,11 @@ public abstract class SqlStoreOutput : IDataOutput
         }
     }
 
-    /// <summary>Existing table → keep (empty), drop or refuse; missing → create or refuse. Returns whether the table was created.</summary>
-    private async Task<bool> PrepareTableAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    /// <summary>
+    /// By the model's <see cref="LoadMode"/>: an existing table is kept (empty, or emptied by <see cref="PrepareAsync"/>),
+    /// appended to, dropped, or refused; a missing one is created or refused. Returns whether the table was created.
+    /// </summary>
+    private async Task<(bool Created, long Before)> PrepareTableAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
         var exists = await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
         if (exists)
@@ -173,18 +231,27 @@ public abstract class SqlStoreOutput : IDataOutput
             }
 
             var rows = await SqlCommands.ScalarAsync(connection, transaction, Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
-            if (rows == 0)
+            if (model.Mode == LoadMode.Append)
             {
-                return false;
+                return (false, rows);
             }
 
-            if (!Options.DropConflicting)
+            if (rows == 0 && model.Mode != LoadMode.Replace)
+            {
+                return (false, 0);
+            }
+
+            if (model.Mode != LoadMode.Replace && !Options.DropConflicting)
             {
                 throw new StoreConflictException(Store, model.Target, rows);
             }
 
             await SqlCommands.ExecuteAsync(connection, transaction, Dialect.DropTable(model), cancellationToken).ConfigureAwait(false);
-            Options.Warning?.Invoke($"{Store}: dropped table '{model.Target}' ({rows} rows) to load model '{model.Name}'");
+            Options.Warning?.Invoke($"{Store}: dropped table '{model.Target}' ({rows} rows) to create it from model '{model.Name}' (its own defaults, checks, triggers, indexes and partitions went with it; mode 'truncate' keeps them)");
+        }
+        else if (model.Mode is LoadMode.Append or LoadMode.Truncate)
+        {
+            throw new GenerationException($"{Store}: table '{model.Target}' does not exist; mode '{model.Mode.ToString().ToLowerInvariant()}' loads into a table the application owns (mode 'create' makes one){RolledBack()}", model.Name);
         }
 
         if (!Options.CreateTables)
@@ -193,7 +260,7 @@ public abstract class SqlStoreOutput : IDataOutput
         }
 
         await SqlCommands.ExecuteAsync(connection, transaction, Dialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
-        return true;
+        return (true, 0);
     }
 
     private static async ValueTask DiscardAsync(SqlBulkLoad? load)
@@ -217,7 +284,7 @@ public abstract class SqlStoreOutput : IDataOutput
     }
 
     /// <summary>One model: rows through the bulk load, then count, sequences and indexes (the run commits them all at the end).</summary>
-    private sealed class Writer(SqlStoreOutput owner, DbConnection connection, DbTransaction transaction, SqlBulkLoad load, ModelDescriptor model, bool createdTable) : IModelWriter
+    private sealed class Writer(SqlStoreOutput owner, DbConnection connection, DbTransaction transaction, SqlBulkLoad load, ModelDescriptor model, bool createdTable, long before) : IModelWriter
     {
         private long _rows;
         private bool _completed;
@@ -241,9 +308,10 @@ public abstract class SqlStoreOutput : IDataOutput
         {
             try
             {
-                // The table was empty before the load (or new), so the stored count is what this load wrote.
+                // The table was empty before the load (or new), so the stored count is what this load wrote; an append
+                // counts what it added.
                 var acknowledged = await load.CompleteAsync(cancellationToken).ConfigureAwait(false)
-                    ?? await SqlCommands.ScalarAsync(connection, transaction, owner.Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
+                    ?? await SqlCommands.ScalarAsync(connection, transaction, owner.Dialect.CountRows(model), cancellationToken).ConfigureAwait(false) - before;
                 if (acknowledged != _rows)
                 {
                     throw new GenerationException($"{owner.Store}: table '{model.Target}' holds {acknowledged} rows after loading {_rows}{owner.RolledBack()}", model.Name);

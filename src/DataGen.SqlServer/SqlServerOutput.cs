@@ -81,6 +81,22 @@ public sealed class SqlServerOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var excluded = others.Select(o => Dialect.QuoteTable(o)).ToList();
+        var referencing = new List<(string Name, string Quoted)>();
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            "SELECT DISTINCT OBJECT_SCHEMA_NAME(fk.parent_object_id) + '.' + OBJECT_NAME(fk.parent_object_id), QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + '.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id)) FROM sys.foreign_keys fk WHERE fk.referenced_object_id = OBJECT_ID(@name) AND fk.parent_object_id <> fk.referenced_object_id",
+            reader => referencing.Add((reader.GetString(0), reader.GetString(1))),
+            cancellationToken,
+            ("@name", Dialect.QuoteTable(table))).ConfigureAwait(false);
+        return referencing.Where(r => !excluded.Any(e => string.Equals(e, r.Quoted, StringComparison.OrdinalIgnoreCase) || string.Equals($"[dbo].{e}", r.Quoted, StringComparison.OrdinalIgnoreCase))).Select(r => r.Name).ToList();
+    }
+
+    /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
         await SqlCommands.ScalarAsync(connection, transaction, "SELECT CASE WHEN OBJECT_ID(@name, N'U') IS NULL THEN 0 ELSE 1 END", cancellationToken, ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false) == 1;
 

@@ -68,6 +68,21 @@ public sealed class SqliteOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var referencing = new List<string>();
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = $table COLLATE NOCASE AND m.name <> $table COLLATE NOCASE ORDER BY 1",
+            reader => referencing.Add(reader.GetString(0)),
+            cancellationToken,
+            ("$table", SqlDialect.TableName(table))).ConfigureAwait(false);
+        return referencing.Where(r => !others.Any(o => string.Equals(SqlDialect.TableName(o), r, StringComparison.OrdinalIgnoreCase))).ToList();
+    }
+
+    /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
         await SqlCommands.ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", cancellationToken, ("$name", SqlDialect.TableName(model.Target))).ConfigureAwait(false) > 0;
 

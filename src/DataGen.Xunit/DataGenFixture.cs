@@ -263,6 +263,8 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             return new Writer(await inner.OpenModelAsync(model, cancellationToken).ConfigureAwait(false), model.Name, counts, kept);
         }
 
+        public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) => inner.PrepareAsync(models, cancellationToken);
+
         public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

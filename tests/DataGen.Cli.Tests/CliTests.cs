@@ -281,7 +281,7 @@ public sealed class CliTests : IDisposable
         var (exit, _, stderr) = await Run("generate", manifest, "--out", outDir, "--format", "csv");
 
         exit.Should().Be(ExitCodes.Failure);
-        stderr.Should().Contain("model 'm', field 'x', row 1").And.Contain("nothing was written");
+        stderr.Should().Contain("model 'm', field 'x', row 1").And.Contain("SQL databases and files keep nothing of this run");
         (Directory.Exists(outDir) ? Directory.GetFileSystemEntries(outDir) : []).Should().BeEmpty();
     }
 

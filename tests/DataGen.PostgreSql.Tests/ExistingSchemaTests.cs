@@ -116,6 +116,39 @@ public sealed class ExistingSchemaTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Mode_truncate_empties_and_refills_the_schema_keeping_its_definition()
+    {
+        var db = await RentalDatabaseAsync();
+        var yaml = ManifestScaffold.Write(await DescribeAsync(db), new ScaffoldOptions { Kind = "postgres", Rows = 50 });
+        await LoadAsync(db, yaml);
+        const string digest = "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM sales.rental t";
+        var first = await Scalar<string>(db, digest);
+        await Scalar<long>(db, "INSERT INTO actor (first_name, last_name) VALUES ('Kept', 'Until') RETURNING actor_id");
+
+        var again = () => LoadAsync(db, yaml);
+        await again.Should().ThrowAsync<StoreConflictException>("by default a table holding rows is a conflict");
+        await LoadAsync(db, yaml.Replace("    kind: postgres\n", "    kind: postgres\n    mode: truncate\n", StringComparison.Ordinal));
+
+        (await Scalar<string>(db, digest)).Should().Be(first, "the same seed refills the same rows");
+        (await Scalar<long>(db, "SELECT count(*) FROM actor WHERE first_name = 'Kept'")).Should().Be(0);
+        (await Scalar<long>(db, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'sales.payment'::regclass")).Should().Be(2, "partitions are kept");
+        (await Scalar<long>(db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'film_last_update'")).Should().Be(1, "triggers are kept");
+        (await Scalar<long>(db, "INSERT INTO actor (first_name, last_name) VALUES ('Next', 'Actor') RETURNING actor_id")).Should().BeGreaterThan(50);
+    }
+
+    [Fact]
+    public async Task Truncating_a_table_others_outside_the_run_reference_is_refused_naming_them()
+    {
+        var db = await RentalDatabaseAsync();
+        var yaml = ManifestScaffold.Write(await DescribeAsync(db, new SchemaFilter { Tables = ["language"] }), new ScaffoldOptions { Kind = "postgres" })
+            .Replace("    kind: postgres\n", "    kind: postgres\n    mode: truncate\n", StringComparison.Ordinal);
+
+        var act = () => LoadAsync(db, yaml);
+
+        (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'public.language', which film references").And.Contain("nothing was changed");
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_named_without_the_password()
     {
         var act = () => DescribeAsync("Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Timeout=1");

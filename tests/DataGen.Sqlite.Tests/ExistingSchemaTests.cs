@@ -87,4 +87,66 @@ public sealed class ExistingSchemaTests : IDisposable
         Scalar(first, "INSERT INTO actor (first_name, last_name) VALUES ('New', 'Actor') RETURNING actor_id").Should().BeOfType<long>().Which.Should().BeGreaterThan((long)Scalar(first, "SELECT count(*) FROM actor")! - 1);
         Scalar(first, "INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id) VALUES ('2025-01-01', 1, 1, 1) RETURNING rental_id").Should().BeOfType<long>();
     }
+
+    private static async Task LoadAsync(string path, string yaml)
+    {
+        var manifest = Manifest.Parse(yaml, "modes.yaml", new ManifestOptions { Environment = _ => null, Stores = Stores });
+        await using var output = Stores.CreateOutput(manifest, new StoreLoadOptions(), null);
+        await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+    }
+
+    private static string Modes(string path, string mode, string model = "") => $$"""
+        datastores:
+          db: { kind: sqlite, path: "{{path}}"{{mode}} }
+        models:
+          country: { store: db, count: 5, key: country_id{{model}}, fields: { country_id: sequence, country: { type: mask, mask: "????????", unique: true } } }
+          language: { store: db, count: 3, key: language_id, fields: { language_id: sequence, name: lorem.word } }
+        """;
+
+    [Fact]
+    public async Task Load_modes_truncate_append_and_replace_existing_tables()
+    {
+        var path = Path.Combine(_directory.FullName, "modes.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE country (country_id INTEGER PRIMARY KEY AUTOINCREMENT, country TEXT NOT NULL UNIQUE); CREATE TABLE language (language_id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
+            command.ExecuteNonQuery();
+        }
+
+        await LoadAsync(path, Modes(path, string.Empty));
+
+        await LoadAsync(path, Modes(path, ", mode: truncate"));
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(5L, "emptied, then refilled");
+
+        var append = () => LoadAsync(path, Modes(path, ", mode: append"));
+        await append.Should().ThrowAsync<GenerationException>("the same keys again break the primary key").WithMessage("*UNIQUE constraint failed*");
+        await LoadAsync(path, "seed: 2\n" + Modes(path, ", mode: append").Replace("country_id: sequence", "country_id: { type: sequence, start: 100 }", StringComparison.Ordinal).Replace("language_id: sequence", "language_id: { type: sequence, start: 100 }", StringComparison.Ordinal));
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(10L);
+
+        await LoadAsync(path, Modes(path, string.Empty, ", mode: replace").Replace("language: { store: db,", "language: { store: db, mode: truncate,", StringComparison.Ordinal));
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(5L);
+        ((string)Scalar(path, "SELECT sql FROM sqlite_master WHERE name = 'country'")!).Should().NotContain("AUTOINCREMENT", "replace recreated the table from the manifest");
+    }
+
+    [Fact]
+    public async Task Truncate_or_append_into_a_missing_table_fails_and_a_referenced_table_is_refused_naming_its_dependents()
+    {
+        var path = NewDatabase("missing.db");
+
+        var missing = () => LoadAsync(path, Modes(path, ", mode: truncate").Replace("country:", "countries:", StringComparison.Ordinal));
+        var referenced = () => LoadAsync(path, Modes(path, ", mode: truncate").Replace("  language: { store: db, count: 3, key: language_id, fields: { language_id: sequence, name: lorem.word } }\n", string.Empty, StringComparison.Ordinal));
+
+        (await missing.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("table 'countries' does not exist; mode 'truncate' empties and refills a table the application owns");
+        (await referenced.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'country', which city references");
+    }
+
+    [Fact]
+    public void An_unknown_mode_is_located_with_a_suggestion()
+    {
+        var act = () => Manifest.Parse(Modes("x.db", ", mode: trunacte"), "modes.yaml", new ManifestOptions { Environment = _ => null, Stores = Stores });
+
+        act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Which.Message.Should().Be("datastore 'db': unknown mode 'trunacte' (did you mean 'truncate'?); modes: create, truncate, append, replace");
+    }
 }

@@ -38,6 +38,7 @@ public static class DataGenerator
         var workers = new ConcurrentBag<GenerationWorker>();
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
+        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name))).ToList(), cancellationToken).ConfigureAwait(false);
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();

@@ -153,6 +153,7 @@ internal sealed class ModelPlan
         {
             Store = Source.Store,
             Target = Source.Target,
+            Mode = Source.Mode,
             Indexes = Source.Indexes,
             References = Root.Fields
                 .Where(f => f.Generator.IsReference && f.Generator.Source is not null)

@@ -33,6 +33,11 @@ internal sealed partial class ManifestReader
 
             var kind = settings.GetValueOrDefault("kind");
             settings.Remove("kind");
+            if (settings.Remove("mode"))
+            {
+                _datastoreModes[name] = ReadMode(Get(store, "mode"), $"datastore '{name}'");
+            }
+
             if (kind is null)
             {
                 _errors.Add(store, $"datastore '{name}' needs a 'kind'" + (_stores is null ? string.Empty : $": one of {string.Join(", ", _stores.Kinds)}"));
@@ -59,7 +64,7 @@ internal sealed partial class ManifestReader
                 foreach (var (sk, _) in store.Children)
                 {
                     var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
-                    if (key != "kind" && !provider.Settings.ContainsKey(key))
+                    if (key is not ("kind" or "mode") && !provider.Settings.ContainsKey(key))
                     {
                         unknown = true;
                         var suggestion = Suggest.Closest(key, known);
@@ -89,9 +94,37 @@ internal sealed partial class ManifestReader
         }
     }
 
+    private readonly Dictionary<string, Outputs.LoadMode?> _datastoreModes = new(StringComparer.Ordinal);
+
+    private static readonly string[] Modes = ["create", "truncate", "append", "replace"];
+
+    /// <summary><c>mode: create | truncate | append | replace</c>; null when absent or wrong (reported).</summary>
+    private Outputs.LoadMode? ReadMode(YamlNode? node, string owner)
+    {
+        if (node is null || Text(node, "create, truncate, append or replace") is not { } text)
+        {
+            return null;
+        }
+
+        var index = Array.IndexOf(Modes, text);
+        if (index < 0)
+        {
+            var suggestion = Suggest.Closest(text, Modes);
+            _errors.Add(node, $"{owner}: unknown mode '{text}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)") + "; modes: create, truncate, append, replace");
+            return null;
+        }
+
+        return (Outputs.LoadMode)index;
+    }
+
     /// <summary>Checks every model's <c>store:</c> against the declared datastores (after both sections are read).</summary>
     public void CheckStores()
     {
+        foreach (var model in Models)
+        {
+            model.Mode = model.OwnMode ?? (model.Store is { } store ? _datastoreModes.GetValueOrDefault(store) : null) ?? Outputs.LoadMode.Create;
+        }
+
         foreach (var model in Models.Where(m => m.Store is not null))
         {
             if (Datastores.All(d => d.Name != model.Store))

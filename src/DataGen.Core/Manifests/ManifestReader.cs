@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "indexes", "unique", "duplicates", "tracers", "scale"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "mode", "indexes", "unique", "duplicates", "tracers", "scale"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -406,10 +406,11 @@ internal sealed partial class ManifestReader
 
             var indexes = ReadIndexes(Get(model, "indexes"), fields, name);
             var uniqueKeys = ReadUniqueKeys(Get(model, "unique"), fields, name);
+            var mode = ReadMode(Get(model, "mode"), $"model '{name}'");
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
             var scales = ReadScales(Get(model, "scale"), count, name);
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, OwnMode = mode, Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
         }
     }
 

@@ -102,6 +102,7 @@ public static class ManifestSchema
                         ["store"] = new JsonObject { ["description"] = "The datastore (under datastores:) the model is written to.", ["type"] = "string" },
                         ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
                         ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
+                        ["mode"] = ModeSchema(),
                         ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                         ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
@@ -354,15 +355,21 @@ public static class ManifestSchema
             ["properties"] = properties,
         };
     }
+    private static JsonObject ModeSchema() => new()
+    {
+        ["description"] = "How rows meet an existing table: create (default: create when missing, load when empty), truncate (empty it first, keep its definition), append, replace (drop and create from the manifest).",
+        ["enum"] = new JsonArray("create", "truncate", "append", "replace"),
+    };
+
     /// <summary>A datastore's <c>kind</c> and the settings of every registered kind (the reader checks which kind allows which).</summary>
     private static JsonObject DatastoreProperties(Stores.StoreCatalog? stores)
     {
         if (stores is null)
         {
-            return new JsonObject { ["kind"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" } };
+            return new JsonObject { ["kind"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" }, ["mode"] = ModeSchema() };
         }
 
-        var properties = new JsonObject { ["kind"] = new JsonObject { ["enum"] = Array(stores.Kinds) } };
+        var properties = new JsonObject { ["kind"] = new JsonObject { ["enum"] = Array(stores.Kinds) }, ["mode"] = ModeSchema() };
         var settings = stores.Kinds.Select(k => stores.Find(k)!).SelectMany(p => p.Settings.Select(s => (Kind: p.Kind, Name: s.Key, Description: s.Value)));
         foreach (var group in settings.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

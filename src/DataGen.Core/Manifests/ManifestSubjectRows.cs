@@ -38,6 +38,8 @@ internal sealed class ManifestSubjectRows(Manifest manifest) : ISubjectRows
             return new CaptureWriter(writer, Rows);
         }
 
+        public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) => inner.PrepareAsync(models, cancellationToken);
+
         public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

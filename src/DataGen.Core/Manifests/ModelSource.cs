@@ -47,6 +47,12 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>Fixed rows from a CSV file appended to the model, if any.</summary>
     public TracerRows? Tracers { get; init; }
 
+    /// <summary>How the rows meet an existing table: the model's <c>mode:</c>, else its datastore's, else <see cref="Outputs.LoadMode.Create"/>.</summary>
+    public Outputs.LoadMode Mode { get; set; }
+
+    /// <summary>The model's own <c>mode:</c> (null: the datastore's applies).</summary>
+    public Outputs.LoadMode? OwnMode { get; init; }
+
     /// <summary>Composite unique keys (<c>unique: [actor_id, film_id]</c>), each a list of top-level fields.</summary>
     public IReadOnlyList<IReadOnlyList<string>> UniqueKeys { get; init; } = [];
 

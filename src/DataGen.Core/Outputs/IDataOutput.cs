@@ -9,6 +9,13 @@ namespace DataGen.Outputs;
 /// </summary>
 public interface IDataOutput : IAsyncDisposable
 {
+    /// <summary>
+    /// Called once before the first model with every model the run will write (counts not yet known: 0), so an output
+    /// can act on them together — the SQL stores empty the tables of <see cref="LoadMode.Truncate"/> models in one step,
+    /// children before parents. Outputs that wrap another must pass it on. Default: nothing.
+    /// </summary>
+    ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>Starts writing a model's rows.</summary>
     ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default);
 

@@ -18,6 +18,9 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
     /// <summary>Secondary indexes the manifest asks for (<c>indexes:</c>), each a list of fields; stores that have indexes create them.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 
+    /// <summary>How the rows meet an existing table, collection or topic (<c>mode:</c>).</summary>
+    public LoadMode Mode { get; init; }
+
     /// <summary>Top-level fields that reference another model: (field, model, referenced field, that model's target).</summary>
     public IReadOnlyList<ReferenceDescriptor> References { get; init; } = [];
 }

@@ -15,6 +15,10 @@ public sealed class RetargetingOutput(IDataOutput inner, Func<ModelDescriptor, s
     }
 
     /// <inheritdoc />
+    public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) =>
+        inner.PrepareAsync((models ?? throw new ArgumentNullException(nameof(models))).Select(m => m with { Target = target(m) }).ToList(), cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor descriptor, CancellationToken cancellationToken = default) =>
         inner.OpenModelAsync((descriptor ?? throw new ArgumentNullException(nameof(descriptor))) with { Target = target(descriptor) }, cancellationToken);
 

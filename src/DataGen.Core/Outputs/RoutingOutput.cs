@@ -20,6 +20,20 @@ public sealed class RoutingOutput : IDataOutput
     }
 
     /// <inheritdoc />
+    public async ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        foreach (var group in models.GroupBy(m => m.Store ?? string.Empty))
+        {
+            var output = group.Key.Length == 0 ? _default : _stores.GetValueOrDefault(group.Key);
+            if (output is not null)
+            {
+                await output.PrepareAsync(group.ToList(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -201,6 +201,36 @@ public sealed class CliTests : IDisposable
         count.ExecuteScalar().Should().Be("50/50");
     }
 
+    [Fact]
+    public async Task Validate_against_checks_the_live_schema_and_locates_each_mistake()
+    {
+        var path = Path.Combine(_directory.FullName, "app.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')))";
+            command.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var manifest = Write("app.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    count: 3\n    fields: {{ id: sequence, tier: {{ type: choice, values: [gold, bronze] }} }}\n  customer: {{ store: db, count: 1, fields: {{ id: sequence }} }}\n");
+        var good = Write("good.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    count: 3\n    fields: {{ id: sequence, email: internet.email, tier: {{ type: choice, values: [gold] }} }}\n");
+
+        var (exit, _, stderr) = await Run("validate", manifest, "--against");
+        var (plain, _, _) = await Run("validate", manifest);
+        var (fits, stdout, fitsErrors) = await Run("validate", good, "--against");
+
+        exit.Should().Be(ExitCodes.InvalidManifest);
+        stderr.Should().Contain("app.yaml(7,13): error: model 'customers': table 'customers' has NOT NULL column(s) without a default that the model does not fill: email")
+            .And.Contain("app.yaml(7,35): error: model 'customers', field 'tier': column 'tier' allows only gold, silver; the field can produce bronze")
+            .And.Contain("app.yaml(8,3): error: model 'customer': table 'customer' does not exist in sqlite 'db' (did you mean 'customers'?)")
+            .And.Contain("3 error(s) against the live schema");
+        plain.Should().Be(ExitCodes.Success, "without --against the database is not consulted");
+        fits.Should().Be(ExitCodes.Success, fitsErrors);
+        stdout.Should().Contain("and fits the live schema");
+    }
+
     [Theory]
     [InlineData("kafka", "'kafka' is not one of them")]
     [InlineData("nosuch", "'nosuch' is not a store kind")]

@@ -149,6 +149,58 @@ public sealed class ExistingSchemaTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Validating_against_the_live_schema_reports_every_mistake_located()
+    {
+        var db = await RentalDatabaseAsync();
+        var manifest = Manifest.Parse(
+            """
+            variables: { connection: null }
+            datastores:
+              db: { kind: postgres, connection: "{{connection}}" }
+            models:
+              actors: { store: db, count: 5, fields: { actor_id: sequence } }
+              actor:
+                store: db
+                count: 5
+                fields: { actor_id: sequence, frist_name: name.firstName, last_name: name.lastName }
+              store: { store: db, table: sales.store, count: 5, fields: { store_id: sequence, opened: date } }
+              film:
+                store: db
+                count: 5
+                fields:
+                  film_id: sequence
+                  title: lorem.word
+                  language_id: { type: constant, value: 1 }
+                  rating: { type: choice, values: [G, X] }
+                  release_year: date
+                  fulltext: lorem.word
+              city:
+                store: db
+                count: 5
+                fields: { city_id: sequence, country_id: { type: constant, value: 1 }, city: { type: constant, value: "a city name far longer than the fifty characters the column holds" } }
+              scratch: { store: db, mode: create, count: 5, fields: { id: sequence } }
+            """,
+            "shop.yaml",
+            new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = db }, Environment = _ => null, Stores = Stores });
+
+        var act = () => manifest.ValidateAgainstAsync(Stores, Ct);
+
+        var errors = (await act.Should().ThrowAsync<ManifestException>()).Which.Errors;
+        errors.Select(e => $"{e.Line}: {e.Message}").Should().BeEquivalentTo(
+        [
+            "5: table 'actors' does not exist in postgres 'db' (did you mean 'actor'?); to have DataGen create it, say so: mode: create",
+            "9: table 'public.actor' has no column 'frist_name' (did you mean 'first_name'?); its columns: actor_id, first_name, last_name, last_update",
+            "9: table 'public.actor' has NOT NULL column(s) without a default that the model does not fill: first_name; add a field for each",
+            "10: table 'sales.store' has NOT NULL column(s) without a default that the model does not fill: address_id; add a field for each",
+            "18: column 'rating' allows only G, NC-17, PG, PG-13, R; the field can produce X",
+            "19: column 'release_year' is release_year, but the field's values are date",
+            "20: column 'fulltext' of 'public.film' is computed by the database and cannot be written; remove the field",
+            "24: column 'city' holds at most 50 characters (character varying(50)); the field can produce 65 (add maxLength: 50)",
+        ]);
+        errors.Should().OnlyContain(e => e.File == "shop.yaml" && e.Column > 0);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_named_without_the_password()
     {
         var act = () => DescribeAsync("Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Timeout=1");

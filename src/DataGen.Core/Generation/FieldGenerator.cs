@@ -16,6 +16,14 @@ internal abstract class FieldGenerator
     /// <summary>True for a ref (a foreign key); false for a lookup, which copies a value.</summary>
     public virtual bool IsReference => false;
 
+    /// <summary>Every value the generator can produce, when it is a closed set (choices, constants); null otherwise.</summary>
+    public virtual IReadOnlyList<object?>? PossibleValues => null;
+
+    /// <summary>The longest text the generator can produce, when bounded and known (masks, closed sets, maxLength); null otherwise.</summary>
+    public virtual int? MaxTextLength => PossibleValues is { } values && values.All(v => v is null or string)
+        ? values.OfType<string>().Select(v => v.Length).DefaultIfEmpty(0).Max()
+        : null;
+
     /// <summary>True when the generator itself may produce null (besides the field's <c>nullRate</c>): a hierarchy's roots.</summary>
     public virtual bool MayBeNull => false;
 

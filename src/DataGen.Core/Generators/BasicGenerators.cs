@@ -200,6 +200,8 @@ internal static class BasicGenerators
     {
         public override ValueKind Kind => ScalarValues.KindOf(value);
 
+        public override IReadOnlyList<object?>? PossibleValues => [value];
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => value;
     }
 
@@ -227,6 +229,8 @@ internal static class BasicGenerators
 
         public override ValueKind Kind { get; }
 
+        public override IReadOnlyList<object?>? PossibleValues => _values;
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             if (_uniform)
@@ -248,6 +252,8 @@ internal static class BasicGenerators
         private const string AlphaNumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
         public override ValueKind Kind => ValueKind.String;
+
+        public override int? MaxTextLength => mask.Length - mask.Count(c => c == '\\');
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => Fill(mask, ref random);
 

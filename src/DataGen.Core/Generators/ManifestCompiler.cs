@@ -392,6 +392,11 @@ internal sealed class MaxLengthGenerator(FieldGenerator inner, int maxLength) : 
 
     public override double MaxValues => inner.MaxValues;
 
+    public override int? MaxTextLength => Math.Min(inner.MaxTextLength ?? maxLength, maxLength);
+
+    public override IReadOnlyList<object?>? PossibleValues =>
+        inner.PossibleValues?.Select(v => v is string text && text.Length > maxLength ? text[..maxLength] : v).ToList();
+
     public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
     {
         var value = inner.Generate(ref random, scope);

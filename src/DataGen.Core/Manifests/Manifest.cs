@@ -138,6 +138,32 @@ public sealed class Manifest
         return new Manifest(sourceName, root, options, plan, simulation, events, journeys);
     }
 
+    /// <summary>
+    /// Checks the manifest against the live schema of each of its datastores that can describe one (the SQL stores):
+    /// every table exists (or the model's mode says <c>create</c> explicitly), every field is a writable column, no NOT
+    /// NULL column without a default is left unfilled, and values fit the column's type, length, enum and checks. Every
+    /// problem is reported at once, located in the manifest.
+    /// </summary>
+    /// <param name="stores">The registered store kinds (to find each datastore's provider).</param>
+    /// <param name="cancellationToken">Cancels the schema queries.</param>
+    /// <exception cref="ManifestException">The manifest does not fit the schema.</exception>
+    /// <exception cref="GenerationException">A datastore could not be reached or described.</exception>
+    public async Task ValidateAgainstAsync(Stores.StoreCatalog stores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        var errors = new ErrorSink(Source);
+        foreach (var store in Datastores.Where(d => Plan.Models.Any(m => m.Source.Store == d.Name)))
+        {
+            if (stores.Find(store.Kind) is { CanReadSchema: true } provider)
+            {
+                var schema = await provider.ReadSchemaAsync(store, null, cancellationToken).ConfigureAwait(false);
+                Schemas.SchemaCheck.Check(Plan, store, schema, errors);
+            }
+        }
+
+        errors.ThrowIfAny();
+    }
+
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>
     public Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 

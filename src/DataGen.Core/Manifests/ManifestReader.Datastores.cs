@@ -122,7 +122,9 @@ internal sealed partial class ManifestReader
     {
         foreach (var model in Models)
         {
-            model.Mode = model.OwnMode ?? (model.Store is { } store ? _datastoreModes.GetValueOrDefault(store) : null) ?? Outputs.LoadMode.Create;
+            var datastoreMode = model.Store is { } store ? _datastoreModes.GetValueOrDefault(store) : null;
+            model.DatastoreModeIsExplicit = datastoreMode is not null;
+            model.Mode = model.OwnMode ?? datastoreMode ?? Outputs.LoadMode.Create;
         }
 
         foreach (var model in Models.Where(m => m.Store is not null))

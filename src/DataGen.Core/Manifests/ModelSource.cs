@@ -50,6 +50,15 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>How the rows meet an existing table: the model's <c>mode:</c>, else its datastore's, else <see cref="Outputs.LoadMode.Create"/>.</summary>
     public Outputs.LoadMode Mode { get; set; }
 
+    /// <summary>True when the model's datastore sets a <c>mode:</c> of its own.</summary>
+    public bool DatastoreModeIsExplicit { get; set; }
+
+    /// <summary>The <c>table:</c> value's node, when given.</summary>
+    public YamlNode? TableNode { get; init; }
+
+    /// <summary>The <c>fields:</c> node.</summary>
+    public YamlNode? FieldsNode { get; init; }
+
     /// <summary>The model's own <c>mode:</c> (null: the datastore's applies).</summary>
     public Outputs.LoadMode? OwnMode { get; init; }
 

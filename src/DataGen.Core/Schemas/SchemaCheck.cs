@@ -1,0 +1,111 @@
+using DataGen.Generation;
+using DataGen.Manifests;
+using YamlDotNet.RepresentationModel;
+
+namespace DataGen.Schemas;
+
+/// <summary>
+/// Checks a manifest's models against the live schema of their datastore, every problem located in the manifest: a
+/// table that does not exist (unless the model's mode says <c>create</c> explicitly), fields that are not columns,
+/// NOT NULL columns the model leaves to nobody, and values that cannot fit the column's type, length, enum or check.
+/// </summary>
+internal static class SchemaCheck
+{
+    public static void Check(GenerationPlan plan, Datastore store, DatabaseSchema schema, ErrorSink errors)
+    {
+        foreach (var model in plan.Models.Where(m => m.Source.Store == store.Name))
+        {
+            var source = model.Source;
+            var table = schema.Find(source.Target);
+            if (table is null)
+            {
+                if (source.Mode == Outputs.LoadMode.Create && (source.OwnMode is not null || source.DatastoreModeIsExplicit) || source.Mode == Outputs.LoadMode.Replace)
+                {
+                    continue;
+                }
+
+                var suggestion = Suggest.Closest(source.Target, schema.Tables.Select(t => t.Name).Concat(schema.Tables.Where(t => t.Schema is not null).Select(t => t.QualifiedName)));
+                errors.Add(
+                    source.TableNode ?? source.Node,
+                    $"table '{source.Target}' does not exist in {store.Kind} '{store.Name}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                    + "; to have DataGen create it, say so: mode: create",
+                    source.Name);
+                continue;
+            }
+
+            var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal);
+            foreach (var check in table.Checks)
+            {
+                CheckConstraints.Apply(check, table.Columns.Select(c => c.Name).ToList(), rules);
+            }
+
+            foreach (var (field, index) in model.Root.Fields.Select((f, i) => (f, i)))
+            {
+                var node = source.Fields.FirstOrDefault(f => f.Name == field.Name).Node;
+                var column = table.Column(field.Name);
+                if (column is null)
+                {
+                    var suggestion = Suggest.Closest(field.Name, table.Columns.Select(c => c.Name));
+                    errors.Add(node, $"table '{table.QualifiedName}' has no column '{field.Name}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                        + $"; its columns: {string.Join(", ", table.Columns.Select(c => c.Name))}", source.Name, field.Name);
+                    continue;
+                }
+
+                if (column.Computed)
+                {
+                    errors.Add(node, $"column '{column.Name}' of '{table.QualifiedName}' is computed by the database and cannot be written; remove the field", source.Name, field.Name);
+                    continue;
+                }
+
+                if (Fits(field.Generator, column, rules.GetValueOrDefault(column.Name)) is { } problem)
+                {
+                    errors.Add(node, problem, source.Name, field.Name);
+                }
+            }
+
+            var missing = table.Columns.Where(c => !c.Nullable && !c.FilledByDatabase && model.Root.Fields.All(f => f.Name != c.Name)).Select(c => c.Name).ToList();
+            if (missing.Count > 0)
+            {
+                errors.Add(source.FieldsNode ?? source.Node, $"table '{table.QualifiedName}' has NOT NULL column(s) without a default that the model does not fill: {string.Join(", ", missing)}; add a field for each", source.Name);
+            }
+        }
+    }
+
+    /// <summary>Why a field's values cannot go into a column, or null when they can (as far as can be known before generating).</summary>
+    private static string? Fits(FieldGenerator generator, ColumnSchema column, ColumnRule? rule)
+    {
+        var kind = generator.Kind;
+        var compatible = kind == ValueKind.Unknown || column.Kind == ValueKind.Unknown || column.Kind == ValueKind.String || (column.Kind, kind) switch
+        {
+            (ValueKind.Integer, ValueKind.Integer) => true,
+            (ValueKind.Decimal or ValueKind.Double, ValueKind.Integer or ValueKind.Decimal or ValueKind.Double) => true,
+            (ValueKind.Date or ValueKind.DateTime, ValueKind.Date or ValueKind.DateTime) => true,
+            (ValueKind.Time, ValueKind.Time) => true,
+            (ValueKind.Boolean, ValueKind.Boolean) => true,
+            (ValueKind.Uuid, ValueKind.Uuid) => true,
+            (ValueKind.Object or ValueKind.Array, ValueKind.Object or ValueKind.Array or ValueKind.String) => true,
+            _ => false,
+        };
+        if (!compatible)
+        {
+            return $"column '{column.Name}' is {column.DataType}, but the field's values are {kind.ToString().ToLowerInvariant()}";
+        }
+
+        var allowed = rule?.Allowed ?? (column.AllowedValues is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null);
+        if (allowed is not null && generator.PossibleValues is { } values)
+        {
+            var outside = values.Where(v => v is not null && !allowed.Contains(Outputs.ValueText.Format(v))).Select(v => Outputs.ValueText.Format(v)).Distinct().ToList();
+            if (outside.Count > 0)
+            {
+                return $"column '{column.Name}' allows only {string.Join(", ", allowed.Order(StringComparer.Ordinal))}; the field can produce {string.Join(", ", outside)}";
+            }
+        }
+
+        if (column.MaxLength is { } max && column.Kind == ValueKind.String && generator.MaxTextLength is { } longest && longest > max)
+        {
+            return $"column '{column.Name}' holds at most {max} characters ({column.DataType}); the field can produce {longest} (add maxLength: {max})";
+        }
+
+        return null;
+    }
+}

@@ -201,6 +201,49 @@ public sealed class ExistingSchemaTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_partial_manifest_naming_three_fields_fills_the_whole_schema()
+    {
+        var db = await RentalDatabaseAsync();
+        var yaml = """
+            variables: { connection: null }
+            datastores:
+              db: { kind: postgres, connection: "{{connection}}", infer: true }
+            models:
+              customers:
+                store: db
+                table: sales.customer
+                count: 40
+                fields:
+                  email: { type: template, template: "{{first_name}}@corp.test", lowercase: true }
+                  status: { type: constant, value: active }
+              film:
+                store: db
+                fields:
+                  title: { type: constant, value: "The Same Film" }
+            """;
+        var options = new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = db }, Environment = _ => null, Stores = Stores };
+
+        var manifest = await Manifest.ParseAsync(yaml, "partial.yaml", options, Ct);
+        await using (var output = Stores.CreateOutput(manifest, new StoreLoadOptions(), null))
+        {
+            await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+        }
+
+        manifest.Models.Should().HaveCount(16).And.Contain(["customers", "film", "rental", "film_actor"]);
+        foreach (var table in (await DescribeAsync(db)).Tables)
+        {
+            (await Scalar<long>(db, $"SELECT count(*) FROM {table.Schema}.{table.Name}")).Should().BePositive($"{table.Name} is filled");
+        }
+
+        (await Scalar<long>(db, "SELECT count(*) FROM sales.customer")).Should().Be(40);
+        (await Scalar<long>(db, "SELECT count(*) FROM sales.customer WHERE email = lower(first_name) || '@corp.test' AND status = 'active'")).Should().Be(40, "the manifest's own fields win and may use inferred ones");
+        (await Scalar<long>(db, "SELECT count(DISTINCT customer_id) FROM sales.rental")).Should().BeLessThanOrEqualTo(40, "inferred models reference the manifest's own model");
+        (await Scalar<long>(db, "SELECT count(*) FROM film WHERE title <> 'The Same Film'")).Should().Be(0);
+        var sync = () => Manifest.Parse(yaml, "partial.yaml", options);
+        sync.Should().Throw<ManifestException>().Which.Errors.Single().Message.Should().Contain("use Manifest.LoadAsync or Manifest.ParseAsync");
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_named_without_the_password()
     {
         var act = () => DescribeAsync("Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Timeout=1");

@@ -112,7 +112,25 @@ public sealed class Manifest
             throw new ManifestException([new ManifestError(path, 0, 0, $"cannot read the manifest: {e.Message}")]);
         }
 
-        return Parse(text, path, options);
+        return await ParseAsync(text, path, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Parses and validates manifest text; a datastore with <c>infer: true</c> has its live schema read (through
+    /// <see cref="ManifestOptions.Stores"/>) and every table becomes a model, the manifest's own models and fields winning.
+    /// </summary>
+    /// <param name="text">YAML or JSON.</param>
+    /// <param name="sourceName">The name errors refer to (usually the file path).</param>
+    /// <param name="options">Overrides.</param>
+    /// <param name="cancellationToken">Cancels reading schemas.</param>
+    public static async Task<Manifest> ParseAsync(string text, string sourceName = "manifest.yaml", ManifestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new ErrorSink(sourceName);
+        options ??= new ManifestOptions();
+        var root = ManifestReader.Parse(text, errors, options.MaxNesting, options.MaxNodes);
+        errors.ThrowIfAny();
+        await Schemas.SchemaInference.ApplyAsync(root!, sourceName, options, cancellationToken).ConfigureAwait(false);
+        return FromDocument(root!, sourceName, options);
     }
 
     /// <summary>Parses and validates manifest text.</summary>
@@ -125,6 +143,12 @@ public sealed class Manifest
         options ??= new ManifestOptions();
         var root = ManifestReader.Parse(text, errors, options.MaxNesting, options.MaxNodes);
         errors.ThrowIfAny();
+        if (Schemas.SchemaInference.InferringStores(root!) is [var first, ..])
+        {
+            errors.Add(root, $"datastore '{first}' says infer: true, which reads its live schema when the manifest loads: use Manifest.LoadAsync or Manifest.ParseAsync");
+            errors.ThrowIfAny();
+        }
+
         return FromDocument(root!, sourceName, options);
     }
 

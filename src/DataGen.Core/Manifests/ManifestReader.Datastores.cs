@@ -38,6 +38,11 @@ internal sealed partial class ManifestReader
                 _datastoreModes[name] = ReadMode(Get(store, "mode"), $"datastore '{name}'");
             }
 
+            if (settings.Remove("infer", out var infer) && infer is not ("true" or "false"))
+            {
+                _errors.Add(Get(store, "infer"), $"datastore '{name}': 'infer' must be true or false, found '{infer}'");
+            }
+
             if (kind is null)
             {
                 _errors.Add(store, $"datastore '{name}' needs a 'kind'" + (_stores is null ? string.Empty : $": one of {string.Join(", ", _stores.Kinds)}"));
@@ -64,7 +69,7 @@ internal sealed partial class ManifestReader
                 foreach (var (sk, _) in store.Children)
                 {
                     var key = (sk as YamlScalarNode)?.Value ?? string.Empty;
-                    if (key is not ("kind" or "mode") && !provider.Settings.ContainsKey(key))
+                    if (key is not ("kind" or "mode" or "infer") && !provider.Settings.ContainsKey(key))
                     {
                         unknown = true;
                         var suggestion = Suggest.Closest(key, known);
@@ -115,6 +120,20 @@ internal sealed partial class ManifestReader
         }
 
         return (Outputs.LoadMode)index;
+    }
+
+    /// <summary>Reads only the variables and the datastores (what schema inference needs before the models can be read).</summary>
+    public void ReadDatastoresOnly(YamlMappingNode root)
+    {
+        if (Get(root, "variables") is { } vars)
+        {
+            ReadVariables(vars);
+        }
+
+        if (Get(root, "datastores") is { } stores)
+        {
+            ReadDatastores(stores);
+        }
     }
 
     /// <summary>Checks every model's <c>store:</c> against the declared datastores (after both sections are read).</summary>

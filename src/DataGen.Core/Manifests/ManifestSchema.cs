@@ -355,6 +355,12 @@ public static class ManifestSchema
             ["properties"] = properties,
         };
     }
+    private static JsonObject InferSchema() => new()
+    {
+        ["description"] = "true: every table of the database becomes a model when the manifest loads; the manifest's own models (by store and table) and fields win, the other columns are inferred from the live schema.",
+        ["type"] = "boolean",
+    };
+
     private static JsonObject ModeSchema() => new()
     {
         ["description"] = "How rows meet an existing table: create (default: create when missing, load when empty), truncate (empty it first, keep its definition), append, replace (drop and create from the manifest).",
@@ -366,10 +372,10 @@ public static class ManifestSchema
     {
         if (stores is null)
         {
-            return new JsonObject { ["kind"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" }, ["mode"] = ModeSchema() };
+            return new JsonObject { ["kind"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" }, ["mode"] = ModeSchema(), ["infer"] = InferSchema() };
         }
 
-        var properties = new JsonObject { ["kind"] = new JsonObject { ["enum"] = Array(stores.Kinds) }, ["mode"] = ModeSchema() };
+        var properties = new JsonObject { ["kind"] = new JsonObject { ["enum"] = Array(stores.Kinds) }, ["mode"] = ModeSchema(), ["infer"] = InferSchema() };
         var settings = stores.Kinds.Select(k => stores.Find(k)!).SelectMany(p => p.Settings.Select(s => (Kind: p.Kind, Name: s.Key, Description: s.Value)));
         foreach (var group in settings.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

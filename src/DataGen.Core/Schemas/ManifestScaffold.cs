@@ -44,13 +44,17 @@ public static partial class ManifestScaffold
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(options);
-        return new Writer(schema, options).Write();
+        return new Writer(schema, options, null).Write();
     }
+
+    /// <summary>The <c>models:</c> section alone, with the given model names for some tables (what inference merges with a manifest's own models).</summary>
+    internal static string Models(DatabaseSchema schema, ScaffoldOptions options, IReadOnlyDictionary<TableSchema, string> names) =>
+        new Writer(schema, options, names).WriteModels();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();
 
-    private sealed class Writer(DatabaseSchema schema, ScaffoldOptions options)
+    private sealed class Writer(DatabaseSchema schema, ScaffoldOptions options, IReadOnlyDictionary<TableSchema, string>? names)
     {
         private readonly StringBuilder _yaml = new();
         private readonly Dictionary<TableSchema, string> _models = [];
@@ -88,10 +92,30 @@ public static partial class ManifestScaffold
             return _yaml.ToString();
         }
 
+        public string WriteModels()
+        {
+            var tables = schema.Tables.Where(t => t.Columns.Any(c => !c.Computed)).ToList();
+            NameModels(tables);
+            CutCycles(tables);
+            Line("models:");
+            foreach (var table in tables)
+            {
+                WriteModel(table);
+            }
+
+            return _yaml.ToString();
+        }
+
         private void NameModels(List<TableSchema> tables)
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var table in tables)
+            foreach (var (table, given) in names ?? new Dictionary<TableSchema, string>())
+            {
+                _models[table] = given;
+                used.Add(given);
+            }
+
+            foreach (var table in tables.Where(t => !_models.ContainsKey(t)))
             {
                 var bare = Sanitize(table.Name);
                 var name = tables.Count(t => Sanitize(t.Name) == bare) > 1 && table.Schema is not null ? Sanitize($"{table.Schema}_{table.Name}") : bare;

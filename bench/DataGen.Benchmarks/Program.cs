@@ -9,6 +9,7 @@
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- retail [--customers 100000]
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- reset   (PostgresFixture restore vs Respawn + reload; needs Docker)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- simulation [--subjects 100000 --reference-subjects 2000]
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- scaffold [--tables 100 --iterations 7]   (PostgreSQL through DATAGEN_POSTGRES_CONNECTION; SQLite always)
 using System.Diagnostics;
 using System.Globalization;
 using Bogus;
@@ -51,6 +52,12 @@ if (arguments.Count > 0 && arguments[0] == "retail")
     var total = summary.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| total ({bytes / 1048576.0:F0} MiB) | {summary.TotalRows:N0} | {total:F2} s | {summary.TotalRows / total:N0} |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target: 100,000 customers with all files and 15 % duplicates to CSV in under 15 s: {(customers >= 100_000 && total < 15 ? "met" : "NOT met")}"));
+    return;
+}
+
+if (arguments.Count > 0 && arguments[0] == "scaffold")
+{
+    await ScaffoldBench.RunAsync(Option("--tables", 100), Option("--iterations", 7));
     return;
 }
 

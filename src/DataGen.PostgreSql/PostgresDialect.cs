@@ -16,6 +16,8 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>SHARE ROW EXCLUSIVE conflicts with itself and with every row write, and lets readers read.</summary>
     public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {QuoteTable(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
 
+    public override string? CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}";
+
     /// <summary>One TRUNCATE for all of them: foreign keys among them hold, and one referenced from outside is refused, named.</summary>
     public override IEnumerable<string> EmptyTables(IReadOnlyList<string> tables)
     {

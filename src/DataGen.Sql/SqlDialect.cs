@@ -63,6 +63,9 @@ public abstract class SqlDialect
             $"CREATE INDEX {Quote($"ix_{TableName(model.Target)}_{string.Join("_", columns)}")} ON {QuoteTable(model.Target)} ({string.Join(", ", columns.Select(Quote))})");
     }
 
+    /// <summary>A statement that creates a schema when it does not exist yet (before a table in it is created), or null where the store has none.</summary>
+    public virtual string? CreateSchema(string schema) => null;
+
     /// <summary>DROP TABLE for a model's target.</summary>
     public string DropTable(ModelDescriptor model)
     {

@@ -259,6 +259,11 @@ public abstract class SqlStoreOutput : IDataOutput
             throw new GenerationException($"{Store}: table '{model.Target}' does not exist and table creation is off{RolledBack()}", model.Name);
         }
 
+        if (SqlDialect.TableName(model.Target) != model.Target && Dialect.CreateSchema(model.Target[..model.Target.IndexOf('.', StringComparison.Ordinal)]) is { } createSchema)
+        {
+            await SqlCommands.ExecuteAsync(connection, transaction, createSchema, cancellationToken).ConfigureAwait(false);
+        }
+
         await SqlCommands.ExecuteAsync(connection, transaction, Dialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
         return (true, 0);
     }

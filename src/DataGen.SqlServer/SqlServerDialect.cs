@@ -22,6 +22,9 @@ internal sealed class SqlServerDialect : SqlDialect
     /// <summary>An exclusive table lock held to the end of the transaction.</summary>
     public override string? LockTable(ModelDescriptor model) => $"SELECT TOP (0) 1 FROM {QuoteTable(model.Target)} WITH (TABLOCKX, HOLDLOCK)";
 
+    public override string? CreateSchema(string schema) =>
+        $"IF SCHEMA_ID(N'{schema.Replace("'", "''", StringComparison.Ordinal)}') IS NULL EXEC(N'CREATE SCHEMA {Quote(schema).Replace("'", "''", StringComparison.Ordinal)}')";
+
     public static string QuoteIdentifier(string identifier) => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]";
 
     /// <summary>Column type; key columns of text get a bounded length (an index key is at most 900 bytes).</summary>

@@ -28,7 +28,7 @@ public class PostgresFixture : DataGenFixture
         NpgsqlConnection.ClearAllPools);
 
     private string? _connectionString;
-    private (string Table, string[] ReferencedBy)[] _tables = [];
+    private (string Table, string[] ReferencedBy, string Columns)[] _tables = [];
 
     /// <summary>The connection string of this class's database (after <see cref="ConfigureConnection"/>).</summary>
     public string ConnectionString => _connectionString ??= ConfigureConnection(_database.ConnectionString);
@@ -67,34 +67,37 @@ public class PostgresFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task CaptureBaselineAsync(CancellationToken cancellationToken)
     {
-        var tables = Loaded.Select(m => m.Target).Distinct(StringComparer.Ordinal).ToList();
+        // Tables by schema-qualified name (a target without a schema is in public), so schemas other than public work.
+        var tables = Loaded.Select(m => Qualified(m.Target)).Distinct(StringComparer.Ordinal).ToList();
         var sql = new StringBuilder("""
             DROP SCHEMA IF EXISTS datagen_baseline CASCADE;
             CREATE SCHEMA datagen_baseline;
             CREATE TABLE datagen_baseline.dirty (name text PRIMARY KEY);
             CREATE FUNCTION datagen_baseline.mark() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              INSERT INTO datagen_baseline.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;
+              INSERT INTO datagen_baseline.dirty VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME) ON CONFLICT DO NOTHING;
               RETURN NULL;
             END $$;
             CREATE TABLE datagen_baseline.sequences AS
-              SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname = 'public';
+              SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline');
 
             """);
         foreach (var t in tables)
         {
-            var q = Quote(t);
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TABLE datagen_baseline.{q} AS TABLE public.{q};\n");
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.{q} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark();\n");
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TABLE datagen_baseline.{Quote(t)} AS TABLE {QuoteQualified(t)};\n");
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {QuoteQualified(t)} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark();\n");
         }
 
         await ExecuteAsync(ConnectionString, sql.ToString(), cancellationToken).ConfigureAwait(false);
 
-        // Which loaded tables reference which: a table others still point at is emptied with DELETE, the rest with TRUNCATE.
-        var references = (await QueryAsync("SELECT conrelid::regclass::text || '|' || confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'", cancellationToken).ConfigureAwait(false))
-            .Select(r => r.Split('|')).Select(r => (From: Unquote(r[0]), To: Unquote(r[1]))).ToList();
+        // Which loaded tables reference which (a table others still point at is emptied with DELETE, the rest with
+        // TRUNCATE), and the columns a restore writes back: generated columns are the database's to compute.
+        var references = (await QueryAsync("SELECT fn.nspname || '.' || f.relname || '|' || tn.nspname || '.' || t.relname FROM pg_constraint c JOIN pg_class f ON f.oid = c.conrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace JOIN pg_class t ON t.oid = c.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE c.contype = 'f' AND c.conparentid = 0", cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Split('|')).Select(r => (From: r[0], To: r[1])).ToList();
+        var columns = (await QueryAsync("SELECT t || '|' || columns FROM (SELECT n.nspname || '.' || c.relname AS t, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS columns FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline') GROUP BY n.nspname, c.relname) x", cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
 
-        _tables = tables.Select(t => (t, references.Where(r => r.To == t && r.From != t).Select(r => r.From).Distinct().ToArray())).ToArray();
+        _tables = tables.Select(t => (t, references.Where(r => r.To == t && r.From != t).Select(r => r.From).Distinct().ToArray(), columns.GetValueOrDefault(t) ?? "*")).ToArray();
     }
 
     /// <inheritdoc />
@@ -107,21 +110,21 @@ public class PostgresFixture : DataGenFixture
         }
 
         var sql = new StringBuilder("BEGIN;\nSET LOCAL session_replication_role = replica;\n");
-        var truncate = _tables.Where(t => dirty.Contains(t.Table) && t.ReferencedBy.All(dirty.Contains)).Select(t => "public." + Quote(t.Table)).ToList();
+        var truncate = _tables.Where(t => dirty.Contains(t.Table) && t.ReferencedBy.All(dirty.Contains)).Select(t => QuoteQualified(t.Table)).ToList();
         if (truncate.Count > 0)
         {
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"TRUNCATE {string.Join(", ", truncate)};\n");
         }
 
-        foreach (var (table, referencedBy) in _tables.Where(t => dirty.Contains(t.Table)))
+        foreach (var (table, referencedBy, columns) in _tables.Where(t => dirty.Contains(t.Table)))
         {
-            var q = Quote(table);
             if (!referencedBy.All(dirty.Contains))
             {
-                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM public.{q};\n");
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM {QuoteQualified(table)};\n");
             }
 
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO public.{q} OVERRIDING SYSTEM VALUE SELECT * FROM datagen_baseline.{q};\n");
+            var list = columns == "*" ? string.Empty : $" ({columns})";
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {QuoteQualified(table)}{list} OVERRIDING SYSTEM VALUE SELECT {columns} FROM datagen_baseline.{Quote(table)};\n");
         }
 
         sql.Append("""
@@ -135,14 +138,22 @@ public class PostgresFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task ClearAsync(CancellationToken cancellationToken)
     {
-        var drops = Loaded.Select(m => $"DROP TABLE IF EXISTS public.{Quote(m.Target)} CASCADE;").Distinct().Append("DROP SCHEMA IF EXISTS datagen_baseline CASCADE;");
+        var drops = Loaded.Select(m => $"DROP TABLE IF EXISTS {QuoteQualified(Qualified(m.Target))} CASCADE;").Distinct().Append("DROP SCHEMA IF EXISTS datagen_baseline CASCADE;");
         await ExecuteAsync(ConnectionString, string.Join('\n', drops), cancellationToken).ConfigureAwait(false);
         _tables = [];
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Unquote(string regclass) => regclass.StartsWith('"') ? regclass[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : regclass;
+    /// <summary><c>schema.table</c> for a target (<c>public</c> when it names none).</summary>
+    private static string Qualified(string target) => target.Contains('.', StringComparison.Ordinal) ? target : "public." + target;
+
+    /// <summary>A <c>schema.table</c> name quoted part by part.</summary>
+    private static string QuoteQualified(string qualified)
+    {
+        var dot = qualified.IndexOf('.', StringComparison.Ordinal);
+        return $"{Quote(qualified[..dot])}.{Quote(qualified[(dot + 1)..])}";
+    }
 
     private static Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken) =>
         SqlCommands.ExecuteOnceAsync(new NpgsqlConnection(connectionString), sql, cancellationToken);

@@ -115,3 +115,36 @@ public sealed class JourneyStepsTests(PostgresFixture db) : IClassFixture<Postgr
         (reader.GetInt64(0), reader.GetInt64(1)).Should().Be((steps, 6L));
     }
 }
+
+/// <summary>Tables in a schema other than public, one with a generated column added by the application: restored like any other.</summary>
+[SeededWith("ledger.yaml", Seed = 3)]
+public sealed class SchemaQualifiedRestoreTests(PostgresFixture db) : IClassFixture<PostgresFixture>
+{
+    private async Task<string> DigestAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT md5(string_agg(a::text, '|' ORDER BY a::text)) || md5(string_agg(e::text, '|' ORDER BY e::text)) FROM sales.accounts a, LATERAL (SELECT e FROM sales.entries e WHERE e.account_id = a.id) x", connection);
+        return (string)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Changes_to_tables_in_another_schema_are_undone()
+    {
+        var before = await DigestAsync();
+        await ExecuteAsync("DELETE FROM sales.entries WHERE line > 500; UPDATE sales.accounts SET name = 'Changed'; INSERT INTO sales.accounts (id, name) VALUES (999, 'New')");
+        (await DigestAsync()).Should().NotBe(before);
+
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        (await DigestAsync()).Should().Be(before);
+        db.Counts["entries"].Should().Be(60);
+    }
+}
+

@@ -35,6 +35,9 @@ internal sealed class GenerationRun
     /// <summary>Rows the fields generate in <paramref name="model"/> (the rest are tracers).</summary>
     public long GeneratedRows(ModelPlan model) => _generatedRows[model.Index];
 
+    /// <summary>Rows the fields generate in the model at <paramref name="modelIndex"/> of the plan.</summary>
+    public long GeneratedRows(int modelIndex) => _generatedRows[modelIndex];
+
     /// <summary>Records how many rows the fields generate in <paramref name="model"/>.</summary>
     public void SetGeneratedRows(ModelPlan model, long rows) => _generatedRows[model.Index] = rows;
 }

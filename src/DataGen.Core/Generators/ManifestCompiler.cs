@@ -132,7 +132,7 @@ internal sealed class ManifestCompiler
             }
             else
             {
-                self.Bind(index, target.Generator.Kind);
+                self.Bind(index, target.Generator.Kind, plan.Index);
             }
         }
     }

@@ -32,6 +32,7 @@ internal static class ReferenceGenerators
             new("distribution", OptionType.String, "uniform (default) or skewed.", Allowed: Distributions),
             new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
             new("roots", OptionType.Probability, "For a reference to the model's own key (a hierarchy: manager, parent category): the share of rows with no parent (default 10%; the first row is always a root)."),
+            new("maxDepth", OptionType.Integer, "For a hierarchy: the most levels it has (rows are split into that many bands in row order; a row's parent is in the band before its own, the first band are the roots)."),
         ],
         static (spec, ctx) => CreateRef(spec, ctx));
 
@@ -109,12 +110,25 @@ internal static class ReferenceGenerators
                 return null;
             }
 
-            return new SelfRefGenerator(target.Field, spec.GetProbability("roots") ?? 0.1, node!);
+            var maxDepth = spec.GetLong("maxDepth");
+            if (maxDepth is < 1 or > 1_000_000)
+            {
+                spec.Error(spec.Find("maxDepth"), "'maxDepth' must be between 1 and 1,000,000");
+                return null;
+            }
+
+            if (maxDepth is not null && spec.Find("roots") is { } both)
+            {
+                spec.Error(both, "'roots' and 'maxDepth' are two shapes of a hierarchy: give one (with maxDepth, the first band of rows are the roots)");
+                return null;
+            }
+
+            return new SelfRefGenerator(target.Field, spec.GetProbability("roots") ?? 0.1, (int?)maxDepth, node!);
         }
 
-        if (spec.Find("roots") is { } rootsNode)
+        if ((spec.Find("roots") ?? spec.Find("maxDepth")) is { } shapeNode)
         {
-            spec.Error(rootsNode, "'roots' applies to a reference to the model's own rows (a hierarchy)");
+            spec.Error(shapeNode, "'roots' and 'maxDepth' apply to a reference to the model's own rows (a hierarchy)");
         }
 
         var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
@@ -204,24 +218,26 @@ internal static class ReferenceGenerators
     }
 
     /// <summary>A reference to an earlier row of the same model: uniform over the rows before it, or none (a root).</summary>
-    internal sealed class SelfRefGenerator(string field, double roots, YamlNode at) : FieldGenerator
+    internal sealed class SelfRefGenerator(string field, double roots, int? maxDepth, YamlNode at) : FieldGenerator
     {
         private int _fieldIndex = -1;
+        private int _modelIndex = -1;
         private ValueKind _kind = ValueKind.Unknown;
 
         public override ValueKind Kind => _kind;
 
-        public override bool MayBeNull => roots > 0;
+        public override bool MayBeNull => roots > 0 || maxDepth is not null;
 
         public string Field { get; } = field;
 
         public YamlNode At { get; } = at;
 
         /// <summary>Binds the generator to the referenced field's position among the model's fields (after compiling).</summary>
-        public void Bind(int fieldIndex, ValueKind kind)
+        public void Bind(int fieldIndex, ValueKind kind, int modelIndex)
         {
             _fieldIndex = fieldIndex;
             _kind = kind;
+            _modelIndex = modelIndex;
         }
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
@@ -234,6 +250,26 @@ internal static class ReferenceGenerators
             }
 
             var target = root.Shape.Fields[_fieldIndex];
+            if (maxDepth is { } depth)
+            {
+                // Bands of rows in row order: band 0 are the roots, a row of band b has its parent in band b − 1.
+                var rows = Math.Max(1, scope.Row.Run.GeneratedRows(_modelIndex));
+                var band = (long)((System.Numerics.BigInteger)Math.Min(row, rows - 1) * depth / rows);
+                if (band == 0)
+                {
+                    return null;
+                }
+
+                var first = BandStart(band - 1, depth, rows);
+                var end = BandStart(band, depth, rows);
+                if (end <= first)
+                {
+                    first = 0; // fewer rows than levels: any earlier row
+                }
+
+                return target.ValueAt(first + (long)random.NextBelow((ulong)(end - first)));
+            }
+
             if (row == 0)
             {
                 // The first row has no earlier row: a root, or itself where the column cannot be null.
@@ -243,6 +279,10 @@ internal static class ReferenceGenerators
             return random.Chance(roots) ? null : target.ValueAt((long)random.NextBelow((ulong)row));
         }
     }
+
+    /// <summary>The first row of band <paramref name="band"/> of <paramref name="depth"/> over <paramref name="rows"/> rows.</summary>
+    private static long BandStart(long band, int depth, long rows) =>
+        (long)(((System.Numerics.BigInteger)band * rows + depth - 1) / depth);
 
     private sealed class LookupGenerator(ReferenceColumn column, int up, int index) : FieldGenerator
     {

@@ -63,6 +63,21 @@ public sealed class FieldFeaturesTests
         rows[0][1].Should().BeNull("the first row has nobody before it");
     }
 
+    [Theory]
+    [InlineData(1000, 4)]
+    [InlineData(30, 10)]
+    public async Task Max_depth_bounds_the_levels_of_a_hierarchy(int rows, int depth)
+    {
+        var manifest = TestGeneration.Parse($"models:\n  org:\n    count: {rows}\n    fields:\n      id: sequence\n      manager: {{ type: ref, ref: org.id, maxDepth: {depth} }}\n");
+
+        var generated = (await TestGeneration.RowsAsync(manifest))["org"];
+
+        var parent = generated.ToDictionary(r => (long)r[0]!, r => (long?)r[1]);
+        int Depth(long id) => parent[id] is { } p ? 1 + Depth(p) : 0;
+        parent.Should().OnlyContain(kv => kv.Value == null || kv.Value < kv.Key, "parents come first");
+        generated.Select(r => Depth((long)r[0]!)).Max().Should().Be(depth - 1, "a row of band b has its parent in band b − 1, so the last band is exactly that deep");
+    }
+
     [Fact]
     public async Task A_hierarchy_without_roots_points_the_first_row_at_itself()
     {

@@ -2,7 +2,10 @@ using DataGen.Simulations;
 
 namespace DataGen.Core.Tests.Simulations;
 
-/// <summary>The expression language on its own: parsing, precedence, types, errors with offsets, functions.</summary>
+/// <summary>
+/// The expression language on its own (simulations, event flows and the expr generator share it): parsing, precedence,
+/// types, dates and durations, errors with offsets, functions.
+/// </summary>
 public sealed class ExpressionTests
 {
     private static readonly Dictionary<string, object?> Names = new(StringComparer.Ordinal)
@@ -12,6 +15,8 @@ public sealed class ExpressionTests
         ["name"] = "ada",
         ["active"] = true,
         ["missing"] = null,
+        ["at"] = new DateTime(2024, 2, 28, 10, 0, 0, DateTimeKind.Utc),
+        ["day"] = new DateOnly(2024, 2, 28),
     };
 
     private static object? Eval(string text, ulong seed = 1)
@@ -140,5 +145,28 @@ public sealed class ExpressionTests
         public SimulationRandom Random { get; } = new(seed);
 
         public object? ValueOf(string name) => Names[name];
+    }
+
+    [Fact]
+    public void Dates_move_by_durations_and_subtract_to_durations()
+    {
+        var at = new DateTime(2024, 2, 28, 10, 0, 0, DateTimeKind.Utc);
+
+        Eval("at + days(2)").Should().Be(at.AddDays(2));
+        Eval("at - hours(10) - minutes(30) + seconds(30)").Should().Be(at.AddHours(-10).AddMinutes(-30).AddSeconds(30));
+        Eval("day + days(1)").Should().Be(new DateOnly(2024, 2, 29), "whole days keep a date a date");
+        Eval("day + hours(6)").Should().Be(new DateTime(2024, 2, 28, 6, 0, 0, DateTimeKind.Utc));
+        Eval("at - day").Should().Be(TimeSpan.FromHours(10));
+        Eval("days(1) * 3").Should().Be(TimeSpan.FromDays(3));
+        Eval("at > day and day == day and at - day > hours(9) and min(at, day) == day").Should().Be(true);
+    }
+
+    [Fact]
+    public void Durations_check_their_arguments()
+    {
+        Error("days(1, 2)").Should().Be(("days() takes 1 arguments, found 2", 0));
+        Error("dayz(1)").Message.Should().Contain("did you mean 'days'?");
+        var act = () => Eval("active + days(1)");
+        act.Should().Throw<InvalidOperationException>().WithMessage("*True (Boolean)*");
     }
 }

@@ -19,6 +19,22 @@ public sealed class CliTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>An SQLite database file in the test's folder made by <paramref name="sql"/>, closed again (an application's own schema).</summary>
+    private string SqliteDatabase(string name, string sql)
+    {
+        var path = Path.Combine(_directory.FullName, name);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return path;
+    }
+
     private string Write(string name, string text)
     {
         var path = Path.Combine(_directory.FullName, name);
@@ -173,19 +189,10 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Scaffold_writes_a_manifest_that_generate_fills_the_existing_database_with()
     {
-        var path = Path.Combine(_directory.FullName, "shop.db");
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL UNIQUE, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')));
-                CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), total DECIMAL(8,2) NOT NULL CHECK (total > 0));
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var path = SqliteDatabase("shop.db", """
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL UNIQUE, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')));
+            CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id), total DECIMAL(8,2) NOT NULL CHECK (total > 0));
+            """);
         var manifest = Path.Combine(_directory.FullName, "shop.yaml");
 
         var (scaffoldExit, _, scaffoldErrors) = await Run("scaffold", "--kind", "sqlite", "--connection", $"Data Source={path}", "--rows", "50", "-o", manifest);
@@ -204,16 +211,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Validate_against_checks_the_live_schema_and_locates_each_mistake()
     {
-        var path = Path.Combine(_directory.FullName, "app.db");
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')))";
-            command.ExecuteNonQuery();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var path = SqliteDatabase("app.db", "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL, tier TEXT NOT NULL CHECK (tier IN ('gold', 'silver')))");
         var manifest = Write("app.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    count: 3\n    fields: {{ id: sequence, tier: {{ type: choice, values: [gold, bronze] }} }}\n  customer: {{ store: db, count: 1, fields: {{ id: sequence }} }}\n");
         var good = Write("good.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    count: 3\n    fields: {{ id: sequence, email: internet.email, tier: {{ type: choice, values: [gold] }} }}\n");
 

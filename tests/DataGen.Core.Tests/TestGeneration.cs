@@ -12,6 +12,27 @@ internal static class TestGeneration
     public static Manifest Parse(string yaml, ManifestOptions? options = null) =>
         Manifest.Parse(yaml, "test.yaml", options ?? new ManifestOptions { Environment = _ => null });
 
+    /// <summary>Loads a manifest from a temporary folder holding it and the files it names (tracer CSVs); the folder goes once it is loaded.</summary>
+    public static async Task<Manifest> LoadWithFilesAsync(string yaml, params (string Name, string Content)[] files)
+    {
+        var directory = Directory.CreateTempSubdirectory("datagen-files-");
+        try
+        {
+            foreach (var (name, content) in files)
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory.FullName, name), content, TestContext.Current.CancellationToken);
+            }
+
+            var path = Path.Combine(directory.FullName, "manifest.yaml");
+            await File.WriteAllTextAsync(path, yaml, TestContext.Current.CancellationToken);
+            return await Manifest.LoadAsync(path, new ManifestOptions { Environment = _ => null }, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Generates into memory; returns rows per model.</summary>
     public static async Task<Dictionary<string, List<object?[]>>> RowsAsync(Manifest manifest, GenerationOptions? options = null)
     {

@@ -348,40 +348,27 @@ internal static class CheckConstraints
 
         public bool AtEnd => _at >= tokens.Count;
 
-        public Node? ParseExpression()
+        public Node? ParseExpression() => ParseJoined("OR", ParseAnd, parts => new Or(parts));
+
+        private Node? ParseAnd() => ParseJoined("AND", ParsePrimary, parts => new And(parts));
+
+        /// <summary>One or more <paramref name="next"/> joined by <paramref name="word"/> (a part that fails to parse is unknown).</summary>
+        private Node? ParseJoined(string word, Func<Node?> next, Func<List<Node>, Node> join)
         {
-            var first = ParseAnd();
+            var first = next();
             if (first is null)
             {
                 return null;
             }
 
             var parts = new List<Node> { first };
-            while (IsWord("OR"))
+            while (IsWord(word))
             {
                 _at++;
-                parts.Add(ParseAnd() ?? new Unknown());
+                parts.Add(next() ?? new Unknown());
             }
 
-            return parts.Count == 1 ? first : new Or(parts);
-        }
-
-        private Node? ParseAnd()
-        {
-            var first = ParsePrimary();
-            if (first is null)
-            {
-                return null;
-            }
-
-            var parts = new List<Node> { first };
-            while (IsWord("AND"))
-            {
-                _at++;
-                parts.Add(ParsePrimary() ?? new Unknown());
-            }
-
-            return parts.Count == 1 ? first : new And(parts);
+            return parts.Count == 1 ? first : join(parts);
         }
 
         private Node? ParsePrimary()

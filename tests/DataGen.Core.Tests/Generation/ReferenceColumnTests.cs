@@ -59,75 +59,57 @@ public sealed class ReferenceColumnTests
     public async Task Integers_that_outgrow_int_are_widened_without_losing_earlier_rows()
     {
         // Generated keys fit in an int; the tracer rows at the end don't, so the column widens after 500 rows.
-        var directory = Directory.CreateTempSubdirectory("datagen-refs-");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "big.csv"), "number\n9000000001\n-9000000002\n", TestContext.Current.CancellationToken);
-            var path = Path.Combine(directory.FullName, "m.yaml");
-            await File.WriteAllTextAsync(path, """
-                models:
-                  accounts:
-                    count: 500
-                    tracers: big.csv
-                    fields:
-                      number: { type: int, min: -1000000, max: 1000000, unique: true }
-                  payments:
-                    count: 5000
-                    fields:
-                      account: { type: ref, ref: accounts.number }
-                """, TestContext.Current.CancellationToken);
-            var manifest = await Manifest.LoadAsync(path, new ManifestOptions { Environment = _ => null }, TestContext.Current.CancellationToken);
+        var manifest = await TestGeneration.LoadWithFilesAsync(
+            """
+            models:
+              accounts:
+                count: 500
+                tracers: big.csv
+                fields:
+                  number: { type: int, min: -1000000, max: 1000000, unique: true }
+              payments:
+                count: 5000
+                fields:
+                  account: { type: ref, ref: accounts.number }
+            """,
+            ("big.csv", "number\n9000000001\n-9000000002\n"));
 
-            var rows = await TestGeneration.RowsAsync(manifest);
+        var rows = await TestGeneration.RowsAsync(manifest);
 
-            var keys = rows["accounts"].Select(r => r[0]).ToHashSet();
-            keys.Should().Contain([9000000001L, -9000000002L]);
-            rows["payments"].Select(r => r[0]).Should().OnlyContain(k => keys.Contains(k))
-                .And.Contain(k => (long)k! < 1000000 && (long)k! > -1000000, "rows stored before the widening are still there")
-                .And.Contain(9000000001L);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var keys = rows["accounts"].Select(r => r[0]).ToHashSet();
+        keys.Should().Contain([9000000001L, -9000000002L]);
+        rows["payments"].Select(r => r[0]).Should().OnlyContain(k => keys.Contains(k))
+            .And.Contain(k => (long)k! < 1000000 && (long)k! > -1000000, "rows stored before the widening are still there")
+            .And.Contain(9000000001L);
     }
 
     [Fact]
     public async Task Tracer_rows_and_duplicates_keep_their_own_keys_for_references()
     {
-        var directory = Directory.CreateTempSubdirectory("datagen-refs-");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "tracers.csv"), "id\n900001\n900002\n", TestContext.Current.CancellationToken);
-            var path = Path.Combine(directory.FullName, "m.yaml");
-            await File.WriteAllTextAsync(path, """
-                models:
-                  people:
-                    count: 50
-                    key: id
-                    tracers: tracers.csv
-                    fields:
-                      id: { type: sequence, start: 7 }
-                      first_name: name.firstName
-                    duplicates: { rate: 30, fields: { first_name: [typo] } }
-                  orders:
-                    count: 3000
-                    fields:
-                      person: { type: ref, ref: people.id }
-                """, TestContext.Current.CancellationToken);
-            var manifest = await Manifest.LoadAsync(path, new ManifestOptions { Environment = _ => null }, TestContext.Current.CancellationToken);
+        var manifest = await TestGeneration.LoadWithFilesAsync(
+            """
+            models:
+              people:
+                count: 50
+                key: id
+                tracers: tracers.csv
+                fields:
+                  id: { type: sequence, start: 7 }
+                  first_name: name.firstName
+                duplicates: { rate: 30, fields: { first_name: [typo] } }
+              orders:
+                count: 3000
+                fields:
+                  person: { type: ref, ref: people.id }
+            """,
+            ("tracers.csv", "id\n900001\n900002\n"));
 
-            var rows = await TestGeneration.RowsAsync(manifest);
+        var rows = await TestGeneration.RowsAsync(manifest);
 
-            var keys = rows["people"].Select(r => r[0]).ToHashSet();
-            keys.Should().Contain([900001L, 900002L]);
-            rows["orders"].Select(r => r[0]).Should().OnlyContain(k => keys.Contains(k));
-            rows["orders"].Select(r => r[0]).Should().Contain(900001L, "3,000 uniform picks over the rows reach the tracers");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var keys = rows["people"].Select(r => r[0]).ToHashSet();
+        keys.Should().Contain([900001L, 900002L]);
+        rows["orders"].Select(r => r[0]).Should().OnlyContain(k => keys.Contains(k));
+        rows["orders"].Select(r => r[0]).Should().Contain(900001L, "3,000 uniform picks over the rows reach the tracers");
     }
 
     [Fact]

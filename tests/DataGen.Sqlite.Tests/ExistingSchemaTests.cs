@@ -149,4 +149,28 @@ public sealed class ExistingSchemaTests : IDisposable
 
         act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Which.Message.Should().Be("datastore 'db': unknown mode 'trunacte' (did you mean 'truncate'?); modes: create, truncate, append, replace");
     }
+
+    [Fact]
+    public void A_mode_on_a_store_without_tables_is_located()
+    {
+        var stores = Stores.With(new NoSchemaProvider());
+        var act = () => Manifest.Parse(
+            "datastores:\n  bus: { kind: queue, mode: truncate }\nmodels:\n  m: { store: bus, count: 1, mode: append, fields: { id: uuid } }\n",
+            "modes.yaml",
+            new ManifestOptions { Environment = _ => null, Stores = stores });
+
+        act.Should().Throw<ManifestException>().Which.Errors.Select(e => $"{e.Line}: {e.Message}").Should().Equal(
+            "2: datastore 'bus' (queue): mode 'truncate' is for the SQL stores; queue loads as 'create'",
+            "4: mode 'append' is for the SQL stores; queue loads as 'create'");
+    }
+
+    /// <summary>A store kind that has no tables (a stand-in for a broker in this test).</summary>
+    private sealed class NoSchemaProvider : DataGen.Stores.StoreProvider
+    {
+        public override string Kind => "queue";
+
+        public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+        public override DataGen.Outputs.IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) => new DataGen.Outputs.MemoryOutput();
+    }
 }

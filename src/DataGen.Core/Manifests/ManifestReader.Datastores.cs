@@ -95,11 +95,18 @@ internal sealed partial class ManifestReader
                 }
             }
 
+            if (_datastoreModes.GetValueOrDefault(name) is { } mode and not Outputs.LoadMode.Create && _stores?.Find(kind) is { CanReadSchema: false })
+            {
+                _errors.Add(Get(store, "mode"), $"datastore '{name}' ({kind}): mode '{mode.ToString().ToLowerInvariant()}' is for the SQL stores; {kind} loads as 'create'");
+            }
+
+            _datastoreKinds[name] = kind;
             Datastores.Add(new Datastore(name, kind, settings));
         }
     }
 
     private readonly Dictionary<string, Outputs.LoadMode?> _datastoreModes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _datastoreKinds = new(StringComparer.Ordinal);
 
     private static readonly string[] Modes = ["create", "truncate", "append", "replace"];
 
@@ -144,6 +151,11 @@ internal sealed partial class ManifestReader
             var datastoreMode = model.Store is { } store ? _datastoreModes.GetValueOrDefault(store) : null;
             model.DatastoreModeIsExplicit = datastoreMode is not null;
             model.Mode = model.OwnMode ?? datastoreMode ?? Outputs.LoadMode.Create;
+            if (model.OwnMode is { } own and not Outputs.LoadMode.Create && model.Store is { } named
+                && _datastoreKinds.TryGetValue(named, out var kind) && _stores?.Find(kind) is { CanReadSchema: false })
+            {
+                _errors.Add(model.ModeNode ?? model.Node, $"mode '{own.ToString().ToLowerInvariant()}' is for the SQL stores; {kind} loads as 'create'", model.Name);
+            }
         }
 
         foreach (var model in Models.Where(m => m.Store is not null))

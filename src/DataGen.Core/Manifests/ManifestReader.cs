@@ -410,7 +410,7 @@ internal sealed partial class ManifestReader
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
             var scales = ReadScales(Get(model, "scale"), count, name);
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, ModeNode = Get(model, "mode"), Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
         }
     }
 

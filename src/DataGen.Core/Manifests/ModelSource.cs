@@ -56,6 +56,9 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>The <c>table:</c> value's node, when given.</summary>
     public YamlNode? TableNode { get; init; }
 
+    /// <summary>The <c>mode:</c> value's node, when given.</summary>
+    public YamlNode? ModeNode { get; init; }
+
     /// <summary>The <c>fields:</c> node.</summary>
     public YamlNode? FieldsNode { get; init; }
 

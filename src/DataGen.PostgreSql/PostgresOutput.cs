@@ -75,21 +75,8 @@ public sealed class PostgresOutput : SqlStoreOutput
     }
 
     /// <summary>Describes the database's tables (the connection's errors as for a load: host, port and database only).</summary>
-    internal async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken)
-    {
-        var connection = (NpgsqlConnection)await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await PostgresSchemaReader.ReadAsync(connection, filter, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (DescribeError(e) is { } reason)
-            {
-                throw new GenerationException($"{Store}: reading the schema of {_where} failed: {reason}", null, null, null, e);
-            }
-        }
-    }
+    internal Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken) =>
+        ReadDatabaseAsync($"reading the schema of {_where}", connection => PostgresSchemaReader.ReadAsync((NpgsqlConnection)connection, filter, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)

@@ -158,6 +158,30 @@ public abstract class SqlStoreOutput : IDataOutput
         }
     }
 
+    /// <summary>
+    /// Runs a read of the database's own (a catalog query: its schema) on a connection of its own, outside any run;
+    /// the store's errors are named as for a load (never the connection string).
+    /// </summary>
+    /// <param name="what">What the read does, for the message (<c>reading the schema of host:5432/db</c>).</param>
+    /// <param name="read">The read.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    protected async Task<T> ReadDatabaseAsync<T>(string what, Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await read(connection).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                throw new GenerationException($"{Store}: {what} failed: {reason}", null, null, null, e);
+            }
+        }
+    }
+
     /// <summary>What a failure leaves: nothing, the models loaded before it included (they share the run's transaction).</summary>
     private string RolledBack() => _loaded.Count == 0
         ? "; nothing was kept in this database"

@@ -64,21 +64,8 @@ public sealed class SqlServerOutput : SqlStoreOutput
     }
 
     /// <summary>Describes the database's tables (errors name the server and database only).</summary>
-    internal async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken)
-    {
-        var connection = (SqlConnection)await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await SqlServerSchemaReader.ReadAsync(connection, filter, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (DescribeError(e) is { } reason)
-            {
-                throw new GenerationException($"{Store}: reading the schema of {_where} failed: {reason}", null, null, null, e);
-            }
-        }
-    }
+    internal Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken) =>
+        ReadDatabaseAsync($"reading the schema of {_where}", connection => SqlServerSchemaReader.ReadAsync((SqlConnection)connection, filter, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)

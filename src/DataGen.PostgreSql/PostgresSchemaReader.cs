@@ -47,7 +47,7 @@ internal static class PostgresSchemaReader
         SELECT con.conrelid, con.contype,
                (SELECT array_agg(att.attname::text ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.attnum),
                (SELECT array_agg(att.attname::text ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute att ON att.attrelid = con.confrelid AND att.attnum = k.attnum),
-               fn.nspname, fc.relname, con.condeferrable,
+               fn.nspname, fc.relname,
                CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END
         FROM pg_constraint con
         LEFT JOIN pg_class fc ON fc.oid = con.confrelid
@@ -126,10 +126,10 @@ internal static class PostgresSchemaReader
                     uniques[oid].Add(keyColumns);
                     break;
                 case 'f':
-                    foreignKeys[oid].Add(new ForeignKeySchema(keyColumns, $"{reader.GetString(4)}.{reader.GetString(5)}", reader.GetFieldValue<string[]>(3)) { Deferrable = reader.GetBoolean(6) });
+                    foreignKeys[oid].Add(new ForeignKeySchema(keyColumns, $"{reader.GetString(4)}.{reader.GetString(5)}", reader.GetFieldValue<string[]>(3)));
                     break;
-                case 'c' when !reader.IsDBNull(7):
-                    checks[oid].Add(reader.GetString(7));
+                case 'c' when !reader.IsDBNull(6):
+                    checks[oid].Add(reader.GetString(6));
                     break;
             }
         }, cancellationToken, ("tables", oids)).ConfigureAwait(false);

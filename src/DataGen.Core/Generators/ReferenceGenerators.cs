@@ -242,14 +242,9 @@ internal static class ReferenceGenerators
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
+            // A top-level field (checked when compiled): its scope is the row's.
             var row = scope.Row.Index;
-            var root = scope.Ancestor(0);
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
-
-            var target = root.Shape.Fields[_fieldIndex];
+            var target = scope.Shape.Fields[_fieldIndex];
             if (maxDepth is { } depth)
             {
                 // Bands of rows in row order: band 0 are the roots, a row of band b has its parent in band b − 1.

@@ -127,9 +127,6 @@ public sealed class ForeignKeySchema(IReadOnlyList<string> columns, string refer
 
     /// <summary>The referenced columns, in the same order.</summary>
     public IReadOnlyList<string> ReferencedColumns { get; } = referencedColumns ?? throw new ArgumentNullException(nameof(referencedColumns));
-
-    /// <summary>Whether the constraint may be checked at commit instead of per statement.</summary>
-    public bool Deferrable { get; init; }
 }
 
 /// <summary>Which tables to describe.</summary>

@@ -62,9 +62,6 @@ public static partial class ManifestScaffold
 
         public string Write()
         {
-            var tables = schema.Tables.Where(t => t.Columns.Any(c => !c.Computed)).ToList();
-            NameModels(tables);
-            CutCycles(tables);
             var settings = options.Settings ?? new Dictionary<string, string> { ["connection"] = "{{connection}}" };
             Line("# Written by datagen scaffold from the live schema; edit freely. Every table the scaffold read is a model.");
             Line($"# Run: datagen generate <this file>{(options.Settings is null ? " --var connection=\"<connection string>\"" : string.Empty)}");
@@ -83,13 +80,7 @@ public static partial class ManifestScaffold
                 Line($"    {key}: {ColumnHeuristics.Quote(value)}");
             }
 
-            Line("models:");
-            foreach (var table in tables)
-            {
-                WriteModel(table);
-            }
-
-            return _yaml.ToString();
+            return WriteModels();
         }
 
         public string WriteModels()

@@ -19,7 +19,7 @@ internal static class SchemaCheck
             var table = schema.Find(source.Target);
             if (table is null)
             {
-                if (source.Mode == Outputs.LoadMode.Create && (source.OwnMode is not null || source.DatastoreModeIsExplicit) || source.Mode == Outputs.LoadMode.Replace)
+                if (source.Mode == Outputs.LoadMode.Replace || (source.Mode == Outputs.LoadMode.Create && (source.OwnMode is not null || source.DatastoreModeIsExplicit)))
                 {
                     continue;
                 }

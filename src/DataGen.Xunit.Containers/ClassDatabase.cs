@@ -47,6 +47,17 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
         return null;
     }
 
+    /// <summary>Drops the database and creates it again, empty (if one was created).</summary>
+    public async Task RecreateAsync(CancellationToken cancellationToken)
+    {
+        if (_admin is not null && _name is not null)
+        {
+            clearPools();
+            await SqlCommands.ExecuteOnceAsync(connect(_admin), drop(_name), cancellationToken).ConfigureAwait(false);
+            await SqlCommands.ExecuteOnceAsync(connect(_admin), create(_name), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Drops the database, if one was created.</summary>
     public async Task DropAsync()
     {

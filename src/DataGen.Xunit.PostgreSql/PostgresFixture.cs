@@ -136,6 +136,20 @@ public class PostgresFixture : DataGenFixture
     }
 
     /// <inheritdoc />
+    protected override string? ApplicationConnectionString => ConnectionString;
+
+    /// <inheritdoc />
+    protected override async Task<DataGen.Schemas.DatabaseSchema?> ReadSchemaAsync(CancellationToken cancellationToken) =>
+        await PostgresStoreProvider.Instance.ReadSchemaAsync(new Datastore("db", Store, new Dictionary<string, string> { ["connection"] = ConnectionString }), null, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override async Task RecreateAsync(CancellationToken cancellationToken)
+    {
+        await _database.RecreateAsync(cancellationToken).ConfigureAwait(false);
+        _tables = [];
+    }
+
+    /// <inheritdoc />
     protected override async Task ClearAsync(CancellationToken cancellationToken)
     {
         var drops = Loaded.Select(m => $"DROP TABLE IF EXISTS {QuoteQualified(Qualified(m.Target))} CASCADE;").Distinct().Append("DROP SCHEMA IF EXISTS datagen_baseline CASCADE;");

@@ -116,6 +116,12 @@ public class SqlServerFixture : DataGenFixture
     }
 
     /// <inheritdoc />
+    protected override string? ApplicationConnectionString => ConnectionString;
+
+    /// <inheritdoc />
+    protected override Task RecreateAsync(CancellationToken cancellationToken) => _database.RecreateAsync(cancellationToken);
+
+    /// <inheritdoc />
     protected override async Task ClearAsync(CancellationToken cancellationToken)
     {
         foreach (var model in Enumerable.Reverse(Loaded))

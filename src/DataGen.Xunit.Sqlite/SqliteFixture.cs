@@ -89,6 +89,13 @@ public class SqliteFixture : DataGenFixture
     }
 
     /// <inheritdoc />
+    protected override string? ApplicationConnectionString => ConnectionString;
+
+    /// <inheritdoc />
+    protected override async Task<DataGen.Schemas.DatabaseSchema?> ReadSchemaAsync(CancellationToken cancellationToken) =>
+        await SqliteStoreProvider.Instance.ReadSchemaAsync(new Datastore("db", Store, new Dictionary<string, string> { ["connection"] = ConnectionString }), null, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
     protected override Task ClearAsync(CancellationToken cancellationToken)
     {
         SqliteConnection.ClearAllPools();

@@ -43,6 +43,15 @@ public sealed class SeededWithAttribute(string manifest) : DataGenAttribute
 
     /// <summary>Variables as <c>name=value</c>.</summary>
     public string[] Variables { get; set; } = [];
+
+    /// <summary>
+    /// The application's schema, made in the class's empty database before the data loads: an EF Core <c>DbContext</c>
+    /// type (its migrations, or <c>EnsureCreated</c> without any; needs the DataGen.EntityFrameworkCore package), or a type
+    /// implementing <see cref="DataGen.Schemas.IApplicationSchema"/> with a parameterless constructor (SQL scripts, a
+    /// derived <c>DbContextSchema&lt;T&gt;</c>). Every table of it becomes a model: the manifest says only what it wants
+    /// to control (counts, some fields), the rest is inferred. Null (default): the manifest's own tables.
+    /// </summary>
+    public Type? Schema { get; set; }
 }
 
 /// <summary>

@@ -102,9 +102,36 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<object>> _shared = new();
+
+    /// <summary>
+    /// One <typeparamref name="T"/> for this fixture — so for its test class, whose tests are separate instances — made
+    /// on first use and disposed with the fixture, before its database goes: typically a <c>WebApplicationFactory</c>
+    /// pointed at this class's database (<c>db.Shared(() =&gt; new WebApplicationFactory&lt;Program&gt;().WithWebHostBuilder(…))</c>).
+    /// </summary>
+    /// <param name="create">Makes the object; called once per fixture and type.</param>
+    public T Shared<T>(Func<T> create)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return (T)_shared.GetOrAdd(typeof(T), _ => new Lazy<object>(() => create())).Value;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var shared in _shared.Values.Where(v => v.IsValueCreated).Select(v => v.Value))
+        {
+            if (shared is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (shared is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+
         await StopAsync().ConfigureAwait(false);
         _exclusive.Dispose();
         GC.SuppressFinalize(this);
@@ -133,7 +160,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             _testHasOwnData = own is not null;
             if (own is not null)
             {
-                await ClearAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+                await ClearForAsync(own, TestContext.Current.CancellationToken).ConfigureAwait(false);
                 await LoadAsync(own, TestContext.Current.CancellationToken).ConfigureAwait(false);
             }
         }
@@ -174,7 +201,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         if (_testHasOwnData)
         {
             _testHasOwnData = false;
-            await ClearAsync(cancellationToken).ConfigureAwait(false);
+            await ClearForAsync(_classData, cancellationToken).ConfigureAwait(false);
             if (_classData is not null)
             {
                 await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
@@ -219,6 +246,58 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// <summary>Removes every loaded table, collection or topic (before a test loads its own data).</summary>
     protected abstract Task ClearAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The connection string an application's schema (<see cref="SeededWithAttribute.Schema"/>) is made with, or null for
+    /// a store without tables (the default).
+    /// </summary>
+    protected virtual string? ApplicationConnectionString => null;
+
+    /// <summary>Reads the tables of the database back (for an application schema that cannot describe them itself). Default: null.</summary>
+    protected virtual Task<DataGen.Schemas.DatabaseSchema?> ReadSchemaAsync(CancellationToken cancellationToken) => Task.FromResult<DataGen.Schemas.DatabaseSchema?>(null);
+
+    /// <summary>Empties the database completely, so an application's schema can be made again. Default: <see cref="ClearAsync"/>.</summary>
+    protected virtual Task RecreateAsync(CancellationToken cancellationToken) => ClearAsync(cancellationToken);
+
+    private bool _schemaApplied;
+
+    /// <summary>Clears what the last load made before <paramref name="next"/> loads: the whole database when an application schema is involved.</summary>
+    private Task ClearForAsync(DataGenAttribute? next, CancellationToken cancellationToken)
+    {
+        if (_schemaApplied || next is SeededWithAttribute { Schema: not null })
+        {
+            _schemaApplied = false;
+            return RecreateAsync(cancellationToken);
+        }
+
+        return ClearAsync(cancellationToken);
+    }
+
+    /// <summary>Makes the application's schema named by the attribute, if any, and returns its tables for the manifest.</summary>
+    private async Task<ApplicationTables?> ApplySchemaAsync(DataGenAttribute data, CancellationToken cancellationToken)
+    {
+        if (data is not SeededWithAttribute { Schema: { } type } seeded)
+        {
+            return null;
+        }
+
+        var attribute = $"[SeededWith(\"{seeded.Manifest}\", Schema = typeof({type.Name}))]";
+        var schema = ApplicationSchemas.Create(type, attribute);
+        var connectionString = ApplicationConnectionString
+            ?? throw new InvalidOperationException($"{attribute}: an application schema is made in a SQL database; {Backend} has no tables");
+        try
+        {
+            _schemaApplied = true;
+            await schema.CreateAsync(Store, connectionString, cancellationToken).ConfigureAwait(false);
+            var tables = schema.Describe(Store, connectionString) ?? await ReadSchemaAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{GetType().Name} cannot read tables back; {type.Name} must describe them");
+            return new ApplicationTables(tables, $"{type.AssemblyQualifiedName}|{Store}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            throw new InvalidOperationException($"{attribute}: making {type.Name}'s schema in {Backend} failed: {e.GetBaseException().Message}", e);
+        }
+    }
+
     /// <summary>Whether the fixture needs the loaded rows in memory to restore from (<see cref="BaselineRows"/>).</summary>
     protected virtual bool KeepsRows => false;
 
@@ -236,7 +315,8 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     private async Task LoadAsync(DataGenAttribute data, CancellationToken cancellationToken)
     {
-        var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await DataLoader.DefaultSeedAsync(data, cancellationToken).ConfigureAwait(false));
+        var tables = await ApplySchemaAsync(data, cancellationToken).ConfigureAwait(false);
+        var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await DataLoader.DefaultSeedAsync(data, tables, cancellationToken).ConfigureAwait(false));
         _loaded.Clear();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         BaselineRows = KeepsRows ? new MemoryOutput() : null;
@@ -244,10 +324,10 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         LoadedData loaded;
         await using (output.ConfigureAwait(false))
         {
-            loaded = await DataLoader.LoadAsync(data, output, seed, cancellationToken).ConfigureAwait(false);
+            loaded = await DataLoader.LoadAsync(data, output, seed, tables, cancellationToken).ConfigureAwait(false);
         }
 
-        (Seed, SeedSource, Data) = (seed, source, DataLoader.Describe(data));
+        (Seed, SeedSource, Data) = (seed, source, DataLoader.Describe(data) + (data is SeededWithAttribute { Schema: { } schema } ? $" into {schema.Name}'s schema" : string.Empty));
         Counts = counts;
         Journeys = loaded.Journeys;
         Simulation = loaded.Simulation;

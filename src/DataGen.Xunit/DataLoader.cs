@@ -24,18 +24,18 @@ internal static class DataLoader
     };
 
     /// <summary>The seed the data uses when nothing overrides it (the manifest's, the simulation's), or null.</summary>
-    public static async ValueTask<ulong?> DefaultSeedAsync(DataGenAttribute data, CancellationToken cancellationToken) => data switch
+    public static async ValueTask<ulong?> DefaultSeedAsync(DataGenAttribute data, ApplicationTables? tables, CancellationToken cancellationToken) => data switch
     {
-        SeededWithAttribute s => (await ManifestAsync(s, cancellationToken).ConfigureAwait(false)).Seed,
+        SeededWithAttribute s => (await ManifestAsync(s, tables, cancellationToken).ConfigureAwait(false)).Seed,
         SimulateAttribute m => Simulation.FromModel(m.Model).Seed,
         JourneyAttribute => null,
         _ => throw Unknown(data),
     };
 
     /// <summary>Generates the data into <paramref name="output"/> with <paramref name="seed"/>.</summary>
-    public static Task<LoadedData> LoadAsync(DataGenAttribute data, IDataOutput output, ulong seed, CancellationToken cancellationToken) => data switch
+    public static Task<LoadedData> LoadAsync(DataGenAttribute data, IDataOutput output, ulong seed, ApplicationTables? tables, CancellationToken cancellationToken) => data switch
     {
-        SeededWithAttribute s => LoadManifestAsync(s, output, seed, cancellationToken),
+        SeededWithAttribute s => LoadManifestAsync(s, output, seed, tables, cancellationToken),
         JourneyAttribute j => LoadJourneysAsync(j, output, seed, cancellationToken),
         SimulateAttribute m => SimulateAsync(m, output, seed, cancellationToken),
         _ => throw Unknown(data),
@@ -55,9 +55,9 @@ internal static class DataLoader
             : throw new FileNotFoundException($"manifest '{path}' not found in {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory} (mark it <CopyToOutputDirectory>PreserveNewest</CopyToOutputDirectory>)", path);
     }
 
-    private static async Task<LoadedData> LoadManifestAsync(SeededWithAttribute data, IDataOutput output, ulong seed, CancellationToken cancellationToken)
+    private static async Task<LoadedData> LoadManifestAsync(SeededWithAttribute data, IDataOutput output, ulong seed, ApplicationTables? tables, CancellationToken cancellationToken)
     {
-        var manifest = (await ManifestAsync(data, cancellationToken).ConfigureAwait(false)).WithSeed(seed);
+        var manifest = (await ManifestAsync(data, tables, cancellationToken).ConfigureAwait(false)).WithSeed(seed);
         await DataGenerator.GenerateAsync(manifest, output, null, cancellationToken).ConfigureAwait(false);
         return new LoadedData();
     }
@@ -95,8 +95,8 @@ internal static class DataLoader
         return new LoadedData { Simulation = result };
     }
 
-    /// <summary>The attribute's manifest with its own seed, read once per (file, scale, variables) in this process.</summary>
-    private static Task<Manifest> ManifestAsync(SeededWithAttribute data, CancellationToken cancellationToken)
+    /// <summary>The attribute's manifest with its own seed, read once per (file, scale, variables, application schema and store) in this process.</summary>
+    private static Task<Manifest> ManifestAsync(SeededWithAttribute data, ApplicationTables? tables, CancellationToken cancellationToken)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var v in data.Variables)
@@ -111,8 +111,8 @@ internal static class DataLoader
         }
 
         var path = Locate(data.Manifest);
-        var key = string.Join('\n', variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}").Prepend($"{path}|{data.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
-        var options = new ManifestOptions { Scale = data.Scale > 0 ? data.Scale : null, Variables = variables };
+        var key = string.Join('\n', variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}").Prepend($"{path}|{data.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{tables?.Key}"));
+        var options = new ManifestOptions { Scale = data.Scale > 0 ? data.Scale : null, Variables = variables, Schema = tables?.Schema };
         var cached = Manifests.GetOrAdd(key, _ => new Lazy<Task<Manifest>>(() => Manifest.LoadAsync(path, options, CancellationToken.None)));
         if (cached.Value.IsFaulted)
         {
@@ -125,6 +125,9 @@ internal static class DataLoader
 
     private static ArgumentException Unknown(DataGenAttribute data) => new($"{data.GetType().Name} is not a data attribute the kit knows");
 }
+
+/// <summary>The tables an application schema made, and what identifies them for the manifest cache (schema type and store).</summary>
+internal sealed record ApplicationTables(DataGen.Schemas.DatabaseSchema Schema, string Key);
 
 /// <summary>What a load produced besides rows (which the fixture counts as the store acknowledges them).</summary>
 internal sealed record LoadedData

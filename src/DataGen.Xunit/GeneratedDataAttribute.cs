@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using DataGen.Outputs;
 using Xunit;
 using Xunit.Sdk;
@@ -10,17 +9,20 @@ namespace DataGen.Xunit;
 
 /// <summary>
 /// Feeds a model's generated rows into a <c>[Theory]</c>: <c>[GeneratedData("retail.yaml", "customers", Count = 5)]</c>.
-/// A test method takes one <see cref="IReadOnlyDictionary{TKey, TValue}"/> (field → value), one class (fields by
-/// snake_case property names), or one parameter per field by name. Rows are labelled <c>customers#0</c>, <c>customers#1</c>….
-/// The seed follows <c>DATAGEN_SEED</c>, then <see cref="Seed"/>, then the manifest.
+/// A test method takes one <see cref="IReadOnlyDictionary{TKey, TValue}"/> (field → value), one class or record (an EF
+/// entity too), or one parameter per field. Names match ignoring case and underscores (<c>placed_at</c> fills
+/// <c>PlacedAt</c>), fields <c>ShippingAddress_City</c> fill an object property <c>ShippingAddress</c>, and a field or
+/// scalar property that maps to nothing is an error naming both sides. Rows are labelled <c>customers#0</c>,
+/// <c>customers#1</c>…. The seed follows <c>DATAGEN_SEED</c>, then <see cref="Seed"/>, then the manifest; a failing
+/// test prints it with a reproduction line.
 /// </summary>
 /// <param name="manifest">The manifest file (test output directory or current directory).</param>
 /// <param name="model">The model whose rows feed the theory.</param>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class GeneratedDataAttribute(string manifest, string model) : DataAttribute
+public sealed class GeneratedDataAttribute(string manifest, string model) : DataAttribute, IBeforeAfterTestAttribute
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
     private ulong? _seed;
+    private (ulong Seed, string Source) _used = (DataGen.Manifest.DefaultSeed, "the default");
 
     /// <summary>The manifest file.</summary>
     public string Manifest { get; } = manifest;
@@ -41,15 +43,27 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     /// <summary>Whether <see cref="Seed"/> was set (seed 0 included).</summary>
     public bool HasSeed => _seed.HasValue;
 
+    /// <summary>
+    /// The application's schema the manifest completes (an EF Core <c>DbContext</c> type, or an
+    /// <see cref="DataGen.Schemas.IApplicationSchema"/>), as for <see cref="SeededWithAttribute.Schema"/>: every column of
+    /// the model's table gets a field. No database is touched; the model is read as its first available provider maps it
+    /// (PostgreSQL, SQL Server, then SQLite).
+    /// </summary>
+    public Type? Schema { get; set; }
+
+    private string Name => $"[GeneratedData(\"{Manifest}\", \"{Model}\")]";
+
     /// <inheritdoc />
     public override async ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(MethodInfo testMethod, DisposalTracker disposalTracker)
     {
         ArgumentNullException.ThrowIfNull(testMethod);
-        var defaults = await DataGen.Manifest.LoadAsync(DataLoader.Locate(Manifest)).ConfigureAwait(false);
-        var manifest = defaults.WithSeed(DataGenSeeds.Resolve(_seed, defaults.Seed).Seed);
+        var options = Schema is null ? null : new ManifestOptions { Schema = ApplicationSchemas.DescribeWithoutDatabase(Schema, Name) };
+        var defaults = await DataGen.Manifest.LoadAsync(DataLoader.Locate(Manifest), options).ConfigureAwait(false);
+        _used = DataGenSeeds.Resolve(_seed, defaults.Seed);
+        var manifest = defaults.WithSeed(_used.Seed);
         if (!manifest.Models.Contains(Model))
         {
-            throw new ArgumentException($"[GeneratedData(\"{Manifest}\", \"{Model}\")]: no model '{Model}'; models: {string.Join(", ", manifest.Models)}");
+            throw new ArgumentException($"{Name}: no model '{Model}'; models: {string.Join(", ", manifest.Models)}");
         }
 
         var output = new MemoryOutput();
@@ -64,6 +78,14 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     /// <inheritdoc />
     public override bool SupportsDiscoveryEnumeration() => false;
 
+    /// <inheritdoc />
+    public void Before(MethodInfo methodUnderTest, IXunitTest test)
+    {
+    }
+
+    /// <inheritdoc />
+    public void After(MethodInfo methodUnderTest, IXunitTest test) => DataGenSeeds.ReportIfFailed(test, $"{Name} rows", _used.Seed, _used.Source);
+
     private object?[] Arguments(ParameterInfo[] parameters, IReadOnlyDictionary<string, object?> record)
     {
         if (parameters.Length == 1 && parameters[0].ParameterType.IsAssignableFrom(typeof(Dictionary<string, object?>)))
@@ -73,11 +95,13 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
 
         if (parameters.Length == 1 && !record.ContainsKey(parameters[0].Name!) && parameters[0].ParameterType.IsClass && parameters[0].ParameterType != typeof(string))
         {
-            return [JsonSerializer.Deserialize(ValueText.ToJson(record), parameters[0].ParameterType, Json)];
+            return [RowMapper.Map(parameters[0].ParameterType, record, Name)];
         }
 
         return parameters.Select(p => record.TryGetValue(p.Name!, out var value)
             ? value
-            : throw new ArgumentException($"[GeneratedData(\"{Manifest}\", \"{Model}\")]: parameter '{p.Name}' is not a field; fields: {string.Join(", ", record.Keys)}")).ToArray();
+            : record.Keys.FirstOrDefault(k => string.Equals(k.Replace("_", string.Empty, StringComparison.Ordinal), p.Name, StringComparison.OrdinalIgnoreCase)) is { } field
+                ? record[field]
+                : throw new ArgumentException($"{Name}: parameter '{p.Name}' is not a field; fields: {string.Join(", ", record.Keys)}")).ToArray();
     }
 }

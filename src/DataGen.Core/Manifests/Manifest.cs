@@ -37,6 +37,15 @@ public sealed record ManifestOptions
     /// manifest loads, each problem located. Null (default): any kind is accepted and checked when an output is opened.
     /// </summary>
     public Stores.StoreCatalog? Stores { get; init; }
+
+    /// <summary>
+    /// The schema of the database that the manifest's models without a <c>store:</c> go to — one an application made
+    /// (EF Core migrations, <c>EnsureCreated</c>, SQL scripts). Every table becomes a model, a model the manifest declares
+    /// for a table keeps everything it says and the columns it does not name are filled in (the rule of <c>infer: true</c>);
+    /// tables and fields match by name exactly, else ignoring case and underscores (<c>order_lines</c> finds <c>OrderLines</c>).
+    /// The models are then checked against it, each problem located. Null (default): no such schema.
+    /// </summary>
+    public Schemas.DatabaseSchema? Schema { get; init; }
 }
 
 /// <summary>
@@ -159,6 +168,12 @@ public sealed class Manifest
         var errors = new ErrorSink(sourceName);
         var (plan, simulation, events, journeys) = Compile(sourceName, root, options, errors);
         errors.ThrowIfAny();
+        if (options.Schema is not null)
+        {
+            Schemas.SchemaCheck.Check(plan, null, "the application's schema", options.Schema, errors);
+            errors.ThrowIfAny();
+        }
+
         return new Manifest(sourceName, root, options, plan, simulation, events, journeys);
     }
 
@@ -181,7 +196,7 @@ public sealed class Manifest
             if (stores.Find(store.Kind) is { CanReadSchema: true } provider)
             {
                 var schema = await provider.ReadSchemaAsync(store, null, cancellationToken).ConfigureAwait(false);
-                Schemas.SchemaCheck.Check(Plan, store, schema, errors);
+                Schemas.SchemaCheck.Check(Plan, store.Name, $"{store.Kind} '{store.Name}'", schema, errors);
             }
         }
 

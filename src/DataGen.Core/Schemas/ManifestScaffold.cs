@@ -218,7 +218,11 @@ public static partial class ManifestScaffold
                 Line($"    # CHECK not turned into values (edit the fields it names if loads fail): {OneLine(check)}");
             }
 
-            Line($"    store: {options.DatastoreName}");
+            if (options.DatastoreName.Length > 0)
+            {
+                Line($"    store: {options.DatastoreName}");
+            }
+
             Line($"    table: {table.QualifiedName}");
             Line($"    count: {count}");
             if (lookup)

@@ -11,9 +11,14 @@ namespace DataGen.Schemas;
 /// </summary>
 internal static class SchemaCheck
 {
-    public static void Check(GenerationPlan plan, Datastore store, DatabaseSchema schema, ErrorSink errors)
+    /// <param name="plan">The compiled manifest.</param>
+    /// <param name="store">The datastore whose models are checked (null: the models that name no store).</param>
+    /// <param name="where">The database, for messages (<c>postgres 'db'</c>).</param>
+    /// <param name="schema">Its tables.</param>
+    /// <param name="errors">Where problems go.</param>
+    public static void Check(GenerationPlan plan, string? store, string where, DatabaseSchema schema, ErrorSink errors)
     {
-        foreach (var model in plan.Models.Where(m => m.Source.Store == store.Name))
+        foreach (var model in plan.Models.Where(m => m.Source.Store == store))
         {
             var source = model.Source;
             var table = schema.Find(source.Target);
@@ -27,7 +32,7 @@ internal static class SchemaCheck
                 var suggestion = Suggest.Closest(source.Target, schema.Tables.Select(t => t.Name).Concat(schema.Tables.Where(t => t.Schema is not null).Select(t => t.QualifiedName)));
                 errors.Add(
                     source.TableNode ?? source.Node,
-                    $"table '{source.Target}' does not exist in {store.Kind} '{store.Name}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                    $"table '{source.Target}' does not exist in {where}" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
                     + "; to have DataGen create it, say so: mode: create",
                     source.Name);
                 continue;

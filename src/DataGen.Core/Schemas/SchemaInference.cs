@@ -24,6 +24,12 @@ internal static class SchemaInference
     public static async Task ApplyAsync(YamlMappingNode root, string source, ManifestOptions options, CancellationToken cancellationToken)
     {
         var inferring = InferringStores(root);
+        if (options.Schema is not null)
+        {
+            var declared = ManifestReader.Get(root, "models") as YamlMappingNode ?? new YamlMappingNode();
+            root.Children[new YamlScalarNode("models")] = Merge(declared, options.Schema, null);
+        }
+
         if (inferring.Count == 0)
         {
             return;
@@ -50,36 +56,39 @@ internal static class SchemaInference
             }
 
             var schema = await provider.ReadSchemaAsync(store, null, cancellationToken).ConfigureAwait(false);
-            models = Merge(models, schema, store);
+            models = Merge(models, schema, store.Name);
         }
 
         errors.ThrowIfAny();
         root.Children[new YamlScalarNode("models")] = models;
     }
 
-    private static YamlMappingNode Merge(YamlMappingNode declared, DatabaseSchema schema, Datastore store)
+    /// <summary>Merges <paramref name="schema"/> into the models of datastore <paramref name="store"/> (null: the models that name no store).</summary>
+    private static YamlMappingNode Merge(YamlMappingNode declared, DatabaseSchema schema, string? store)
     {
         // The manifest's models of this store name their tables; the scaffold uses those names so refs line up.
         var names = new Dictionary<TableSchema, string>();
+        var tables = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
         foreach (var (key, value) in declared.Children)
         {
-            if (key is YamlScalarNode { Value: { } name } && value is YamlMappingNode model && Scalar(model, "store") == store.Name)
+            if (key is YamlScalarNode { Value: { } name } && value is YamlMappingNode model && Scalar(model, "store") == store)
             {
                 var table = Scalar(model, "table") ?? name;
-                if (schema.Find(table) is { } found)
+                if ((schema.Find(table) ?? Loosely(schema.Tables, table, t => t.Name)) is { } found && !names.ContainsKey(found))
                 {
                     names[found] = name;
+                    tables[name] = found;
                 }
             }
         }
 
-        var scaffold = ManifestScaffold.Models(schema, new ScaffoldOptions { Kind = store.Kind, DatastoreName = store.Name }, names);
+        var scaffold = ManifestScaffold.Models(schema, new ScaffoldOptions { Kind = "sql", DatastoreName = store ?? string.Empty }, names);
         var inferred = (YamlMappingNode)ManifestReader.Get(ParseYaml(scaffold), "models")!;
         var merged = new YamlMappingNode();
         foreach (var (key, value) in inferred.Children)
         {
             var own = declared.Children.TryGetValue(key, out var mine) ? mine as YamlMappingNode : null;
-            merged.Children[key] = own is null ? value : MergeModel((YamlMappingNode)value, own);
+            merged.Children[key] = own is null ? value : MergeModel((YamlMappingNode)value, own, tables[((YamlScalarNode)key).Value!]);
         }
 
         // Models of other stores, and this store's models whose table is not in the schema (validation names them), stay as written.
@@ -92,7 +101,7 @@ internal static class SchemaInference
     }
 
     /// <summary>The scaffold's model with the manifest's own keys and fields on top (the manifest wins).</summary>
-    private static YamlMappingNode MergeModel(YamlMappingNode inferred, YamlMappingNode own)
+    private static YamlMappingNode MergeModel(YamlMappingNode inferred, YamlMappingNode own, TableSchema table)
     {
         var merged = new YamlMappingNode();
         foreach (var (key, value) in inferred.Children)
@@ -104,26 +113,55 @@ internal static class SchemaInference
         {
             if (key is YamlScalarNode { Value: "fields" } && value is YamlMappingNode ownFields && merged.Children.TryGetValue(key, out var inferredFields) && inferredFields is YamlMappingNode columns)
             {
+                // A field named like a column but for case and underscores (placed_at for PlacedAt) is that column's.
+                var byColumn = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+                var unmatched = new List<KeyValuePair<YamlNode, YamlNode>>();
+                foreach (var (field, spec) in ownFields.Children)
+                {
+                    var name = ((YamlScalarNode)field).Value ?? string.Empty;
+                    var column = table.Column(name) ?? Loosely(table.Columns, name, c => c.Name);
+                    if (column is not null && !byColumn.ContainsKey(column.Name))
+                    {
+                        byColumn[column.Name] = spec;
+                    }
+                    else
+                    {
+                        unmatched.Add(new(field, spec));
+                    }
+                }
+
                 var fields = new YamlMappingNode();
                 foreach (var (column, spec) in columns.Children)
                 {
-                    fields.Children[column] = ownFields.Children.TryGetValue(column, out var mine) ? mine : spec;
+                    fields.Children[column] = byColumn.TryGetValue(((YamlScalarNode)column).Value ?? string.Empty, out var mine) ? mine : spec;
                 }
 
-                foreach (var (field, spec) in ownFields.Children.Where(kv => !fields.Children.ContainsKey(kv.Key)))
+                foreach (var (field, spec) in unmatched)
                 {
                     fields.Children[field] = spec;
                 }
 
                 merged.Children[key] = fields;
             }
-            else
+            else if (key is not YamlScalarNode { Value: "table" })
             {
+                // The table found through the model's own name or table: is written as the schema spells it.
                 merged.Children[key] = value;
             }
         }
 
         return merged;
+    }
+
+    /// <summary>The one item whose name equals <paramref name="name"/> ignoring case and underscores, or null (none, or more than one).</summary>
+    private static T? Loosely<T>(IEnumerable<T> items, string name, Func<T, string> nameOf)
+        where T : class
+    {
+        var wanted = Normalize(name);
+        var found = items.Where(i => Normalize(nameOf(i)) == wanted).Take(2).ToList();
+        return found.Count == 1 ? found[0] : null;
+
+        static string Normalize(string text) => text.Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
     }
 
     private static string? Scalar(YamlMappingNode map, string key) => ManifestReader.Get(map, key) is YamlScalarNode { Value: { } value } ? value : null;

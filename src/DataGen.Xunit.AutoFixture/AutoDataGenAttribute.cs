@@ -11,14 +11,18 @@ using Xunit.v3;
 namespace DataGen.Xunit;
 
 /// <summary>
-/// AutoFixture theories with realistic values: properties and parameters named like emails, names, phones,
-/// addresses, companies, jobs, usernames, URLs, IBANs or amounts get Bogus values instead of GUID strings, seeded by
-/// (seed, test method, request): the same seed gives the same values. The seed follows <c>DATAGEN_SEED</c>, then
-/// <see cref="Seed"/>, then 1; a failing test prints it with a reproduction line.
+/// AutoFixture theories with realistic, reproducible values: properties and parameters named like emails, names,
+/// phones, addresses, companies, jobs, usernames, URLs, IBANs or amounts get Bogus values instead of GUID strings, and
+/// every other value AutoFixture would draw at random — strings, numbers, GUIDs, dates, times, chars, URIs — is drawn
+/// from (seed, test method, request) instead: the same seed gives the same arguments, run after run. Object graphs with
+/// cycles (an EF entity's two-way navigations) work: a recursion is left null. The seed follows <c>DATAGEN_SEED</c>, then
+/// <see cref="Seed"/>, then 1; a failing test prints it with a reproduction line. Derive from the attribute and override
+/// <see cref="Customize"/> to add customizations of your own.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAttribute
+public class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAttribute
 {
+    private static readonly DateTime Anchor = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly State _state;
 
     /// <summary>Creates the attribute.</summary>
@@ -28,8 +32,11 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
     }
 
     private AutoDataGenAttribute(State state)
-        : base(() => new Fixture().Customize(new RealisticValues(state)))
-        => _state = state;
+        : base(() => Build(state))
+    {
+        _state = state;
+        _state.Owner = this;
+    }
 
     /// <summary>The seed (DATAGEN_SEED wins). Reads 0 when unset: <see cref="HasSeed"/> tells an unset seed from seed 0.</summary>
     public ulong Seed
@@ -63,8 +70,36 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
         DataGenSeeds.ReportIfFailed(test, "[AutoDataGen]", _state.Seed, _state.Source);
     }
 
+    /// <summary>
+    /// Adds customizations of your own: they are asked before DataGen's, so yours win for the types and members they
+    /// cover. Values your customizations draw at random are not seeded unless they use <paramref name="fixture"/>.
+    /// Default: nothing.
+    /// </summary>
+    /// <param name="fixture">The fixture of one theory's data.</param>
+    protected virtual void Customize(IFixture fixture)
+    {
+    }
+
+    private static IFixture Build(State state)
+    {
+        var fixture = new Fixture();
+        foreach (var throwing in fixture.Behaviors.OfType<ThrowingRecursionBehavior>().ToList())
+        {
+            fixture.Behaviors.Remove(throwing);
+        }
+
+        fixture.Behaviors.Add(new OmitOnRecursionBehavior());
+
+        // The user's customizations first: builders are asked in order, so theirs win over DataGen's.
+        state.Owner?.Customize(fixture);
+        fixture.Customizations.Add(new Builder(state));
+        return fixture;
+    }
+
     private sealed class State
     {
+        public AutoDataGenAttribute? Owner { get; set; }
+
         public ulong? ExplicitSeed { get; set; }
 
         public ulong Seed { get; set; } = 1;
@@ -74,12 +109,6 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
         public string Method { get; set; } = string.Empty;
 
         public long Requests { get; set; }
-    }
-
-    /// <summary>Adds the name-based builder in front of AutoFixture's own.</summary>
-    private sealed class RealisticValues(State state) : ICustomization
-    {
-        public void Customize(IFixture fixture) => fixture.Customizations.Insert(0, new Builder(state));
     }
 
     private sealed class Builder(State state) : ISpecimenBuilder
@@ -106,30 +135,72 @@ public sealed class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAt
 
         public object Create(object request, ISpecimenContext context)
         {
-            var (name, type) = request switch
+            // A member becomes a request for its type seeded with the member's name (AutoFixture's relays): a
+            // customization of the user's for that type, asked first, wins over the name.
+            if (request is SeededRequest { Request: Type type, Seed: string name })
             {
-                PropertyInfo p => (p.Name, p.PropertyType),
-                ParameterInfo p => (p.Name ?? string.Empty, p.ParameterType),
-                FieldInfo f => (f.Name, f.FieldType),
-                _ => (string.Empty, typeof(void)),
-            };
-            var key = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
-            if (key.Length == 0)
-            {
+                var key = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+                if (key.Length > 0 && type == typeof(string) && Strings.FirstOrDefault(s => s.Names.Contains(key)) is { Value: not null } match)
+                {
+                    return match.Value(Faker(name));
+                }
+
+                if (key.Length > 0 && type == typeof(decimal) && Amounts.Any(a => key.EndsWith(a, StringComparison.Ordinal)))
+                {
+                    return Math.Round(Faker(name).Random.Decimal(1, 1000), 2);
+                }
+
+                if (type == typeof(string))
+                {
+                    // AutoFixture's own strings are "<member name><new GUID>": the same shape, the GUID seeded.
+                    return $"{name}{Faker("string").Random.Guid()}";
+                }
+
                 return new NoSpecimen();
             }
 
-            if (type == typeof(string) && Strings.FirstOrDefault(s => s.Names.Contains(key)) is { Value: not null } match)
+            return request is Type requested && Seeded(requested) is { } value ? value : new NoSpecimen();
+        }
+
+        /// <summary>A seeded value for the types AutoFixture draws at random, or null for the others.</summary>
+        private object? Seeded(Type type)
+        {
+            if (type == typeof(string))
             {
-                return match.Value(Faker(name));
+                return Faker("string").Random.Guid().ToString();
             }
 
-            if (type == typeof(decimal) && Amounts.Any(a => key.EndsWith(a, StringComparison.Ordinal)))
+            if (!type.IsPrimitive && type != typeof(decimal) && type != typeof(Guid) && type != typeof(DateTime) && type != typeof(DateTimeOffset)
+                && type != typeof(DateOnly) && type != typeof(TimeOnly) && type != typeof(TimeSpan) && type != typeof(Uri))
             {
-                return Math.Round(Faker(name).Random.Decimal(1, 1000), 2);
+                return null;
             }
 
-            return new NoSpecimen();
+            var random = Faker(type.Name).Random;
+            return Type.GetTypeCode(type) switch
+            {
+                TypeCode.Boolean => random.Bool(),
+                TypeCode.Char => random.Char('a', 'z'),
+                TypeCode.SByte => (sbyte)random.Int(1, sbyte.MaxValue),
+                TypeCode.Byte => (byte)random.Int(1, byte.MaxValue),
+                TypeCode.Int16 => (short)random.Int(1, 1000),
+                TypeCode.UInt16 => (ushort)random.Int(1, 1000),
+                TypeCode.Int32 => random.Int(1, 1000),
+                TypeCode.UInt32 => (uint)random.Int(1, 1000),
+                TypeCode.Int64 => (long)random.Int(1, 1000),
+                TypeCode.UInt64 => (ulong)random.Int(1, 1000),
+                TypeCode.Single => (float)Math.Round(random.Double(1, 1000), 2),
+                TypeCode.Double => Math.Round(random.Double(1, 1000), 2),
+                TypeCode.Decimal => Math.Round(random.Decimal(1, 1000), 2),
+                TypeCode.DateTime => Anchor.AddSeconds(-random.Long(0, 2L * 365 * 86_400)),
+                _ when type == typeof(Guid) => random.Guid(),
+                _ when type == typeof(DateTimeOffset) => new DateTimeOffset(Anchor.AddSeconds(-random.Long(0, 2L * 365 * 86_400))),
+                _ when type == typeof(DateOnly) => DateOnly.FromDateTime(Anchor.AddDays(-random.Int(0, 2 * 365))),
+                _ when type == typeof(TimeOnly) => new TimeOnly(random.Long(0, TimeSpan.TicksPerDay - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond),
+                _ when type == typeof(TimeSpan) => TimeSpan.FromSeconds(random.Int(1, 86_400)),
+                _ when type == typeof(Uri) => new Uri(Faker("uri").Internet.Url()),
+                _ => null,
+            };
         }
 
         /// <summary>A Faker seeded for this request: (seed, test method, member name, request number).</summary>

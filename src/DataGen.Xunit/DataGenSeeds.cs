@@ -35,7 +35,17 @@ public static class DataGenSeeds
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] {what}; seed {seed} (from {source})");
-        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}{Settings(Environment.GetEnvironmentVariables().Keys.Cast<string>())}");
+    }
+
+    /// <summary>
+    /// The other <c>DATAGEN_*</c> variables of this run, by name only (a connection string holds a password), for the
+    /// reproduction line: the data and the store depend on them too.
+    /// </summary>
+    internal static string Settings(IEnumerable<string> variables)
+    {
+        var names = variables.Where(v => v.StartsWith("DATAGEN_", StringComparison.Ordinal) && v != Variable).Order(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? string.Empty : $" (with {string.Join(", ", names)} set as in this run; values not shown)";
     }
 
     /// <summary>The effective seed and where it came from.</summary>

@@ -51,6 +51,12 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     /// </summary>
     public Type? Schema { get; set; }
 
+    /// <summary>
+    /// For a typed row: fields that fill no property are left out instead of being an error (a type that reads some
+    /// columns of a wide table). A scalar property no field fills is an error either way.
+    /// </summary>
+    public bool IgnoreUnmappedFields { get; set; }
+
     private string Name => $"[GeneratedData(\"{Manifest}\", \"{Model}\")]";
 
     /// <inheritdoc />
@@ -95,7 +101,7 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
 
         if (parameters.Length == 1 && !record.ContainsKey(parameters[0].Name!) && parameters[0].ParameterType.IsClass && parameters[0].ParameterType != typeof(string))
         {
-            return [RowMapper.Map(parameters[0].ParameterType, record, Name)];
+            return [RowMapper.Map(parameters[0].ParameterType, record, Name, IgnoreUnmappedFields)];
         }
 
         return parameters.Select(p => record.TryGetValue(p.Name!, out var value)

@@ -12,12 +12,12 @@ namespace DataGen.Xunit;
 /// </summary>
 internal static class RowMapper
 {
-    public static object Map(Type type, IReadOnlyDictionary<string, object?> record, string attribute)
+    public static object Map(Type type, IReadOnlyDictionary<string, object?> record, string attribute, bool ignoreUnmappedFields)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         var missing = new List<string>();
         var result = Make(type, record.ToDictionary(kv => kv.Key, kv => kv.Key, StringComparer.Ordinal), record, used, missing, attribute);
-        var unused = record.Keys.Where(k => !used.Contains(k)).ToList();
+        var unused = ignoreUnmappedFields ? [] : record.Keys.Where(k => !used.Contains(k)).ToList();
         if (unused.Count > 0 || missing.Count > 0)
         {
             var problems = new List<string>();

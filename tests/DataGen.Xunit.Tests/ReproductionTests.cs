@@ -37,6 +37,7 @@ public sealed partial class ReproductionTests
         }
 
         start.Environment["DATAGEN_SEED"] = seed;
+        start.Environment["DATAGEN_DEMO_MARKER"] = "not-for-the-log";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -59,6 +60,8 @@ public sealed partial class ReproductionTests
             line.Success.Should().BeTrue(output);
             line.Groups[3].Value.Should().Be("DataGen.Xunit.FailureDemo.ReproductionDemo.Fails_on_purpose");
             output.Should().Contain($"seed {line.Groups[2].Value} (from DATAGEN_SEED=random)");
+            output.Should().MatchRegex(@"reproduce: DATAGEN_SEED=\d+ dotnet test --filter ""[^""]+"" \(with [A-Z_, ]*DATAGEN_DEMO_MARKER[A-Z_, ]* set as in this run; values not shown\)", "the line names the other DATAGEN_ variables")
+                .And.NotContain("not-for-the-log", "never their values");
             var digest = Digest().Match(output).Groups[1].Value;
             digest.Should().NotBeEmpty();
 

@@ -29,12 +29,7 @@ internal static class SchemaCheck
                     continue;
                 }
 
-                var suggestion = Suggest.Closest(source.Target, schema.Tables.Select(t => t.Name).Concat(schema.Tables.Where(t => t.Schema is not null).Select(t => t.QualifiedName)));
-                errors.Add(
-                    source.TableNode ?? source.Node,
-                    $"table '{source.Target}' does not exist in {where}" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
-                    + "; to have DataGen create it, say so: mode: create",
-                    source.Name);
+                errors.Add(source.TableNode ?? source.Node, MissingTable(source.Target, where, schema), source.Name);
                 continue;
             }
 
@@ -74,6 +69,15 @@ internal static class SchemaCheck
                 errors.Add(source.FieldsNode ?? source.Node, $"table '{table.QualifiedName}' has NOT NULL column(s) without a default that the model does not fill: {string.Join(", ", missing)}; add a field for each", source.Name);
             }
         }
+    }
+
+    /// <summary>The message for a model whose table is not in <paramref name="schema"/>: a suggestion, the tables, and how to have it created.</summary>
+    public static string MissingTable(string target, string where, DatabaseSchema schema)
+    {
+        var suggestion = Suggest.Closest(target, schema.Tables.Select(t => t.Name).Concat(schema.Tables.Where(t => t.Schema is not null).Select(t => t.QualifiedName)));
+        return $"table '{target}' does not exist in {where}" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+            + $"; its tables: {string.Join(", ", schema.Tables.Take(30).Select(t => t.QualifiedName))}{(schema.Tables.Count > 30 ? ", …" : string.Empty)}"
+            + "; to have DataGen create it, say so: mode: create";
     }
 
     /// <summary>Why a field's values cannot go into a column, or null when they can (as far as can be known before generating).</summary>

@@ -27,6 +27,7 @@ internal static class SchemaInference
         if (options.Schema is not null)
         {
             var declared = ManifestReader.Get(root, "models") as YamlMappingNode ?? new YamlMappingNode();
+            MissingTables(declared, options.Schema, source);
             root.Children[new YamlScalarNode("models")] = Merge(declared, options.Schema, null);
         }
 
@@ -61,6 +62,29 @@ internal static class SchemaInference
 
         errors.ThrowIfAny();
         root.Children[new YamlScalarNode("models")] = models;
+    }
+
+    /// <summary>
+    /// A model without a store and without fields whose table is not in the application's schema: said now, with the
+    /// tables, rather than as "a model needs fields" (one with fields is checked against the schema after it is read).
+    /// </summary>
+    private static void MissingTables(YamlMappingNode declared, DatabaseSchema schema, string source)
+    {
+        var errors = new ErrorSink(source);
+        foreach (var (key, value) in declared.Children)
+        {
+            if (key is YamlScalarNode { Value: { } name } && value is YamlMappingNode model && Scalar(model, "store") is null && ManifestReader.Get(model, "fields") is null
+                && Scalar(model, "mode") is not ("create" or "replace"))
+            {
+                var table = Scalar(model, "table") ?? name;
+                if (schema.Find(table) is null && Loosely(schema.Tables, table, t => t.Name) is null)
+                {
+                    errors.Add(ManifestReader.Get(model, "table") ?? key, $"model '{name}': {SchemaCheck.MissingTable(table, "the application's schema", schema)}");
+                }
+            }
+        }
+
+        errors.ThrowIfAny();
     }
 
     /// <summary>Merges <paramref name="schema"/> into the models of datastore <paramref name="store"/> (null: the models that name no store).</summary>

@@ -273,7 +273,7 @@ internal static class CheckConstraints
                 tokens.Add(new Token(TokenKind.Quoted, text[(i + 1)..end]));
                 i = end + 1;
             }
-            else if (char.IsDigit(ch) || (ch is '-' or '+' && i + 1 < text.Length && char.IsDigit(text[i + 1]) && (tokens.Count == 0 || tokens[^1].Kind == TokenKind.Symbol)))
+            else if (char.IsDigit(ch) || (ch is '-' or '+' && i + 1 < text.Length && char.IsDigit(text[i + 1]) && (tokens.Count == 0 || tokens[^1].Kind == TokenKind.Symbol || (tokens[^1].Kind == TokenKind.Word && tokens[^1].Text.ToUpperInvariant() is "BETWEEN" or "AND" or "OR" or "IN" or "NOT"))))
             {
                 var start = i++;
                 while (i < text.Length && (char.IsDigit(text[i]) || text[i] is '.' or 'e' or 'E'))

@@ -28,6 +28,8 @@ public sealed class CheckConstraintsTests
     [Theory]
     [InlineData("((n >= 1.5) AND (n <= (3)::numeric))", 1.5, false, 3.0, false)]
     [InlineData("n BETWEEN 1.5 AND 3", 1.5, false, 3.0, false)]
+    [InlineData("n BETWEEN -500 AND 500", -500.0, false, 500.0, false)]
+    [InlineData("n BETWEEN -9.5 AND -0.5", -9.5, false, -0.5, false)]
     [InlineData("([n]>(1.5) AND [n]<(3))", 1.5, true, 3.0, true)]
     [InlineData("(1.5 < n)", 1.5, true, null, false)]
     [InlineData("n >= -2 AND n >= 1.5 AND n <= 10 AND n <= 3", 1.5, false, 3.0, false)]

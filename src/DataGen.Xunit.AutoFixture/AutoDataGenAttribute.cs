@@ -67,7 +67,10 @@ public class AutoDataGenAttribute : AutoDataAttribute, IBeforeAfterTestAttribute
     public void After(MethodInfo methodUnderTest, IXunitTest test)
     {
         ArgumentNullException.ThrowIfNull(test);
-        DataGenSeeds.ReportIfFailed(test, "[AutoDataGen]", _state.Seed, _state.Source);
+
+        // Resolved again: xunit may read the data and run After on different instances of the attribute.
+        var (seed, source) = DataGenSeeds.Resolve(_state.ExplicitSeed, null);
+        DataGenSeeds.ReportIfFailed(test, "[AutoDataGen]", seed, source);
     }
 
     /// <summary>

@@ -21,8 +21,10 @@ namespace DataGen.Xunit;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class GeneratedDataAttribute(string manifest, string model) : DataAttribute, IBeforeAfterTestAttribute
 {
+    /// <summary>The seed each (test method, manifest, model) ran with: xunit may read the data and run Before/After on different instances.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(MethodInfo Method, string Manifest, string Model), (ulong Seed, string Source)> Used = new();
+
     private ulong? _seed;
-    private (ulong Seed, string Source) _used = (DataGen.Manifest.DefaultSeed, "the default");
 
     /// <summary>The manifest file.</summary>
     public string Manifest { get; } = manifest;
@@ -65,8 +67,9 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
         ArgumentNullException.ThrowIfNull(testMethod);
         var options = Schema is null ? null : new ManifestOptions { Schema = ApplicationSchemas.DescribeWithoutDatabase(Schema, Name) };
         var defaults = await DataGen.Manifest.LoadAsync(DataLoader.Locate(Manifest), options).ConfigureAwait(false);
-        _used = DataGenSeeds.Resolve(_seed, defaults.Seed);
-        var manifest = defaults.WithSeed(_used.Seed);
+        var used = DataGenSeeds.Resolve(_seed, defaults.Seed);
+        Used[(testMethod, Manifest, Model)] = used;
+        var manifest = defaults.WithSeed(used.Seed);
         if (!manifest.Models.Contains(Model))
         {
             throw new ArgumentException($"{Name}: no model '{Model}'; models: {string.Join(", ", manifest.Models)}");
@@ -90,7 +93,13 @@ public sealed class GeneratedDataAttribute(string manifest, string model) : Data
     }
 
     /// <inheritdoc />
-    public void After(MethodInfo methodUnderTest, IXunitTest test) => DataGenSeeds.ReportIfFailed(test, $"{Name} rows", _used.Seed, _used.Source);
+    public void After(MethodInfo methodUnderTest, IXunitTest test)
+    {
+        if (methodUnderTest is not null && Used.TryGetValue((methodUnderTest, Manifest, Model), out var used))
+        {
+            DataGenSeeds.ReportIfFailed(test, $"{Name} rows", used.Seed, used.Source);
+        }
+    }
 
     private object?[] Arguments(ParameterInfo[] parameters, IReadOnlyDictionary<string, object?> record)
     {

@@ -34,3 +34,20 @@ public sealed class ReproductionDemo(SqliteFixture db) : IClassFixture<SqliteFix
     [Fact]
     public void Passes_quietly() => db.Counts["customers"].Should().Be(200);
 }
+
+/// <summary>A theory fed by [GeneratedData] that fails on purpose: it prints the seed and the reproduction line too.</summary>
+public sealed class GeneratedDataDemo
+{
+    [Theory]
+    [GeneratedData("customers.yaml", "customers", Count = 1)]
+    public void Theory_fails_on_purpose(IReadOnlyDictionary<string, object?> customer) =>
+        Assert.Fail($"this theory fails on purpose ({customer["email"]}), to show the reproduction line");
+}
+
+/// <summary>An [AutoDataGen] theory that fails on purpose.</summary>
+public sealed class AutoDataGenDemo
+{
+    [Theory]
+    [AutoDataGen]
+    public void Auto_theory_fails_on_purpose(string email) => Assert.Fail($"this theory fails on purpose ({email})");
+}

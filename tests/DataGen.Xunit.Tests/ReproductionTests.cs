@@ -56,9 +56,13 @@ public sealed partial class ReproductionTests
             var (exit, output) = await DotnetTestAsync("random", "--report-xunit-xml", "--results-directory", results.FullName);
 
             exit.Should().NotBe(0, output);
-            var line = ReproduceLine().Match(output);
-            line.Success.Should().BeTrue(output);
-            line.Groups[3].Value.Should().Be("DataGen.Xunit.FailureDemo.ReproductionDemo.Fails_on_purpose");
+            var line = ReproduceLine().Matches(output).FirstOrDefault(m => m.Groups[3].Value.EndsWith(".Fails_on_purpose", StringComparison.Ordinal));
+            line.Should().NotBeNull(output);
+            line!.Groups[3].Value.Should().Be("DataGen.Xunit.FailureDemo.ReproductionDemo.Fails_on_purpose");
+            ReproduceLine().Matches(output).Select(m => m.Groups[3].Value).Should().Contain("DataGen.Xunit.FailureDemo.GeneratedDataDemo.Theory_fails_on_purpose", "a failing [GeneratedData] theory prints its line too");
+            output.Should().Contain("[DataGen] [GeneratedData(\"customers.yaml\", \"customers\")] rows; seed " + line.Groups[2].Value + " (from DATAGEN_SEED=random)");
+            output.Should().Contain("[DataGen] [AutoDataGen]; seed " + line.Groups[2].Value + " (from DATAGEN_SEED=random)");
+            ReproduceLine().Matches(output).Select(m => m.Groups[3].Value).Should().Contain("DataGen.Xunit.FailureDemo.AutoDataGenDemo.Auto_theory_fails_on_purpose");
             output.Should().Contain($"seed {line.Groups[2].Value} (from DATAGEN_SEED=random)");
             output.Should().MatchRegex(@"reproduce: DATAGEN_SEED=\d+ dotnet test --filter ""[^""]+"" \(with [A-Z_, ]*DATAGEN_DEMO_MARKER[A-Z_, ]* set as in this run; values not shown\)", "the line names the other DATAGEN_ variables")
                 .And.NotContain("not-for-the-log", "never their values");
@@ -67,7 +71,7 @@ public sealed partial class ReproductionTests
 
             // The report carries the line too, and only for the failing test (passing tests stay quiet).
             var report = await File.ReadAllTextAsync(Directory.GetFiles(results.FullName, "*.xml", SearchOption.AllDirectories).Single(), TestContext.Current.CancellationToken);
-            Regex.Matches(report, Regex.Escape(line.Groups[1].Value)).Count.Should().Be(1);
+            Regex.Matches(report, Regex.Escape(line.Groups[1].Value) + "[ (]").Count.Should().Be(1);
 
             // Run exactly the printed command: same seed, same data.
             var filter = line.Groups[1].Value.Split(" --filter ")[1].Trim('"');

@@ -21,6 +21,7 @@ public sealed class PackageGraphTests
     [InlineData("DataGen.Xunit.AutoFixture", "AutoFixture.Xunit3")]
     [InlineData("DataGen.Xunit")]
     [InlineData("DataGen.Core")]
+    [InlineData("DataGen.EntityFrameworkCore")]
     public void A_kit_package_depends_on_its_own_store_only(string package, params string[] own)
     {
         var closure = Closure(package);

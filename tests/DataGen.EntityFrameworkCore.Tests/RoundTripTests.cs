@@ -74,11 +74,14 @@ public sealed class RoundTripTests : IDisposable
         var options = new ManifestOptions { Schema = new DbContextSchema<LibraryContext>().Describe("sqlite", NewDatabase("typo")) };
         var field = () => Manifest.ParseAsync("models:\n  members:\n    table: library_members\n    count: 3\n    fields:\n      emial: internet.email\n", "typo.yaml", options);
         var table = () => Manifest.ParseAsync("models:\n  itmes: { count: 2 }\n", "typo.yaml", options);
+        var unknown = () => Manifest.ParseAsync("models:\n  wishlists: { count: 2 }\n", "typo.yaml", options);
 
         (await field.Should().ThrowAsync<ManifestException>()).Which.Message.Should().Contain("typo.yaml(6,")
             .And.Contain("table 'library_members' has no column 'emial'").And.Contain("its columns: Id, Card_Expires, Card_Number, Colour");
         (await table.Should().ThrowAsync<ManifestException>()).Which.Message.Should().Contain("typo.yaml(2,3)")
-            .And.Contain("table 'itmes' does not exist in the application's schema (did you mean 'Items'?); its tables: Items, ItemShelf, library_members");
+            .And.Contain("table 'itmes' does not exist in the application's schema (did you mean 'Items'?); to have DataGen create it");
+        (await unknown.Should().ThrowAsync<ManifestException>()).Which.Message.Should()
+            .Contain("table 'wishlists' does not exist in the application's schema; its tables: Items, ItemShelf, library_members, Loans, Phone, Shelves; to have DataGen create it, say so: mode: create");
     }
 
     [Fact]

@@ -71,12 +71,14 @@ internal static class SchemaCheck
         }
     }
 
-    /// <summary>The message for a model whose table is not in <paramref name="schema"/>: a suggestion, the tables, and how to have it created.</summary>
+    /// <summary>The message for a model whose table is not in <paramref name="schema"/>: a suggestion (else the tables there are) and how to have it created.</summary>
     public static string MissingTable(string target, string where, DatabaseSchema schema)
     {
         var suggestion = Suggest.Closest(target, schema.Tables.Select(t => t.Name).Concat(schema.Tables.Where(t => t.Schema is not null).Select(t => t.QualifiedName)));
-        return $"table '{target}' does not exist in {where}" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
-            + $"; its tables: {string.Join(", ", schema.Tables.Take(30).Select(t => t.QualifiedName))}{(schema.Tables.Count > 30 ? ", …" : string.Empty)}"
+        return $"table '{target}' does not exist in {where}"
+            + (suggestion is not null
+                ? $" (did you mean '{suggestion}'?)"
+                : $"; its tables: {string.Join(", ", schema.Tables.Take(30).Select(t => t.QualifiedName))}{(schema.Tables.Count > 30 ? ", …" : string.Empty)}")
             + "; to have DataGen create it, say so: mode: create";
     }
 

@@ -1,5 +1,6 @@
 using DataGen.Kafka;
 using DataGen.MongoDb;
+using DataGen.MySql;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
 using DataGen.Sqlite;
@@ -18,6 +19,7 @@ internal static class Targets
         SqliteStoreProvider.Instance,
         PostgresStoreProvider.Instance,
         SqlServerStoreProvider.Instance,
+        MySqlStoreProvider.Instance,
         MongoStoreProvider.Instance,
         KafkaStoreProvider.Instance,
     ]);

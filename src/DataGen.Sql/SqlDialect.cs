@@ -11,7 +11,7 @@ public abstract class SqlDialect
     /// <summary>Quotes an identifier (doubling the closing quote character).</summary>
     public abstract string Quote(string identifier);
 
-    /// <summary>The column type of a field; <paramref name="keyed"/> is true for the key and for foreign-key columns.</summary>
+    /// <summary>The column type of a field; <paramref name="keyed"/> is true for the key, foreign-key and indexed columns.</summary>
     public abstract string ColumnType(FieldDescriptor field, bool keyed);
 
     /// <summary>
@@ -47,7 +47,8 @@ public abstract class SqlDialect
     {
         ArgumentNullException.ThrowIfNull(model);
         var references = model.References.Where(r => r.ReferencedStore == model.Store).ToList();
-        var keyed = references.Select(r => r.Field).Append(model.Key).ToHashSet();
+        // Key, reference and indexed columns get an indexable type (a bounded text, not an unbounded one).
+        var keyed = references.Select(r => r.Field).Append(model.Key).Concat(model.Indexes.SelectMany(columns => columns)).ToHashSet();
         var columns = model.Fields.Select(f =>
             $"{Quote(f.Name)} {ColumnType(f, keyed.Contains(f.Name))}{(f.Name == model.Key ? PrimaryKeySuffix : f.Nullable ? NullableSuffix : " NOT NULL")}");
         var foreignKeys = references.Select(r =>

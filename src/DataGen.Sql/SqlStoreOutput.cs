@@ -81,6 +81,15 @@ public abstract class SqlStoreOutput : IDataOutput
     protected virtual ValueTask OnDisposedAsync() => ValueTask.CompletedTask;
 
     /// <summary>
+    /// Whether CREATE and DROP run inside the run's transaction (default true). A store whose DDL commits implicitly
+    /// (MySQL, MariaDB) says false: the run then makes its tables and indexes in <see cref="PrepareAsync"/>, before any
+    /// row is loaded, and drops the tables it made if the run does not commit — so a failed run still leaves nothing.
+    /// </summary>
+    protected virtual bool TransactionalDdl => true;
+
+    private readonly List<ModelDescriptor> _madeUpFront = [];
+
+    /// <summary>
     /// Empties the existing tables of the run's <see cref="LoadMode.Truncate"/> models in the run's transaction, children
     /// before parents and in one step where the store can (so foreign keys among them hold); a table another table
     /// outside the run references is refused by the database, which names it.
@@ -88,6 +97,11 @@ public abstract class SqlStoreOutput : IDataOutput
     public async ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
+        if (!TransactionalDdl)
+        {
+            await MakeTablesUpFrontAsync(models, cancellationToken).ConfigureAwait(false);
+        }
+
         var emptied = models.Where(m => m.Mode == LoadMode.Truncate).ToList();
         if (emptied.Count == 0)
         {
@@ -128,6 +142,55 @@ public abstract class SqlStoreOutput : IDataOutput
         }
     }
 
+    /// <summary>Where DDL commits by itself: the run's new tables and their indexes, made before the run's transaction begins.</summary>
+    private async Task MakeTablesUpFrontAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken)
+    {
+        var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var model in models.Where(m => m.Mode is LoadMode.Create or LoadMode.Replace))
+        {
+            try
+            {
+                var (created, _) = await PrepareTableAsync(connection, null, model, cancellationToken).ConfigureAwait(false);
+                if (created)
+                {
+                    _madeUpFront.Add(model);
+                    foreach (var index in Dialect.CreateIndexes(model))
+                    {
+                        await SqlCommands.ExecuteAsync(connection, null, index, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                await DropMadeUpFrontAsync().ConfigureAwait(false);
+                throw new GenerationException($"{Store}: preparing table '{model.Target}' failed: {reason}; nothing was kept in this database", model.Name, null, null, e);
+            }
+        }
+    }
+
+    /// <summary>Drops the tables this run made up front (it did not commit), children first.</summary>
+    private async ValueTask DropMadeUpFrontAsync()
+    {
+        if (_connection is null || _madeUpFront.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var model in Enumerable.Reverse(_madeUpFront))
+        {
+            try
+            {
+                await SqlCommands.ExecuteAsync(_connection, null, Dialect.DropTable(model), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException)
+            {
+                Options.Warning?.Invoke($"{Store}: the run failed and table '{model.Target}', which it made, could not be dropped: {DescribeError(e) ?? e.Message}");
+            }
+        }
+
+        _madeUpFront.Clear();
+    }
+
     /// <inheritdoc />
     public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
@@ -143,6 +206,12 @@ public abstract class SqlStoreOutput : IDataOutput
         try
         {
             var (created, before) = await PrepareTableAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
+            if (created && !TransactionalDdl)
+            {
+                // A table PrepareAsync did not make (an output used without it): dropped again if the run fails.
+                _madeUpFront.Add(model);
+            }
+
             load = await BeginBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
             return new Writer(this, connection, transaction, load, model, created, before);
         }
@@ -205,6 +274,7 @@ public abstract class SqlStoreOutput : IDataOutput
             _transaction = null;
         }
 
+        _madeUpFront.Clear();
         if (_connection is not null)
         {
             await OnCompletingAsync(_connection, cancellationToken).ConfigureAwait(false);
@@ -232,6 +302,8 @@ public abstract class SqlStoreOutput : IDataOutput
             _transaction = null;
         }
 
+        // Not committed (a completed run cleared the list): tables made outside the transaction go too.
+        await DropMadeUpFrontAsync().ConfigureAwait(false);
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
@@ -243,9 +315,9 @@ public abstract class SqlStoreOutput : IDataOutput
     /// By the model's <see cref="LoadMode"/>: an existing table is kept (empty, or emptied by <see cref="PrepareAsync"/>),
     /// appended to, dropped, or refused; a missing one is created or refused. Returns whether the table was created.
     /// </summary>
-    private async Task<(bool Created, long Before)> PrepareTableAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    private async Task<(bool Created, long Before)> PrepareTableAsync(DbConnection connection, DbTransaction? transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        var exists = await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
+        var exists = await TableExistsAsync(connection, transaction!, model, cancellationToken).ConfigureAwait(false);
         if (exists)
         {
             if (Dialect.LockTable(model) is { } lockTable)
@@ -376,6 +448,7 @@ public abstract class SqlStoreOutput : IDataOutput
                 await open.DisposeAsync().ConfigureAwait(false);
                 owner._transaction = null;
                 owner._failed = true;
+                await owner.DropMadeUpFrontAsync().ConfigureAwait(false);
             }
         }
     }

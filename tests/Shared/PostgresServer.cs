@@ -1,100 +1,32 @@
-using System.Runtime.ExceptionServices;
+using System.Data.Common;
+using DotNet.Testcontainers.Containers;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
 namespace DataGen.Tests.Shared;
 
-/// <summary>
-/// One PostgreSQL server for the test assembly — the one in DATAGEN_POSTGRES_CONNECTION when set, else a container —
-/// and a database of its own for each test. Without either the tests skip with the reason (or fail, when
-/// DATAGEN_REQUIRE_DOCKER=1 as in CI); a container that fails to start for another reason fails every test loudly.
-/// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+/// <summary>The PostgreSQL server of the test assembly (<see cref="TestServer"/>).</summary>
+public sealed class PostgresServer : TestServer
 {
-    private PostgreSqlContainer? _container;
-    private string? _admin;
-    private readonly System.Collections.Concurrent.ConcurrentBag<string> _created = [];
-    private ExceptionDispatchInfo? _startFailure;
-    private int _databases;
+    protected override (string Name, string Variable) Kind => ("PostgreSQL", "POSTGRES");
 
-    public string? Unavailable { get; private set; }
+    protected override string DefaultImage => "postgres:15.1";
 
-    public async ValueTask InitializeAsync()
+    protected override string LocalImageVariable => "LOCAL_IMAGE_POSTGRES";
+
+    protected override (IContainer Container, Func<string> ConnectionString) Build(string image)
     {
-        if (Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_CONNECTION") is { Length: > 0 } external)
-        {
-            _admin = external;
-            return;
-        }
-
-        var image = Environment.GetEnvironmentVariable("DATAGEN_POSTGRES_IMAGE") ?? Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
-        Unavailable = DataGen.Xunit.DataGenContainers.WhyUnavailable(image);
-        if (Unavailable is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            _container = new PostgreSqlBuilder(image).Build();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await _container.StartAsync(timeout.Token);
-            _admin = _container.GetConnectionString();
-        }
-        catch (Exception e) when (e.GetType().Name.Contains("DockerUnavailable", StringComparison.Ordinal) || e is HttpRequestException)
-        {
-            Unavailable = $"Docker did not answer ({e.Message.Split('\n')[0]}); start Docker, or set DATAGEN_POSTGRES_CONNECTION to a PostgreSQL server's connection string";
-        }
-        catch (Exception e)
-        {
-            _startFailure = ExceptionDispatchInfo.Capture(e);
-        }
+        var container = new PostgreSqlBuilder(image).Build();
+        return (container, container.GetConnectionString);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_container is null && _admin is not null && !_created.IsEmpty)
-        {
-            // An external server keeps nothing of ours.
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(_admin);
-            await admin.OpenAsync();
-            foreach (var name in _created)
-            {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
+    protected override DbConnection Connect(string connectionString) => new NpgsqlConnection(connectionString);
 
-        if (_container is not null)
-        {
-            await _container.DisposeAsync();
-        }
-    }
+    protected override string CreateDatabase(string name) => $"CREATE DATABASE {name}";
 
-    /// <summary>Creates a fresh database and returns its connection string; skips or fails when there is no server.</summary>
-    public async Task<string> NewDatabaseAsync()
-    {
-        if (Unavailable is not null)
-        {
-            if (Environment.GetEnvironmentVariable("DATAGEN_REQUIRE_DOCKER") == "1")
-            {
-                throw new InvalidOperationException($"DATAGEN_REQUIRE_DOCKER=1 but {Unavailable}");
-            }
+    protected override string DropDatabase(string name) => $"DROP DATABASE IF EXISTS {name} WITH (FORCE)";
 
-            Assert.Skip(Unavailable);
-        }
+    protected override string ConnectionStringFor(string admin, string database) => new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
 
-        _startFailure?.Throw();
-        var name = $"test_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
-        await using (var admin = new NpgsqlConnection(_admin!))
-        {
-            await admin.OpenAsync(TestContext.Current.CancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-            _created.Add(name);
-        }
-
-        return new NpgsqlConnectionStringBuilder(_admin!) { Database = name }.ConnectionString;
-    }
+    protected override void ClearPools() => NpgsqlConnection.ClearAllPools();
 }

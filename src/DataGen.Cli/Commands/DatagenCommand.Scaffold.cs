@@ -8,7 +8,7 @@ internal static partial class DatagenCommand
 {
     private static Command ScaffoldCommand(TextWriter output, TextWriter error)
     {
-        var kind = new Option<string>("--kind") { Description = "The store kind: postgres, sqlserver or sqlite.", Required = true };
+        var kind = new Option<string>("--kind") { Description = "The store kind: postgres, sqlserver, mysql or sqlite.", Required = true };
         var connection = new Option<string>("--connection") { Description = "The connection string of the existing database (not written to the manifest).", Required = true };
         var schema = new Option<string?>("--schema") { Description = "Only tables of this schema." };
         var tables = new Option<string?>("--tables") { Description = "Only these tables, comma-separated (names or schema.name)." };

@@ -1,0 +1,168 @@
+using System.Data.Common;
+using DataGen.Outputs;
+using DataGen.Sql;
+using MySqlConnector;
+
+namespace DataGen.MySql;
+
+/// <summary>
+/// Loads models into MySQL or MariaDB with MySqlBulkCopy (LOAD DATA LOCAL INFILE) through the shared SQL pipeline
+/// (<see cref="SqlStoreOutput"/>): tables created from the manifest or existing ones loaded into, the row count checked,
+/// one transaction per run. DDL commits implicitly on these servers, so new tables are made before any row is loaded
+/// and dropped again if the run fails: nothing is kept either way. AUTO_INCREMENT counters move past loaded keys by
+/// themselves. Connection strings never appear in errors.
+/// </summary>
+public sealed class MySqlOutput : SqlStoreOutput
+{
+    private readonly string _connectionString;
+    private readonly string _where;
+
+    private MySqlOutput(string connectionString, StoreLoadOptions options, string storeName, string where)
+        : base(MySqlDialect.Instance, options, $"mysql '{storeName}'")
+    {
+        _connectionString = connectionString;
+        _where = where;
+    }
+
+    /// <summary>Creates an output (a 5 s connect timeout applies unless the connection string sets one; local infile is allowed, as bulk copy needs it).</summary>
+    /// <param name="connectionString">A MySqlConnector connection string.</param>
+    /// <param name="options">Conflict handling.</param>
+    /// <param name="storeName">The datastore name errors refer to.</param>
+    public static MySqlOutput Create(string connectionString, StoreLoadOptions? options = null, string storeName = "mysql")
+    {
+        MySqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new MySqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new ArgumentException($"mysql '{storeName}': the connection string is invalid ({e.GetType().Name})", nameof(connectionString));
+        }
+
+        if (!connectionString.Contains("timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionTimeout = 5;
+        }
+
+        builder.AllowLoadLocalInfile = true;
+        builder.AllowUserVariables = true;
+        return new MySqlOutput(builder.ConnectionString, options ?? new StoreLoadOptions(), storeName, $"{builder.Server}:{builder.Port}/{builder.Database}");
+    }
+
+    /// <inheritdoc />
+    protected override bool TransactionalDdl => false;
+
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (MySqlException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new GenerationException($"{Store}: cannot connect to {_where}: {e.Message}", null, null, null, e);
+        }
+    }
+
+    /// <summary>Describes the database's tables (errors name the server and database only).</summary>
+    internal Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken) =>
+        ReadDatabaseAsync($"reading the schema of {_where}", connection => MySqlSchemaReader.ReadAsync((MySqlConnection)connection, filter, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var referencing = new List<string>();
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            "SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = @name AND TABLE_NAME <> REFERENCED_TABLE_NAME",
+            reader => referencing.Add(reader.GetString(0)),
+            cancellationToken,
+            ("@name", SqlDialect.TableName(table))).ConfigureAwait(false);
+        return referencing.Where(r => !others.Any(o => string.Equals(SqlDialect.TableName(o), r, StringComparison.OrdinalIgnoreCase))).ToList();
+    }
+
+    /// <inheritdoc />
+    protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var (schema, name) = Split(model.Target);
+        return await SqlCommands.ScalarAsync(
+            connection,
+            transaction,
+            $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {(schema is null ? "DATABASE()" : "'" + schema.Replace("'", "''", StringComparison.Ordinal) + "'")} AND TABLE_NAME = @name",
+            cancellationToken,
+            ("@name", name)).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var (schema, name) = Split(model.Target);
+        var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            $"SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {(schema is null ? "DATABASE()" : "'" + schema.Replace("'", "''", StringComparison.Ordinal) + "'")} AND TABLE_NAME = @name",
+            reader => types[reader.GetString(0)] = reader.GetString(1),
+            cancellationToken,
+            ("@name", name)).ConfigureAwait(false);
+        var bulk = new MySqlBulkCopy((MySqlConnection)connection, (MySqlTransaction)transaction)
+        {
+            DestinationTableName = Dialect.QuoteTable(model.Target),
+            BulkCopyTimeout = 0,
+            ConflictOption = MySqlBulkLoaderConflictOption.None,
+        };
+        for (var i = 0; i < model.Fields.Count; i++)
+        {
+            bulk.ColumnMappings.Add(new MySqlBulkCopyColumnMapping(i, model.Fields[i].Name));
+        }
+
+        return new BulkCopyLoad(bulk, model, types);
+    }
+
+    /// <inheritdoc />
+    protected override string? DescribeError(Exception exception) => exception switch
+    {
+        MySqlException e when e.Number is 3948 or 1148 =>
+            $"{e.Message} (the server refuses LOAD DATA LOCAL INFILE, which bulk loading uses: start it with --local-infile=1 or run SET GLOBAL local_infile = 1)",
+        MySqlException e => $"{e.Message} (error {e.Number})",
+        MySqlConversionException e => e.Message,
+        InvalidOperationException e when e.Source?.StartsWith("MySqlConnector", StringComparison.Ordinal) == true => e.Message,
+        _ => null,
+    };
+
+    private static (string? Schema, string Name) Split(string target)
+    {
+        var dot = target.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < target.Length - 1 ? (target[..dot], target[(dot + 1)..]) : (null, target);
+    }
+
+    /// <summary>Each batch as a DataTable through MySqlBulkCopy; its result says how many rows went in, and warnings are errors.</summary>
+    private sealed class BulkCopyLoad(MySqlBulkCopy bulk, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
+    {
+        private long _rows;
+
+        public override async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
+        {
+            using var table = MySqlDialect.ToTable(model, batch.Rows, columnTypes);
+            var result = await bulk.WriteToServerAsync(table, cancellationToken).ConfigureAwait(false);
+            if (result.Warnings.Count > 0)
+            {
+                // LOAD DATA turns a value that does not fit (too long, out of range) into a warning and stores something else.
+                throw new GenerationException($"table '{model.Target}': the server changed values while loading: {string.Join("; ", result.Warnings.Take(3).Select(w => w.Message))}", model.Name, null, batch.FirstRow);
+            }
+
+            _rows += result.RowsInserted;
+        }
+
+        public override ValueTask<long?> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(_rows);
+    }
+}

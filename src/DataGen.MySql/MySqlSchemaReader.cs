@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+using DataGen.Schemas;
+using DataGen.Sql;
+using MySqlConnector;
+
+namespace DataGen.MySql;
+
+/// <summary>
+/// Reads the base tables of the connection's database from <c>information_schema</c> (MySQL 8 and MariaDB 10.x alike):
+/// columns (type, length, precision and scale, nullability, default, AUTO_INCREMENT, generated), ENUM labels, primary
+/// and unique keys, foreign keys and CHECK constraints (as the server prints them, with backticks). Tables are reported
+/// without a schema: a MySQL database is the schema.
+/// </summary>
+internal static partial class MySqlSchemaReader
+{
+    private const string ColumnsSql = """
+        SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.DATA_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA,
+               c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE
+        FROM information_schema.COLUMNS c
+        JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+        WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
+        ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
+        """;
+
+    private const string KeysSql = """
+        SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
+        FROM information_schema.KEY_COLUMN_USAGE k
+        JOIN information_schema.TABLE_CONSTRAINTS tc
+          ON tc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND tc.TABLE_NAME = k.TABLE_NAME AND tc.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+        WHERE k.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
+        ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+        """;
+
+    private const string ChecksSql = """
+        SELECT tc.TABLE_NAME, cc.CHECK_CLAUSE
+        FROM information_schema.TABLE_CONSTRAINTS tc
+        JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+        WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'
+        ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME
+        """;
+
+    [GeneratedRegex(@"^json_valid\(`([^`]+)`\)$", RegexOptions.IgnoreCase)]
+    private static partial Regex JsonCheck();
+
+    [GeneratedRegex(@"'((?:[^']|'')*)'")]
+    private static partial Regex Label();
+
+    public static async Task<DatabaseSchema> ReadAsync(MySqlConnection connection, SchemaFilter? filter, CancellationToken cancellationToken)
+    {
+        var columns = new Dictionary<string, List<(string Name, string ColumnType, string DataType, bool Nullable, string? Default, string Extra, long? Length, long? Precision, long? Scale)>>(StringComparer.Ordinal);
+        await SqlCommands.ReadAsync(connection, null, ColumnsSql, r =>
+        {
+            var table = r.GetString(0);
+            if (filter is not null && !filter.Includes(null, table))
+            {
+                return;
+            }
+
+            if (!columns.TryGetValue(table, out var list))
+            {
+                columns[table] = list = [];
+            }
+
+            list.Add((r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4) == "YES", r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? string.Empty : r.GetString(6),
+                r.IsDBNull(7) ? null : Convert.ToInt64(r.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                r.IsDBNull(8) ? null : Convert.ToInt64(r.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
+                r.IsDBNull(9) ? null : Convert.ToInt64(r.GetValue(9), System.Globalization.CultureInfo.InvariantCulture)));
+        }, cancellationToken).ConfigureAwait(false);
+
+        var keys = new List<(string Table, string Name, string Type, string Column, string? ReferencedTable, string? ReferencedColumn)>();
+        await SqlCommands.ReadAsync(connection, null, KeysSql, r => keys.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5))), cancellationToken).ConfigureAwait(false);
+
+        var checks = new List<(string Table, string Clause)>();
+        try
+        {
+            await SqlCommands.ReadAsync(connection, null, ChecksSql, r => checks.Add((r.GetString(0), r.GetString(1))), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnknownTable)
+        {
+            // MySQL before 8.0.16 has no CHECK_CONSTRAINTS (and enforced no checks).
+        }
+
+        var tables = new List<TableSchema>();
+        foreach (var (table, list) in columns)
+        {
+            var own = keys.Where(k => k.Table == table).ToList();
+            var tableChecks = checks.Where(c => c.Table == table).Select(c => c.Clause).ToList();
+            var json = tableChecks.Select(c => JsonCheck().Match(c.Trim())).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            tables.Add(new TableSchema(null, table, list.Select(c => Column(c.Name, c.ColumnType, c.DataType, c.Nullable, c.Default, c.Extra, c.Length, c.Precision, c.Scale, json.Contains(c.Name))).ToList())
+            {
+                PrimaryKey = own.Where(k => k.Type == "PRIMARY KEY").Select(k => k.Column).ToList(),
+                UniqueKeys = own.Where(k => k.Type == "UNIQUE").GroupBy(k => k.Name).Select(g => (IReadOnlyList<string>)g.Select(k => k.Column).ToList()).ToList(),
+                ForeignKeys = own.Where(k => k.Type == "FOREIGN KEY" && k.ReferencedTable is not null).GroupBy(k => k.Name)
+                    .Select(g => new ForeignKeySchema(g.Select(k => k.Column).ToList(), g.First().ReferencedTable!, g.Select(k => k.ReferencedColumn!).ToList())).ToList(),
+                Checks = tableChecks.Where(c => !JsonCheck().IsMatch(c.Trim())).ToList(),
+            });
+        }
+
+        return new DatabaseSchema(tables);
+    }
+
+    private static ColumnSchema Column(string name, string columnType, string dataType, bool nullable, string? @default, string extra, long? length, long? precision, long? scale, bool json)
+    {
+        var type = dataType.ToLowerInvariant();
+        var kind = json || type == "json" ? ValueKind.Object : type switch
+        {
+            "tinyint" when columnType.StartsWith("tinyint(1)", StringComparison.OrdinalIgnoreCase) => ValueKind.Boolean,
+            "bit" when columnType.Equals("bit(1)", StringComparison.OrdinalIgnoreCase) => ValueKind.Boolean,
+            "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" => ValueKind.Integer,
+            "decimal" or "numeric" => ValueKind.Decimal,
+            "float" or "double" or "real" => ValueKind.Double,
+            "date" => ValueKind.Date,
+            "datetime" or "timestamp" => ValueKind.DateTime,
+            "time" => ValueKind.Time,
+            "uuid" => ValueKind.Uuid,
+            "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" => ValueKind.String,
+            _ => ValueKind.Unknown,
+        };
+
+        // MariaDB prints "no default" of a nullable column as the text NULL, and quotes literal defaults.
+        var noDefault = @default is null || (nullable && @default == "NULL");
+        var computed = extra.Contains("GENERATED", StringComparison.OrdinalIgnoreCase) && !extra.Contains("DEFAULT_GENERATED", StringComparison.OrdinalIgnoreCase)
+            || extra.Equals("VIRTUAL", StringComparison.OrdinalIgnoreCase) || extra.Equals("PERSISTENT", StringComparison.OrdinalIgnoreCase) || extra.Equals("STORED", StringComparison.OrdinalIgnoreCase);
+        return new ColumnSchema(name, columnType, kind)
+        {
+            Nullable = nullable,
+            Default = noDefault ? null : @default,
+            Identity = extra.Contains("auto_increment", StringComparison.OrdinalIgnoreCase),
+            Computed = computed,
+            MaxLength = kind == ValueKind.String && length is > 0 and <= int.MaxValue && type is "char" or "varchar" ? (int)length : null,
+            Precision = kind == ValueKind.Decimal ? (int?)precision : null,
+            Scale = kind == ValueKind.Decimal ? (int?)scale : null,
+            AllowedValues = type == "enum" ? Label().Matches(columnType[columnType.IndexOf('(', StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList() : null,
+        };
+    }
+}

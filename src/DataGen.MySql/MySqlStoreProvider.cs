@@ -1,0 +1,45 @@
+using DataGen.Outputs;
+using DataGen.Stores;
+
+namespace DataGen.MySql;
+
+/// <summary>The <c>mysql</c> store kind (MySQL 8 and MariaDB 10.x): <c>connection</c> (a MySqlConnector connection string).</summary>
+public sealed class MySqlStoreProvider : StoreProvider
+{
+    private MySqlStoreProvider()
+    {
+    }
+
+    /// <summary>The provider.</summary>
+    public static MySqlStoreProvider Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Kind => "mysql";
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["connection"] = "MySqlConnector connection string (MySQL or MariaDB; the server must allow LOAD DATA LOCAL INFILE).",
+    };
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> RequiredSettings { get; } = ["connection"];
+
+    /// <inheritdoc />
+    public override bool CanReadSchema => true;
+
+    /// <inheritdoc />
+    public override async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Datastore store, Schemas.SchemaFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var output = MySqlOutput.Create(Required(store, "connection"), null, store.Name);
+        await using (output.ConfigureAwait(false))
+        {
+            return await output.ReadSchemaAsync(filter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
+        MySqlOutput.Create(Required(store, "connection"), options, store.Name);
+}

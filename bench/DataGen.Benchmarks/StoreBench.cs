@@ -1,3 +1,6 @@
+using MySqlConnector;
+using DataGen.MySql;
+using Testcontainers.MySql;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -69,6 +72,25 @@ internal static class StoreBench
         var (pgBaseline, pgEndToEnd, pgRatio) = Paired(() => PostgresRaw(Fresh().GetAwaiter().GetResult(), pregenerated), () => PostgresEndToEnd(Fresh().GetAwaiter().GetResult(), manifest));
         Row("PostgreSQL (binary COPY)", pgBaseline, pgEndToEnd, pgRatio);
 
+        // MySQL/MariaDB: the local MariaDB stand-in here (LOCAL_IMAGE_MYSQL), MySQL 8 elsewhere, against a raw MySqlBulkCopy of the same rows.
+        var mysqlImage = Environment.GetEnvironmentVariable("LOCAL_IMAGE_MYSQL") ?? "mysql:8.0";
+        var mysqlBuilder = new MySqlBuilder(mysqlImage).WithUsername("root").WithPassword("bench");
+        await using var mysql = (mysqlImage.Contains("mariadb", StringComparison.Ordinal) ? mysqlBuilder : mysqlBuilder.WithCommand("--local-infile=1")).Build();
+        await mysql.StartAsync();
+        var mysqlRun = 0;
+        async Task<string> FreshMySql()
+        {
+            var name = $"bench_{++mysqlRun}";
+            await using var connection = new MySqlConnection(mysql.GetConnectionString());
+            await connection.OpenAsync();
+            await using var command = new MySqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+            return new MySqlConnectionStringBuilder(mysql.GetConnectionString()) { Database = name, AllowLoadLocalInfile = true }.ConnectionString;
+        }
+
+        var (myBaseline, myEndToEnd, myRatio) = Paired(() => MySqlRaw(FreshMySql().GetAwaiter().GetResult(), pregenerated), () => MySqlEndToEnd(FreshMySql().GetAwaiter().GetResult(), manifest), rounds: 3);
+        Row($"MySQL/MariaDB (MySqlBulkCopy; {mysqlImage})", myBaseline, myEndToEnd, myRatio);
+
         var retail = await Manifest.LoadAsync(Path.Combine(directory, "retail.yaml"), new ManifestOptions { Scale = 100 });
         var watch = Stopwatch.StartNew();
         GenerationSummary summary;
@@ -99,6 +121,7 @@ internal static class StoreBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory flat from {flatRows / 10:N0} to {flatRows:N0} rows (peak within +25 %): {peaks[1] / (double)peaks[0]:F2}× {(peaks[1] <= peaks[0] * 1.25 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target PostgreSQL end-to-end ≥ 0.8× raw COPY: {pgRatio:F2}× {(pgRatio >= 0.8 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target Kafka end-to-end ≥ 0.8× raw producer: {kafkaRatio:F2}× {(kafkaRatio >= 0.8 ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target MySQL end-to-end ≥ 0.8× raw MySqlBulkCopy: {myRatio:F2}× {(myRatio >= 0.8 ? "met" : "NOT met")}"));
 
         static void Row(string name, double baseline, double endToEnd, double ratio) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {baseline:N0} | {endToEnd:N0} | {ratio:F2} |"));
@@ -235,6 +258,52 @@ internal static class StoreBench
 
         transaction.Commit();
         return data.Rows.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double MySqlRaw(string connectionString, (ModelDescriptor Model, List<object?[]> Rows) data)
+    {
+        using var connection = new MySqlConnection(connectionString);
+        connection.Open();
+        using (var ddl = new MySqlCommand("CREATE TABLE customers (id char(36) PRIMARY KEY, first_name longtext NOT NULL, last_name longtext NOT NULL, email longtext NOT NULL, phone longtext NOT NULL, city longtext NOT NULL, birth_date date NOT NULL, amount decimal(38, 12) NOT NULL)", connection))
+        {
+            ddl.ExecuteNonQuery();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        using var table = new System.Data.DataTable { Locale = CultureInfo.InvariantCulture };
+        foreach (var (name, type) in new[] { ("id", typeof(string)), ("first_name", typeof(string)), ("last_name", typeof(string)), ("email", typeof(string)), ("phone", typeof(string)), ("city", typeof(string)), ("birth_date", typeof(DateTime)), ("amount", typeof(decimal)) })
+        {
+            table.Columns.Add(name, type);
+        }
+
+        // In batches, as the pipeline sends them.
+        var bulk = new MySqlBulkCopy(connection, transaction) { DestinationTableName = "customers" };
+        foreach (var chunk in data.Rows.Chunk(10_000))
+        {
+            table.Clear();
+            foreach (var row in chunk)
+            {
+                table.Rows.Add(((Guid)row[0]!).ToString(), row[1], row[2], row[3], row[4], row[5], ((DateOnly)row[6]!).ToDateTime(TimeOnly.MinValue), row[7]);
+            }
+
+            bulk.WriteToServer(table);
+        }
+
+        transaction.Commit();
+        return data.Rows.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double MySqlEndToEnd(string connectionString, Manifest manifest)
+    {
+        var watch = Stopwatch.StartNew();
+        GenerationSummary summary;
+        using (var output = MySqlOutput.Create(connectionString).AsDisposable())
+        {
+            summary = DataGenerator.GenerateAsync(manifest, output.Output).GetAwaiter().GetResult();
+        }
+
+        return summary.TotalRows / watch.Elapsed.TotalSeconds;
     }
 
     private static double KafkaRaw((ModelDescriptor Model, List<object?[]> Rows) data)

@@ -74,19 +74,15 @@ public sealed class MySqlOutput : SqlStoreOutput
         ReadDatabaseAsync($"reading the schema of {_where}", connection => MySqlSchemaReader.ReadAsync((MySqlConnection)connection, filter, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(others);
-        var referencing = new List<string>();
-        await SqlCommands.ReadAsync(
+    protected override Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken) =>
+        SqlCommands.TablesExceptAsync(
             connection,
             transaction,
             "SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = @name AND TABLE_NAME <> REFERENCED_TABLE_NAME",
-            reader => referencing.Add(reader.GetString(0)),
-            cancellationToken,
-            ("@name", SqlDialect.TableName(table))).ConfigureAwait(false);
-        return referencing.Where(r => !others.Any(o => string.Equals(SqlDialect.TableName(o), r, StringComparison.OrdinalIgnoreCase))).ToList();
-    }
+            "@name",
+            table,
+            others,
+            cancellationToken);
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)

@@ -91,4 +91,16 @@ public static class SqlCommands
 
         return command;
     }
+
+    /// <summary>
+    /// The tables a catalog query names (one text column; <paramref name="parameter"/> bound to the bare table name),
+    /// less <paramref name="others"/> by bare name, ignoring case: the shape of a store's "who references this table" answer.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> TablesExceptAsync(DbConnection connection, DbTransaction? transaction, string sql, string parameter, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var tables = new List<string>();
+        await ReadAsync(connection, transaction, sql, reader => tables.Add(reader.GetString(0)), cancellationToken, (parameter, SqlDialect.TableName(table))).ConfigureAwait(false);
+        return tables.Where(r => !others.Any(o => string.Equals(SqlDialect.TableName(o), r, StringComparison.OrdinalIgnoreCase))).ToList();
+    }
 }

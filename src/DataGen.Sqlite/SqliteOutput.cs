@@ -68,19 +68,15 @@ public sealed class SqliteOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
-    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(others);
-        var referencing = new List<string>();
-        await SqlCommands.ReadAsync(
+    protected override Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken) =>
+        SqlCommands.TablesExceptAsync(
             connection,
             transaction,
             "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = $table COLLATE NOCASE AND m.name <> $table COLLATE NOCASE ORDER BY 1",
-            reader => referencing.Add(reader.GetString(0)),
-            cancellationToken,
-            ("$table", SqlDialect.TableName(table))).ConfigureAwait(false);
-        return referencing.Where(r => !others.Any(o => string.Equals(SqlDialect.TableName(o), r, StringComparison.OrdinalIgnoreCase))).ToList();
-    }
+            "$table",
+            table,
+            others,
+            cancellationToken);
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>

@@ -47,6 +47,18 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
         return null;
     }
 
+    /// <summary>The database's name (null until it is created).</summary>
+    public string? Name => _name;
+
+    /// <summary>Runs statements on the server's administrative connection (templates, copies); nothing when no database was created.</summary>
+    public async Task ExecuteOnServerAsync(string sql, CancellationToken cancellationToken)
+    {
+        if (_admin is not null)
+        {
+            await SqlCommands.ExecuteOnceAsync(connect(_admin), sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Drops the database and creates it again, empty (if one was created).</summary>
     public async Task RecreateAsync(CancellationToken cancellationToken)
     {

@@ -89,6 +89,70 @@ public class PostgresFixture : DataGenFixture
         }
 
         await ExecuteAsync(ConnectionString, sql.ToString(), cancellationToken).ConfigureAwait(false);
+        await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override bool SupportsTemplates => true;
+
+    /// <inheritdoc />
+    protected override async Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        // CREATE DATABASE … TEMPLATE needs the source without sessions: this class's pooled connections are closed first.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        try
+        {
+            await _database.ExecuteOnServerAsync($"CREATE DATABASE {Quote(name)} TEMPLATE {Quote(_database.Name!)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
+
+        var database = _database;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        var own = Quote(_database.Name!);
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own} TEMPLATE {Quote(name)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException)
+        {
+            // The template is busy or gone: an empty database again, and this class loads.
+            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own}", cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Drops a template when the test process ends (a container goes with it anyway; an external server keeps nothing).</summary>
+    private static void DropTemplate(ClassDatabase database, string name)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // The server is gone (a container stopped first): nothing left to drop.
+        }
+    }
+
+    /// <summary>The restore plan: which loaded tables reference which, and the columns a restore writes back.</summary>
+    private async Task PlanRestoreAsync(CancellationToken cancellationToken)
+    {
+        var tables = Loaded.Select(m => Qualified(m.Target)).Distinct(StringComparer.Ordinal).ToList();
 
         // Which loaded tables reference which (a table others still point at is emptied with DELETE, the rest with
         // TRUNCATE), and the columns a restore writes back: generated columns are the database's to compute.

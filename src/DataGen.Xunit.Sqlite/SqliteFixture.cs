@@ -78,6 +78,29 @@ public class SqliteFixture : DataGenFixture
         _baseline = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> TemplateFiles = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    protected override bool SupportsTemplates => true;
+
+    /// <inheritdoc />
+    protected override Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(_baseline is not null && TemplateFiles.TryAdd(name, _baseline));
+
+    /// <inheritdoc />
+    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!TemplateFiles.TryGetValue(name, out var file))
+        {
+            return false;
+        }
+
+        SqliteConnection.ClearAllPools();
+        await File.WriteAllBytesAsync(_path, file, cancellationToken).ConfigureAwait(false);
+        _baseline = file;
+        return true;
+    }
+
     /// <inheritdoc />
     protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
     {

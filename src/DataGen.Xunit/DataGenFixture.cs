@@ -97,9 +97,119 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true) ?? _assemblyData;
         if (_classData is not null)
         {
-            await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
-            await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+            await LoadBaselineAsync(_classData, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<Template?>> Templates = new(StringComparer.Ordinal);
+
+    /// <summary>What a class that loaded a manifest leaves for the next class with the same data: the store's copy and what the fixture knew.</summary>
+    private sealed record Template(string Name, ulong Seed, string SeedSource, string Data, IReadOnlyDictionary<string, long> Counts, IReadOnlyList<ModelDescriptor> Loaded, MemoryOutput? Rows);
+
+    /// <summary>True when this class's data came from a template another class loaded (not generated again).</summary>
+    internal bool Cloned { get; private set; }
+
+    /// <summary>
+    /// Whether the store can keep what a class loaded as a template and give later classes a copy of it
+    /// (<see cref="SaveTemplateAsync"/>, <see cref="CloneTemplateAsync"/>). Default false: every class loads.
+    /// </summary>
+    protected virtual bool SupportsTemplates => false;
+
+    /// <summary>Keeps what this fixture loaded (its baseline captured) as the template <paramref name="name"/>; false when it cannot now.</summary>
+    protected virtual Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>Makes this fixture's store a copy of template <paramref name="name"/>, baseline included; false when it cannot.</summary>
+    protected virtual Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>
+    /// Loads the class's data and captures the baseline — or, when a class with the same data (manifest content, seed,
+    /// scale, variables, schema, store) loaded it already in this process, clones that class's template instead of
+    /// generating and loading again.
+    /// </summary>
+    private async Task LoadBaselineAsync(DataGenAttribute data, CancellationToken cancellationToken)
+    {
+        Cloned = false;
+        var key = SupportsTemplates && data is SeededWithAttribute seeded ? TemplateKey(seeded) : null;
+        if (key is null)
+        {
+            await LoadAsync(data, cancellationToken).ConfigureAwait(false);
+            await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var mine = new TaskCompletionSource<Template?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = Templates.GetOrAdd(key, mine);
+        if (entry == mine)
+        {
+            try
+            {
+                await LoadAsync(data, cancellationToken).ConfigureAwait(false);
+                await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+                var name = $"dg_tmpl_{Environment.ProcessId}_{key[..16]}";
+                var saved = await SaveTemplateAsync(name, cancellationToken).ConfigureAwait(false);
+                mine.SetResult(saved ? new Template(name, Seed, SeedSource, Data!, Counts, _loaded.ToList(), BaselineRows) : null);
+            }
+            catch
+            {
+                // The next class with this data loads it itself (and may make the template).
+                Templates.TryRemove(new KeyValuePair<string, TaskCompletionSource<Template?>>(key, mine));
+                mine.TrySetResult(null);
+                throw;
+            }
+
+            return;
+        }
+
+        var template = await entry.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (template is not null)
+        {
+            // What the template's class knew, first: the store's clone plans its restore from the loaded tables.
+            _loaded.Clear();
+            _loaded.AddRange(template.Loaded);
+            (Seed, SeedSource, Data, Counts, BaselineRows) = (template.Seed, template.SeedSource, template.Data, template.Counts, template.Rows);
+            (Journeys, Simulation) = ([], null);
+            if (await CloneTemplateAsync(template.Name, cancellationToken).ConfigureAwait(false))
+            {
+                Cloned = true;
+                _schemaApplied = data is SeededWithAttribute { Schema: not null };
+                return;
+            }
+        }
+
+        await LoadAsync(data, cancellationToken).ConfigureAwait(false);
+        await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A hash of everything that shapes a manifest's data in this store: the fixture type, the manifest's bytes, the
+    /// seed (attribute and DATAGEN_SEED), scale, variables (attribute and DATAGEN_VAR_*), the application schema (type and
+    /// build) and DataGen's version. Null when the manifest cannot be read (the load then reports why).
+    /// </summary>
+    private string? TemplateKey(SeededWithAttribute data)
+    {
+        string path;
+        byte[] content;
+        try
+        {
+            path = DataLoader.Locate(data.Manifest);
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder()
+            .Append(GetType().AssemblyQualifiedName).Append('|').Append(Store).Append('|').Append(path).Append('|')
+            .Append(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content))).Append('|')
+            .Append(data.ExplicitSeed?.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('|')
+            .Append(Environment.GetEnvironmentVariable(DataGenSeeds.Variable)).Append('|')
+            .Append(data.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('|')
+            .AppendJoin(',', data.Variables.Order(StringComparer.Ordinal)).Append('|')
+            .AppendJoin(',', Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DATAGEN_VAR_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")).Append('|')
+            .Append(data.Schema?.AssemblyQualifiedName).Append(data.Schema?.Assembly.ManifestModule.ModuleVersionId).Append('|')
+            .Append(typeof(DataGenFixture).Assembly.ManifestModule.ModuleVersionId);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<object>> _shared = new();
@@ -204,8 +314,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             await ClearForAsync(_classData, cancellationToken).ConfigureAwait(false);
             if (_classData is not null)
             {
-                await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
-                await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+                await LoadBaselineAsync(_classData, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using DataGen.Xunit;
+
+namespace DataGen.Benchmarks;
+
+/// <summary>
+/// Load once, clone per class: how long a test class waits for its data (fixture start to baseline captured) when it is
+/// the first with its data (generate + load + baseline) and when it clones that class's template — PostgreSQL
+/// (CREATE DATABASE … TEMPLATE) and SQLite (a file copy), the 100,000-row customer model, medians of N classes.
+/// </summary>
+internal static class TemplateBench
+{
+    [SeededWith("template-bench.yaml", Seed = 11)]
+    private sealed class BenchTests;
+
+    public static async Task RunAsync(string directory, int rows, int classes)
+    {
+        var manifest = await File.ReadAllTextAsync(Path.Combine(directory, "customers.yaml"));
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "template-bench.yaml"), manifest.Replace("count: 100000", $"count: {rows}", StringComparison.Ordinal));
+
+        Console.WriteLine($"| store ({rows:N0} customers) | first class: generate + load + baseline (ms) | later class: clone (median of {classes}, ms) | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        await MeasureAsync("PostgreSQL (CREATE DATABASE … TEMPLATE)", () => new PostgresFixture(), classes);
+        await MeasureAsync("SQLite (file copy)", () => new SqliteFixture(), classes);
+    }
+
+    private static async Task MeasureAsync(string name, Func<DataGenFixture> create, int classes)
+    {
+        var fixtures = new List<DataGenFixture>();
+        try
+        {
+            var first = create();
+            fixtures.Add(first);
+            var watch = Stopwatch.StartNew();
+            await first.InitializeForAsync(typeof(BenchTests), CancellationToken.None);
+            var load = watch.Elapsed.TotalMilliseconds;
+            if (first.Unavailable is { } why)
+            {
+                Console.WriteLine($"| {name} | unavailable: {why} | | |");
+                return;
+            }
+
+            var clones = new List<double>();
+            for (var i = 0; i < classes; i++)
+            {
+                var next = create();
+                fixtures.Add(next);
+                watch.Restart();
+                await next.InitializeForAsync(typeof(BenchTests), CancellationToken.None);
+                clones.Add(watch.Elapsed.TotalMilliseconds);
+                if (!next.Cloned)
+                {
+                    throw new InvalidOperationException($"{name}: class {i + 2} was not cloned");
+                }
+            }
+
+            clones.Sort();
+            var median = clones[clones.Count / 2];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {load:F0} | {median:F0} | {load / median:F1}× faster |"));
+        }
+        finally
+        {
+            foreach (var fixture in fixtures)
+            {
+                await fixture.DisposeAsync();
+            }
+        }
+    }
+}

@@ -34,30 +34,57 @@ internal sealed class MySqlDialect : SqlDialect
     public override string? LockTable(ModelDescriptor model) => $"SELECT COUNT(*) FROM {QuoteTable(model.Target)} FOR UPDATE";
 
     /// <summary>
-    /// A DataTable shaped like the model with one batch: dates as DateTime, times as TimeSpan, UUIDs as text (or 16
-    /// bytes for a binary(16) column), booleans as 0/1, objects and arrays as JSON. <paramref name="columnTypes"/>: an
-    /// existing table's column types by name.
+    /// A DataTable shaped like the model (typed columns: text, 64-bit integers, decimals, doubles, DateTime, TimeSpan;
+    /// UUIDs as text or, for a binary(16) column, 16 bytes; booleans as 0/1; objects and arrays as JSON), to be filled
+    /// batch after batch by <see cref="Fill"/>. <paramref name="columnTypes"/>: an existing table's column types by name.
     /// </summary>
-    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows, IReadOnlyDictionary<string, string> columnTypes)
+    public static DataTable NewTable(ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes)
     {
         var table = new DataTable(model.Target) { Locale = System.Globalization.CultureInfo.InvariantCulture };
-        var binary = model.Fields.Select(f => columnTypes.GetValueOrDefault(f.Name) is "binary" or "varbinary").ToArray();
         foreach (var field in model.Fields)
         {
-            table.Columns.Add(field.Name, typeof(object));
+            var binary = columnTypes.GetValueOrDefault(field.Name) is "binary" or "varbinary";
+            table.Columns.Add(field.Name, field.Kind switch
+            {
+                ValueKind.Integer => typeof(long),
+                ValueKind.Decimal => typeof(decimal),
+                ValueKind.Double => typeof(double),
+                ValueKind.Boolean => typeof(int),
+                ValueKind.Date or ValueKind.DateTime => typeof(DateTime),
+                ValueKind.Time => typeof(TimeSpan),
+                ValueKind.Uuid when binary => typeof(byte[]),
+                ValueKind.Uuid or ValueKind.String or ValueKind.Object or ValueKind.Array => typeof(string),
+                _ => typeof(object),
+            });
         }
 
+        return table;
+    }
+
+    /// <summary>Adds a batch's rows to the table.</summary>
+    public static void Fill(DataTable table, ModelDescriptor model, IReadOnlyList<object?[]> rows)
+    {
+        table.BeginLoadData();
+        var binary = table.Columns.Cast<DataColumn>().Select(c => c.DataType == typeof(byte[])).ToArray();
+        var values = new object[model.Fields.Count];
         foreach (var row in rows)
         {
-            var values = new object[row.Length];
             for (var i = 0; i < row.Length; i++)
             {
                 values[i] = ToDb(row[i], model.Fields[i].Kind, binary[i]);
             }
 
-            table.Rows.Add(values);
+            table.LoadDataRow(values, true);
         }
 
+        table.EndLoadData();
+    }
+
+    /// <summary>A DataTable with one batch (<see cref="NewTable"/> then <see cref="Fill"/>).</summary>
+    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows, IReadOnlyDictionary<string, string> columnTypes)
+    {
+        var table = NewTable(model, columnTypes);
+        Fill(table, model, rows);
         return table;
     }
 
@@ -73,6 +100,7 @@ internal sealed class MySqlDialect : SqlDialect
         string or byte[] => value,
         System.Collections.IEnumerable => ValueText.ToJson(value),
         _ when kind is ValueKind.Object or ValueKind.Array => ValueText.ToJson(value),
+        _ when kind is ValueKind.String or ValueKind.Uuid => ValueText.Format(value),
         _ => value,
     };
 }

@@ -7,7 +7,7 @@ namespace DataGen.Benchmarks;
 /// <summary>
 /// Load once, clone per class: how long a test class waits for its data (fixture start to baseline captured) when it is
 /// the first with its data (generate + load + baseline) and when it clones that class's template — PostgreSQL
-/// (CREATE DATABASE … TEMPLATE) and SQLite (a file copy), the 100,000-row customer model, medians of N classes.
+/// (CREATE DATABASE … TEMPLATE), SQLite (a file copy) and MySQL (tables copied on the server), the 100,000-row customer model, medians of N classes.
 /// </summary>
 internal static class TemplateBench
 {
@@ -23,6 +23,7 @@ internal static class TemplateBench
         Console.WriteLine("|---|---:|---:|---:|");
         await MeasureAsync("PostgreSQL (CREATE DATABASE … TEMPLATE)", () => new PostgresFixture(), classes);
         await MeasureAsync("SQLite (file copy)", () => new SqliteFixture(), classes);
+        await MeasureAsync($"MySQL/MariaDB (tables copied on the server; {Environment.GetEnvironmentVariable("DATAGEN_MYSQL_IMAGE") ?? MySqlFixture.DefaultImage})", () => new MySqlFixture(), classes);
     }
 
     private static async Task MeasureAsync(string name, Func<DataGenFixture> create, int classes)

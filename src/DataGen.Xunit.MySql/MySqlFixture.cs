@@ -158,6 +158,80 @@ public class MySqlFixture : DataGenFixture
         _tables = [];
     }
 
+    private static readonly SemaphoreSlim TemplateCopies = new(1, 1);
+
+    /// <inheritdoc />
+    protected override bool SupportsTemplates => true;
+
+    /// <inheritdoc />
+    protected override async Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        await CopyDatabaseAsync(new MySqlConnectionStringBuilder(ConnectionString).Database, name, cancellationToken).ConfigureAwait(false);
+        var database = _database;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)}", timeout.Token).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // The server is gone (a container stopped first): nothing left to drop.
+            }
+        };
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        // MySQL has no database templates: the template's tables (definitions with keys, foreign keys and AUTO_INCREMENT,
+        // then rows) are copied on the server, and the baseline is captured from the copy.
+        await CopyDatabaseAsync(name, new MySqlConnectionStringBuilder(ConnectionString).Database, cancellationToken).ConfigureAwait(false);
+        await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Copies every base table of <paramref name="source"/> (definition, then rows but generated columns) into the empty database <paramref name="target"/>.</summary>
+    private async Task CopyDatabaseAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        await TemplateCopies.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await SqlCommands.ExecuteAsync(connection, null, $"CREATE DATABASE IF NOT EXISTS {Quote(target)} CHARACTER SET utf8mb4", cancellationToken).ConfigureAwait(false);
+                var tables = new List<string>();
+                await SqlCommands.ReadAsync(connection, null, $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{source.Replace("'", "''", StringComparison.Ordinal)}' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", r => tables.Add(r.GetString(0)), cancellationToken).ConfigureAwait(false);
+                var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+                await SqlCommands.ReadAsync(
+                    connection,
+                    null,
+                    $"SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('`', REPLACE(COLUMN_NAME, '`', '``'), '`') ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{source.Replace("'", "''", StringComparison.Ordinal)}' AND EXTRA NOT LIKE '%GENERATED%' AND EXTRA NOT IN ('VIRTUAL', 'PERSISTENT', 'STORED') GROUP BY TABLE_NAME",
+                    r => columns[r.GetString(0)] = r.GetString(1),
+                    cancellationToken).ConfigureAwait(false);
+                var sql = new StringBuilder($"SET FOREIGN_KEY_CHECKS = 0; USE {Quote(target)};\n");
+                foreach (var table in tables)
+                {
+                    var definition = string.Empty;
+                    await SqlCommands.ReadAsync(connection, null, $"SHOW CREATE TABLE {Quote(source)}.{Quote(table)}", r => definition = r.GetString(1), cancellationToken).ConfigureAwait(false);
+                    sql.Append(definition).Append(";\n");
+                    var list = columns.GetValueOrDefault(table) ?? "*";
+                    sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {Quote(table)}{(list == "*" ? string.Empty : $" ({list})")} SELECT {list} FROM {Quote(source)}.{Quote(table)};\n");
+                }
+
+                sql.Append("SET FOREIGN_KEY_CHECKS = 1;");
+                await SqlCommands.ExecuteAsync(connection, null, sql.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            TemplateCopies.Release();
+        }
+    }
+
     /// <summary>Each table's content checksum and next AUTO_INCREMENT value, as <c>checksum|next</c>: what a test that wrote changes.</summary>
     private static async Task<Dictionary<string, string>> StatesAsync(MySqlConnection connection, IReadOnlyList<string> tables, CancellationToken cancellationToken)
     {

@@ -103,6 +103,10 @@ public sealed class TemplateTests
         ClonesAreCopiesAsync(() => new SqliteFixture(), f => new SqliteConnection(f.ConnectionString));
 
     [Fact]
+    public Task MySQL_classes_with_the_same_data_share_one_load() =>
+        ClonesAreCopiesAsync(() => new MySqlFixture(), f => new MySqlConnector.MySqlConnection(f.ConnectionString));
+
+    [Fact]
     public Task PostgreSQL_classes_with_the_same_data_share_one_load() =>
         ClonesAreCopiesAsync(() => new PostgresFixture(), f => new NpgsqlConnection(f.ConnectionString));
 }

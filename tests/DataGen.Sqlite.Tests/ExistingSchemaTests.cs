@@ -59,6 +59,50 @@ public sealed class ExistingSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Tables_named_with_spaces_and_dashes_are_scaffolded_and_filled()
+    {
+        // Northwind's shape: "Order Details" keyed by (OrderID, ProductID), and a dashed name.
+        var path = Path.Combine(_directory.FullName, "northwind.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE "Orders" ("OrderID" INTEGER PRIMARY KEY AUTOINCREMENT, "CustomerName" TEXT NOT NULL);
+                CREATE TABLE "Products" ("ProductID" INTEGER PRIMARY KEY, "ProductName" TEXT NOT NULL);
+                CREATE TABLE "Order Details" ("OrderID" INTEGER NOT NULL REFERENCES "Orders", "ProductID" INTEGER NOT NULL REFERENCES "Products", "Quantity" INTEGER NOT NULL CHECK ("Quantity" > 0), PRIMARY KEY ("OrderID", "ProductID"));
+                CREATE TABLE "audit-log" ("id" INTEGER PRIMARY KEY, "note" TEXT);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var yaml = ManifestScaffold.Write(await DescribeAsync(path), new ScaffoldOptions { Kind = "sqlite", Rows = 50, Settings = new Dictionary<string, string> { ["path"] = path } });
+        yaml.Should().Contain("table: Order Details").And.Contain("table: audit-log");
+        var manifest = Manifest.Parse(yaml, "northwind.yaml", new ManifestOptions { Environment = _ => null, Stores = Stores });
+        await using (var output = Stores.CreateOutput(manifest, new StoreLoadOptions(), null))
+        {
+            await DataGenerator.GenerateAsync(manifest, output, null, Ct);
+            await output.CompleteAsync(Ct);
+        }
+
+        Convert.ToInt64(Scalar(path, "SELECT count(*) FROM \"Order Details\""), System.Globalization.CultureInfo.InvariantCulture).Should().BePositive();
+        Convert.ToInt64(Scalar(path, "SELECT count(*) FROM \"audit-log\""), System.Globalization.CultureInfo.InvariantCulture).Should().Be(50);
+        Scalar(path, "SELECT count(*) FROM pragma_foreign_key_check").Should().Be(0L, "every detail's order and product exist");
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData(" padded")]
+    [InlineData("tab\there")]
+    public void A_table_name_that_could_not_be_a_file_name_is_refused(string table)
+    {
+        var act = () => Manifest.Parse($"models:\n  m:\n    table: \"{table}\"\n    count: 1\n    fields:\n      a: int\n");
+
+        act.Should().Throw<ManifestException>().WithMessage("*must be 1 to 128 characters without / \\ : * ? \" < > | ; ' ` [ ], control characters or surrounding spaces*");
+    }
+
+    [Fact]
     public async Task A_scaffolded_manifest_fills_every_table_with_no_violations_and_the_same_rows_per_seed()
     {
         var first = NewDatabase("first.db");

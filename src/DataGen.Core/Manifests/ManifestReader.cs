@@ -69,7 +69,13 @@ internal sealed partial class ManifestReader
         }
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.\\-]{0,62}$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// A table, collection, topic or file name: what real schemas use (<c>Order Details</c>, <c>sales.orders</c>,
+    /// <c>line-items</c>), quoted by the stores; never a path separator, a character a file name cannot hold, a control
+    /// character, a quote or a semicolon, or surrounding spaces (it also names a file for file outputs). Topic names are
+    /// checked by Kafka.
+    /// </summary>
+    [GeneratedRegex("^(?! )[^/\\\\:*?\"<>|;'`\\[\\]\\p{Cc}]{1,128}(?<! )$", RegexOptions.CultureInvariant)]
     private static partial Regex TargetName();
 
 
@@ -401,7 +407,7 @@ internal sealed partial class ManifestReader
             var table = tableNode is null ? name : Text(tableNode, "a table, collection or topic name", name) ?? name;
             if (tableNode is not null && !TargetName().IsMatch(table))
             {
-                _errors.Add(tableNode, $"table '{table}' must be letters, digits and underscores (topics may also use '.' and '-'), at most 63 characters", name);
+                _errors.Add(tableNode, $"table '{table}' must be 1 to 128 characters without / \\ : * ? \" < > | ; ' ` [ ], control characters or surrounding spaces", name);
             }
 
             var indexes = ReadIndexes(Get(model, "indexes"), fields, name);

@@ -79,7 +79,7 @@ public sealed class DatastoreTests
         messages.Should().Contain(m => m.Contains("datastore 'db': unknown kind 'postgress' (did you mean 'postgres'?)"));
         messages.Should().Contain(m => m.Contains("store 'dbb' is not declared under 'datastores:'"));
         messages.Should().Contain(m => m.Contains("models 'b' and 'c' would both write to 'c'"));
-        messages.Should().Contain(m => m.Contains("table 'x; drop table y' must be letters, digits and underscores"));
+        messages.Should().Contain(m => m.Contains("table 'x; drop table y' must be 1 to 128 characters without"));
         messages.Should().Contain(m => m.Contains("index field 'nope' is not a field of model 'e'"));
     }
 

@@ -27,11 +27,17 @@ namespace DataGen.EntityFrameworkCore;
 public class DbContextSchema<TContext> : IApplicationSchema
     where TContext : DbContext
 {
-    private static readonly (string Store, string Assembly, string Type, string Method)[] Providers =
+    /// <summary>
+    /// EF Core providers: the store kind a context can be made for (null: recognised in migration snapshots only), the
+    /// provider's assembly (<c>Database.ProviderName</c>), its annotation prefix, and its <c>UseX</c> extension.
+    /// </summary>
+    private static readonly Provider[] Providers =
     [
-        ("postgres", "Npgsql.EntityFrameworkCore.PostgreSQL", "Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions", "UseNpgsql"),
-        ("sqlite", "Microsoft.EntityFrameworkCore.Sqlite", "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions", "UseSqlite"),
-        ("sqlserver", "Microsoft.EntityFrameworkCore.SqlServer", "Microsoft.EntityFrameworkCore.SqlServerDbContextOptionsExtensions", "UseSqlServer"),
+        new("postgres", "Npgsql.EntityFrameworkCore.PostgreSQL", "Npgsql", "Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions", "UseNpgsql"),
+        new("sqlite", "Microsoft.EntityFrameworkCore.Sqlite", "Sqlite", "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions", "UseSqlite"),
+        new("sqlserver", "Microsoft.EntityFrameworkCore.SqlServer", "SqlServer", "Microsoft.EntityFrameworkCore.SqlServerDbContextOptionsExtensions", "UseSqlServer"),
+        new(null, "Pomelo.EntityFrameworkCore.MySql", "MySql", null, null),
+        new(null, "Oracle.EntityFrameworkCore", "Oracle", null, null),
     ];
 
     /// <inheritdoc />
@@ -73,15 +79,6 @@ public class DbContextSchema<TContext> : IApplicationSchema
         }
     }
 
-    private static readonly Dictionary<string, string> AnnotationPrefixes = new(StringComparer.Ordinal)
-    {
-        ["Npgsql.EntityFrameworkCore.PostgreSQL"] = "Npgsql",
-        ["Microsoft.EntityFrameworkCore.SqlServer"] = "SqlServer",
-        ["Microsoft.EntityFrameworkCore.Sqlite"] = "Sqlite",
-        ["Pomelo.EntityFrameworkCore.MySql"] = "MySql",
-        ["Oracle.EntityFrameworkCore"] = "Oracle",
-    };
-
     /// <summary>Whether a migrations snapshot fits the provider: it names no provider, or this one.</summary>
     private static bool MadeFor(IModel? snapshot, string? provider)
     {
@@ -93,9 +90,9 @@ public class DbContextSchema<TContext> : IApplicationSchema
         var annotated = snapshot.GetAnnotations()
             .Concat(snapshot.GetEntityTypes().SelectMany(e => e.GetAnnotations().Concat(e.GetProperties().SelectMany(p => p.GetAnnotations()))))
             .Select(a => a.Name.Split(':')[0])
-            .Where(AnnotationPrefixes.ContainsValue)
+            .Where(prefix => Providers.Any(p => p.Prefix == prefix))
             .ToHashSet(StringComparer.Ordinal);
-        return annotated.Count == 0 || (provider is not null && AnnotationPrefixes.TryGetValue(provider, out var own) && annotated.Contains(own));
+        return annotated.Count == 0 || (Providers.FirstOrDefault(p => p.Assembly == provider) is { } own && annotated.Contains(own.Prefix));
     }
 
     /// <summary>A context on the database: the application's design-time factory, else the store's provider and an options constructor.</summary>
@@ -105,8 +102,8 @@ public class DbContextSchema<TContext> : IApplicationSchema
     {
         ArgumentException.ThrowIfNullOrEmpty(store);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var provider = Providers.FirstOrDefault(p => string.Equals(p.Store, store, StringComparison.OrdinalIgnoreCase));
-        if (provider.Store is null)
+        var provider = Providers.FirstOrDefault(p => p.Store is not null && string.Equals(p.Store, store, StringComparison.OrdinalIgnoreCase));
+        if (provider is null)
         {
             throw new NotSupportedException($"{typeof(TContext).Name}: no EF Core provider is known for store '{store}'; derive from DbContextSchema<{typeof(TContext).Name}> and override CreateContext");
         }
@@ -150,7 +147,7 @@ public class DbContextSchema<TContext> : IApplicationSchema
         return context;
     }
 
-    private static void UseProvider(DbContextOptionsBuilder builder, (string Store, string Assembly, string Type, string Method) provider, string connectionString)
+    private static void UseProvider(DbContextOptionsBuilder builder, Provider provider, string connectionString)
     {
         Assembly assembly;
         try
@@ -162,10 +159,12 @@ public class DbContextSchema<TContext> : IApplicationSchema
             throw new InvalidOperationException($"{typeof(TContext).Name} on {provider.Store}: the test project needs the EF Core provider package {provider.Assembly} (the one the application uses)");
         }
 
-        var method = assembly.GetType(provider.Type)?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+        var method = assembly.GetType(provider.Type!)?.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .FirstOrDefault(m => m.Name == provider.Method && !m.IsGenericMethod && m.GetParameters() is [{ } first, { } second, { } third]
                 && first.ParameterType == typeof(DbContextOptionsBuilder) && second.ParameterType == typeof(string) && third.ParameterType.IsGenericType)
             ?? throw new InvalidOperationException($"{provider.Assembly} has no {provider.Method}(DbContextOptionsBuilder, string, Action<…>): derive from DbContextSchema<{typeof(TContext).Name}> and override CreateContext");
         method.Invoke(null, [builder, connectionString, null]);
     }
+
+    private sealed record Provider(string? Store, string Assembly, string Prefix, string? Type, string? Method);
 }

@@ -80,14 +80,6 @@ internal sealed class MySqlDialect : SqlDialect
         table.EndLoadData();
     }
 
-    /// <summary>A DataTable with one batch (<see cref="NewTable"/> then <see cref="Fill"/>).</summary>
-    public static DataTable ToTable(ModelDescriptor model, IReadOnlyList<object?[]> rows, IReadOnlyDictionary<string, string> columnTypes)
-    {
-        var table = NewTable(model, columnTypes);
-        Fill(table, model, rows);
-        return table;
-    }
-
     private static object ToDb(object? value, ValueKind kind, bool binary) => value switch
     {
         null => DBNull.Value,

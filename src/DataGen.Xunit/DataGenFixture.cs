@@ -332,8 +332,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     {
         if (_classData is not null)
         {
-            await LoadAsync(_classData, cancellationToken).ConfigureAwait(false);
-            await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+            await LoadBaselineAsync(_classData, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -25,7 +25,8 @@ public sealed class MySqlOfflineTests
         var id = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
         var model = new ModelDescriptor("m", null, [new("d", ValueKind.Date, false), new("tags", ValueKind.Array, false), new("id", ValueKind.Uuid, false), new("raw", ValueKind.Uuid, false), new("ok", ValueKind.Boolean, false), new("n", ValueKind.Integer, true)], 1);
 
-        using var table = MySqlDialect.ToTable(model, [[new DateOnly(2024, 2, 29), new object?[] { "a", 1L }, id, id, true, null]], new Dictionary<string, string> { ["raw"] = "binary" });
+        using var table = MySqlDialect.NewTable(model, new Dictionary<string, string> { ["raw"] = "binary" });
+        MySqlDialect.Fill(table, model, [[new DateOnly(2024, 2, 29), new object?[] { "a", 1L }, id, id, true, null]]);
 
         table.Rows[0]["d"].Should().Be(new DateTime(2024, 2, 29));
         table.Rows[0]["tags"].Should().Be("[\"a\",1]");

@@ -8,7 +8,8 @@ using DataGen.Outputs;
 namespace DataGen.Kafka;
 
 /// <summary>
-/// Produces each model's rows to a topic (default: the model name) as JSON values with an idempotent producer
+/// Produces each model's rows to a topic (default: the model name) as JSON values (or another
+/// <see cref="KafkaValueFormat"/>) with an idempotent producer
 /// (acks=all). Every delivery report is checked: the run fails, naming the model and the difference, unless
 /// the brokers acknowledged every message. Kafka has no transactions here: a failed model may leave messages.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class KafkaOutput : IDataOutput
         // are generated; the first write waits for them, so a conflict still fails before anything is sent.
         _watermarks ??= Task.Run(CreateWatermarkConsumer, CancellationToken.None);
         var ready = Task.Run(() => PrepareAsync(model, cancellationToken), cancellationToken);
-        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex, headers));
+        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex, headers, _kafka.KeyField ?? model.Key));
     }
 
     private async Task<IProducer<byte[]?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
@@ -211,6 +212,8 @@ public sealed class KafkaOutput : IDataOutput
         private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
         private readonly Dictionary<int, long> _deliveredPerPartition = [];
         private readonly Header _modelHeader;
+        private readonly string? _keyField;
+        private IKafkaMessageSerializer? _serializer;
 
         // Serialised batches wait here for the one thread that hands them to the client: producing is serial and
         // the costliest step, so serialising the next batch (and generating the ones after it) overlaps with it.
@@ -223,8 +226,9 @@ public sealed class KafkaOutput : IDataOutput
         private long _delivered;
         private Error? _firstError;
 
-        public Writer(KafkaOutput owner, Task<IProducer<byte[]?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex, (string Name, int Index)[] headerFields)
+        public Writer(KafkaOutput owner, Task<IProducer<byte[]?, byte[]>> ready, ModelDescriptor model, int keyIndex, int timestampIndex, (string Name, int Index)[] headerFields, string? keyField)
         {
+            _keyField = keyField;
             _owner = owner;
             _ready = ready;
             _model = model;
@@ -251,18 +255,28 @@ public sealed class KafkaOutput : IDataOutput
         public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {
             var producer = await _ready.ConfigureAwait(false);
+            var serializer = _serializer ??= await CreateSerializerAsync(batch, cancellationToken).ConfigureAwait(false);
             _pump ??= Task.Factory.StartNew(() => Pump(producer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             var messages = new Message<byte[]?, byte[]>[batch.Rows.Count];
             for (var r = 0; r < messages.Length; r++)
             {
                 var row = batch.Rows[r];
-                var message = new Message<byte[]?, byte[]>
+                Message<byte[]?, byte[]> message;
+                try
                 {
-                    Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? Encoding.UTF8.GetBytes(ValueText.Format(key)) : null,
-                    Value = ValueText.RowToJsonUtf8(_model, row),
-                    Headers = [_modelHeader],
-                };
+                    message = new Message<byte[]?, byte[]>
+                    {
+                        Key = _keyIndex >= 0 && row[_keyIndex] is { } key ? serializer.SerializeKey(key) : null,
+                        Value = serializer.SerializeValue(row),
+                        Headers = [_modelHeader],
+                    };
+                }
+                catch (FormatException e)
+                {
+                    throw new GenerationException($"kafka '{_owner._storeName}': topic '{_model.Target}': {e.Message}", _model.Name, null, batch.FirstRow + r, e);
+                }
+
                 foreach (var (name, index) in _headerFields)
                 {
                     if (row[index] is { } value)
@@ -289,6 +303,19 @@ public sealed class KafkaOutput : IDataOutput
                 // The pump stopped on an error: report that error, not the closed channel.
                 await _pump.ConfigureAwait(false);
                 throw;
+            }
+        }
+
+        private async Task<IKafkaMessageSerializer> CreateSerializerAsync(RowBatch first, CancellationToken cancellationToken)
+        {
+            var format = _owner._kafka.ValueFormat;
+            try
+            {
+                return await format.CreateSerializerAsync(new KafkaSerializationContext(_model, _model.Target, _keyIndex >= 0 ? _keyField : null, first.Rows), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not GenerationException and not OperationCanceledException)
+            {
+                throw new GenerationException($"kafka '{_owner._storeName}': topic '{_model.Target}': preparing {format.Name} values failed: {e.Message}", _model.Name, null, null, e);
             }
         }
 

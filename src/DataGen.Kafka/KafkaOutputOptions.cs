@@ -18,6 +18,9 @@ public sealed record KafkaOutputOptions
     /// </summary>
     public IReadOnlyList<string> HeaderFields { get; init; } = [];
 
+    /// <summary>How rows become message keys and values (default <see cref="KafkaValueFormat.Json"/>).</summary>
+    public KafkaValueFormat ValueFormat { get; init; } = KafkaValueFormat.Json;
+
     /// <summary>Create topics through this embedded cluster instead of the admin API.</summary>
     public EmbeddedKafkaCluster? Embedded { get; init; }
 }

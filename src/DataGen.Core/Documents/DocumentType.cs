@@ -65,7 +65,7 @@ public sealed class DocumentType
             throw new ArgumentException($"document type '{name}' has no field '{idField}'", nameof(idField));
         }
 
-        var fields = root.Fields.Select(f => new FieldDescriptor(f.Name, f.Generator.Kind, f.NullRate > 0)).ToArray();
+        var fields = root.Fields.Select(f => f.Describe(nullable: f.NullRate > 0)).ToArray();
         return new DocumentType(name, idField, locale, root, fields);
     }
 

@@ -59,6 +59,14 @@ internal sealed class CompiledField(string name, string path, ulong key, FieldGe
 
     public bool Unique { get; } = unique;
 
+    /// <summary>The field as outputs see it, nested shapes included; <paramref name="kind"/> and <paramref name="nullable"/> when the caller knows better (refs and lookups).</summary>
+    public Outputs.FieldDescriptor Describe(ValueKind? kind = null, bool? nullable = null) =>
+        new(Name, kind ?? Generator.Kind, nullable ?? (NullRate > 0 || Generator.MayBeNull))
+        {
+            Fields = Generator is Generators.StructureGenerators.ObjectGenerator o ? o.Shape.Fields.Select(f => f.Describe()).ToArray() : null,
+            Item = Generator is Generators.StructureGenerators.ArrayGenerator a && a.ItemShape.Fields.Length == 1 ? a.ItemShape.Fields[0].Describe() with { Name = "item" } : null,
+        };
+
     /// <summary>
     /// For a top-level field with a <see cref="FieldGenerator.PositionOnly"/> generator: the value row
     /// <paramref name="row"/> gets on its first attempt (the stream and null draw <see cref="CompiledObject.Generate"/> makes).

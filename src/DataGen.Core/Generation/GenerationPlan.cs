@@ -146,7 +146,7 @@ internal sealed class ModelPlan
         return new ModelDescriptor(
             Name,
             Source.Key,
-            Root.Fields.Select((f, i) => new FieldDescriptor(f.Name, KindOf(f, 0), NullableOf(this, i, 0)))
+            Root.Fields.Select((f, i) => f.Describe(KindOf(f, 0), NullableOf(this, i, 0)))
                 .Concat(Duplicates is { Hidden: false } d ? [new FieldDescriptor(d.TruthField, KindOf(Root.Fields[KeyIndex], 0), false)] : [])
                 .ToArray(),
             count)

@@ -101,6 +101,8 @@ internal static class StructureGenerators
 
         public override ValueKind Kind => ValueKind.Object;
 
+        public CompiledObject Shape => shape;
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) =>
             shape.Generate(scope.Row, scope, StableHash.Combine(scope.StreamKey, _key), scope.Position).ToObject();
     }
@@ -110,6 +112,8 @@ internal static class StructureGenerators
         public override double MaxValues => max * item.MaxValues;
 
         public override ValueKind Kind => ValueKind.Array;
+
+        public CompiledObject ItemShape => item;
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {

@@ -35,7 +35,14 @@ public sealed record ReferenceDescriptor(string Field, string Model, string Refe
 /// <param name="Name">The field name.</param>
 /// <param name="Kind">What kind of values it holds.</param>
 /// <param name="Nullable">Whether it can be null.</param>
-public sealed record FieldDescriptor(string Name, ValueKind Kind, bool Nullable);
+public sealed record FieldDescriptor(string Name, ValueKind Kind, bool Nullable)
+{
+    /// <summary>For an <see cref="ValueKind.Object"/> field whose shape the manifest declares: its fields in order; otherwise null.</summary>
+    public IReadOnlyList<FieldDescriptor>? Fields { get; init; }
+
+    /// <summary>For an <see cref="ValueKind.Array"/> field whose elements' shape the manifest declares: one element (named <c>item</c>); otherwise null.</summary>
+    public FieldDescriptor? Item { get; init; }
+}
 /// <summary>
 /// Consecutive rows of one model. Each row holds one value per field: <see cref="string"/>, <see cref="long"/>,
 /// <see cref="decimal"/>, <see cref="double"/>, <see cref="bool"/>, <see cref="Guid"/>, <see cref="DateOnly"/>,

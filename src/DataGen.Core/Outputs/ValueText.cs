@@ -11,6 +11,9 @@ public static class ValueText
     /// <summary>Culture-invariant text: ISO 8601 dates, <c>D</c> UUIDs, round-trip numbers.</summary>
     public static string Format(object? value) => ScalarValues.Format(value);
 
+    /// <summary>The kind of a generated value (<see cref="ValueKind.Unknown"/> for null and anything else).</summary>
+    public static ValueKind KindOf(object? value) => ScalarValues.KindOf(value);
+
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _rowWriter;
 

@@ -1,4 +1,5 @@
 using DataGen.Kafka;
+using DataGen.Kafka.Avro;
 using DataGen.MongoDb;
 using DataGen.MySql;
 using DataGen.Outputs;
@@ -21,7 +22,7 @@ internal static class Targets
         SqlServerStoreProvider.Instance,
         MySqlStoreProvider.Instance,
         MongoStoreProvider.Instance,
-        KafkaStoreProvider.Instance,
+        KafkaStoreProvider.Instance.WithAvro(),
     ]);
 
     /// <summary>

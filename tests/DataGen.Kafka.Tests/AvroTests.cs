@@ -340,3 +340,74 @@ public sealed class AvroTests : IAsyncDisposable
         (await load.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("payments-value").And.Contain("schema registry");
     }
 }
+
+/// <summary><c>valueFormat: avro</c> in a manifest's kafka datastore, through the store catalog as the CLI builds it.</summary>
+public sealed class AvroDatastoreTests : IAsyncDisposable
+{
+    private static readonly DataGen.Stores.StoreCatalog Catalog = new([KafkaStoreProvider.Instance.WithAvro()]);
+    private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+    private readonly EmbeddedSchemaRegistry _registry = EmbeddedSchemaRegistry.Start();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _cluster.Dispose();
+    }
+
+    private static Manifest Parse(string settings) => Manifest.Parse($$"""
+        datastores:
+          events: { kind: kafka, bootstrapServers: "{{"${BOOTSTRAP}"}}", partitions: 1{{settings}} }
+        models:
+          signups: { count: 25, store: events, key: id, fields: { id: sequence, email: internet.email } }
+        """, "events.yaml", new ManifestOptions { Stores = Catalog, Environment = name => name == "BOOTSTRAP" ? "127.0.0.1:9" : null });
+
+    [Theory]
+    [InlineData(", valueFormat: avro", "events.yaml(2,11)", "needs 'schemaRegistry' with valueFormat: avro")]
+    [InlineData(", valueFormat: protobuf", "events.yaml(2,11)", "valueFormat 'protobuf' is not known; known: avro, json")]
+    [InlineData(", valueFormat: avro, schemaRegistry: \"http://127.0.0.1:1\", subjectNameStrategy: byTopic", "events.yaml(2,11)", "subjectNameStrategy 'byTopic' is not one of topic, record, topicRecord")]
+    [InlineData(", valueFormat: avro, schemaRegistry: \"http://127.0.0.1:1\", avroSchemas: ./no/such/dir", "events.yaml(2,11)", "avroSchemas directory")]
+    [InlineData(", valueFormat: avro, schemaRegistry: \"http://127.0.0.1:1\", avroKeys: yes", "events.yaml(2,11)", "avroKeys must be true or false")]
+    public void Settings_are_checked_when_the_manifest_loads(string settings, string at, string message)
+    {
+        var act = () => Parse(settings);
+        act.Should().Throw<ManifestException>().Which.Message.Should().Contain(at).And.Contain(message);
+    }
+
+    [Fact]
+    public async Task A_manifest_datastore_with_value_format_avro_registers_and_writes_avro()
+    {
+        var manifest = Manifest.Parse($$"""
+            datastores:
+              events: { kind: kafka, bootstrapServers: "{{_cluster.BootstrapServers}}", partitions: 1, valueFormat: avro, schemaRegistry: "{{_registry.Url}}", avroKeys: true, subjectNameStrategy: topicRecord, avroNamespace: acme.signups }
+            models:
+              signups: { count: 25, store: events, key: id, fields: { id: sequence, email: internet.email } }
+            """, "events.yaml", new ManifestOptions { Stores = Catalog, Environment = _ => null });
+        // The embedded cluster has no admin API: the topic is made the embedded way first (the output finds it empty).
+        _cluster.CreateTopic("signups", 1);
+        await using (var output = Catalog.CreateOutput(manifest, new DataGen.Outputs.StoreLoadOptions(), null))
+        {
+            (await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken)).TotalRows.Should().Be(25);
+        }
+
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = _registry.Url });
+        (await client.GetAllSubjectsAsync()).Should().BeEquivalentTo("signups-acme.signups.signups", "signups-long");
+        using var consumer = new ConsumerBuilder<long, GenericRecord>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "g" })
+            .SetKeyDeserializer(new AvroDeserializer<long>(client).AsSyncOverAsync())
+            .SetValueDeserializer(new AvroDeserializer<GenericRecord>(client).AsSyncOverAsync())
+            .Build();
+        consumer.Assign(new TopicPartitionOffset("signups", 0, Offset.Beginning));
+        var keys = new List<long>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (keys.Count < 25 && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } m)
+            {
+                m.Message.Value.Schema.Fullname.Should().Be("acme.signups.signups");
+                ((string)m.Message.Value["email"]).Should().Contain("@");
+                keys.Add(m.Message.Key);
+            }
+        }
+
+        keys.Should().Equal(Enumerable.Range(1, 25).Select(i => (long)i));
+    }
+}

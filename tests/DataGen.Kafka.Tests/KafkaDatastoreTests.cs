@@ -3,7 +3,7 @@ namespace DataGen.Kafka.Tests;
 public sealed class KafkaDatastoreTests
 {
     private static KafkaOutputOptions Options(string settings) =>
-        KafkaStoreProvider.OptionsFor(Manifest.Parse($"""
+        KafkaStoreProvider.Instance.OptionsFor(Manifest.Parse($"""
             datastores:
               events: {"{"} kind: kafka, bootstrapServers: "127.0.0.1:9092"{settings} {"}"}
             models:

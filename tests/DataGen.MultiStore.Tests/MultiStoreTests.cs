@@ -63,7 +63,7 @@ public sealed class MultiStoreTests(PostgresServer postgres) : IAsyncLifetime
             {
                 ["sql"] = PostgresOutput.Create(pg),
                 ["docs"] = docs,
-                ["events"] = KafkaOutput.Create(events.Get("bootstrapServers")!, KafkaStoreProvider.OptionsFor(events) with { Embedded = _kafka }),
+                ["events"] = KafkaOutput.Create(events.Get("bootstrapServers")!, KafkaStoreProvider.Instance.OptionsFor(events) with { Embedded = _kafka }),
             },
             defaultOutput: null))
         {

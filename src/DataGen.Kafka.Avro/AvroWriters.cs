@@ -473,7 +473,7 @@ internal static class AvroWriters
             var divisor = BigInteger.Pow(10, valueScale - scale);
             if (!(mantissa % divisor).IsZero)
             {
-                throw new FormatException($"field '{path}': {value.ToString(CultureInfo.InvariantCulture)} has more than the schema's {scale} decimal places");
+                throw new FormatException($"field '{path}': {value.ToString(CultureInfo.InvariantCulture)} has more than the schema's {scale} decimal places (round it in the manifest, or give the model an .avsc with a larger scale)");
             }
 
             mantissa /= divisor;

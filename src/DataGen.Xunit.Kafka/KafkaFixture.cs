@@ -100,7 +100,10 @@ public class KafkaFixture : DataGenFixture
 
     /// <inheritdoc />
     protected override IDataOutput CreateOutput() =>
-        new RetargetingOutput(KafkaOutput.Create(BootstrapServers, new KafkaOutputOptions { Partitions = Partitions, Embedded = _embedded }, new StoreLoadOptions(), "kafka"), m => Topic(m.Target));
+        new RetargetingOutput(KafkaOutput.Create(BootstrapServers, new KafkaOutputOptions { Partitions = Partitions, Embedded = _embedded, ValueFormat = ValueFormat }, new StoreLoadOptions(), "kafka"), m => Topic(m.Target));
+
+    /// <summary>How the class's messages are written (default JSON values, text keys); <see cref="AvroKafkaFixture"/> writes Avro.</summary>
+    protected virtual KafkaValueFormat ValueFormat => KafkaValueFormat.Json;
 
     /// <inheritdoc />
     protected override Task CaptureBaselineAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,4 +1,9 @@
+using Avro;
+using Avro.Generic;
 using Confluent.Kafka;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
 
 namespace DataGen.Xunit.Tests;
 
@@ -111,5 +116,55 @@ public sealed class EmbeddedKafkaTests(EmbeddedKafka kafka) : IClassFixture<Embe
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(kafka.ConsumerConfig()).Build();
         var high = Enumerable.Range(0, 3).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(kafka.Topic("applications"), p), TimeSpan.FromSeconds(10)).High.Value);
         high.Should().Be(kafka.Counts["journey_steps"]);
+    }
+}
+
+/// <summary>
+/// The banking simulation published as Avro: the fixture registers the derived schema in its registry (embedded with
+/// the embedded cluster, a registry container beside a broker container) and the test reads the events with
+/// Confluent's own AvroDeserializer, as a .NET consumer would.
+/// </summary>
+[Simulate(typeof(BankingModel), Subjects = 120, Ticks = 720, TickLength = "00:01:00", Seed = 5)]
+public sealed class AvroBankingConsumerTests(AvroKafkaFixture kafka) : IClassFixture<AvroKafkaFixture>
+{
+    [Fact]
+    public async Task The_simulation_events_are_avro_records_with_the_registered_schema()
+    {
+        kafka.Backend.Should().Contain("Avro");
+        var expected = kafka.Counts["transactions"];
+        expected.Should().Be(kafka.Simulation!.Events).And.BeGreaterThan(100);
+
+        using var registry = new CachedSchemaRegistryClient(kafka.SchemaRegistryConfig());
+        using var consumer = new ConsumerBuilder<string, GenericRecord>(kafka.ConsumerConfig())
+            .SetValueDeserializer(new AvroDeserializer<GenericRecord>(registry).AsSyncOverAsync())
+            .Build();
+        var topic = kafka.Topic("transactions");
+        consumer.Assign(Enumerable.Range(0, 3).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var events = new List<GenericRecord>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (events.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } message)
+            {
+                events.Add(message.Message.Value);
+            }
+        }
+
+        events.Should().HaveCount((int)expected);
+        events.Select(e => (string)e["trigger"]).Distinct().Should().BeSubsetOf(["income", "spend", "login", "logout"]);
+        events.Should().AllSatisfy(e =>
+        {
+            e.Schema.Fullname.Should().Be("datagen.transactions");
+            e["at"].Should().BeOfType<DateTime>();
+            var amount = e["amount"];
+            if ((string)e["trigger"] is "income" or "spend")
+            {
+                amount.Should().BeOfType<AvroDecimal>();
+                var value = decimal.Parse(amount.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+                ((string)e["trigger"] == "income" ? value > 0 : value < 0).Should().BeTrue();
+            }
+        });
+        var subject = await registry.GetLatestSchemaAsync($"{topic}-value");
+        subject.Version.Should().Be(1);
     }
 }

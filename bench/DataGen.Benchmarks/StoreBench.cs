@@ -5,7 +5,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Avro;
+using Avro.Generic;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
 using DataGen.Kafka;
+using DataGen.Kafka.Avro;
 using DataGen.Outputs;
 using DataGen.PostgreSql;
 using DataGen.Sqlite;
@@ -41,8 +47,12 @@ internal static class StoreBench
         var kafkaData = await PregenerateAsync(kafkaManifest);
         var kafkaThreads = int.TryParse(Environment.GetEnvironmentVariable("DATAGEN_BENCH_KAFKA_THREADS"), out var t) ? t : Environment.ProcessorCount;
         var (kafkaBaseline, kafkaEndToEnd, kafkaRatio) = Paired(() => KafkaRaw(kafkaData), () => KafkaEndToEnd(kafkaManifest, kafkaThreads));
+
+        // Avro values through the embedded registry, against Confluent's AvroSerializer<GenericRecord> over records built beforehand.
+        var (avroBaseline, avroEndToEnd, avroRatio) = Paired(() => KafkaAvroRaw(kafkaData), () => KafkaEndToEnd(kafkaManifest, kafkaThreads, avro: true));
         if (Environment.GetEnvironmentVariable("DATAGEN_BENCH_ONLY") == "kafka")
         {
+            Row("Kafka Avro values, embedded cluster and registry (vs Confluent AvroSerializer<GenericRecord>)", avroBaseline, avroEndToEnd, avroRatio);
             var oneRow = await Manifest.LoadAsync(customers, new ManifestOptions { Scale = 0.00001 });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kafka fixed cost per load, 1 row: {Enumerable.Range(0, 3).Select(_ => 1 / KafkaEndToEnd(oneRow, 1)).Min() * 1000:F0} ms)"));
             Row($"Kafka, embedded cluster, {kafkaThreads} generating threads", kafkaBaseline, kafkaEndToEnd, kafkaRatio);
@@ -53,6 +63,8 @@ internal static class StoreBench
         var fixedCost = Enumerable.Range(0, 3).Select(_ => 1 / KafkaEndToEnd(tiny, 1)).Min();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kafka fixed cost per load, 1 row: {fixedCost * 1000:F0} ms)"));
         Row($"Kafka, embedded cluster (32 partitions, idempotent, lz4)", kafkaBaseline, kafkaEndToEnd, kafkaRatio);
+
+        Row("Kafka Avro values, embedded cluster and registry (vs Confluent AvroSerializer<GenericRecord>)", avroBaseline, avroEndToEnd, avroRatio);
 
         var image = Environment.GetEnvironmentVariable("LOCAL_IMAGE_POSTGRES") ?? "postgres:15.1";
         await using var container = new PostgreSqlBuilder(image).Build();
@@ -121,6 +133,7 @@ internal static class StoreBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory flat from {flatRows / 10:N0} to {flatRows:N0} rows (peak within +25 %): {peaks[1] / (double)peaks[0]:F2}× {(peaks[1] <= peaks[0] * 1.25 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target PostgreSQL end-to-end ≥ 0.8× raw COPY: {pgRatio:F2}× {(pgRatio >= 0.8 ? "met" : "NOT met")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target Kafka end-to-end ≥ 0.8× raw producer: {kafkaRatio:F2}× {(kafkaRatio >= 0.8 ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Kafka Avro end-to-end vs a raw Avro producer: {avroRatio:F2}×"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target MySQL end-to-end ≥ 0.8× raw MySqlBulkCopy: {myRatio:F2}× {(myRatio >= 0.8 ? "met" : "NOT met")}"));
 
         static void Row(string name, double baseline, double endToEnd, double ratio) =>
@@ -343,13 +356,71 @@ internal static class StoreBench
         return delivered == messages.Count ? messages.Count / elapsed : throw new InvalidOperationException($"delivered {delivered} of {messages.Count}");
     }
 
-    private static double KafkaEndToEnd(Manifest manifest, int threads)
+    private static double KafkaAvroRaw((ModelDescriptor Model, List<object?[]> Rows) data)
     {
         using var cluster = EmbeddedKafkaCluster.Start();
+        using var registry = EmbeddedSchemaRegistry.Start();
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = registry.Url });
+        var schema = (RecordSchema)Avro.Schema.Parse(AvroValueFormat.DeriveSchema(data.Model));
+        var header = new Header("datagen-model", "customers"u8.ToArray());
+
+        // The same records DataGen writes, as GenericRecords with the standard logical-type values, built before the clock.
+        object? ToAvro(object? value) => value switch
+        {
+            Guid g => g.ToString("D"),
+            DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            decimal m => new AvroDecimal(new System.Numerics.BigInteger(decimal.Truncate(m * 1_000_000_000m)), 9),
+            _ => value,
+        };
+        var messages = data.Rows.Select(r =>
+        {
+            var record = new GenericRecord(schema);
+            for (var i = 0; i < data.Model.Fields.Count; i++)
+            {
+                record.Add(data.Model.Fields[i].Name, ToAvro(r[i]));
+            }
+
+            return new Message<byte[]?, GenericRecord> { Key = Encoding.UTF8.GetBytes(ValueText.Format(r[0])), Value = record, Headers = [header] };
+        }).ToList();
+        Settle();
+
+        var watch = Stopwatch.StartNew();
+        cluster.CreateTopic("customers", 32);
+        using var producer = new ProducerBuilder<byte[]?, GenericRecord>(KafkaOutput.ProducerSettings(cluster.BootstrapServers))
+            .SetValueSerializer(new AvroSerializer<GenericRecord>(client).AsSyncOverAsync())
+            .SetLogHandler((_, _) => { })
+            .Build();
+        long delivered = 0;
+        foreach (var message in messages)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce("customers", message, r => { if (!r.Error.IsError) Interlocked.Increment(ref delivered); });
+                    break;
+                }
+                catch (ProduceException<byte[]?, GenericRecord> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+
+        producer.Flush();
+        var elapsed = watch.Elapsed.TotalSeconds;
+        return delivered == messages.Count ? messages.Count / elapsed : throw new InvalidOperationException($"delivered {delivered} of {messages.Count}");
+    }
+
+    private static double KafkaEndToEnd(Manifest manifest, int threads, bool avro = false)
+    {
+        using var cluster = EmbeddedKafkaCluster.Start();
+        using var registry = avro ? EmbeddedSchemaRegistry.Start() : null;
+        using var format = avro ? new AvroValueFormat(registry!.Url) : null;
         var watch = Stopwatch.StartNew();
         GenerationSummary summary;
         TimeSpan elapsed;
-        using (var output = KafkaOutput.Create(cluster.BootstrapServers, new KafkaOutputOptions { Partitions = 32, Embedded = cluster }).AsDisposable())
+        using (var output = KafkaOutput.Create(cluster.BootstrapServers, new KafkaOutputOptions { Partitions = 32, Embedded = cluster, ValueFormat = format ?? KafkaValueFormat.Json }).AsDisposable())
         {
             summary = DataGenerator.GenerateAsync(manifest, output.Output, new GenerationOptions { MaxDegreeOfParallelism = threads }).GetAwaiter().GetResult();
 

@@ -10,13 +10,14 @@ namespace PackageSmoke;
 /// </summary>
 public sealed class PackageGraphTests
 {
-    private static readonly string[] OtherStores = ["Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "MongoDB.Driver", "Testcontainers.MongoDb", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn", "Npgsql", "Testcontainers.PostgreSql", "Microsoft.Data.Sqlite", "AutoFixture.Xunit3", "MySqlConnector", "Testcontainers.MySql"];
+    private static readonly string[] OtherStores = ["Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "MongoDB.Driver", "Testcontainers.MongoDb", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn", "Npgsql", "Testcontainers.PostgreSql", "Microsoft.Data.Sqlite", "AutoFixture.Xunit3", "MySqlConnector", "Testcontainers.MySql", "Confluent.SchemaRegistry", "Apache.Avro"];
 
     [Theory]
     [InlineData("DataGen.Xunit.PostgreSql", "Npgsql", "Testcontainers.PostgreSql")]
     [InlineData("DataGen.Xunit.Sqlite", "Microsoft.Data.Sqlite")]
     [InlineData("DataGen.Xunit.MySql", "MySqlConnector", "Testcontainers.MySql")]
-    [InlineData("DataGen.Xunit.Kafka", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka")]
+    [InlineData("DataGen.Xunit.Kafka", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "Confluent.SchemaRegistry", "Apache.Avro")]
+    [InlineData("DataGen.Kafka.Avro", "Confluent.Kafka", "librdkafka.redist", "Confluent.SchemaRegistry", "Apache.Avro")]
     [InlineData("DataGen.Xunit.MongoDb", "MongoDB.Driver", "Testcontainers.MongoDb")]
     [InlineData("DataGen.Xunit.SqlServer", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn")]
     [InlineData("DataGen.Xunit.AutoFixture", "AutoFixture.Xunit3")]

@@ -17,8 +17,10 @@ internal static partial class AvroSchemaBuilder
 
     internal const int DecimalScale = 9;
 
-    /// <summary>The value of a field whose kind is not known: any scalar (other values as JSON text).</summary>
-    private static JsonArray AnyScalar() => ["null", "boolean", "long", "double", "string"];
+    /// <summary>The value of a field whose kind is not known: any scalar, decimals exact (other values as their text, objects as JSON).</summary>
+    private static JsonArray AnyScalar() => ["null", "boolean", "long", "double", DecimalType(), "string"];
+
+    private static JsonObject DecimalType() => new() { ["type"] = "bytes", ["logicalType"] = "decimal", ["precision"] = DecimalPrecision, ["scale"] = DecimalScale };
 
     /// <summary>The record schema of a model's values.</summary>
     public static JsonObject ForModel(ModelDescriptor model, string avroNamespace, IReadOnlyList<object?[]> firstRows)
@@ -71,7 +73,7 @@ internal static partial class AvroSchemaBuilder
             ValueKind.Integer => "long",
             ValueKind.Double => "double",
             ValueKind.Boolean => "boolean",
-            ValueKind.Decimal => new JsonObject { ["type"] = "bytes", ["logicalType"] = "decimal", ["precision"] = DecimalPrecision, ["scale"] = DecimalScale },
+            ValueKind.Decimal => DecimalType(),
             ValueKind.Date => new JsonObject { ["type"] = "int", ["logicalType"] = "date" },
             ValueKind.DateTime => new JsonObject { ["type"] = "long", ["logicalType"] = "timestamp-micros" },
             ValueKind.Time => new JsonObject { ["type"] = "long", ["logicalType"] = "time-micros" },

@@ -333,6 +333,40 @@ public sealed class AvroTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Event_flows_go_to_avro_with_each_events_fields_in_a_map()
+    {
+        var manifest = await Manifest.LoadAsync(Path.Combine(AppContext.BaseDirectory, "events.yaml"), cancellationToken: Ct);
+        var scenario = manifest.Events!;
+        var run = scenario.CreateRun(await scenario.ProfilesAsync(Ct));
+        var end = scenario.Start.AddDays(1);
+        var expected = run.Events(scenario.Start, end).ToList();
+        long written;
+        await using (var output = KafkaOutput.Create(_cluster.BootstrapServers, new KafkaOutputOptions { Partitions = 1, Embedded = _cluster, ValueFormat = new AvroValueFormat(_registry.Url) }))
+        {
+            written = await run.WriteAsync(output, scenario.Start, end, Ct);
+        }
+
+        written.Should().Be(expected.Count).And.BeGreaterThan(50);
+        var messages = ReadAll<Ignore>("events", written);
+        messages.Should().HaveCount(expected.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var record = messages[i].Message.Value;
+            record["event"].Should().Be(expected[i].Event);
+            // timestamp-micros: Avro's finest standard time; .NET's 100 ns ticks below a microsecond are dropped.
+            record["at"].Should().Be(new DateTime(expected[i].At.Ticks / 10 * 10, DateTimeKind.Utc));
+            var data = (IDictionary<string, object>)record["data"];
+            data.Keys.Should().BeEquivalentTo(expected[i].Data.Keys);
+            foreach (var (name, value) in expected[i].Data)
+            {
+                // Text, whole numbers, reals, decimals and booleans keep their type; anything else (dates, UUIDs) travels as its text.
+                var want = value switch { null or string or long or double or bool or decimal => value, _ => ValueText.Format(value) };
+                Plain(data[name]).Should().Be(want, $"event {i} ({expected[i].Event}), field {name}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_registry_fails_the_model_naming_the_subject_before_anything_is_sent()
     {
         var format = new AvroValueFormat("http://127.0.0.1:1");

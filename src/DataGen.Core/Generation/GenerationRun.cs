@@ -32,6 +32,31 @@ internal sealed class GenerationRun
     public ReferenceValues Allocate(Generators.ReferenceColumn column, CompiledField field, long rows) =>
         _columns[column.Id] = ReferenceValues.Create(field, rows);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Dictionary<object, long>>> _rowsByValue = new();
+
+    /// <summary>
+    /// The first row of <paramref name="column"/>'s model holding <paramref name="value"/>, or −1: how a lookup path
+    /// follows a ref to the row it names. The index is built once per column, on first use, after its model is generated.
+    /// </summary>
+    public long RowOf(Generators.ReferenceColumn column, object value)
+    {
+        var index = _rowsByValue.GetOrAdd(column.Id, _ => new(() =>
+        {
+            var values = Values(column);
+            var rows = new Dictionary<object, long>((int)Math.Min(values.Count, int.MaxValue));
+            for (long row = 0; row < values.Count; row++)
+            {
+                if (values[row] is { } v)
+                {
+                    rows.TryAdd(v, row);
+                }
+            }
+
+            return rows;
+        })).Value;
+        return index.TryGetValue(value, out var found) ? found : -1;
+    }
+
     /// <summary>Rows the fields generate in <paramref name="model"/> (the rest are tracers).</summary>
     public long GeneratedRows(ModelPlan model) => _generatedRows[model.Index];
 

@@ -41,7 +41,7 @@ internal static class ReferenceGenerators
         "Copies a field of the row that a ref field of this object points at (an order's customer_email = its customer's email).",
         [
             new("from", OptionType.String, "The ref field (in this object or an enclosing one) whose row to read.", Required: true),
-            new("field", OptionType.String, "The field of the referenced model to copy.", Required: true),
+            new("field", OptionType.String, "The field of the referenced model to copy, or a path through its refs (store_id.name).", Required: true),
         ],
         static (spec, ctx) => CreateLookup(spec, ctx));
 
@@ -166,14 +166,49 @@ internal static class ReferenceGenerators
             return null;
         }
 
-        if (ResolveTarget($"{resolved.Model.Name}.{field}", fieldNode!, spec, ctx) is null)
+        // field: a field of the referenced model, or a path through its refs (store_id.name: the name of the store of
+        // the referenced inventory row). A field whose own name has dots is taken whole.
+        var model = resolved.Model;
+        var hops = new List<(ReferenceColumn Via, ReferenceColumn Key)>();
+        var rest = field;
+        while (model.Fields.All(f => f.Name != rest) && rest.IndexOf('.', StringComparison.Ordinal) is var dot and > 0)
+        {
+            var via = rest[..dot];
+            if (model.Fields.FirstOrDefault(f => f.Name == via) is not { Node: { } viaNode })
+            {
+                break;
+            }
+
+            if (viaNode is not YamlMappingNode viaMap || ReadScalar(viaMap, "type") != "ref" || ReadScalar(viaMap, "ref") is not { } viaTarget)
+            {
+                spec.Error(fieldNode, $"lookup 'field: {field}': '{via}' of model '{model.Name}' is not a ref, so the path cannot go through it");
+                return null;
+            }
+
+            if (ResolveTarget(viaTarget, fieldNode!, spec, ctx) is not { } next)
+            {
+                return null;
+            }
+
+            if (next.Model == ctx.Model)
+            {
+                spec.Error(fieldNode, $"lookup 'field: {field}': the path comes back to model '{ctx.Model.Name}', whose rows are still being generated");
+                return null;
+            }
+
+            hops.Add((ctx.Compiler.RequireColumn(ctx.Model, model, via, fieldNode!), ctx.Compiler.RequireColumn(ctx.Model, next.Model, next.Field, fieldNode!)));
+            model = next.Model;
+            rest = rest[(dot + 1)..];
+        }
+
+        if (ResolveTarget($"{model.Name}.{rest}", fieldNode!, spec, ctx) is null)
         {
             return null;
         }
 
         ctx.DependOn(found.Up, found.Index);
-        var column = ctx.Compiler.RequireColumn(ctx.Model, resolved.Model, field, fieldNode!);
-        return new LookupGenerator(column, found.Up, found.Index);
+        var column = ctx.Compiler.RequireColumn(ctx.Model, model, rest, fieldNode!);
+        return new LookupGenerator(column, found.Up, found.Index, hops.ToArray());
     }
 
     private static string? ReadScalar(YamlMappingNode map, string key) =>
@@ -279,16 +314,33 @@ internal static class ReferenceGenerators
     private static long BandStart(long band, int depth, long rows) =>
         (long)(((System.Numerics.BigInteger)band * rows + depth - 1) / depth);
 
-    private sealed class LookupGenerator(ReferenceColumn column, int up, int index) : FieldGenerator
+    /// <summary>
+    /// A field of the row a ref field points at; with hops, of the row reached by following refs from there: each hop
+    /// reads the ref's value in the row reached so far and finds the row holding that key (null if a ref on the way is).
+    /// </summary>
+    private sealed class LookupGenerator(ReferenceColumn column, int up, int index, (ReferenceColumn Via, ReferenceColumn Key)[] hops) : FieldGenerator
     {
         public override ValueKind Kind => ValueKind.Unknown;
 
         public override ReferenceColumn? Source => column;
 
+        public override bool MayBeNull => hops.Length > 0;
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             var row = scope.Ancestor(up).ReferencedRow(index);
-            return row < 0 ? null : scope.Row.Run.Values(column)[row];
+            var run = scope.Row.Run;
+            foreach (var (via, key) in hops)
+            {
+                if (row < 0 || run.Values(via)[row] is not { } value)
+                {
+                    return null;
+                }
+
+                row = run.RowOf(key, value);
+            }
+
+            return row < 0 ? null : run.Values(column)[row];
         }
     }
 }

@@ -55,6 +55,83 @@ public sealed class ReferenceColumnTests
         }
     }
 
+    [Theory]
+    [InlineData("sequence")]
+    [InlineData("uuid")]
+    [InlineData("{ type: mask, mask: 'S-####', unique: true }")]
+    public async Task A_lookup_path_follows_refs_through_several_models(string storeKey)
+    {
+        // The store of the inventory of the rental, and the city of that store's manager (three hops).
+        var manifest = TestGeneration.Parse($$"""
+            models:
+              staff:
+                count: 40
+                fields:
+                  id: sequence
+                  city: address.city
+              stores:
+                count: 25
+                fields:
+                  id: {{storeKey}}
+                  name: company.companyName
+                  manager_id: { type: ref, ref: staff.id, nullRate: 20% }
+              inventory:
+                count: 400
+                fields:
+                  id: uuid
+                  store_id: { type: ref, ref: stores.id }
+              rentals:
+                count: 3000
+                fields:
+                  id: sequence
+                  inventory_id: { type: ref, ref: inventory.id }
+                  store_name: { type: lookup, from: inventory_id, field: store_id.name }
+                  manager_city: { type: lookup, from: inventory_id, field: store_id.manager_id.city }
+            """);
+
+        var rows = await TestGeneration.RowsAsync(manifest);
+
+        var inventory = rows["inventory"].ToDictionary(r => r[0]!, r => r[1]!);
+        var stores = rows["stores"].ToDictionary(r => r[0]!, r => (Name: r[1], Manager: r[2]));
+        var cities = rows["staff"].ToDictionary(r => r[0]!, r => r[1]);
+        var nullManagers = 0;
+        foreach (var rental in rows["rentals"])
+        {
+            var store = stores[inventory[rental[1]!]];
+            rental[2].Should().Be(store.Name);
+            rental[3].Should().Be(store.Manager is null ? null : cities[store.Manager], "a null ref on the way makes the value null");
+            nullManagers += store.Manager is null ? 1 : 0;
+        }
+
+        nullManagers.Should().BeGreaterThan(0, "the test covers a null on the way");
+        (await TestGeneration.RowsAsync(manifest))["rentals"].Should().BeEquivalentTo(rows["rentals"], o => o.WithStrictOrdering(), "same seed, same values");
+    }
+
+    [Theory]
+    [InlineData("store_id.title", "model 'stores' has no field 'title'; its fields: id, name")]
+    [InlineData("id.name", "'id' of model 'inventory' is not a ref, so the path cannot go through it")]
+    [InlineData("label.name", "'label' of model 'inventory' is not a ref, so the path cannot go through it")]
+    public void A_lookup_path_that_goes_nowhere_is_a_located_error(string path, string message)
+    {
+        var act = () => TestGeneration.Parse($$"""
+            models:
+              stores: { count: 2, fields: { id: sequence, name: company.companyName } }
+              inventory:
+                count: 4
+                fields:
+                  id: sequence
+                  label: lorem.word
+                  store_id: { type: ref, ref: stores.id }
+              rentals:
+                count: 5
+                fields:
+                  inventory_id: { type: ref, ref: inventory.id }
+                  x: { type: lookup, from: inventory_id, field: "{{path}}" }
+            """);
+
+        act.Should().Throw<ManifestException>().Which.Message.Should().Contain("test.yaml(13,53)").And.Contain(message);
+    }
+
     [Fact]
     public async Task Integers_that_outgrow_int_are_widened_without_losing_earlier_rows()
     {

@@ -116,6 +116,45 @@ public sealed class SqlServerOutput : SqlStoreOutput
         return new BulkCopyLoad(bulk, model, types);
     }
 
+    /// <summary>
+    /// Identity columns move past the loaded keys by themselves (KeepIdentity). A column whose default takes
+    /// <c>NEXT VALUE FOR</c> a sequence does not: each such sequence (ascending) restarts after the largest loaded value,
+    /// so the application's next insert gets a fresh key.
+    /// </summary>
+    protected override async Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var sequences = new List<(string Column, string Sequence, long Increment)>();
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            """
+            SELECT c.name, QUOTENAME(OBJECT_SCHEMA_NAME(sq.object_id)) + '.' + QUOTENAME(sq.name), CAST(sq.increment AS bigint)
+            FROM sys.default_constraints dc
+            JOIN sys.columns c ON c.object_id = dc.parent_object_id AND c.column_id = dc.parent_column_id
+            JOIN sys.sql_expression_dependencies d ON d.referencing_id = dc.object_id
+            JOIN sys.sequences sq ON sq.object_id = d.referenced_id
+            WHERE dc.parent_object_id = OBJECT_ID(@name)
+            """,
+            reader => sequences.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2))),
+            cancellationToken,
+            ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false);
+
+        foreach (var (column, sequence, increment) in sequences.Where(s => s.Increment > 0 && model.Fields.Any(f => string.Equals(f.Name, s.Column, StringComparison.OrdinalIgnoreCase))))
+        {
+            // ALTER SEQUENCE takes a literal only: built on the server from the loaded maximum, run when it is at or past the sequence.
+            var sql = $"""
+                DECLARE @m bigint = (SELECT MAX(CAST({Dialect.Quote(column)} AS bigint)) FROM {Dialect.QuoteTable(model.Target)});
+                IF @m IS NOT NULL AND @m >= (SELECT CAST(current_value AS bigint) FROM sys.sequences WHERE object_id = OBJECT_ID(N'{sequence.Replace("'", "''", StringComparison.Ordinal)}'))
+                BEGIN
+                    DECLARE @restart nvarchar(400) = N'ALTER SEQUENCE {sequence.Replace("'", "''", StringComparison.Ordinal)} RESTART WITH ' + CAST(@m + {increment} AS nvarchar(30));
+                    EXEC (@restart);
+                END
+                """;
+            await SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc />
     protected override string? DescribeError(Exception exception) => exception switch
     {

@@ -140,4 +140,25 @@ public sealed class SqlServerContainerTests : IAsyncLifetime
         await using var insert = new SqlCommand("INSERT INTO actor_identity (name) OUTPUT INSERTED.actor_id VALUES ('new')", connection);
         ((long)(await insert.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).Should().Be(120);
     }
+
+    [Fact]
+    public async Task A_sequence_default_restarts_after_the_loaded_keys()
+    {
+        Assert.SkipWhen(_container is null, DataGen.Xunit.DataGenContainers.WhyUnavailable(Image) ?? string.Empty);
+        await using var connection = new SqlConnection(_container!.GetConnectionString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var create = new SqlCommand("CREATE SEQUENCE dbo.order_numbers AS bigint START WITH 1 INCREMENT BY 1; CREATE TABLE orders_seq (order_no bigint NOT NULL PRIMARY KEY DEFAULT (NEXT VALUE FOR dbo.order_numbers), note nvarchar(50) NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var output = SqlServerOutput.Create(_container.GetConnectionString()))
+        {
+            var manifest = Manifest.Parse("models:\n  orders_seq: { count: 30, fields: { order_no: { type: sequence, start: 1 }, note: lorem.word } }");
+            await DataGenerator.GenerateAsync(manifest, output, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        await using var insert = new SqlCommand("INSERT INTO orders_seq (note) OUTPUT INSERTED.order_no VALUES ('new')", connection);
+        ((long)(await insert.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).Should().Be(31, "the sequence restarted after the 30 loaded keys");
+    }
 }

@@ -68,6 +68,12 @@ if (arguments.Count > 0 && arguments[0] == "templates")
     return;
 }
 
+if (arguments.Count > 0 && arguments[0] == "suite")
+{
+    await SuiteBench.RunAsync();
+    return;
+}
+
 if (arguments.Count > 0 && arguments[0] == "reset")
 {
     await ResetBench.RunAsync(Option("--rows", 10_000), Option("--iterations", 15));

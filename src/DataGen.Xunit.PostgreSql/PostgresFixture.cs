@@ -20,15 +20,29 @@ public class PostgresFixture : DataGenFixture
     /// <summary>The image started unless <c>DATAGEN_POSTGRES_IMAGE</c> names another.</summary>
     public const string DefaultImage = "postgres:15.1";
 
-    private readonly ClassDatabase _database = new(
-        cs => new NpgsqlConnection(cs),
-        name => $"CREATE DATABASE \"{name}\"",
-        name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
-        (admin, name) => new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString,
-        NpgsqlConnection.ClearAllPools);
+    private readonly ClassDatabase _database;
+
+    /// <summary>A spare clone that became this class's database when it started (then there is nothing left to clone).</summary>
+    private string? _adopted;
+
+    /// <summary>A fixture for one test class (xunit makes it).</summary>
+    public PostgresFixture() =>
+        _database = new(
+            cs => new NpgsqlConnection(cs),
+            name => (_adopted = TakeReadySpare()) is { } spare ? $"ALTER DATABASE {Quote(spare)} RENAME TO {Quote(name)}" : $"CREATE DATABASE {Quote(name)}",
+            name => $"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)",
+            (admin, name) => new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString,
+            NpgsqlConnection.ClearAllPools);
 
     private string? _connectionString;
-    private (string Table, string[] ReferencedBy, string Columns)[] _tables = [];
+    private (string Table, string[] ReferencedBy, string Columns, string? Key)[] _tables = [];
+
+    /// <summary>The clone being made ahead for each template (by name): its database name, or null if it could not be made.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string?>> Spares = new(StringComparer.Ordinal);
+    private static int _spares;
+
+    /// <summary>The restore plan of each template (by name), which its clones share.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Table, string[] ReferencedBy, string Columns, string? Key)[]> Plans = new(StringComparer.Ordinal);
 
     /// <summary>The connection string of this class's database (after <see cref="ConfigureConnection"/>).</summary>
     public string ConnectionString => _connectionString ??= ConfigureConnection(_database.ConnectionString);
@@ -55,8 +69,27 @@ public class PostgresFixture : DataGenFixture
     protected virtual string ConfigureConnection(string connectionString) => connectionString;
 
     /// <inheritdoc />
-    protected override Task<string?> StartAsync(CancellationToken cancellationToken) =>
-        _database.StartAsync(DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken)), NewStoreName(), cancellationToken);
+    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
+    {
+        var server = DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken));
+        try
+        {
+            return await _database.StartAsync(server, NewStoreName(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException) when (_adopted is not null)
+        {
+            // The spare could not be renamed (gone, or in use): start with an empty database, and clone or load as usual.
+            _adopted = null;
+            return await _database.StartAsync(server, NewStoreName(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The spare clone of the template this class will clone, if one is made and waiting (taken: no one else gets it).</summary>
+    private string? TakeReadySpare() =>
+        TemplateToClone is { } template && Spares.TryGetValue(template, out var making) && making.IsCompletedSuccessfully && making.Result is { } spare
+            && Spares.TryRemove(new KeyValuePair<string, Task<string?>>(template, making))
+            ? spare
+            : null;
 
     /// <inheritdoc />
     protected override Task StopAsync() => _database.DropAsync();
@@ -72,19 +105,20 @@ public class PostgresFixture : DataGenFixture
         var sql = new StringBuilder("""
             DROP SCHEMA IF EXISTS datagen_baseline CASCADE;
             CREATE SCHEMA datagen_baseline;
-            CREATE TABLE datagen_baseline.dirty (name text PRIMARY KEY);
+            CREATE UNLOGGED TABLE datagen_baseline.dirty (name text PRIMARY KEY);
             CREATE FUNCTION datagen_baseline.mark() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               INSERT INTO datagen_baseline.dirty VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME) ON CONFLICT DO NOTHING;
               RETURN NULL;
             END $$;
-            CREATE TABLE datagen_baseline.sequences AS
+            CREATE UNLOGGED TABLE datagen_baseline.sequences AS
               SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline');
 
             """);
         foreach (var t in tables)
         {
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TABLE datagen_baseline.{Quote(t)} AS TABLE {QuoteQualified(t)};\n");
+            // Unlogged: the copy is the fixture's alone, never needs crash safety, and a template clone copies it without WAL.
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE UNLOGGED TABLE datagen_baseline.{Quote(t)} AS TABLE {QuoteQualified(t)};\n");
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {QuoteQualified(t)} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark();\n");
         }
 
@@ -111,28 +145,104 @@ public class PostgresFixture : DataGenFixture
 
         var database = _database;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
+        Plans[name] = _tables;
+        PrepareSpare(name);
         return true;
     }
 
     /// <inheritdoc />
     protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
     {
-        var own = Quote(_database.Name!);
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
-        try
+        if (_adopted is not null)
         {
-            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own} TEMPLATE {Quote(name)}", cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException)
-        {
-            // The template is busy or gone: an empty database again, and this class loads.
-            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own}", cancellationToken).ConfigureAwait(false);
-            return false;
+            // This class started on a spare clone of the template: it is ready.
+            _adopted = null;
+            PrepareSpare(name);
+            _tables = Plans.TryGetValue(name, out var ready) ? ready : _tables;
+            if (_tables.Length == 0)
+            {
+                await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
         }
 
-        await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+        var own = Quote(_database.Name!);
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+
+        // A clone made ahead while earlier classes ran (or being made now: waiting for it is no slower than making one).
+        var spare = Spares.TryRemove(name, out var pending) ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+        var renamed = false;
+        if (spare is not null)
+        {
+            try
+            {
+                await _database.ExecuteOnServerAsync($"ALTER DATABASE {Quote(spare)} RENAME TO {own}", cancellationToken).ConfigureAwait(false);
+                renamed = true;
+            }
+            catch (PostgresException)
+            {
+                // Gone or in use: make the clone directly.
+            }
+        }
+
+        if (!renamed)
+        {
+            try
+            {
+                await _database.ExecuteOnServerAsync($"CREATE DATABASE {own} TEMPLATE {Quote(name)}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException)
+            {
+                // The template is busy or gone: an empty database again, and this class loads.
+                await _database.ExecuteOnServerAsync($"CREATE DATABASE {own}", cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        PrepareSpare(name);
+
+        // A clone has the template's tables, keys and references: its restore plan is the template's.
+        if (Plans.TryGetValue(name, out var plan))
+        {
+            _tables = plan;
+        }
+        else
+        {
+            await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Starts making the next clone of <paramref name="template"/> in the background (one spare per template, as
+    /// IntegreSQL keeps a pool), so the next class with this data renames it instead of waiting for CREATE DATABASE.
+    /// An unused spare is dropped when the process ends.
+    /// </summary>
+    private void PrepareSpare(string template)
+    {
+        var database = _database;
+        var spare = $"{template}_s{Interlocked.Increment(ref _spares)}";
+        var making = Task.Run(async () =>
+        {
+            try
+            {
+                await database.ExecuteOnServerAsync($"CREATE DATABASE {Quote(spare)} TEMPLATE {Quote(template)}", CancellationToken.None).ConfigureAwait(false);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, spare);
+                return spare;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                return null;
+            }
+        });
+        if (!Spares.TryAdd(template, making))
+        {
+            // Another class's spare is already waiting: drop this one when it is made.
+            _ = making.ContinueWith(t => { if (t.Result is { } extra) DropTemplate(database, extra); }, TaskScheduler.Default);
+        }
     }
 
     /// <summary>Drops a template when the test process ends (a container goes with it anyway; an external server keeps nothing).</summary>
@@ -161,7 +271,38 @@ public class PostgresFixture : DataGenFixture
         var columns = (await QueryAsync("SELECT t || '|' || columns FROM (SELECT n.nspname || '.' || c.relname AS t, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS columns FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline') GROUP BY n.nspname, c.relname) x", cancellationToken).ConfigureAwait(false))
             .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
 
-        _tables = tables.Select(t => (t, references.Where(r => r.To == t && r.From != t).Select(r => r.From).Distinct().ToArray(), columns.GetValueOrDefault(t) ?? "*")).ToArray();
+        // A table with a primary key whose rows compare (no json, xml or geometric columns) is restored by difference:
+        // only the rows a test changed, added or removed are written back, instead of the whole table.
+        var keys = (await QueryAsync("SELECT n.nspname || '.' || c.relname || '|' || string_agg(quote_ident(a.attname), ', ') FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary GROUP BY n.nspname, c.relname", cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
+        var plan = new List<(string, string[], string, string?)>();
+        foreach (var t in tables)
+        {
+            var list = columns.GetValueOrDefault(t) ?? "*";
+            var key = keys.GetValueOrDefault(t);
+            if (key is not null && (list == "*" || !key.Split(", ").All(k => list.Split(", ").Contains(k)) || !await ComparableAsync(t, list, cancellationToken).ConfigureAwait(false)))
+            {
+                key = null;
+            }
+
+            plan.Add((t, references.Where(r => r.To == t && r.From != t).Select(r => r.From).Distinct().ToArray(), list, key));
+        }
+
+        _tables = plan.ToArray();
+    }
+
+    /// <summary>Whether a table's rows can be compared with its baseline copy (EXCEPT needs equality on every column).</summary>
+    private async Task<bool> ComparableAsync(string table, string columns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await QueryAsync($"EXPLAIN SELECT {columns} FROM {QuoteQualified(table)} EXCEPT SELECT {columns} FROM datagen_baseline.{Quote(table)}", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -174,15 +315,34 @@ public class PostgresFixture : DataGenFixture
         }
 
         var sql = new StringBuilder("BEGIN;\nSET LOCAL session_replication_role = replica;\n");
-        var truncate = _tables.Where(t => dirty.Contains(t.Table) && t.ReferencedBy.All(dirty.Contains)).Select(t => QuoteQualified(t.Table)).ToList();
+        // TRUNCATE takes a table only together with every table referencing it: those restored by difference are not
+        // truncated, so a table they reference is emptied with DELETE instead.
+        var truncated = _tables.Where(t => dirty.Contains(t.Table) && t.Key is null).Select(t => t.Table).ToHashSet(StringComparer.Ordinal);
+        while (_tables.FirstOrDefault(t => truncated.Contains(t.Table) && !t.ReferencedBy.All(truncated.Contains)) is { Table: { } blocked })
+        {
+            truncated.Remove(blocked);
+        }
+
+        var truncate = _tables.Where(t => truncated.Contains(t.Table)).Select(t => QuoteQualified(t.Table)).ToList();
         if (truncate.Count > 0)
         {
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"TRUNCATE {string.Join(", ", truncate)};\n");
         }
 
-        foreach (var (table, referencedBy, columns) in _tables.Where(t => dirty.Contains(t.Table)))
+        foreach (var (table, referencedBy, columns, key) in _tables.Where(t => dirty.Contains(t.Table)))
         {
-            if (!referencedBy.All(dirty.Contains))
+            if (key is not null)
+            {
+                // Rows that differ from the baseline go (by key), then the baseline rows missing now come back.
+                var quoted = QuoteQualified(table);
+                var baseline = $"datagen_baseline.{Quote(table)}";
+                var keyColumns = key.Split(", ");
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM {quoted} AS x USING (SELECT {key} FROM (SELECT {columns} FROM {quoted} EXCEPT SELECT {columns} FROM {baseline}) c) AS d WHERE ({string.Join(", ", keyColumns.Select(k => "x." + k))}) = ({string.Join(", ", keyColumns.Select(k => "d." + k))});\n");
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {quoted} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {baseline} EXCEPT SELECT {columns} FROM {quoted};\n");
+                continue;
+            }
+
+            if (!truncated.Contains(table))
             {
                 sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM {QuoteQualified(table)};\n");
             }

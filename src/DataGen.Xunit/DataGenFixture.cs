@@ -83,6 +83,11 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     internal async Task InitializeForAsync(Type? testClass, CancellationToken cancellationToken)
     {
         TestClass = testClass;
+        _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true) ?? _assemblyData;
+
+        // Known before the store starts, so it can start straight from a copy made ahead of the template.
+        _templateKey = SupportsTemplates && _classData is SeededWithAttribute seeded ? TemplateKey(seeded) : null;
+        TemplateToClone = _templateKey is not null && Templates.TryGetValue(_templateKey, out var made) && made.Task.IsCompletedSuccessfully ? made.Task.Result?.Name : null;
         Unavailable = await StartAsync(cancellationToken).ConfigureAwait(false);
         if (Unavailable is not null)
         {
@@ -94,7 +99,6 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             return;
         }
 
-        _classData = TestClass?.GetCustomAttribute<DataGenAttribute>(inherit: true) ?? _assemblyData;
         if (_classData is not null)
         {
             await LoadBaselineAsync(_classData, cancellationToken).ConfigureAwait(false);
@@ -105,6 +109,14 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     /// <summary>What a class that loaded a manifest leaves for the next class with the same data: the store's copy and what the fixture knew.</summary>
     private sealed record Template(string Name, ulong Seed, string SeedSource, string Data, IReadOnlyDictionary<string, long> Counts, IReadOnlyList<ModelDescriptor> Loaded, MemoryOutput? Rows);
+
+    private string? _templateKey;
+
+    /// <summary>
+    /// The template this class's data will be cloned from — known when <see cref="StartAsync"/> runs, so a store can
+    /// start from a copy it made ahead — or null (the class loads, or is the first with its data).
+    /// </summary>
+    protected string? TemplateToClone { get; private set; }
 
     /// <summary>True when this class's data came from a template another class loaded (not generated again).</summary>
     internal bool Cloned { get; private set; }
@@ -129,7 +141,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     private async Task LoadBaselineAsync(DataGenAttribute data, CancellationToken cancellationToken)
     {
         Cloned = false;
-        var key = SupportsTemplates && data is SeededWithAttribute seeded ? TemplateKey(seeded) : null;
+        var key = SupportsTemplates && data is SeededWithAttribute seeded ? (ReferenceEquals(data, _classData) ? _templateKey : null) ?? TemplateKey(seeded) : null;
         if (key is null)
         {
             await LoadAsync(data, cancellationToken).ConfigureAwait(false);

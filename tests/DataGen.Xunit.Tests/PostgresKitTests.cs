@@ -66,6 +66,10 @@ public sealed class OrderQueryTests(PostgresFixture db) : IClassFixture<Postgres
         AssertUndoneAsync("UPDATE customers SET first_name = 'Mallory'; INSERT INTO products (sku, name, department, price, in_stock) VALUES ('SKU-ZZ-00000', 'x', 'y', 1, true); SELECT 0");
 
     [Fact]
+    public Task Changed_keys_and_a_few_changed_rows_are_undone_by_the_restore() =>
+        AssertUndoneAsync("UPDATE products SET sku = sku || '-X' WHERE price < 20; UPDATE orders SET status = 'returned' WHERE id % 11 = 0; DELETE FROM payments WHERE order_id % 13 = 0; SELECT 0");
+
+    [Fact]
     public Task A_truncate_is_undone_by_the_restore() =>
         AssertUndoneAsync("TRUNCATE customers, orders, payments; SELECT 0");
 

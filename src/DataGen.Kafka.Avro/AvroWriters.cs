@@ -172,14 +172,28 @@ internal static class AvroWriters
     private static byte[] Latin1(string text) => text.Select(c => (byte)c).ToArray();
 
     /// <summary>A writer for one schema node.</summary>
-    public static ValueWriter For(Schema schema, string path)
+    public static ValueWriter For(Schema schema, string path) => For(schema, path, new Dictionary<string, ValueWriter>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// A writer for one schema node; <paramref name="records"/> holds the writers of the records being compiled, so a
+    /// recursive record (a linked list, a tree) refers to its own writer instead of compiling forever.
+    /// </summary>
+    private static ValueWriter For(Schema schema, string path, Dictionary<string, ValueWriter> records)
     {
         switch (schema)
         {
             case UnionSchema union:
-                return Union(union, path);
+                return Union(union, path, records);
             case RecordSchema record:
-                return Record(record, path);
+                if (records.TryGetValue(record.Fullname, out var compiled))
+                {
+                    return compiled;
+                }
+
+                ValueWriter? body = null;
+                records[record.Fullname] = (buffer, value) => body!(buffer, value);
+                body = Record(record, path, records);
+                return records[record.Fullname] = body;
             case EnumSchema e:
                 return (buffer, value) =>
                 {
@@ -193,7 +207,7 @@ internal static class AvroWriters
                     buffer.WriteLong(ordinal);
                 };
             case ArraySchema array:
-                var item = For(array.ItemSchema, path + "[]");
+                var item = For(array.ItemSchema, path + "[]", records);
                 return (buffer, value) =>
                 {
                     if (value is string || value is not System.Collections.IEnumerable items)
@@ -214,7 +228,7 @@ internal static class AvroWriters
                     buffer.WriteLong(0);
                 };
             case MapSchema map:
-                var values = For(map.ValueSchema, path + "{}");
+                var values = For(map.ValueSchema, path + "{}", records);
                 return (buffer, value) =>
                 {
                     var entries = value as IReadOnlyDictionary<string, object?> ?? throw Mismatch(path, schema, value);
@@ -237,7 +251,7 @@ internal static class AvroWriters
                     buffer.WriteFixed(bytes.Length == fixedSchema.Size ? bytes : throw new FormatException($"field '{path}': {bytes.Length} bytes for fixed {fixedSchema.Fullname} of {fixedSchema.Size}"));
                 };
             case LogicalSchema logical:
-                return Logical(logical, path);
+                return Logical(logical, path, records);
         }
 
         return schema.Tag switch
@@ -311,9 +325,9 @@ internal static class AvroWriters
         _ => schema.Tag.ToString().ToLowerInvariant(),
     };
 
-    private static ValueWriter Record(RecordSchema record, string path)
+    private static ValueWriter Record(RecordSchema record, string path, Dictionary<string, ValueWriter> records)
     {
-        var fields = record.Fields.Select(f => (f.Name, Write: For(f.Schema, $"{path}.{f.Name}"), Default: f.DefaultValue is null ? null : Default(f, record.Fullname, []))).ToArray();
+        var fields = record.Fields.Select(f => (f.Name, Write: For(f.Schema, $"{path}.{f.Name}", records), Default: f.DefaultValue is null ? null : Default(f, record.Fullname, []))).ToArray();
         return (buffer, value) =>
         {
             var entries = value as IReadOnlyDictionary<string, object?> ?? throw Mismatch(path, record, value);
@@ -336,9 +350,9 @@ internal static class AvroWriters
     }
 
     /// <summary>A union writes the index of the first branch that holds the value exactly, else of the first that can convert it.</summary>
-    private static ValueWriter Union(UnionSchema union, string path)
+    private static ValueWriter Union(UnionSchema union, string path, Dictionary<string, ValueWriter> records)
     {
-        var branches = union.Schemas.Select(s => (Schema: s, Write: For(s, path))).ToArray();
+        var branches = union.Schemas.Select(s => (Schema: s, Write: For(s, path, records))).ToArray();
         return (buffer, value) =>
         {
             for (var pass = 0; pass < 2; pass++)
@@ -391,7 +405,7 @@ internal static class AvroWriters
         };
     }
 
-    private static ValueWriter Logical(LogicalSchema logical, string path)
+    private static ValueWriter Logical(LogicalSchema logical, string path, Dictionary<string, ValueWriter> records)
     {
         switch (logical.LogicalTypeName)
         {
@@ -445,7 +459,7 @@ internal static class AvroWriters
                 });
             default:
                 // An unknown logical type is read as its base type (the specification's rule).
-                return For(logical.BaseSchema, path);
+                return For(logical.BaseSchema, path, records);
         }
     }
 

@@ -116,9 +116,9 @@ public sealed class EmbeddedSchemaRegistry : IDisposable, IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or FormatException or OverflowException)
         {
-            // The client went away or the registry stops.
+            // The client went away, sent something that is not HTTP (the connection closes), or the registry stops.
         }
     }
 
@@ -453,6 +453,9 @@ public sealed class EmbeddedSchemaRegistry : IDisposable, IAsyncDisposable
     /// <summary>Reads HTTP/1.1 requests from a connection.</summary>
     private sealed class HttpReader(Stream stream)
     {
+        /// <summary>The largest request body read (schemas are kilobytes; a bigger body closes the connection).</summary>
+        private const int MaxBody = 16 * 1024 * 1024;
+
         private readonly byte[] _buffer = new byte[16 * 1024];
         private int _start;
         private int _end;
@@ -494,6 +497,11 @@ public sealed class EmbeddedSchemaRegistry : IDisposable, IAsyncDisposable
                         break;
                     }
 
+                    if (chunks.Length + size > MaxBody)
+                    {
+                        throw new IOException("request body too large");
+                    }
+
                     chunks.Write(await ReadBytesAsync(size, cancellationToken).ConfigureAwait(false));
                     await ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -502,8 +510,8 @@ public sealed class EmbeddedSchemaRegistry : IDisposable, IAsyncDisposable
             }
             else
             {
-                var length = headers.TryGetValue("Content-Length", out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : 0;
-                body = await ReadBytesAsync(length, cancellationToken).ConfigureAwait(false);
+                var length = headers.TryGetValue("Content-Length", out var text) ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : 0;
+                body = await ReadBytesAsync(length <= MaxBody ? length : throw new IOException("request body too large"), cancellationToken).ConfigureAwait(false);
             }
 
             var close = (headers.TryGetValue("Connection", out var connection) && connection.Equals("close", StringComparison.OrdinalIgnoreCase)) || parts[2] == "HTTP/1.0";

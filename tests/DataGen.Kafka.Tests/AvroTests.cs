@@ -367,6 +367,53 @@ public sealed class AvroTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_recursive_avsc_is_written_without_compiling_forever()
+    {
+        const string schema = """
+            {"type":"record","name":"Node","namespace":"tree","fields":[
+              {"name":"id","type":"long"},
+              {"name":"child","type":["null","Node"],"default":null}
+            ]}
+            """;
+        const string yaml = """
+            models:
+              nodes:
+                count: 20
+                fields:
+                  id: sequence
+                  child:
+                    type: object
+                    nullRate: 0.5
+                    fields:
+                      id: { type: int, min: 1, max: 9 }
+            """;
+        await LoadAsync(yaml, new AvroValueFormat(_registry.Url, new AvroFormatOptions { Schemas = new Dictionary<string, string> { ["nodes"] = schema } }));
+        var messages = ReadAll<Ignore>("nodes", 20);
+        messages.Should().HaveCount(20);
+        messages.Select(m => m.Message.Value["child"]).Should().Contain(c => c is GenericRecord).And.Contain(c => c == null);
+        messages.Select(m => m.Message.Value["child"]).OfType<GenericRecord>().Should().AllSatisfy(c => c["child"].Should().BeNull("the nested object has no child field: the default"));
+    }
+
+    [Fact]
+    public async Task The_registry_survives_requests_that_are_not_http_or_too_large()
+    {
+        var uri = new Uri(_registry.Url);
+        foreach (var request in new[] { "GARBAGE\r\n\r\n", "POST /subjects/x/versions HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "POST /subjects/x/versions HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n{" })
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(uri.Host, uri.Port, Ct);
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request), Ct);
+            var buffer = new byte[256];
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            (await stream.ReadAsync(buffer, timeout.Token)).Should().Be(0, "the registry closes a connection it cannot read");
+        }
+
+        (await _client.GetAllSubjectsAsync()).Should().NotBeNull("and keeps serving");
+    }
+
+    [Fact]
     public async Task An_unreachable_registry_fails_the_model_naming_the_subject_before_anything_is_sent()
     {
         var format = new AvroValueFormat("http://127.0.0.1:1");

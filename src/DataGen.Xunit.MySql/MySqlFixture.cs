@@ -164,7 +164,7 @@ public class MySqlFixture : DataGenFixture
     protected override bool SupportsTemplates => true;
 
     /// <inheritdoc />
-    protected override async Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken)
+    protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
     {
         await CopyDatabaseAsync(new MySqlConnectionStringBuilder(ConnectionString).Database, name, cancellationToken).ConfigureAwait(false);
         var database = _database;

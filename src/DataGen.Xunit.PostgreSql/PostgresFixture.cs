@@ -129,13 +129,63 @@ public class PostgresFixture : DataGenFixture
     /// <inheritdoc />
     protected override bool SupportsTemplates => true;
 
+    /// <summary>With container reuse (<c>DATAGEN_REUSE=1</c>) templates stay on the server for the next run.</summary>
+    protected override bool KeepsTemplates => DataGenContainers.Reuse;
+
     /// <inheritdoc />
-    protected override async Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken)
+    protected override async Task<string?> FindTemplateAsync(string name, CancellationToken cancellationToken)
     {
+        // A short, unpooled session: a template with a session open cannot be copied.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, Pooling = false }.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlCommand("SELECT info FROM datagen_baseline.template", connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+                }
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
+    {
+        // The info travels inside the template (a later run reads it back before cloning).
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand("CREATE UNLOGGED TABLE datagen_baseline.template (info text NOT NULL); INSERT INTO datagen_baseline.template VALUES (@info)", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("info", info);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         // CREATE DATABASE … TEMPLATE needs the source without sessions: this class's pooled connections are closed first.
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         try
         {
+            if (KeepsTemplates)
+            {
+                // A kept template under this name that was not usable (its info missing or not matching) is made again,
+                // and a copy made ahead of the old one is not handed out.
+                if (Spares.TryRemove(name, out var stale) && await stale.ConfigureAwait(false) is { } old)
+                {
+                    await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(old)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+                }
+
+                await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+            }
+
             await _database.ExecuteOnServerAsync($"CREATE DATABASE {Quote(name)} TEMPLATE {Quote(_database.Name!)}", cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException)
@@ -144,7 +194,11 @@ public class PostgresFixture : DataGenFixture
         }
 
         var database = _database;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
+        if (!KeepsTemplates)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
+        }
+
         Plans[name] = _tables;
         PrepareSpare(name);
         return true;

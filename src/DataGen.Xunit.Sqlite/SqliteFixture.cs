@@ -84,7 +84,7 @@ public class SqliteFixture : DataGenFixture
     protected override bool SupportsTemplates => true;
 
     /// <inheritdoc />
-    protected override Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken) =>
+    protected override Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken) =>
         Task.FromResult(_baseline is not null && TemplateFiles.TryAdd(name, _baseline));
 
     /// <inheritdoc />

@@ -107,6 +107,9 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<Template?>> Templates = new(StringComparer.Ordinal);
 
+    /// <summary>Forgets this process's templates, as a new test run starts without them (for tests of kept templates).</summary>
+    internal static void ForgetTemplates() => Templates.Clear();
+
     /// <summary>What a class that loaded a manifest leaves for the next class with the same data: the store's copy and what the fixture knew.</summary>
     private sealed record Template(string Name, ulong Seed, string SeedSource, string Data, IReadOnlyDictionary<string, long> Counts, IReadOnlyList<ModelDescriptor> Loaded, MemoryOutput? Rows);
 
@@ -127,8 +130,21 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     /// </summary>
     protected virtual bool SupportsTemplates => false;
 
-    /// <summary>Keeps what this fixture loaded (its baseline captured) as the template <paramref name="name"/>; false when it cannot now.</summary>
-    protected virtual Task<bool> SaveTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
+    /// <summary>
+    /// Keeps what this fixture loaded (its baseline captured) as the template <paramref name="name"/>, with
+    /// <paramref name="info"/> (what the fixture knew: seed, counts, tables) stored where <see cref="FindTemplateAsync"/>
+    /// reads it back; false when it cannot now.
+    /// </summary>
+    protected virtual Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>
+    /// Whether templates outlive the test process: kept on a server that is reused (<c>DATAGEN_REUSE=1</c>) under a name
+    /// made of the hash of their inputs, and cloned by the next run with exactly those inputs. Default false.
+    /// </summary>
+    protected virtual bool KeepsTemplates => false;
+
+    /// <summary>The info a template kept from an earlier run was saved with, or null when the store has no template <paramref name="name"/>.</summary>
+    protected virtual Task<string?> FindTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>Makes this fixture's store a copy of template <paramref name="name"/>, baseline included; false when it cannot.</summary>
     protected virtual Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult(false);
@@ -155,11 +171,23 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         {
             try
             {
+                // Kept templates are named by their inputs' hash (and checked against it): a changed input is a new name.
+                var keep = KeepsTemplates && !KeepsRows;
+                var name = keep ? $"dg_tmpl_{key[..40]}" : $"dg_tmpl_{Environment.ProcessId}_{key[..16]}";
+                if (keep && TemplateInfo.Read(await FindTemplateAsync(name, cancellationToken).ConfigureAwait(false), key, name) is { } kept)
+                {
+                    mine.SetResult(kept);
+                    if (await CloneFromAsync(kept, data, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+
                 await LoadAsync(data, cancellationToken).ConfigureAwait(false);
                 await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
-                var name = $"dg_tmpl_{Environment.ProcessId}_{key[..16]}";
-                var saved = await SaveTemplateAsync(name, cancellationToken).ConfigureAwait(false);
-                mine.SetResult(saved ? new Template(name, Seed, SeedSource, Data!, Counts, _loaded.ToList(), BaselineRows) : null);
+                var made = new Template(name, Seed, SeedSource, Data!, Counts, _loaded.ToList(), BaselineRows);
+                var saved = await SaveTemplateAsync(name, TemplateInfo.Write(key, made), cancellationToken).ConfigureAwait(false);
+                mine.TrySetResult(saved ? made : null);
             }
             catch
             {
@@ -173,23 +201,63 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         }
 
         var template = await entry.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (template is not null)
+        if (template is not null && await CloneFromAsync(template, data, cancellationToken).ConfigureAwait(false))
         {
-            // What the template's class knew, first: the store's clone plans its restore from the loaded tables.
-            _loaded.Clear();
-            _loaded.AddRange(template.Loaded);
-            (Seed, SeedSource, Data, Counts, BaselineRows) = (template.Seed, template.SeedSource, template.Data, template.Counts, template.Rows);
-            (Journeys, Simulation) = ([], null);
-            if (await CloneTemplateAsync(template.Name, cancellationToken).ConfigureAwait(false))
-            {
-                Cloned = true;
-                _schemaApplied = data is SeededWithAttribute { Schema: not null };
-                return;
-            }
+            return;
         }
 
         await LoadAsync(data, cancellationToken).ConfigureAwait(false);
         await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes over what the template's class knew, then has the store copy the template; false when it could not.</summary>
+    private async Task<bool> CloneFromAsync(Template template, DataGenAttribute data, CancellationToken cancellationToken)
+    {
+        // What the template's class knew, first: the store's clone plans its restore from the loaded tables.
+        _loaded.Clear();
+        _loaded.AddRange(template.Loaded);
+        (Seed, SeedSource, Data, Counts, BaselineRows) = (template.Seed, template.SeedSource, template.Data, template.Counts, template.Rows);
+        (Journeys, Simulation) = ([], null);
+        if (!await CloneTemplateAsync(template.Name, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Cloned = true;
+        _schemaApplied = data is SeededWithAttribute { Schema: not null };
+        return true;
+    }
+
+    /// <summary>A template's info as a kept template stores it: its key (checked on reading), seed, data, counts and tables.</summary>
+    private static class TemplateInfo
+    {
+        private static readonly System.Text.Json.JsonSerializerOptions Options = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+        public static string Write(string key, Template template) =>
+            System.Text.Json.JsonSerializer.Serialize(new Stored(key, template.Seed, template.SeedSource, template.Data, template.Counts.ToDictionary(), template.Loaded.ToList()), Options);
+
+        /// <summary>The template, or null when there is no info or it was made from other inputs.</summary>
+        public static Template? Read(string? info, string key, string name)
+        {
+            if (info is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                var stored = System.Text.Json.JsonSerializer.Deserialize<Stored>(info, Options);
+                return stored is not null && stored.Key == key
+                    ? new Template(name, stored.Seed, stored.SeedSource, stored.Data, stored.Counts, stored.Loaded, null)
+                    : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        }
+
+        private sealed record Stored(string Key, ulong Seed, string SeedSource, string Data, Dictionary<string, long> Counts, List<ModelDescriptor> Loaded);
     }
 
     /// <summary>

@@ -12,6 +12,20 @@ public sealed class TemplateProbe;
 [SeededWith("customers.yaml", Scale = 0.002, Seed = 909_091)]
 public sealed class OtherTemplateProbe;
 
+/// <summary>Data for the kept-template test (its own seeds).</summary>
+[SeededWith("customers.yaml", Scale = 0.002, Seed = 919_190)]
+public sealed class KeptTemplateProbe;
+
+/// <summary>The kept-template test's data with one input changed.</summary>
+[SeededWith("customers.yaml", Scale = 0.002, Seed = 919_191)]
+public sealed class ChangedKeptTemplateProbe;
+
+/// <summary>Keeps templates on the server as DATAGEN_REUSE=1 does, whatever this run's environment says.</summary>
+public sealed class KeepingPostgres : PostgresFixture
+{
+    protected override bool KeepsTemplates => true;
+}
+
 /// <summary>
 /// Load once, clone per class: the second class with the same data gets a copy of the first one's database instead of
 /// generating and loading again; the copies are independent; other data is not mistaken for it.
@@ -109,4 +123,103 @@ public sealed class TemplateTests
     [Fact]
     public Task PostgreSQL_classes_with_the_same_data_share_one_load() =>
         ClonesAreCopiesAsync(() => new PostgresFixture(), f => new NpgsqlConnection(f.ConnectionString));
+
+    /// <summary>
+    /// Kept across runs: with container reuse a template stays on the server under the hash of its inputs; the next run
+    /// (simulated by forgetting this process's templates) clones it; a changed input, or a template whose stored inputs
+    /// do not match, is never reused.
+    /// </summary>
+    [Fact]
+    public async Task PostgreSQL_templates_are_kept_for_the_next_run_and_never_reused_when_an_input_changed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fixtures = new List<PostgresFixture>();
+        async Task<PostgresFixture> Start(Type probe)
+        {
+            var fixture = new KeepingPostgres();
+            fixtures.Add(fixture);
+            await fixture.InitializeForAsync(probe, ct);
+            return fixture;
+        }
+
+        async Task<List<string>> KeptAsync(PostgresFixture f)
+        {
+            await using var connection = await f.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname ~ '^dg_tmpl_[0-9a-f]{40}$'", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var names = new List<string>();
+            while (await reader.ReadAsync(ct))
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            return names;
+        }
+
+        var made = new List<string>();
+        try
+        {
+            var first = await Start(typeof(KeptTemplateProbe));
+            if (first.Unavailable is not null)
+            {
+                Assert.Skip(first.Unavailable);
+            }
+
+            var before = await KeptAsync(first);
+            first.Cloned.Should().BeFalse("nothing was kept for these inputs yet");
+            var digest = await DigestAsync(new NpgsqlConnection(first.ConnectionString));
+
+            DataGenFixture.ForgetTemplates();
+            var next = await Start(typeof(KeptTemplateProbe));
+            next.Cloned.Should().BeTrue("the next run clones the kept template");
+            (next.Seed, next.SeedSource, next.Data).Should().Be((first.Seed, first.SeedSource, first.Data));
+            next.Counts.Should().BeEquivalentTo(first.Counts);
+            (await DigestAsync(new NpgsqlConnection(next.ConnectionString))).Should().Be(digest);
+            await ExecuteAsync(new NpgsqlConnection(next.ConnectionString), "DELETE FROM customers");
+            await next.RestoreNowAsync(ct);
+            (await DigestAsync(new NpgsqlConnection(next.ConnectionString))).Should().Be(digest, "a clone of a kept template restores like any other");
+
+            DataGenFixture.ForgetTemplates();
+            var changed = await Start(typeof(ChangedKeptTemplateProbe));
+            changed.Cloned.Should().BeFalse("another seed is another template name");
+            made.AddRange((await KeptAsync(first)).Except(before));
+            made.Should().HaveCount(1, "the changed inputs kept a template of their own");
+
+            // A kept template whose stored inputs differ from its name's (tampered, or a hash clash) is not used.
+            foreach (var name in await KeptAsync(first))
+            {
+                await using var tamper = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(first.ConnectionString) { Database = name, Pooling = false }.ConnectionString);
+                await tamper.OpenAsync(ct);
+                await using var update = new NpgsqlCommand("UPDATE datagen_baseline.template SET info = replace(info, '\"Key\":\"', '\"Key\":\"0')", tamper);
+                await update.ExecuteNonQueryAsync(ct);
+            }
+
+            DataGenFixture.ForgetTemplates();
+            var distrusted = await Start(typeof(KeptTemplateProbe));
+            distrusted.Cloned.Should().BeFalse("stored inputs that do not match are never trusted");
+            (await DigestAsync(new NpgsqlConnection(distrusted.ConnectionString))).Should().Be(digest, "it loaded the same data itself");
+        }
+        finally
+        {
+            DataGenFixture.ForgetTemplates();
+            foreach (var fixture in fixtures)
+            {
+                await fixture.DisposeAsync();
+            }
+
+            if (fixtures.FirstOrDefault(f => f.Unavailable is null) is { } any)
+            {
+                var cleanup = new KeepingPostgres();
+                await cleanup.InitializeForAsync(null, ct);
+                foreach (var name in (await KeptAsync(cleanup)).Where(n => n.Length == 48))
+                {
+                    await using var admin = await cleanup.OpenConnectionAsync(ct);
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+                    await drop.ExecuteNonQueryAsync(ct);
+                }
+
+                await cleanup.DisposeAsync();
+            }
+        }
+    }
 }

@@ -46,6 +46,7 @@ internal sealed partial class ManifestReader
             if (kind is null)
             {
                 _errors.Add(store, $"datastore '{name}' needs a 'kind'" + (_stores is null ? string.Empty : $": one of {string.Join(", ", _stores.Kinds)}"));
+                _invalidDatastores.Add(name);
                 continue;
             }
 
@@ -54,12 +55,14 @@ internal sealed partial class ManifestReader
                 if (!Identifier().IsMatch(kind))
                 {
                     _errors.Add(Get(store, "kind"), $"datastore kind '{kind}' must be letters, digits and underscores");
+                    _invalidDatastores.Add(name);
                     continue;
                 }
             }
             else if (_stores.Find(kind) is not { } provider)
             {
                 _errors.Add(Get(store, "kind"), _stores.UnknownKind(name, kind));
+                _invalidDatastores.Add(name);
                 continue;
             }
             else
@@ -80,6 +83,7 @@ internal sealed partial class ManifestReader
 
                 if (unknown)
                 {
+                    _invalidDatastores.Add(name);
                     continue;
                 }
 
@@ -91,6 +95,7 @@ internal sealed partial class ManifestReader
 
                 if (problems.Count > 0)
                 {
+                    _invalidDatastores.Add(name);
                     continue;
                 }
             }
@@ -106,6 +111,9 @@ internal sealed partial class ManifestReader
     }
 
     private readonly Dictionary<string, Outputs.LoadMode?> _datastoreModes = new(StringComparer.Ordinal);
+
+    /// <summary>Datastores declared with errors (already reported): their models are not told the store is undeclared.</summary>
+    private readonly HashSet<string> _invalidDatastores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _datastoreKinds = new(StringComparer.Ordinal);
 
     private static readonly string[] Modes = ["create", "truncate", "append", "replace"];
@@ -160,7 +168,7 @@ internal sealed partial class ManifestReader
 
         foreach (var model in Models.Where(m => m.Store is not null))
         {
-            if (Datastores.All(d => d.Name != model.Store))
+            if (Datastores.All(d => d.Name != model.Store) && !_invalidDatastores.Contains(model.Store!))
             {
                 var suggestion = Suggest.Closest(model.Store!, Datastores.Select(d => d.Name));
                 _errors.Add(model.StoreNode, $"store '{model.Store}' is not declared under 'datastores:'"

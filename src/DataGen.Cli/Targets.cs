@@ -29,12 +29,12 @@ internal static class Targets
     /// With <c>--format</c>: files in <c>--out</c> (default <c>./out/&lt;name&gt;/</c>). Otherwise every model goes to its
     /// datastore, and models without one to the embedded default, <c>./out/&lt;name&gt;.db</c> (SQLite, replaced whole on success).
     /// </summary>
-    public static (IDataOutput Output, string Description) Create(Manifest manifest, string manifestName, string? outDirectory, FileFormat? format, StoreLoadOptions options)
+    public static (IDataOutput Output, string Description) Create(Manifest manifest, string manifestName, string? outDirectory, FileFormat? format, StoreLoadOptions options, GenerationShard? shard = null)
     {
         if (format is { } f)
         {
             var directory = outDirectory ?? Path.Combine("out", manifestName);
-            var files = new FileOutput(directory, f);
+            var files = new FileOutput(directory, f) { Shard = shard };
             return (files, files.Directory);
         }
 

@@ -19,6 +19,28 @@ public sealed class CliTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    [Fact]
+    public async Task Generate_with_shards_writes_slices_that_add_up_to_the_whole_run()
+    {
+        var parts = Path.Combine(_directory.FullName, "parts");
+        var whole = Path.Combine(_directory.FullName, "whole");
+        for (var i = 0; i < 4; i++)
+        {
+            (await Run("generate", Sample("retail.yaml"), "--format", "csv", "--shard", $"{i}/4", "-o", parts, "--quiet")).Exit.Should().Be(0);
+        }
+
+        (await Run("generate", Sample("retail.yaml"), "--format", "csv", "-o", whole, "--quiet")).Exit.Should().Be(0);
+        foreach (var model in new[] { "customers", "products", "orders", "payments" })
+        {
+            var concatenated = Enumerable.Range(0, 4).SelectMany(i => File.ReadAllBytes(Path.Combine(parts, $"{model}.shard-{i}-of-4.csv"))).ToArray();
+            concatenated.Should().Equal(File.ReadAllBytes(Path.Combine(whole, $"{model}.csv")), model);
+        }
+
+        var (exit, _, error) = await Run("generate", Sample("retail.yaml"), "--shard", "1/4");
+        exit.Should().Be(2);
+        error.Should().Contain("--shard").And.Contain("--format");
+    }
+
     /// <summary>An SQLite database file in the test's folder made by <paramref name="sql"/>, closed again (an application's own schema).</summary>
     private string SqliteDatabase(string name, string sql)
     {

@@ -19,7 +19,8 @@ internal static partial class DatagenCommand
         var dropConflicting = CommonOptions.DropConflicting();
         var threads = new Option<int>("--threads") { Description = "Generating threads (output is identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var quiet = CommonOptions.Quiet("No progress or summary.");
-        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, maxValues, outDir, format, dropConflicting, threads, quiet };
+        var shardOption = new Option<string?>("--shard") { Description = "Write slice i of n of every model (i from 0), as one of n workers: model.shard-i-of-n files whose concatenation is the whole output. Needs --format." };
+        var command = new Command("generate", "Generate every model of a manifest into its datastores, the default SQLite database, or files.") { manifest, seed, scale, vars, maxValues, outDir, format, dropConflicting, threads, shardOption, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetRequiredValue(manifest);
@@ -29,8 +30,19 @@ internal static partial class DatagenCommand
                 return loaded.ExitCode;
             }
 
+            GenerationShard? shard = null;
+            if (parse.GetValue(shardOption) is { } shardText)
+            {
+                shard = GenerationShard.Parse(shardText, out var why);
+                if (shard is null || parse.GetValue(format) is null)
+                {
+                    await error.WriteLineAsync($"datagen: --shard: {why ?? "sharded runs write files: add --format ndjson, csv or json (stores need their tables made and foreign keys checked across workers, which independent shards cannot do)"}").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+            }
+
             var console = Console(output);
-            var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)) };
+            var options = new GenerationOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(threads)), Shard = shard };
             return await Failures.RunAsync(error, "generation failed; SQL databases and files keep nothing of this run (each database takes the run in one transaction); MongoDB collections and Kafka topics keep the models completed before the failure.", async () =>
             {
                 GenerationSummary summary;
@@ -39,7 +51,7 @@ internal static partial class DatagenCommand
                     DropConflicting = parse.GetValue(dropConflicting),
                     Warning = message => error.WriteLine($"datagen: warning: {message}"),
                 };
-                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
+                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load, shard);
                 await using (target.ConfigureAwait(false))
                 {
                     summary = parse.GetValue(quiet) || !console.Profile.Capabilities.Interactive

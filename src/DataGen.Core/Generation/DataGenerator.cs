@@ -31,6 +31,11 @@ public static class DataGenerator
             throw new ArgumentOutOfRangeException(nameof(options), "BatchSize and MaxDegreeOfParallelism must be positive");
         }
 
+        if (options.Shard is { } shard && (shard.Count < 1 || shard.Index < 0 || shard.Index >= shard.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"shard {shard.Index}/{shard.Count} is not a slice: 0 ≤ index < count");
+        }
+
         var plan = manifest.Plan;
         var run = new GenerationRun(plan);
         var total = Stopwatch.StartNew();
@@ -82,22 +87,27 @@ public static class DataGenerator
         budget.ReserveColumns(model, count);
         var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
 
-        var descriptor = model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name));
+        // A shard writes rows [lo, hi). Rows before it are generated too when later rows depend on them (unique retries)
+        // or later models read them (reference columns); rows after it only for reference columns.
+        var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
         var uniques = model.UniqueKeys.Select(_ => new HashSet<object>()).ToArray();
+        var from = columns.Length == 0 && uniques.Length == 0 ? lo : 0;
+        var to = columns.Length == 0 ? hi : count;
+        var descriptor = model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name));
         var ordered = new GenerationWorker();
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             var window = new Queue<(long Start, Task<object?[][]> Rows)>();
             var parallel = options.MaxDegreeOfParallelism > 1;
-            long next = 0;
+            var next = from;
             long done = 0;
-            while (next < count || window.Count > 0)
+            while (next < to || window.Count > 0)
             {
-                while (window.Count < options.MaxDegreeOfParallelism && next < count)
+                while (window.Count < options.MaxDegreeOfParallelism && next < to)
                 {
                     var start = next;
-                    var n = (int)Math.Min(options.BatchSize, count - start);
+                    var n = (int)Math.Min(options.BatchSize, to - start);
                     window.Enqueue((start, parallel
                         ? Task.Run(() => GenerateRows(run, model, offsets, start, n, workers), cancellationToken)
                         : Task.FromResult(GenerateRows(run, model, offsets, start, n, workers))));
@@ -120,6 +130,20 @@ public static class DataGenerator
                     }
                 }
 
+                // Only the shard's rows are written (all of them without a shard).
+                var skip = (int)Math.Clamp(lo - first, 0, rows.Length);
+                var take = (int)Math.Clamp(hi - first, 0, rows.Length) - skip;
+                if (take <= 0)
+                {
+                    continue;
+                }
+
+                if (take != rows.Length)
+                {
+                    rows = rows[skip..(skip + take)];
+                    first += skip;
+                }
+
                 if (truth is not null)
                 {
                     // Hidden ground truth: the cluster column moves to <model>_truth.
@@ -132,13 +156,13 @@ public static class DataGenerator
 
                 await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
                 done += rows.Length;
-                options.Progress?.Report(new GenerationProgress(model.Name, done, count));
+                options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
             }
 
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            if (acknowledged != count)
+            if (acknowledged != hi - lo)
             {
-                throw new GenerationException($"generated {count} rows but the output acknowledged {acknowledged} (difference {count - acknowledged})", model.Name);
+                throw new GenerationException($"generated {hi - lo} rows but the output acknowledged {acknowledged} (difference {hi - lo - acknowledged})", model.Name);
             }
 
             return acknowledged;

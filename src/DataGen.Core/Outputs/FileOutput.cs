@@ -43,6 +43,13 @@ public sealed class FileOutput : IDataOutput
     /// <summary>The file format.</summary>
     public FileFormat Format { get; }
 
+    /// <summary>
+    /// The slice of a sharded run this output writes (<see cref="GenerationOptions.Shard"/>): each model goes to
+    /// <c>model.shard-i-of-n.ndjson</c> (or <c>.csv</c>, or a <c>model.shard-i-of-n/</c> directory of JSON files); the
+    /// shards' files, concatenated in order (CSV: only shard 0 has the header), are the unsharded file byte for byte.
+    /// </summary>
+    public GenerationShard? Shard { get; init; }
+
     /// <summary>The files and directories published by the last <see cref="CompleteAsync"/>.</summary>
     public IReadOnlyList<string> Written { get; private set; } = [];
 
@@ -52,19 +59,22 @@ public sealed class FileOutput : IDataOutput
         System.IO.Directory.CreateDirectory(Directory);
         var temporary = Path.Combine(Directory, $".{model.Name}.{Environment.ProcessId}.{_pending.Count}.tmp");
         IModelWriter writer;
+        var name = Shard is { } shard
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{model.Name}.shard-{shard.Index.ToString($"D{shard.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length}", System.Globalization.CultureInfo.InvariantCulture)}-of-{shard.Count}")
+            : model.Name;
         switch (Format)
         {
             case FileFormat.Ndjson:
-                _pending.Add((temporary, Path.Combine(Directory, model.Name + ".ndjson"), false));
+                _pending.Add((temporary, Path.Combine(Directory, name + ".ndjson"), false));
                 writer = new StreamModelWriter(model, temporary, StreamModelWriter.Ndjson);
                 break;
             case FileFormat.Csv:
-                _pending.Add((temporary, Path.Combine(Directory, model.Name + ".csv"), false));
-                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Csv);
+                _pending.Add((temporary, Path.Combine(Directory, name + ".csv"), false));
+                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Csv, header: Shard is not { Index: > 0 });
                 break;
             default:
                 System.IO.Directory.CreateDirectory(temporary);
-                _pending.Add((temporary, Path.Combine(Directory, model.Name), true));
+                _pending.Add((temporary, Path.Combine(Directory, name), true));
                 writer = new DocumentModelWriter(model, temporary);
                 break;
         }
@@ -160,13 +170,13 @@ public sealed class FileOutput : IDataOutput
         private readonly Action<StreamModelWriter, object?[]> _writeRow;
         private long _rows;
 
-        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, object?[]> writeRow)
+        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, object?[]> writeRow, bool header = true)
         {
             _model = model;
             _writeRow = writeRow;
             _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             _json = new Utf8JsonWriter(_buffer, JsonValueWriter.Options);
-            if (writeRow == Csv)
+            if (writeRow == Csv && header)
             {
                 for (var i = 0; i < model.Fields.Count; i++)
                 {

@@ -24,7 +24,8 @@ public class AvroKafkaFixture : KafkaFixture
 
     private const string BrokerAlias = "datagen-kafka";
     private static readonly ConcurrentDictionary<Type, Lazy<INetwork>> Networks = new();
-    private static readonly ConcurrentDictionary<Type, Lazy<Task<string>>> Registries = new();
+    private static readonly ConcurrentDictionary<Type, Lazy<Task<(string Url, string Description)>>> Registries = new();
+    private string _registry = "schema registry";
     private AvroValueFormat? _format;
 
     /// <summary>Uses the backend named by <c>DATAGEN_KAFKA</c>.</summary>
@@ -51,7 +52,7 @@ public class AvroKafkaFixture : KafkaFixture
     protected override KafkaValueFormat ValueFormat => _format ??= new AvroValueFormat(SchemaRegistryUrl, AvroOptions);
 
     /// <inheritdoc />
-    public override string Backend => $"{base.Backend} with Avro values";
+    public override string Backend => $"{base.Backend} with Avro values ({_registry})";
 
     private INetwork Network => Networks.GetOrAdd(GetType(), _ => new(() => new NetworkBuilder().Build())).Value;
 
@@ -67,7 +68,7 @@ public class AvroKafkaFixture : KafkaFixture
             return unavailable;
         }
 
-        SchemaRegistryUrl = await Registries.GetOrAdd(GetType(), _ => new(() => StartRegistryAsync(cancellationToken))).Value.ConfigureAwait(false);
+        (SchemaRegistryUrl, _registry) = await Registries.GetOrAdd(GetType(), _ => new(() => StartRegistryAsync(cancellationToken))).Value.ConfigureAwait(false);
         return null;
     }
 
@@ -79,21 +80,44 @@ public class AvroKafkaFixture : KafkaFixture
         await base.StopAsync().ConfigureAwait(false);
     }
 
-    private async Task<string> StartRegistryAsync(CancellationToken cancellationToken)
+    private async Task<(string Url, string Description)> StartRegistryAsync(CancellationToken cancellationToken)
     {
         if (DataGenContainers.Variable("DATAGEN_SCHEMA_REGISTRY_URL") is { } external)
         {
-            return external;
+            return (external, "schema registry from DATAGEN_SCHEMA_REGISTRY_URL");
         }
 
         if (IsEmbedded || DataGenContainers.Variable("DATAGEN_KAFKA_BOOTSTRAP") is not null || DataGenContainers.Variable("DATAGEN_SCHEMA_REGISTRY") == "embedded")
         {
-            var registry = EmbeddedSchemaRegistry.Start();
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => registry.Dispose();
-            return registry.Url;
+            return (Embedded(), "embedded schema registry");
         }
 
         var image = DataGenContainers.Image("DATAGEN_SCHEMA_REGISTRY_IMAGE", DefaultRegistryImage);
+        string why;
+        try
+        {
+            var url = await StartRegistryContainerAsync(image, cancellationToken).ConfigureAwait(false);
+            return (url, $"schema registry container {image}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            why = e.GetBaseException().Message.Split('\n')[0].Trim();
+        }
+
+        // The broker runs; only the registry image could not: the embedded registry serves the same REST API, and the
+        // backend description says so (set DATAGEN_SCHEMA_REGISTRY_URL to use a registry of your own).
+        return (Embedded(), $"embedded schema registry: the container {image} did not start: {why}");
+    }
+
+    private static string Embedded()
+    {
+        var registry = EmbeddedSchemaRegistry.Start();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => registry.Dispose();
+        return registry.Url;
+    }
+
+    private async Task<string> StartRegistryContainerAsync(string image, CancellationToken cancellationToken)
+    {
         var (container, unavailable) = await DataGenContainers.StartAsync<IContainer>(
             () => new ContainerBuilder(image)
                 .WithNetwork(Network)
@@ -106,7 +130,7 @@ public class AvroKafkaFixture : KafkaFixture
             $"schema registry container {image}",
             cancellationToken).ConfigureAwait(false);
         return container is null
-            ? throw new InvalidOperationException($"the schema registry container {image} could not start: {unavailable}; or set DATAGEN_SCHEMA_REGISTRY_URL, or DATAGEN_SCHEMA_REGISTRY=embedded")
+            ? throw new InvalidOperationException(unavailable)
             : $"http://{container.Hostname}:{container.GetMappedPublicPort(8081)}";
     }
 }

@@ -45,7 +45,7 @@ internal static class AvroCompatibility
             {
                 if (!readerUnion.Schemas.Any(branch => ReaderProblems(branch, writer, inProgress).Count == 0))
                 {
-                    problems.Add($"{path}: the reader's union [{string.Join(", ", readerUnion.Schemas.Select(Describe))}] has no branch for the writer's {Describe(writer)}");
+                    problems.Add($"{path}: the reader's union [{string.Join(", ", readerUnion.Schemas.Select(AvroWriters.Describe))}] has no branch for the writer's {AvroWriters.Describe(writer)}");
                 }
 
                 return;
@@ -53,7 +53,7 @@ internal static class AvroCompatibility
 
             if (reader.Tag != writer.Tag && !Promotes(writer.Tag, reader.Tag))
             {
-                problems.Add($"{path}: the reader's type {Describe(reader)} does not match the writer's {Describe(writer)}");
+                problems.Add($"{path}: the reader's type {AvroWriters.Describe(reader)} does not match the writer's {AvroWriters.Describe(writer)}");
                 return;
             }
 
@@ -150,9 +150,4 @@ internal static class AvroCompatibility
             ? aliases.Select(a => a?.GetValue<string>() ?? string.Empty)
             : [];
 
-    private static string Describe(Schema schema) => schema switch
-    {
-        NamedSchema n => $"{schema.Tag.ToString().ToLowerInvariant()} {n.Fullname}",
-        _ => schema.Tag.ToString().ToLowerInvariant(),
-    };
 }

@@ -317,7 +317,8 @@ internal static class AvroWriters
         return text.Length > 60 ? text[..57] + "…" : text;
     }
 
-    private static string Describe(Schema schema) => schema switch
+    /// <summary>A schema in a few words for messages: <c>long</c>, <c>record shop.Order</c>, <c>bytes (decimal)</c>, <c>union [null, string]</c>.</summary>
+    internal static string Describe(Schema schema) => schema switch
     {
         LogicalSchema l => $"{l.BaseSchema.Tag.ToString().ToLowerInvariant()} ({l.LogicalTypeName})",
         NamedSchema n => $"{schema.Tag.ToString().ToLowerInvariant()} {n.Fullname}",

@@ -207,54 +207,13 @@ public class PostgresFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
     {
-        if (_adopted is not null)
+        // A class that started on a spare clone of the template (renamed into its database) is a copy already.
+        if (_adopted is null && !await CopyTemplateAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            // This class started on a spare clone of the template: it is ready.
-            _adopted = null;
-            PrepareSpare(name);
-            _tables = Plans.TryGetValue(name, out var ready) ? ready : _tables;
-            if (_tables.Length == 0)
-            {
-                await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
+            return false;
         }
 
-        var own = Quote(_database.Name!);
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-
-        // A clone made ahead while earlier classes ran (or being made now: waiting for it is no slower than making one).
-        var spare = Spares.TryRemove(name, out var pending) ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
-        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
-        var renamed = false;
-        if (spare is not null)
-        {
-            try
-            {
-                await _database.ExecuteOnServerAsync($"ALTER DATABASE {Quote(spare)} RENAME TO {own}", cancellationToken).ConfigureAwait(false);
-                renamed = true;
-            }
-            catch (PostgresException)
-            {
-                // Gone or in use: make the clone directly.
-            }
-        }
-
-        if (!renamed)
-        {
-            try
-            {
-                await _database.ExecuteOnServerAsync($"CREATE DATABASE {own} TEMPLATE {Quote(name)}", cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException)
-            {
-                // The template is busy or gone: an empty database again, and this class loads.
-                await _database.ExecuteOnServerAsync($"CREATE DATABASE {own}", cancellationToken).ConfigureAwait(false);
-                return false;
-            }
-        }
-
+        _adopted = null;
         PrepareSpare(name);
 
         // A clone has the template's tables, keys and references: its restore plan is the template's.
@@ -265,6 +224,42 @@ public class PostgresFixture : DataGenFixture
         else
         {
             await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes this class's database a copy of the template: a spare made ahead renamed, or a new copy; false when the template is busy or gone (an empty database again).</summary>
+    private async Task<bool> CopyTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        var own = Quote(_database.Name!);
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+
+        // A clone made ahead while earlier classes ran (or being made now: waiting for it is no slower than making one).
+        var spare = Spares.TryRemove(name, out var pending) ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+        if (spare is not null)
+        {
+            try
+            {
+                await _database.ExecuteOnServerAsync($"ALTER DATABASE {Quote(spare)} RENAME TO {own}", cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (PostgresException)
+            {
+                // Gone or in use: make the clone directly.
+            }
+        }
+
+        try
+        {
+            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own} TEMPLATE {Quote(name)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException)
+        {
+            // The template is busy or gone: an empty database again, and this class loads.
+            await _database.ExecuteOnServerAsync($"CREATE DATABASE {own}", cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
         return true;

@@ -54,10 +54,10 @@ public readonly record struct GenerationShard(int Index, int Count)
     }
 
     /// <summary>The first row of this slice of <paramref name="rows"/> rows.</summary>
-    public long First(long rows) => Slice(rows, Index);
+    internal long First(long rows) => Slice(rows, Index);
 
     /// <summary>The row after the last of this slice of <paramref name="rows"/> rows.</summary>
-    public long End(long rows) => Slice(rows, Index + 1);
+    internal long End(long rows) => Slice(rows, Index + 1);
 
     private long Slice(long rows, int at) => (long)((System.Numerics.BigInteger)rows * at / Count);
 }

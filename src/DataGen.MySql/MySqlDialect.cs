@@ -80,7 +80,7 @@ internal sealed class MySqlDialect : SqlDialect
         table.EndLoadData();
     }
 
-    private static object ToDb(object? value, ValueKind kind, bool binary) => value switch
+    public static object ToDb(object? value, ValueKind kind, bool binary) => value switch
     {
         null => DBNull.Value,
         DateOnly d => d.ToDateTime(TimeOnly.MinValue),

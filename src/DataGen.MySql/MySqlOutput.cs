@@ -51,6 +51,13 @@ public sealed class MySqlOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override object ToParameterValue(object? value, FieldDescriptor field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return MySqlDialect.ToDb(value, field.Kind, binary: false);
+    }
+
+    /// <inheritdoc />
     protected override bool TransactionalDdl => false;
 
     /// <inheritdoc />

@@ -228,6 +228,27 @@ public abstract class SqlStoreOutput : IDataOutput
     }
 
     /// <summary>
+    /// Sets a reference cycle's deferred refs in rows this run loaded, in the run's transaction: one prepared
+    /// <c>UPDATE … SET … WHERE key = …</c> a row, batched where the driver can (rows whose values are all NULL already hold
+    /// them and are skipped), each required to change exactly one row. A failure rolls the run back like a failed load.
+    /// </summary>
+    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (_failed || _connection is not { } connection || _transaction is not { } transaction || !_loaded.Contains(model.Name))
+        {
+            throw new InvalidOperationException($"{Store}: updates of '{model.Name}' follow its load in the same run, and the run has not loaded it (or has failed)");
+        }
+
+        var sets = model.Fields.Skip(1).Select((f, i) => $"{Dialect.Quote(f.Name)} = @p{i + 1}");
+        var sql = $"UPDATE {Dialect.QuoteTable(model.Target)} SET {string.Join(", ", sets)} WHERE {Dialect.Quote(model.Fields[0].Name)} = @p0";
+        return ValueTask.FromResult<IModelWriter>(new UpdateWriter(this, connection, transaction, sql, model));
+    }
+
+    /// <summary>A value as a command parameter for a column of <paramref name="field"/> (default: as is, null as <see cref="DBNull"/>).</summary>
+    protected virtual object ToParameterValue(object? value, FieldDescriptor field) => value ?? DBNull.Value;
+
+    /// <summary>
     /// Runs a read of the database's own (a catalog query: its schema) on a connection of its own, outside any run;
     /// the store's errors are named as for a load (never the connection string).
     /// </summary>
@@ -250,6 +271,14 @@ public abstract class SqlStoreOutput : IDataOutput
             }
         }
     }
+
+    internal string StoreName => Store;
+
+    internal string RolledBackText => RolledBack();
+
+    internal string? Describe(Exception exception) => DescribeError(exception);
+
+    internal object ParameterValue(object? value, FieldDescriptor field) => ToParameterValue(value, field);
 
     /// <summary>What a failure leaves: nothing, the models loaded before it included (they share the run's transaction).</summary>
     private string RolledBack() => _loaded.Count == 0
@@ -450,6 +479,138 @@ public abstract class SqlStoreOutput : IDataOutput
                 owner._failed = true;
                 await owner.DropMadeUpFrontAsync().ConfigureAwait(false);
             }
+        }
+    }
+}
+
+/// <summary>
+/// The deferred refs of one model: an UPDATE a row within the run's transaction, sent a thousand to a round trip where
+/// the driver batches statements (PostgreSQL, SQL Server, MySQL), one prepared command at a time otherwise (SQLite, in
+/// process). Each must change exactly one row.
+/// </summary>
+file sealed class UpdateWriter(SqlStoreOutput owner, DbConnection connection, DbTransaction transaction, string sql, ModelDescriptor model) : IModelWriter
+{
+    private const int RoundTrip = 1000;
+    private readonly List<object?[]> _pending = [];
+    private DbCommand? _single;
+    private long _applied;
+
+    public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var row in batch.Rows)
+        {
+            _applied++;
+            if (row.Skip(1).Any(v => v is not null))
+            {
+                _pending.Add(row); // rows whose values are all NULL were loaded that way
+            }
+
+            if (_pending.Count == RoundTrip)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return _applied;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var row = _pending[0];
+        try
+        {
+            if (connection.CanCreateBatch)
+            {
+                var batch = connection.CreateBatch();
+                await using (batch.ConfigureAwait(false))
+                {
+                    batch.Transaction = transaction;
+                    foreach (var values in _pending)
+                    {
+                        var command = batch.CreateBatchCommand();
+                        command.CommandText = sql;
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            var parameter = command.CreateParameter();
+                            parameter.ParameterName = $"@p{i}";
+                            parameter.Value = owner.ParameterValue(values[i], model.Fields[i]);
+                            command.Parameters.Add(parameter);
+                        }
+
+                        batch.BatchCommands.Add(command);
+                    }
+
+                    // The total is what every driver reports; per statement, some (MySqlConnector) report nothing.
+                    var total = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (total != _pending.Count)
+                    {
+                        var missed = Enumerable.Range(0, _pending.Count).FirstOrDefault(i => batch.BatchCommands[i].RecordsAffected == 0, -1);
+                        throw new GenerationException($"{owner.StoreName}: updating table '{model.Target}' changed {total} rows for {_pending.Count} keys{(missed >= 0 ? $" (none where {model.Fields[0].Name} = '{_pending[missed][0]}')" : string.Empty)}{owner.RolledBackText}", model.Name);
+                    }
+                }
+            }
+            else
+            {
+                _single ??= await PrepareAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var values in _pending)
+                {
+                    row = values;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        _single.Parameters[i].Value = owner.ParameterValue(values[i], model.Fields[i]);
+                    }
+
+                    Changed(await _single.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false), values);
+                }
+            }
+        }
+        catch (Exception e) when (owner.Describe(e) is { } reason)
+        {
+            throw new GenerationException($"{owner.StoreName}: setting {string.Join(", ", model.Fields.Skip(1).Select(f => f.Name))} of table '{model.Target}' (a reference cycle's second pass) failed{(_pending.Count == 1 ? $" where {model.Fields[0].Name} = '{row[0]}'" : $" in the {_pending.Count} rows from {model.Fields[0].Name} = '{_pending[0][0]}'")}: {reason}{owner.RolledBackText}", model.Name, null, null, e);
+        }
+
+        _pending.Clear();
+    }
+
+    private void Changed(int changed, object?[] row)
+    {
+        if (changed != 1)
+        {
+            throw new GenerationException($"{owner.StoreName}: updating table '{model.Target}' where {model.Fields[0].Name} = '{row[0]}' changed {changed} rows instead of 1{owner.RolledBackText}", model.Name);
+        }
+    }
+
+    private async Task<DbCommand> PrepareAsync(CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var i = 0; i < model.Fields.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            command.Parameters.Add(parameter);
+        }
+
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_single is not null)
+        {
+            await _single.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -48,6 +48,13 @@ public sealed class SqlServerOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override object ToParameterValue(object? value, FieldDescriptor field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return SqlServerDialect.ToDb(value, field.Kind);
+    }
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqlConnection(_connectionString);

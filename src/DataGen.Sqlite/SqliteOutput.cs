@@ -45,6 +45,13 @@ public sealed class SqliteOutput : SqlStoreOutput
     private string TemporaryFile => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     /// <inheritdoc />
+    protected override object ToParameterValue(object? value, FieldDescriptor field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return SqliteDialect.ToDb(value);
+    }
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         if (_replaceFile is not null)

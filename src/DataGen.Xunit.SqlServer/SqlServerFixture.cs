@@ -104,11 +104,7 @@ public class SqlServerFixture : DataGenFixture
         var output = CreateOutput();
         await using (output.ConfigureAwait(false))
         {
-            foreach (var model in Loaded)
-            {
-                await WriteRowsAsync(output, model, BaselineRows!.Rows[model.Name], cancellationToken).ConfigureAwait(false);
-            }
-
+            await WriteBaselineAsync(output, cancellationToken).ConfigureAwait(false);
             await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 

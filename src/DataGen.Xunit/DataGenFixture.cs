@@ -496,6 +496,57 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
     protected static Task<long> WriteRowsAsync(IDataOutput output, ModelDescriptor model, List<object?[]> rows, CancellationToken cancellationToken) =>
         DataGenerator.WriteAllAsync(output, model, rows, cancellationToken);
 
+    /// <summary>
+    /// Writes every loaded model's kept rows (<see cref="BaselineRows"/>) to <paramref name="output"/> again, parents before
+    /// children, the way the load did: deferred refs (a reference cycle) NULL in the rows, then set by updates once every
+    /// model is in. The caller completes the output.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The fixture keeps no rows (<see cref="KeepsRows"/> is false).</exception>
+    protected async Task WriteBaselineAsync(IDataOutput output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var kept = BaselineRows ?? throw new InvalidOperationException("the fixture keeps no rows (KeepsRows)");
+        var updates = Loaded.Where(m => kept.Updates.ContainsKey(m.Name)).Select(m => (Model: m, Updates: kept.Updates[m.Name] with { Target = m.Target })).ToList();
+        foreach (var model in Loaded)
+        {
+            var rows = kept.Rows[model.Name];
+            if (kept.Updates.TryGetValue(model.Name, out var deferred))
+            {
+                var nulled = deferred.Fields.Skip(1).Select(f => IndexOf(model, f.Name)).ToArray();
+                rows = rows.Select(r =>
+                {
+                    var copy = (object?[])r.Clone();
+                    foreach (var i in nulled)
+                    {
+                        copy[i] = null;
+                    }
+
+                    return copy;
+                }).ToList();
+            }
+
+            await WriteRowsAsync(output, model, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (model, shape) in updates)
+        {
+            var columns = shape.Fields.Select(f => IndexOf(model, f.Name)).ToArray();
+            var rows = kept.Rows[model.Name].Select(r => columns.Select(i => r[i]).ToArray()).ToList();
+            var writer = await output.OpenUpdatesAsync(shape with { Count = rows.Count }, cancellationToken).ConfigureAwait(false);
+            await using (writer.ConfigureAwait(false))
+            {
+                for (var first = 0; first < rows.Count; first += 4096)
+                {
+                    await writer.WriteAsync(new RowBatch(shape, first, rows.GetRange(first, Math.Min(4096, rows.Count - first))), cancellationToken).ConfigureAwait(false);
+                }
+
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        static int IndexOf(ModelDescriptor model, string field) => model.Fields.Select((f, i) => (f, i)).First(x => x.f.Name == field).i;
+    }
+
     /// <summary>The tables, collections or topics loaded so far (their names in the store).</summary>
     protected IReadOnlyList<ModelDescriptor> Loaded => _loaded;
 
@@ -533,11 +584,17 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
 
         public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) => inner.PrepareAsync(models, cancellationToken);
 
+        public async ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+        {
+            var kept = rows is null ? null : await rows.OpenUpdatesAsync(model, cancellationToken).ConfigureAwait(false);
+            return new Writer(await inner.OpenUpdatesAsync(model, cancellationToken).ConfigureAwait(false), null, counts, kept);
+        }
+
         public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-        private sealed class Writer(IModelWriter inner, string model, Dictionary<string, long> counts, IModelWriter? kept) : IModelWriter
+        private sealed class Writer(IModelWriter inner, string? model, Dictionary<string, long> counts, IModelWriter? kept) : IModelWriter
         {
             public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
             {
@@ -552,7 +609,11 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
             public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
             {
                 var acknowledged = await inner.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                counts[model] = acknowledged;
+                if (model is not null)
+                {
+                    counts[model] = acknowledged;
+                }
+
                 return acknowledged;
             }
 

@@ -134,9 +134,11 @@ public sealed class MySqlOutputTests(MySqlServer server)
             await admin.OpenAsync(TestContext.Current.CancellationToken);
             await using var create = new MySqlCommand("""
                 CREATE TABLE account_types (code varchar(10) NOT NULL PRIMARY KEY, label varchar(40) NOT NULL);
+                CREATE TABLE branches (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(40) NOT NULL, head_account_id int NULL);
                 CREATE TABLE accounts (
                   id int NOT NULL AUTO_INCREMENT PRIMARY KEY,
                   type_code varchar(10) NOT NULL,
+                  branch_id int NOT NULL,
                   email varchar(120) NOT NULL UNIQUE,
                   status enum('open','frozen','closed') NOT NULL DEFAULT 'open',
                   balance decimal(12,2) NOT NULL CHECK (balance BETWEEN -1000 AND 100000),
@@ -144,7 +146,9 @@ public sealed class MySqlOutputTests(MySqlServer server)
                   opened date NOT NULL,
                   settings json NULL,
                   email_domain varchar(120) AS (substring_index(email, '@', -1)) VIRTUAL,
-                  FOREIGN KEY (type_code) REFERENCES account_types (code));
+                  FOREIGN KEY (type_code) REFERENCES account_types (code),
+                  FOREIGN KEY (branch_id) REFERENCES branches (id));
+                ALTER TABLE branches ADD FOREIGN KEY (head_account_id) REFERENCES accounts (id);
                 """, admin);
             await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
@@ -161,7 +165,7 @@ public sealed class MySqlOutputTests(MySqlServer server)
         accounts.Column("settings")!.Kind.Should().Be(ValueKind.Object, "MariaDB's json is longtext with a json_valid check; MySQL's is json");
         accounts.Column("email_domain")!.Computed.Should().BeTrue();
         accounts.UniqueKeys.Should().ContainSingle().Which.Should().Equal("email");
-        accounts.ForeignKeys.Should().ContainSingle().Which.ReferencedTable.Should().Be("account_types");
+        accounts.ForeignKeys.Select(fk => fk.ReferencedTable).Should().BeEquivalentTo(["account_types", "branches"]);
         accounts.Checks.Should().ContainSingle().Which.Should().Contain("balance");
 
         var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "mysql", Settings = new Dictionary<string, string> { ["connection"] = connection } });
@@ -171,7 +175,9 @@ public sealed class MySqlOutputTests(MySqlServer server)
 
         var rows = summary.Models.Single(m => m.Model == "accounts").Rows;
         (await ScalarAsync(connection, "SELECT COUNT(*) FROM accounts WHERE balance < -1000 OR balance > 100000")).Should().Be(0);
-        (await ScalarAsync(connection, "INSERT INTO accounts (type_code, email, balance, active, opened) SELECT code, 'new@x.test', 1, 1, '2025-01-01' FROM account_types LIMIT 1; SELECT LAST_INSERT_ID()"))
+        (await ScalarAsync(connection, "SELECT COUNT(*) FROM branches WHERE head_account_id IS NOT NULL")).Should().BePositive("the branches ↔ accounts cycle is filled: branches go in without a head, then get one by an update");
+        (await ScalarAsync(connection, "SELECT COUNT(*) FROM branches b LEFT JOIN accounts a ON a.id = b.head_account_id WHERE b.head_account_id IS NOT NULL AND a.id IS NULL")).Should().Be(0);
+        (await ScalarAsync(connection, "INSERT INTO accounts (type_code, branch_id, email, balance, active, opened) SELECT code, (SELECT MIN(id) FROM branches), 'new@x.test', 1, 1, '2025-01-01' FROM account_types LIMIT 1; SELECT LAST_INSERT_ID()"))
             .Should().BeGreaterThan(rows, "AUTO_INCREMENT moved past the loaded keys");
     }
 }

@@ -99,6 +99,9 @@ public sealed class ExistingSchemaTests(PostgresServer server)
         (await Scalar<long>(first, "SELECT count(*) FROM sales.rental WHERE return_date < rental_date")).Should().Be(0);
         (await Scalar<long>(first, "SELECT count(*) FROM category WHERE parent_id >= category_id")).Should().Be(0, "parents come before children");
         (await Scalar<long>(first, "SELECT count(*) FROM category WHERE parent_id IS NULL")).Should().BePositive();
+        yaml.Should().Contain("manager_staff_id: { type: ref, ref: staff.staff_id, deferred: true");
+        (await Scalar<long>(first, "SELECT count(*) FROM sales.store WHERE manager_staff_id IS NOT NULL")).Should().BePositive("the store ↔ staff cycle is filled: stores go in without a manager, then get one by an update");
+        (await Scalar<long>(first, "SELECT count(*) FROM sales.store s LEFT JOIN sales.staff m ON m.staff_id = s.manager_staff_id WHERE s.manager_staff_id IS NOT NULL AND m.staff_id IS NULL")).Should().Be(0);
 
         // Every sequence owned by a loaded column is past the loaded keys, so the application's inserts succeed.
         foreach (var table in schema.Tables)

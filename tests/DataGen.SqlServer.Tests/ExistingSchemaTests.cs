@@ -98,6 +98,7 @@ public sealed class ExistingSchemaTests : IAsyncLifetime
         }
 
         ((int)(await Scalar(first, "SELECT COUNT(*) FROM sales.rental WHERE return_date < rental_date"))!).Should().Be(0);
+        ((int)(await Scalar(first, "SELECT COUNT(*) FROM sales.store WHERE manager_staff_id IS NOT NULL"))!).Should().BePositive("the store ↔ staff cycle is filled by an update once staff is loaded");
         (await Scalar(first, "INSERT INTO dbo.actor (first_name, last_name) OUTPUT INSERTED.actor_id VALUES ('New', 'Actor')")).Should().NotBeNull();
         (await Scalar(first, "INSERT INTO sales.rental (rental_date, inventory_id, customer_id, staff_id) OUTPUT INSERTED.rental_id VALUES (SYSUTCDATETIME(), 1, 1, 1)")).Should().NotBeNull();
     }

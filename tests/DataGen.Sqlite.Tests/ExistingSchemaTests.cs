@@ -120,6 +120,8 @@ public sealed class ExistingSchemaTests : IDisposable
 
         Scalar(first, "SELECT count(*) FROM pragma_foreign_key_check").Should().Be(0L);
         Scalar(first, "SELECT count(*) FROM rental WHERE return_date < rental_date").Should().Be(0L);
+        ((long)Scalar(first, "SELECT count(*) FROM store WHERE manager_staff_id IS NOT NULL")!).Should().BePositive("the store ↔ staff cycle is filled by an update once staff is loaded");
+        Scalar(first, "SELECT count(*) FROM store s WHERE manager_staff_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff m WHERE m.staff_id = s.manager_staff_id)").Should().Be(0L);
         foreach (var table in schema.Tables)
         {
             ((long)Scalar(first, $"SELECT count(*) FROM \"{table.Name}\"")!).Should().BePositive(table.Name);
@@ -184,6 +186,42 @@ public sealed class ExistingSchemaTests : IDisposable
 
         (await missing.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("table 'countries' does not exist; mode 'truncate' empties and refills a table the application owns");
         (await referenced.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'country', which city references");
+    }
+
+    [Fact]
+    public async Task A_second_pass_that_breaks_a_foreign_key_rolls_the_whole_run_back()
+    {
+        var path = Path.Combine(_directory.FullName, "cycle.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE branch (id INTEGER PRIMARY KEY, head_id INTEGER REFERENCES account (id));
+                CREATE TABLE account (id INTEGER PRIMARY KEY, branch_id INTEGER NOT NULL REFERENCES branch (id));
+                CREATE TABLE visitor (id INTEGER PRIMARY KEY);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        // The deferred ref points at visitors, whose keys are no accounts: the updates break branch.head_id's foreign key.
+        var load = () => LoadAsync(path, $$"""
+            datastores:
+              db: { kind: sqlite, path: "{{path}}" }
+            models:
+              branch: { store: db, count: 4, key: id, fields: { id: sequence, head_id: { type: ref, ref: visitor.id, deferred: true } } }
+              account: { store: db, count: 10, key: id, fields: { id: sequence, branch_id: { type: ref, ref: branch.id } } }
+              visitor: { store: db, count: 3, key: id, fields: { id: { type: sequence, start: 900 } } }
+            """);
+
+        var error = (await load.Should().ThrowAsync<GenerationException>()).Which;
+        error.Model.Should().Be("branch");
+        error.Message.Should().Contain("setting head_id of table 'branch' (a reference cycle's second pass) failed").And.Contain("FOREIGN KEY constraint failed")
+            .And.Contain("rolled back with the 3 model(s) loaded before it (branch, account, visitor): nothing was kept in this database");
+        foreach (var table in new[] { "branch", "account", "visitor" })
+        {
+            Scalar(path, $"SELECT count(*) FROM {table}").Should().Be(0L, $"{table} is as it was");
+        }
     }
 
     [Fact]

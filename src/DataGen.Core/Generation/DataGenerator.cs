@@ -67,6 +67,13 @@ public static class DataGenerator
             }
         }
 
+        foreach (var model in plan.Models.Where(m => m.DeferredFields.Length > 0))
+        {
+            var started = Stopwatch.GetTimestamp();
+            var updated = await UpdateDeferredAsync(plan, run, model, counts[model.Name], output, options, cancellationToken).ConfigureAwait(false);
+            summaries.Add(new ModelSummary($"{model.Name} (updates: {string.Join(", ", model.DeferredFields.Select(i => model.Root.Names[i]))})", updated, Stopwatch.GetElapsedTime(started)) { Updates = true });
+        }
+
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return new GenerationSummary(plan.Seed, summaries, total.Elapsed);
     }
@@ -166,6 +173,58 @@ public static class DataGenerator
             }
 
             return acknowledged;
+        }
+    }
+
+    /// <summary>
+    /// Sets a model's deferred refs once every model is generated: for each row written (the shard's), its key and the
+    /// values, each from the field's own stream at the row (so any thread count or shard gives the same values).
+    /// </summary>
+    private static async Task<long> UpdateDeferredAsync(GenerationPlan plan, GenerationRun run, ModelPlan model, long count, IDataOutput output, GenerationOptions options, CancellationToken cancellationToken)
+    {
+        var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
+        var descriptor = model.DescribeUpdates(model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name)), hi - lo);
+        var keys = run.Values(model.KeyColumn!);
+        var fields = model.DeferredFields.Select(i => model.Root.Fields[i]).ToArray();
+        IModelWriter writer;
+        try
+        {
+            writer = await output.OpenUpdatesAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new GenerationException($"{string.Join(", ", fields.Select(f => f.Name))}: a deferred ref is set by updating rows after every model is written, and this output cannot ({e.Message}); write the model to a SQL store or files", model.Name, fields[0].Path, null, e);
+        }
+
+        await using (writer.ConfigureAwait(false))
+        {
+            for (var first = lo; first < hi; first += options.BatchSize)
+            {
+                var rows = new object?[(int)Math.Min(options.BatchSize, hi - first)][];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    var row = first + i;
+                    var values = new object?[fields.Length + 1];
+                    values[0] = keys[row];
+                    for (var f = 0; f < fields.Length; f++)
+                    {
+                        var random = new DeterministicRandom(StableHash.Combine(fields[f].Key, StableHash.Mix(unchecked((ulong)row))));
+                        values[f + 1] = fields[f].NullRate > 0 && random.Chance(fields[f].NullRate)
+                            ? null
+                            : ((Generators.ReferenceGenerators.DeferredRefGenerator)fields[f].Generator).Resolve(ref random, run);
+                    }
+
+                    rows[i] = values;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
+            }
+
+            var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return acknowledged == hi - lo
+                ? acknowledged
+                : throw new GenerationException($"sent updates for {hi - lo} rows but the output applied {acknowledged} (difference {hi - lo - acknowledged})", model.Name);
         }
     }
 

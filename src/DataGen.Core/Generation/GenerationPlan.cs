@@ -50,7 +50,28 @@ internal sealed class ModelPlan
         UniqueKeys = UniqueFields.Select(i => new[] { i })
             .Concat(source.UniqueKeys.Select(k => k.Select(f => Array.IndexOf(root.Names, f)).ToArray()))
             .ToArray();
+        DeferredFields = root.Fields.Select((f, i) => (f, i)).Where(x => x.f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator).Select(x => x.i).ToArray();
+        KeyColumn = DeferredFields.Length == 0 ? null : columns.FirstOrDefault(c => c.FieldIndex == keyIndex).Column;
     }
+
+    /// <summary>Top-level fields set by an update once every model is generated (<c>deferred: true</c> refs: a reference cycle).</summary>
+    public int[] DeferredFields { get; }
+
+    /// <summary>For a model with deferred fields, its key's column (how the updates find their rows); null otherwise.</summary>
+    public ReferenceColumn? KeyColumn { get; }
+
+    /// <summary>
+    /// The descriptor of the updates that set a model's deferred fields: its key, then the deferred fields, one row each
+    /// for <paramref name="count"/> rows.
+    /// </summary>
+    public ModelDescriptor DescribeUpdates(ModelDescriptor model, long count) =>
+        model with
+        {
+            Fields = [model.Fields[KeyIndex], .. DeferredFields.Select(i => model.Fields[i])],
+            Count = count,
+            Indexes = [],
+            References = [],
+        };
 
     public ModelSource Source { get; }
 
@@ -155,8 +176,9 @@ internal sealed class ModelPlan
             Target = Source.Target,
             Mode = Source.Mode,
             Indexes = Source.Indexes,
+            // A deferred ref's table may not exist yet when this model's is created: its foreign key is the schema's business.
             References = Root.Fields
-                .Where(f => f.Generator.IsReference && f.Generator.Source is not null)
+                .Where(f => f.Generator.IsReference && f.Generator.Source is not null && f.Generator is not Generators.ReferenceGenerators.DeferredRefGenerator)
                 .Select(f =>
                 {
                     var column = f.Generator.Source!;

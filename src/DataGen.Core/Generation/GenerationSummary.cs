@@ -12,7 +12,7 @@ public sealed record GenerationProgress(string Model, long Rows, long Total);
 public sealed record GenerationSummary(ulong Seed, IReadOnlyList<ModelSummary> Models, TimeSpan Elapsed)
 {
     /// <summary>Rows over all models.</summary>
-    public long TotalRows => Models.Sum(m => m.Rows);
+    public long TotalRows => Models.Where(m => !m.Updates).Sum(m => m.Rows);
 }
 /// <summary>One model's result.</summary>
 /// <param name="Model">The model.</param>
@@ -20,6 +20,12 @@ public sealed record GenerationSummary(ulong Seed, IReadOnlyList<ModelSummary> M
 /// <param name="Elapsed">Time spent on the model.</param>
 public sealed record ModelSummary(string Model, long Rows, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// True for the second pass that sets a model's deferred refs (a reference cycle): <see cref="Rows"/> counts rows
+    /// updated, not rows of their own, and <see cref="GenerationSummary.TotalRows"/> leaves them out.
+    /// </summary>
+    public bool Updates { get; init; }
+
     /// <summary>Rows per second.</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
 }

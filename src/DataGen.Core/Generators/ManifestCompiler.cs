@@ -33,10 +33,17 @@ internal sealed class ManifestCompiler
 
     public ModelSource? FindModel(string name) => _models.FirstOrDefault(m => m.Name == name);
 
-    /// <summary>Asks for a column of <paramref name="target"/> to be kept for references from <paramref name="from"/>.</summary>
-    public ReferenceColumn RequireColumn(ModelSource from, ModelSource target, string field, YamlNode at)
+    /// <summary>
+    /// Asks for a column of <paramref name="target"/> to be kept for references from <paramref name="from"/>, which is
+    /// generated after it (unless <paramref name="ordered"/> is false: a deferred ref, read once every model is generated).
+    /// </summary>
+    public ReferenceColumn RequireColumn(ModelSource from, ModelSource target, string field, YamlNode at, bool ordered = true)
     {
-        AddDependency(from.Name, target.Name, at);
+        if (ordered)
+        {
+            AddDependency(from.Name, target.Name, at);
+        }
+
         if (!_columns.TryGetValue((target.Name, field), out var column))
         {
             column = new ReferenceColumn(target.Name, field, _columns.Count);
@@ -84,6 +91,7 @@ internal sealed class ManifestCompiler
         foreach (var plan in plans)
         {
             BindSelfReferences(plan);
+            CheckDeferred(plan);
         }
 
         foreach (var plan in plans.Where(p => p.Source.Duplicates is not null && p.KeyIndex >= 0))
@@ -101,6 +109,32 @@ internal sealed class ManifestCompiler
         }
 
         return _errors.HasErrors ? [] : plans;
+    }
+
+    /// <summary>
+    /// A model with deferred refs has its rows updated by key once every model is generated: it needs a key, and the
+    /// deferred fields cannot be part of what makes rows unique or be set by tracers (their rows go in with NULL).
+    /// </summary>
+    private void CheckDeferred(ModelPlan plan)
+    {
+        foreach (var index in plan.DeferredFields)
+        {
+            var field = plan.Root.Fields[index];
+            var at = ((ReferenceGenerators.DeferredRefGenerator)field.Generator).At;
+            if (plan.KeyIndex < 0)
+            {
+                _errors.Add(at, $"a deferred ref is set by updating its row, found by the model's key: give model '{plan.Name}' a key (a unique field, e.g. key: id)", plan.Name, field.Path);
+            }
+            else if (index == plan.KeyIndex || plan.UniqueKeys.Any(k => k.Contains(index)))
+            {
+                _errors.Add(at, $"a deferred ref is NULL until every model is written, so it cannot be the key or part of a unique key of model '{plan.Name}'", plan.Name, field.Path);
+            }
+
+            if (plan.Tracers.Any(t => t.Any(v => v.Field == index && v.Value is not null)))
+            {
+                _errors.Add(at, $"a tracer sets '{field.Name}', a deferred ref (NULL until every model is written); leave it out of the tracer", plan.Name, field.Path);
+            }
+        }
     }
 
     /// <summary>
@@ -361,7 +395,7 @@ internal sealed class ManifestCompiler
                     var cycle = path.Skip(start).Select(p => p.Model).Append(name);
                     var text = start == path.Count - 1
                         ? $"model '{name}' references itself; self-references are not supported (generate the hierarchy as a separate model)"
-                        : $"reference cycle between models: {string.Join(" → ", cycle)}; break it by removing one reference or making it a lookup in the other direction";
+                        : $"reference cycle between models: {string.Join(" → ", cycle)}; break it by making one of these refs 'deferred: true' (its rows go in with NULL and an update sets it once the other model is written), or by removing one reference";
                     _errors.Add(at, text, path[^1].Model);
                     ok = false;
                     return;

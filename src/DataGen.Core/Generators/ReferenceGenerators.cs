@@ -33,6 +33,7 @@ internal static class ReferenceGenerators
             new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
             new("roots", OptionType.Probability, "For a reference to the model's own key (a hierarchy: manager, parent category): the share of rows with no parent (default 10%; the first row is always a root)."),
             new("maxDepth", OptionType.Integer, "For a hierarchy: the most levels it has (rows are split into that many bands in row order; a row's parent is in the band before its own, the first band are the roots)."),
+            new("deferred", OptionType.Boolean, "Set the value after every model is written: rows go in with NULL and an update fills it in by the model's key. How a reference cycle is filled (departments.manager_id → employees while employees.department_id → departments); the referenced model may come later. Needs a key on this model and an output that can update rows (SQL stores, files: a <model>.updates file, memory)."),
         ],
         static (spec, ctx) => CreateRef(spec, ctx));
 
@@ -123,6 +124,12 @@ internal static class ReferenceGenerators
                 return null;
             }
 
+            if (spec.GetBool("deferred") == true)
+            {
+                spec.Error(spec.Find("deferred"), "a reference to the model's own rows is a hierarchy, filled in one pass (each row points at an earlier one): it needs no 'deferred'");
+                return null;
+            }
+
             return new SelfRefGenerator(target.Field, spec.GetProbability("roots") ?? 0.1, (int?)maxDepth, node!);
         }
 
@@ -131,11 +138,42 @@ internal static class ReferenceGenerators
             spec.Error(shapeNode, "'roots' and 'maxDepth' apply to a reference to the model's own rows (a hierarchy)");
         }
 
+        if (spec.GetBool("deferred") == true)
+        {
+            return CreateDeferred(spec, ctx, target.Model, target.Field, node!, distribution == "skewed" ? skew : null);
+        }
+
         var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
         var toParent = ctx.Model.Count is CountSpec.PerParent p && p.Parent == target.Model.Name;
         var index = ctx.Scope.IndexOf(spec.Path[(spec.Path.LastIndexOf('.') + 1)..]);
         return new RefGenerator(column, toParent, distribution == "skewed" ? skew : null, index);
     }
+
+    /// <summary>A ref set after every model is generated, by key: the model's key column is kept for the updates.</summary>
+    private static DeferredRefGenerator? CreateDeferred(FieldSpec spec, CompileContext ctx, ModelSource target, string field, YamlNode node, double? skew)
+    {
+        var at = spec.Find("deferred")!;
+        if (ctx.Scope.Parent is not null)
+        {
+            spec.Error(at, "a deferred ref goes on a top-level field (the update finds the row by its key)");
+            return null;
+        }
+
+        if (ctx.Model.Count is CountSpec.PerParent p && p.Parent == target.Name)
+        {
+            spec.Error(at, $"model '{ctx.Model.Name}' is counted per '{target.Name}', which is generated first: the ref needs no 'deferred'");
+            return null;
+        }
+
+        if (ctx.Model.Key is { } key && ctx.Model.Fields.Any(f => f.Name == key))
+        {
+            ctx.Compiler.RequireColumn(ctx.Model, ctx.Model, key, node, ordered: false);
+        }
+
+        return new DeferredRefGenerator(ctx.Compiler.RequireColumn(ctx.Model, target, field, node, ordered: false), skew, at);
+    }
+
+    private static bool IsDeferred(YamlMappingNode map) => ReadScalar(map, "deferred") is "true" or "True" or "yes";
 
     private static LookupGenerator? CreateLookup(FieldSpec spec, CompileContext ctx)
     {
@@ -161,6 +199,12 @@ internal static class ReferenceGenerators
             return null;
         }
 
+        if (IsDeferred(fromMap))
+        {
+            spec.Error(fromNode, $"lookup 'from: {from}' names a deferred ref, which has no row until every model is written; look up through a ref that is not deferred");
+            return null;
+        }
+
         if (ResolveTarget(target, fromNode!, spec, ctx) is not { } resolved)
         {
             return null;
@@ -182,6 +226,12 @@ internal static class ReferenceGenerators
             if (viaNode is not YamlMappingNode viaMap || ReadScalar(viaMap, "type") != "ref" || ReadScalar(viaMap, "ref") is not { } viaTarget)
             {
                 spec.Error(fieldNode, $"lookup 'field: {field}': '{via}' of model '{model.Name}' is not a ref, so the path cannot go through it");
+                return null;
+            }
+
+            if (IsDeferred(viaMap))
+            {
+                spec.Error(fieldNode, $"lookup 'field: {field}': '{via}' of model '{model.Name}' is a deferred ref (set after every model is written), so the path cannot go through it");
                 return null;
             }
 
@@ -234,13 +284,9 @@ internal static class ReferenceGenerators
             {
                 return null;
             }
-            else if (skew is { } s)
-            {
-                row = Math.Min(values.Count - 1, (long)(values.Count * DeterministicMath.Pow(random.NextDouble(), s)));
-            }
             else
             {
-                row = (long)random.NextBelow((ulong)values.Count);
+                row = Pick(ref random, values.Count, skew);
             }
 
             if (fieldIndex >= 0)
@@ -249,6 +295,37 @@ internal static class ReferenceGenerators
             }
 
             return values[row];
+        }
+    }
+
+    /// <summary>A row of <paramref name="rows"/>: uniform, or skewed towards the first rows.</summary>
+    private static long Pick(ref DeterministicRandom random, long rows, double? skew) => skew is { } s
+        ? Math.Min(rows - 1, (long)(rows * DeterministicMath.Pow(random.NextDouble(), s)))
+        : (long)random.NextBelow((ulong)rows);
+
+    /// <summary>
+    /// A ref whose row goes in with NULL: its value is chosen by <see cref="Resolve"/> once every model is generated (a
+    /// reference cycle), from the field's own stream at the row, and set by an update.
+    /// </summary>
+    internal sealed class DeferredRefGenerator(ReferenceColumn column, double? skew, YamlNode at) : FieldGenerator
+    {
+        public override ValueKind Kind => ValueKind.Unknown;
+
+        public override ReferenceColumn? Source => column;
+
+        public override bool IsReference => true;
+
+        public override bool MayBeNull => true;
+
+        public YamlNode At { get; } = at;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => null;
+
+        /// <summary>The value, once the referenced model is generated.</summary>
+        public object? Resolve(ref DeterministicRandom random, GenerationRun run)
+        {
+            var values = run.Values(column);
+            return values.Count == 0 ? null : values[Pick(ref random, values.Count, skew)];
         }
     }
 

@@ -40,9 +40,31 @@ internal sealed class ManifestSubjectRows(Manifest manifest) : ISubjectRows
 
         public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) => inner.PrepareAsync(models, cancellationToken);
 
+        public async ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor descriptor, CancellationToken cancellationToken = default)
+        {
+            var writer = await inner.OpenUpdatesAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            return descriptor.Name == model && Model is { } subject ? new UpdatingWriter(writer, subject, Rows) : writer;
+        }
+
         public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        /// <summary>Applies deferred refs to the captured subject rows as they go to the real output.</summary>
+        private sealed class UpdatingWriter(IModelWriter inner, ModelDescriptor subject, List<object?[]> rows) : IModelWriter
+        {
+            private readonly UpdateApplier _applier = new(subject, rows);
+
+            public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+            {
+                _applier.Apply(batch);
+                return inner.WriteAsync(batch, cancellationToken);
+            }
+
+            public ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
 
         private sealed class CaptureWriter(IModelWriter inner, List<object?[]> rows) : IModelWriter
         {

@@ -82,6 +82,18 @@ public sealed class FileOutput : IDataOutput
         return ValueTask.FromResult(writer);
     }
 
+    /// <summary>
+    /// A file can't be changed row by row as it streams, so a model's deferred refs (a reference cycle) go to a file of
+    /// their own beside it, <c>model.updates.ndjson</c> (or <c>.csv</c>, or a directory of JSON files): the key and the
+    /// values each row gets once every file is loaded — what a loader applies after the inserts. The model's own file
+    /// holds NULL in those fields, as a database does between the insert and the update.
+    /// </summary>
+    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return OpenModelAsync(model with { Name = model.Name + ".updates" }, cancellationToken);
+    }
+
     /// <inheritdoc />
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {

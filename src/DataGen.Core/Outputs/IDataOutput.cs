@@ -19,6 +19,18 @@ public interface IDataOutput : IAsyncDisposable
     /// <summary>Starts writing a model's rows.</summary>
     ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens the updates that set fields of rows this run already wrote: a reference cycle's <c>deferred: true</c> refs,
+    /// whose rows went in with NULL because the rows they point at came later. Called after every model was written,
+    /// before <see cref="CompleteAsync"/>, once per model with deferred fields. <paramref name="model"/> is the model's
+    /// descriptor narrowed to its key followed by the fields to set; each row holds the key and the new values. The writer
+    /// acknowledges the rows it applied. Outputs that wrap another must pass it on; the default refuses (an output that
+    /// cannot change rows it wrote: a broker).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The output cannot change rows it has written.</exception>
+    ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot change rows it has written");
+
     /// <summary>Makes everything written visible (renames temporary files, commits).</summary>
     ValueTask CompleteAsync(CancellationToken cancellationToken = default);
 }

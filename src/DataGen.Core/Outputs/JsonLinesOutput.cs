@@ -12,6 +12,10 @@ public sealed class JsonLinesOutput(TextWriter writer) : IDataOutput
     public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IModelWriter>(new Lines(writer));
 
+    /// <summary>Deferred refs (a reference cycle): a line per row with its key and the values it gets, after the model's own lines.</summary>
+    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IModelWriter>(new Lines(writer));
+
     /// <inheritdoc />
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 

@@ -23,6 +23,10 @@ public sealed class RetargetingOutput(IDataOutput inner, Func<ModelDescriptor, s
         inner.OpenModelAsync((descriptor ?? throw new ArgumentNullException(nameof(descriptor))) with { Target = target(descriptor) }, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        inner.OpenUpdatesAsync((model ?? throw new ArgumentNullException(nameof(model))) with { Target = target(model) }, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
 
     /// <inheritdoc />

@@ -34,7 +34,14 @@ public sealed class RoutingOutput : IDataOutput
     }
 
     /// <inheritdoc />
-    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        OutputOf(model).OpenModelAsync(model, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        OutputOf(model).OpenUpdatesAsync(model, cancellationToken);
+
+    private IDataOutput OutputOf(ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var output = model.Store is null
@@ -45,7 +52,7 @@ public sealed class RoutingOutput : IDataOutput
             _used.Add(output);
         }
 
-        return output.OpenModelAsync(model, cancellationToken);
+        return output;
     }
 
     /// <inheritdoc />

@@ -34,7 +34,8 @@ public sealed record ScaffoldOptions
 /// Writes a manifest for an existing schema: a model per table (<c>table:</c> qualified by schema), a generator per
 /// writable column chosen from its type, name, enum and CHECK constraints, refs for foreign keys (composite keys as a
 /// ref plus lookups, self-references as hierarchies), unique and composite unique keys, lengths respected, small
-/// counts for lookup tables. Foreign-key cycles are cut at a nullable column, which is left NULL (said in a comment).
+/// counts for lookup tables. Foreign-key cycles are cut at a nullable column, which is a deferred ref (inserted NULL, then set by an update once the
+/// rows it points at are loaded) or, where the table has no one-column key to update by, left NULL (said in a comment).
 /// Every decision the scaffold could not make well is a comment in the file.
 /// </summary>
 public static partial class ManifestScaffold
@@ -131,10 +132,14 @@ public static partial class ManifestScaffold
         {
             while (FindCycle(tables) is { } cycle)
             {
+                // A nullable column, preferably one whose value can follow by an update (a single column, in a table
+                // with a one-column key): that one is deferred; any other is left NULL.
                 var cut = cycle.SelectMany(t => t.ForeignKeys
                         .Where(fk => Target(fk) is { } target && target != t && cycle.Contains(target) && fk.Columns.All(c => !_cutForCycles.Contains((t, c))))
                         .Select(fk => (Table: t, Fk: fk)))
-                    .FirstOrDefault(x => x.Fk.Columns.All(c => x.Table.Column(c)?.Nullable == true));
+                    .Where(x => x.Fk.Columns.All(c => x.Table.Column(c)?.Nullable == true))
+                    .OrderBy(x => CanDefer(x.Table, x.Fk) ? 0 : 1)
+                    .FirstOrDefault();
                 if (cut.Fk is null)
                 {
                     // No nullable column to cut: the cycle stays and validation will name it.
@@ -147,6 +152,10 @@ public static partial class ManifestScaffold
                 }
             }
         }
+
+        /// <summary>Whether a cut foreign key can be filled by an update: one column, in a table whose one-column key the model writes.</summary>
+        private static bool CanDefer(TableSchema table, ForeignKeySchema fk) =>
+            fk.Columns.Count == 1 && table.PrimaryKey.Count == 1 && table.Column(table.PrimaryKey[0]) is { Computed: false } key && Identifier().IsMatch(key.Name) && key.Name != fk.Columns[0];
 
         private List<TableSchema>? FindCycle(List<TableSchema> tables)
         {
@@ -413,7 +422,9 @@ public static partial class ManifestScaffold
         {
             if (_cutForCycles.Contains((table, column.Name)))
             {
-                return ("{ type: constant, value: null }", $"cuts the foreign-key cycle through {fk.ReferencedTable}: left NULL");
+                return CanDefer(table, fk) && Target(fk) is { } cycleTarget
+                    ? ($"{{ type: ref, ref: {_models[cycleTarget]}.{fk.ReferencedColumns[0]}, deferred: true{(column.Nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: inserted NULL, then set by an update once {fk.ReferencedTable} is loaded")
+                    : ("{ type: constant, value: null }", $"cuts the foreign-key cycle through {fk.ReferencedTable}: left NULL (a composite key, or no one-column key to update by)");
             }
 
             var target = Target(fk);

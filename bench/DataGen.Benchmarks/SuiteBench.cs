@@ -123,6 +123,10 @@ internal static class SuiteBench
                     watch.Restart();
                     await fixture.RestoreNowAsync(CancellationToken.None);
                     (WritingTests.Contains(t) ? writeResets : readResets).Add(watch.Elapsed.TotalMilliseconds);
+                    if (Environment.GetEnvironmentVariable("DATAGEN_BENCH_TRACE") == "1" && WritingTests.Contains(t))
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"class {c} test {t}: reset {watch.Elapsed.TotalMilliseconds:F0} ms"));
+                    }
                 }
             }
             finally
@@ -133,7 +137,7 @@ internal static class SuiteBench
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kit: disposing {Classes} fixtures took {dispose:F1} s; classes ready after {string.Join(", ", ready.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(kit: resets took {readResets.Sum() / 1000:F1} s after reads, {writeResets.Sum() / 1000:F1} s after writes; disposing {Classes} fixtures took {dispose:F1} s; classes ready after {string.Join(", ", ready.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
         return new Result(total.Elapsed.TotalSeconds, ready, readResets, writeResets, rows) { Tests = tests };
     }
 

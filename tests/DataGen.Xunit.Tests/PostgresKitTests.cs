@@ -70,6 +70,15 @@ public sealed class OrderQueryTests(PostgresFixture db) : IClassFixture<Postgres
         AssertUndoneAsync("UPDATE products SET sku = sku || '-X' WHERE price < 20; UPDATE orders SET status = 'returned' WHERE id % 11 = 0; DELETE FROM payments WHERE order_id % 13 = 0; SELECT 0");
 
     [Fact]
+    public async Task Rows_a_restore_put_back_are_restored_again_after_the_next_change()
+    {
+        // Restores by difference find the rows written since the last restore: rows it wrote back count as the baseline.
+        await AssertUndoneAsync("UPDATE orders SET status = 'returned', items = '[]' WHERE id % 7 = 0; SELECT 0");
+        await AssertUndoneAsync("UPDATE orders SET status = 'lost' WHERE id % 5 = 0; DELETE FROM orders o WHERE id % 49 = 0 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id); SELECT 0");
+        await AssertUndoneAsync("BEGIN; UPDATE customers SET city = 'Nowhere' WHERE segment = 'gold'; COMMIT; SELECT 0");
+    }
+
+    [Fact]
     public Task A_truncate_is_undone_by_the_restore() =>
         AssertUndoneAsync("TRUNCATE customers, orders, payments; SELECT 0");
 

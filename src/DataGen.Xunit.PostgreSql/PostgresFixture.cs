@@ -92,7 +92,18 @@ public class PostgresFixture : DataGenFixture
             : null;
 
     /// <inheritdoc />
-    protected override Task StopAsync() => _database.DropAsync();
+    protected override async Task StopAsync()
+    {
+        if (!await PassOnAsync().ConfigureAwait(false))
+        {
+            if (_template is { } template && !Spares.ContainsKey(template))
+            {
+                PrepareSpare(template);
+            }
+
+            await _database.DropAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     protected override IDataOutput CreateOutput() => PostgresOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true }, "postgres");
@@ -115,17 +126,100 @@ public class PostgresFixture : DataGenFixture
             CREATE UNLOGGED TABLE datagen_baseline.since AS SELECT (txid_current() % 4294967296)::text::xid AS x;
             CREATE UNLOGGED TABLE datagen_baseline.sequences AS
               SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline');
+            -- Every table is watched, loaded or not: a write to one the kit cannot restore keeps the database from being
+            -- handed to the next class (it gets a fresh copy instead).
+            DO $$
+            DECLARE t record;
+            BEGIN
+              FOR t IN SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline') AND n.nspname NOT LIKE 'pg_%' LOOP
+                EXECUTE format('CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark()', t.nspname, t.relname);
+              END LOOP;
+            END $$;
 
             """);
         foreach (var t in tables)
         {
             // Unlogged: the copy is the fixture's alone, never needs crash safety, and a template clone copies it without WAL.
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE UNLOGGED TABLE datagen_baseline.{Quote(t)} AS TABLE {QuoteQualified(t)};\n");
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {QuoteQualified(t)} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark();\n");
         }
 
+        // Schema changes (DDL) are watched too where the role may create event triggers (a superuser: the container's).
+        sql.Append("""
+            CREATE UNLOGGED TABLE datagen_baseline.ddl (at timestamptz NOT NULL DEFAULT now());
+            CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')
+                 AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
+                RETURN; -- the kit's own objects
+              END IF;
+              INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+            END $$;
+            DO $$
+            BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'datagen_ddl') THEN
+                CREATE EVENT TRIGGER datagen_ddl ON ddl_command_end EXECUTE FUNCTION datagen_baseline.ddl_done();
+              END IF;
+            EXCEPTION WHEN insufficient_privilege THEN NULL;
+            END $$;
+            """);
         await ExecuteAsync(ConnectionString, sql.ToString(), cancellationToken).ConfigureAwait(false);
         await PlanRestoreAsync(cancellationToken).ConfigureAwait(false);
+        _template = null;
+    }
+
+    /// <summary>The template this class's database is a copy of (cloned from it, or the database it was made from), while it is.</summary>
+    private string? _template;
+
+    /// <summary>
+    /// Hands this class's database to the next class with the same data instead of dropping it: restored to the baseline,
+    /// it is renamed into the template's spare (what a clone would have been, without CREATE DATABASE nor DROP DATABASE).
+    /// Only when nothing the restore cannot undo happened: no schema change (watched by an event trigger; without the
+    /// right to make one, never) and no write to a table the kit did not load. Otherwise, or when it is in use, it is
+    /// dropped and a spare is made ahead as before.
+    /// </summary>
+    private async Task<bool> PassOnAsync()
+    {
+        if (_template is not { } template || _tables.Length == 0 || _database.Name is not { } own || Spares.ContainsKey(template))
+        {
+            return false;
+        }
+
+        try
+        {
+            var watched = await QueryAsync("SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname = 'datagen_ddl' AND evtenabled <> 'D')::text || '|' || (SELECT count(*) FROM datagen_baseline.ddl)::text", CancellationToken.None).ConfigureAwait(false);
+            if (watched.Count != 1 || watched[0] != "1|0")
+            {
+                return false;
+            }
+
+            var loaded = _tables.Select(t => t.Table).ToHashSet(StringComparer.Ordinal);
+            if ((await QueryAsync("SELECT name FROM datagen_baseline.dirty", CancellationToken.None).ConfigureAwait(false)).Any(t => !loaded.Contains(t)))
+            {
+                return false;
+            }
+
+            await RestoreBaselineAsync(CancellationToken.None).ConfigureAwait(false);
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+            var spare = $"{template}_s{Interlocked.Increment(ref _spares)}";
+            await _database.ExecuteOnServerAsync($"ALTER DATABASE {Quote(own)} RENAME TO {Quote(spare)}", CancellationToken.None).ConfigureAwait(false);
+            var database = _database;
+            if (!Spares.TryAdd(template, Task.FromResult<string?>(spare)))
+            {
+                DropTemplate(database, spare);
+            }
+            else
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, spare);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // In use (the application's own pool), or gone: dropped as usual.
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -201,8 +295,9 @@ public class PostgresFixture : DataGenFixture
             AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
         }
 
+        // The next class with this data gets this database when this class ends (or a spare made then).
         Plans[name] = _tables;
-        PrepareSpare(name);
+        _template = name;
         return true;
     }
 
@@ -216,7 +311,7 @@ public class PostgresFixture : DataGenFixture
         }
 
         _adopted = null;
-        PrepareSpare(name);
+        _template = name;
 
         // A clone has the template's tables, keys and references: its restore plan is the template's.
         if (Plans.TryGetValue(name, out var plan))
@@ -411,6 +506,7 @@ public class PostgresFixture : DataGenFixture
     {
         await _database.RecreateAsync(cancellationToken).ConfigureAwait(false);
         _tables = [];
+        _template = null;
     }
 
     /// <inheritdoc />
@@ -419,6 +515,7 @@ public class PostgresFixture : DataGenFixture
         var drops = Loaded.Select(m => $"DROP TABLE IF EXISTS {QuoteQualified(Qualified(m.Target))} CASCADE;").Distinct().Append("DROP SCHEMA IF EXISTS datagen_baseline CASCADE;");
         await ExecuteAsync(ConnectionString, string.Join('\n', drops), cancellationToken).ConfigureAwait(false);
         _tables = [];
+        _template = null;
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

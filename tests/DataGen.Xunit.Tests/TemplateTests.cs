@@ -20,6 +20,10 @@ public sealed class KeptTemplateProbe;
 [SeededWith("customers.yaml", Scale = 0.002, Seed = 919_191)]
 public sealed class ChangedKeptTemplateProbe;
 
+/// <summary>Data for the pass-on test (its own seed).</summary>
+[SeededWith("customers.yaml", Scale = 0.002, Seed = 929_290)]
+public sealed class PassOnProbe;
+
 /// <summary>Keeps templates on the server as DATAGEN_REUSE=1 does, whatever this run's environment says.</summary>
 public sealed class KeepingPostgres : PostgresFixture
 {
@@ -123,6 +127,61 @@ public sealed class TemplateTests
     [Fact]
     public Task PostgreSQL_classes_with_the_same_data_share_one_load() =>
         ClonesAreCopiesAsync(() => new PostgresFixture(), f => new NpgsqlConnection(f.ConnectionString));
+
+    /// <summary>
+    /// A class's PostgreSQL database goes to the next class with the same data when it ends (restored: no CREATE DATABASE,
+    /// no DROP DATABASE), but only when the restore undoes everything: after a schema change the next class gets a fresh copy.
+    /// </summary>
+    [Fact]
+    public async Task A_PostgreSQL_class_database_is_passed_on_restored_and_never_after_a_schema_change()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        async Task<(PostgresFixture Fixture, long Oid)> StartAsync()
+        {
+            var fixture = new PostgresFixture();
+            await fixture.InitializeForAsync(typeof(PassOnProbe), ct);
+            if (fixture.Unavailable is not null)
+            {
+                Assert.Skip(fixture.Unavailable);
+            }
+
+            await using var connection = await fixture.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT oid::bigint FROM pg_database WHERE datname = current_database()", connection);
+            return (fixture, (long)(await command.ExecuteScalarAsync(ct))!);
+        }
+
+        async Task<bool> ExistsAsync(PostgresFixture f, string table)
+        {
+            await using var connection = await f.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand($"SELECT to_regclass('{table}') IS NOT NULL", connection);
+            return (bool)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        var (first, firstOid) = await StartAsync();
+        var digest = await DigestAsync(new NpgsqlConnection(first.ConnectionString));
+        await ExecuteAsync(new NpgsqlConnection(first.ConnectionString), "UPDATE customers SET first_name = 'Changed' WHERE email < 'm'; DELETE FROM customers WHERE email >= 't'");
+        await first.DisposeAsync();
+
+        var (second, secondOid) = await StartAsync();
+        second.Cloned.Should().BeTrue();
+        secondOid.Should().Be(firstOid, "the first class's database, restored, became the second's");
+        (await DigestAsync(new NpgsqlConnection(second.ConnectionString))).Should().Be(digest, "it holds the baseline, not the first class's writes");
+        await ExecuteAsync(new NpgsqlConnection(second.ConnectionString), "CREATE TABLE leaked (x int); ALTER TABLE customers ADD COLUMN extra int");
+        await second.DisposeAsync();
+
+        var (third, thirdOid) = await StartAsync();
+        try
+        {
+            third.Cloned.Should().BeTrue();
+            (await ExistsAsync(third, "leaked")).Should().BeFalse("a database whose schema changed is dropped, not passed on");
+            thirdOid.Should().NotBe(secondOid, "a database whose schema changed is dropped, not passed on");
+            (await DigestAsync(new NpgsqlConnection(third.ConnectionString))).Should().Be(digest);
+        }
+        finally
+        {
+            await third.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// Kept across runs: with container reuse a template stays on the server under the hash of its inputs; the next run

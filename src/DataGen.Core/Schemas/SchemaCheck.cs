@@ -102,6 +102,11 @@ internal static class SchemaCheck
             return $"column '{column.Name}' is {column.DataType}, but the field's values are {kind.ToString().ToLowerInvariant()}";
         }
 
+        if (generator is Generators.ReferenceGenerators.DeferredRefGenerator && !column.Nullable)
+        {
+            return $"column '{column.Name}' is NOT NULL, but a deferred ref goes in NULL and is set by an update after every model is written; cut the cycle at a nullable column instead";
+        }
+
         var allowed = rule?.Allowed ?? (column.AllowedValues is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null);
         if (allowed is not null && generator.PossibleValues is { } values)
         {

@@ -40,10 +40,24 @@ internal static class Targets
 
         var defaultPath = Path.GetFullPath(Path.Combine(outDirectory ?? "out", manifestName + ".db"));
         // Created lazily: it is only opened (and only then written) if some model has no store.
-        var fallback = SqliteOutput.ToNewFile(defaultPath);
+        IDataOutput fallback = shard is null ? SqliteOutput.ToNewFile(defaultPath) : new NoSharedDefault(defaultPath);
         var description = manifest.Datastores.Count == 0
             ? defaultPath
             : string.Join(", ", manifest.Datastores.Select(d => d.ToString()).Append($"default {defaultPath}"));
         return (Stores.CreateOutput(manifest, options, fallback), description);
+    }
+
+    /// <summary>Where models without a datastore would go in a sharded run: refused, as workers cannot share a local file.</summary>
+    private sealed class NoSharedDefault(string path) : IDataOutput
+    {
+        public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) =>
+            throw new GenerationException($"--shard: models without a datastore ({string.Join(", ", models.Select(m => m.Name))}) go to the local SQLite file {path}, which workers cannot share: shard into files (--format ndjson, csv or json) or into datastores that take shards (kafka); nothing was written");
+
+        public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+            throw new GenerationException($"--shard: models without a datastore go to the local SQLite file {path}, which workers cannot share", model.Name);
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -146,7 +146,15 @@ public sealed class KafkaOutput : IDataOutput
         }
 
         var existing = metadata.Topics.FirstOrDefault(t => t.Topic == model.Target && t.Error.Code == ErrorCode.NoError);
-        if (existing is not null)
+        if (_options.Shard is not null)
+        {
+            // One of several workers: the topic may hold the other slices' messages already. What it holds now per
+            // partition is the base this slice's messages are counted on.
+            _heldBefore[model.Target] = existing is null
+                ? new Dictionary<int, long>()
+                : existing.Partitions.Select(p => p.PartitionId).ToDictionary(p => p, p => CountMessages(model.Target, [p]));
+        }
+        else if (existing is not null)
         {
             var messages = CountMessages(model.Target, existing.Partitions.Select(p => p.PartitionId));
             if (messages > 0)
@@ -182,7 +190,7 @@ public sealed class KafkaOutput : IDataOutput
                 }
                 catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
                 {
-                    // Created concurrently: fine, it is empty.
+                    // Created concurrently (another run, or another worker of a sharded one): fine.
                 }
             }
         }
@@ -200,6 +208,9 @@ public sealed class KafkaOutput : IDataOutput
             return w.High.Value - w.Low.Value;
         });
     }
+
+    /// <summary>In a sharded run: what each topic held per partition before this slice (other workers' messages).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<int, long>> _heldBefore = new(StringComparer.Ordinal);
 
     private sealed class Writer : IModelWriter
     {
@@ -390,8 +401,20 @@ public sealed class KafkaOutput : IDataOutput
                 }
             }
 
-            // Acknowledged is not retained: count what the topic holds (it was empty before this model).
+            // Acknowledged is not retained: count what the topic holds (it was empty before this model; in a sharded run,
+            // what it gained at least, other workers adding theirs meanwhile).
             var held = _owner.CountMessages(_model.Target, _deliveredPerPartition.Keys);
+            if (_owner._heldBefore.TryGetValue(_model.Target, out var before))
+            {
+                var gained = held - _deliveredPerPartition.Keys.Sum(p => before.GetValueOrDefault(p));
+                if (gained >= _delivered)
+                {
+                    return _delivered;
+                }
+
+                held = gained;
+            }
+
             if (held != _delivered)
             {
                 // Messages of one model are alike in size: a partition's share of the bytes follows its share of the messages.

@@ -56,9 +56,27 @@ public sealed class MongoOutput : IDataOutput
     }
 
     /// <inheritdoc />
+    /// <summary>Refuses a sharded run before anything is written (see <see cref="StoreLoadOptions.Shard"/>).</summary>
+    public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
+    {
+        RefuseShards(models?.FirstOrDefault()?.Name);
+        return ValueTask.CompletedTask;
+    }
+
+    private void RefuseShards(string? model)
+    {
+        if (_options.Shard is { } shard)
+        {
+            throw new GenerationException($"mongodb '{_storeName}': a sharded run (slice {shard.Index}/{shard.Count}) cannot load into MongoDB yet: each worker checks and replaces the same collections; shard into files (--format) or Kafka, or load with one run; nothing was written", model);
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RefuseShards(model.Name);
+
         var collection = _database.GetCollection<BsonDocument>(model.Target);
         long existing;
         try

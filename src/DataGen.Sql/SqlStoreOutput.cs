@@ -97,6 +97,7 @@ public abstract class SqlStoreOutput : IDataOutput
     public async ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
+        RefuseShards();
         if (!TransactionalDdl)
         {
             await MakeTablesUpFrontAsync(models, cancellationToken).ConfigureAwait(false);
@@ -139,6 +140,15 @@ public abstract class SqlStoreOutput : IDataOutput
         catch (Exception e) when (DescribeError(e) is { } reason)
         {
             throw new GenerationException($"{Store}: emptying {targets} for mode 'truncate' failed: {reason}; nothing was changed (tables that reference these and are not in the run keep them from being emptied: add them to the manifest, or use mode 'append')", null, null, null, e);
+        }
+    }
+
+    /// <summary>A SQL database is filled by one run: a shard's rows reference rows of other shards, which its foreign keys need first.</summary>
+    private void RefuseShards()
+    {
+        if (Options.Shard is { } shard)
+        {
+            throw new GenerationException($"{Store}: a sharded run (slice {shard.Index}/{shard.Count}) cannot load into a SQL database: each slice's rows reference rows of the other slices, which its foreign keys need in first, and every worker would make and check the same tables; shard into files (--format) and load those, or load with one run; nothing was written");
         }
     }
 
@@ -195,6 +205,7 @@ public abstract class SqlStoreOutput : IDataOutput
     public async ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RefuseShards();
         if (_failed)
         {
             throw new InvalidOperationException($"{Store}: an earlier model failed and the run's transaction was rolled back; start a new output");

@@ -36,9 +36,28 @@ public sealed class CliTests : IDisposable
             concatenated.Should().Equal(File.ReadAllBytes(Path.Combine(whole, $"{model}.csv")), model);
         }
 
-        var (exit, _, error) = await Run("generate", Sample("retail.yaml"), "--shard", "1/4");
+        // Without --format, workers would share the local default file or a SQL database: refused before anything is written.
+        var (exit, _, error) = await Run("generate", Sample("retail.yaml"), "--shard", "1/4", "-o", Path.Combine(_directory.FullName, "local"));
+        exit.Should().Be(1);
+        error.Should().Contain("--shard: models without a datastore (customers, products, orders, payments) go to the local SQLite file").And.Contain("--format").And.Contain("nothing was written");
+        Directory.Exists(Path.Combine(_directory.FullName, "local")).Should().BeFalse();
+
+        var database = Path.Combine(_directory.FullName, "shared.db");
+        var manifest = Path.Combine(_directory.FullName, "sql.yaml");
+        await File.WriteAllTextAsync(manifest, $$"""
+            datastores:
+              db: { kind: sqlite, path: "{{database}}" }
+            models:
+              customers: { store: db, count: 10, key: id, fields: { id: sequence } }
+            """, TestContext.Current.CancellationToken);
+        (exit, _, error) = await Run("generate", manifest, "--shard", "0/2");
+        exit.Should().Be(1);
+        error.Should().Contain("sqlite 'db': a sharded run (slice 0/2) cannot load into a SQL database").And.Contain("nothing was written");
+        File.Exists(database).Should().BeFalse();
+
+        (exit, _, error) = await Run("generate", manifest, "--shard", "2/2");
         exit.Should().Be(2);
-        error.Should().Contain("--shard").And.Contain("--format");
+        error.Should().Contain("--shard");
     }
 
     /// <summary>An SQLite database file in the test's folder made by <paramref name="sql"/>, closed again (an application's own schema).</summary>

@@ -45,6 +45,82 @@ public sealed class EmbeddedKafkaTests : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Sharded into one store: each worker appends its slice to the same topics (the others' messages already there are
+    /// expected, not a conflict), and together they publish exactly the unsharded run's messages, each to the same
+    /// partition (keys decide it), references included.
+    /// </summary>
+    [Fact]
+    public async Task Shards_publish_together_exactly_the_messages_of_one_run()
+    {
+        const string yaml = """
+            seed: 5
+            models:
+              customers:
+                count: 700
+                key: id
+                fields:
+                  id: uuid
+                  email: { type: internet.email, unique: true }
+              orders:
+                count: { per: customers, min: 0, max: 3 }
+                key: id
+                fields:
+                  id: sequence
+                  customer_id: { type: ref, ref: customers.id }
+                  customer_email: { type: lookup, from: customer_id, field: email }
+            """;
+        var kafka = new KafkaOutputOptions { Partitions = 3 };
+        using var whole = EmbeddedKafkaCluster.Start(brokers: 1);
+        await using (var output = KafkaOutput.Create(whole.BootstrapServers, kafka with { Embedded = whole }))
+        {
+            await DataGenerator.GenerateAsync(Parse(yaml), output, cancellationToken: Ct);
+        }
+
+        long written = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var shard = new GenerationShard(i, 3);
+            await using var output = KafkaOutput.Create(_cluster.BootstrapServers, kafka with { Embedded = _cluster }, new StoreLoadOptions { Shard = shard });
+            written += (await DataGenerator.GenerateAsync(Parse(yaml), output, new GenerationOptions { Shard = shard }, Ct)).TotalRows;
+        }
+
+        foreach (var topic in new[] { "customers", "orders" })
+        {
+            var expected = ReadAll(whole.BootstrapServers, topic, 3);
+            var sharded = ReadAll(_cluster.BootstrapServers, topic, 3);
+            expected.Should().NotBeEmpty();
+            sharded.Select(m => (m.Partition.Value, m.Message.Key, m.Message.Value)).Should().BeEquivalentTo(expected.Select(m => (m.Partition.Value, m.Message.Key, m.Message.Value)), topic);
+        }
+
+        written.Should().Be(ReadAll(whole.BootstrapServers, "customers", 3).Count + ReadAll(whole.BootstrapServers, "orders", 3).Count);
+    }
+
+    /// <summary>Every message a topic holds (as many as its watermarks count), from any cluster.</summary>
+    private static List<ConsumeResult<string?, string>> ReadAll(string bootstrapServers, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).SetLogHandler((_, _) => { }).Build();
+        var expected = Enumerable.Range(0, partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)) is var w ? w.High.Value - w.Low.Value : 0);
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var results = new List<ConsumeResult<string?, string>>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (results.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
+    }
+
     [Fact]
     public async Task Every_row_arrives_as_json_keyed_by_the_model_key()
     {

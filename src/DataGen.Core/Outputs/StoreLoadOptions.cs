@@ -13,6 +13,15 @@ public sealed record StoreLoadOptions
     /// <summary>Create tables from the manifest when they do not exist (default true).</summary>
     public bool CreateTables { get; init; } = true;
 
+    /// <summary>
+    /// This run writes one slice of a sharded load (<see cref="GenerationOptions.Shard"/>): other workers write the other
+    /// slices into the same store at the same time. A store that can take part appends its slice — Kafka: topics are made
+    /// if missing and never required empty, the other workers' messages being expected — and one that cannot refuses
+    /// before anything is written, saying why: a SQL database (a slice's rows reference rows of the other slices, which
+    /// its foreign keys need in first) and MongoDB (not supported yet). Files take shards through <see cref="FileOutput.Shard"/>.
+    /// </summary>
+    public GenerationShard? Shard { get; init; }
+
     /// <summary>Receives warnings (what was dropped). Never given connection strings or passwords.</summary>
     public Action<string>? Warning { get; init; }
 }

@@ -22,28 +22,8 @@ public sealed class EmbeddedKafkaTests : IDisposable
     }
 
     /// <summary>Reads every message of a topic by assigning its partitions (no consumer group, so no rebalance stalls on the mock).</summary>
-    private List<ConsumeResult<string?, string>> ReadAll(string topic, int partitions, long expected)
-    {
-        using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig
-        {
-            BootstrapServers = _cluster.BootstrapServers,
-            GroupId = $"reader-{Guid.NewGuid():N}",
-            EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var results = new List<ConsumeResult<string?, string>>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (results.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
-            {
-                results.Add(result);
-            }
-        }
-
-        return results;
-    }
+    private List<ConsumeResult<string?, string>> ReadAll(string topic, int partitions, long expected) =>
+        ReadAll(_cluster.BootstrapServers, topic, partitions, expected);
 
     /// <summary>
     /// Sharded into one store: each worker appends its slice to the same topics (the others' messages already there are
@@ -96,8 +76,8 @@ public sealed class EmbeddedKafkaTests : IDisposable
         written.Should().Be(ReadAll(whole.BootstrapServers, "customers", 3).Count + ReadAll(whole.BootstrapServers, "orders", 3).Count);
     }
 
-    /// <summary>Every message a topic holds (as many as its watermarks count), from any cluster.</summary>
-    private static List<ConsumeResult<string?, string>> ReadAll(string bootstrapServers, string topic, int partitions)
+    /// <summary>Every message a topic of any cluster holds: <paramref name="expected"/> of them, or as many as its watermarks count.</summary>
+    private static List<ConsumeResult<string?, string>> ReadAll(string bootstrapServers, string topic, int partitions, long? expected = null)
     {
         using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig
         {
@@ -106,7 +86,7 @@ public sealed class EmbeddedKafkaTests : IDisposable
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         }).SetLogHandler((_, _) => { }).Build();
-        var expected = Enumerable.Range(0, partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)) is var w ? w.High.Value - w.Low.Value : 0);
+        expected ??= Enumerable.Range(0, partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)) is var w ? w.High.Value - w.Low.Value : 0);
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var results = new List<ConsumeResult<string?, string>>();
         var deadline = DateTime.UtcNow.AddSeconds(30);

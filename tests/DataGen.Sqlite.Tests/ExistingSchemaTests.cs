@@ -19,13 +19,16 @@ public sealed class ExistingSchemaTests : IDisposable
         _directory.Delete(recursive: true);
     }
 
-    private string NewDatabase(string name)
+    private string NewDatabase(string name) => Database(name, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", "rental.sql")));
+
+    /// <summary>A database file in the test's folder made by <paramref name="sql"/>, closed again.</summary>
+    private string Database(string name, string sql)
     {
         var path = Path.Combine(_directory.FullName, name);
         using var connection = new SqliteConnection($"Data Source={path}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", "rental.sql"));
+        command.CommandText = sql;
         command.ExecuteNonQuery();
         return path;
     }
@@ -62,19 +65,12 @@ public sealed class ExistingSchemaTests : IDisposable
     public async Task Tables_named_with_spaces_and_dashes_are_scaffolded_and_filled()
     {
         // Northwind's shape: "Order Details" keyed by (OrderID, ProductID), and a dashed name.
-        var path = Path.Combine(_directory.FullName, "northwind.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+        var path = Database("northwind.db", """
                 CREATE TABLE "Orders" ("OrderID" INTEGER PRIMARY KEY AUTOINCREMENT, "CustomerName" TEXT NOT NULL);
                 CREATE TABLE "Products" ("ProductID" INTEGER PRIMARY KEY, "ProductName" TEXT NOT NULL);
                 CREATE TABLE "Order Details" ("OrderID" INTEGER NOT NULL REFERENCES "Orders", "ProductID" INTEGER NOT NULL REFERENCES "Products", "Quantity" INTEGER NOT NULL CHECK ("Quantity" > 0), PRIMARY KEY ("OrderID", "ProductID"));
                 CREATE TABLE "audit-log" ("id" INTEGER PRIMARY KEY, "note" TEXT);
-                """;
-            command.ExecuteNonQuery();
-        }
+                """);
 
         var yaml = ManifestScaffold.Write(await DescribeAsync(path), new ScaffoldOptions { Kind = "sqlite", Rows = 50, Settings = new Dictionary<string, string> { ["path"] = path } });
         yaml.Should().Contain("table: Order Details").And.Contain("table: audit-log");
@@ -152,14 +148,7 @@ public sealed class ExistingSchemaTests : IDisposable
     [Fact]
     public async Task Load_modes_truncate_append_and_replace_existing_tables()
     {
-        var path = Path.Combine(_directory.FullName, "modes.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE country (country_id INTEGER PRIMARY KEY AUTOINCREMENT, country TEXT NOT NULL UNIQUE); CREATE TABLE language (language_id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
-            command.ExecuteNonQuery();
-        }
+        var path = Database("modes.db", "CREATE TABLE country (country_id INTEGER PRIMARY KEY AUTOINCREMENT, country TEXT NOT NULL UNIQUE); CREATE TABLE language (language_id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
 
         await LoadAsync(path, Modes(path, string.Empty));
 
@@ -191,18 +180,11 @@ public sealed class ExistingSchemaTests : IDisposable
     [Fact]
     public async Task A_second_pass_that_breaks_a_foreign_key_rolls_the_whole_run_back()
     {
-        var path = Path.Combine(_directory.FullName, "cycle.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+        var path = Database("cycle.db", """
                 CREATE TABLE branch (id INTEGER PRIMARY KEY, head_id INTEGER REFERENCES account (id));
                 CREATE TABLE account (id INTEGER PRIMARY KEY, branch_id INTEGER NOT NULL REFERENCES branch (id));
                 CREATE TABLE visitor (id INTEGER PRIMARY KEY);
-                """;
-            command.ExecuteNonQuery();
-        }
+                """);
 
         // The deferred ref points at visitors, whose keys are no accounts: the updates break branch.head_id's foreign key.
         var load = () => LoadAsync(path, $$"""

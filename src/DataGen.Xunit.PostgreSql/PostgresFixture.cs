@@ -117,7 +117,9 @@ public class PostgresFixture : DataGenFixture
             DROP SCHEMA IF EXISTS datagen_baseline CASCADE;
             CREATE SCHEMA datagen_baseline;
             CREATE UNLOGGED TABLE datagen_baseline.dirty (name text PRIMARY KEY);
-            CREATE FUNCTION datagen_baseline.mark() RETURNS trigger LANGUAGE plpgsql AS $$
+            -- SECURITY DEFINER: the application may write (or change the schema) as a role of its own, which needs no
+            -- rights on the kit's schema for its statements to be noted.
+            CREATE FUNCTION datagen_baseline.mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             BEGIN
               INSERT INTO datagen_baseline.dirty VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME) ON CONFLICT DO NOTHING;
               RETURN NULL;
@@ -147,7 +149,7 @@ public class PostgresFixture : DataGenFixture
         // Schema changes (DDL) are watched too where the role may create event triggers (a superuser: the container's).
         sql.Append("""
             CREATE UNLOGGED TABLE datagen_baseline.ddl (at timestamptz NOT NULL DEFAULT now());
-            CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')
                  AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN

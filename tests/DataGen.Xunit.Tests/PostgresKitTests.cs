@@ -79,6 +79,34 @@ public sealed class OrderQueryTests(PostgresFixture db) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task An_application_role_without_rights_on_the_kit_s_schema_writes_and_is_restored()
+    {
+        // The application often connects as a role of its own: the kit's triggers still note its writes.
+        var role = $"app_{Guid.NewGuid():N}"[..20];
+        await ScalarAsync(db, $"CREATE ROLE {role} LOGIN PASSWORD 'app'; GRANT SELECT, UPDATE ON customers TO {role}; SELECT 0");
+        try
+        {
+            await AssertBaselineAsync();
+            var before = await DigestAsync();
+            var app = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = "app", Pooling = false }.ConnectionString;
+            await using (var connection = new NpgsqlConnection(app))
+            {
+                await connection.OpenAsync(TestContext.Current.CancellationToken);
+                await using var update = new NpgsqlCommand("UPDATE customers SET first_name = 'Mallory' WHERE segment = 'gold'", connection);
+                (await update.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).Should().BePositive();
+            }
+
+            await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+            (await DigestAsync()).Should().Be(before);
+        }
+        finally
+        {
+            await ScalarAsync(db, $"REVOKE ALL ON customers FROM {role}; DROP ROLE {role}; SELECT 0");
+            await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public Task A_truncate_is_undone_by_the_restore() =>
         AssertUndoneAsync("TRUNCATE customers, orders, payments; SELECT 0");
 

@@ -38,7 +38,90 @@ public class PostgresFixture : DataGenFixture
     private (string Table, string[] ReferencedBy, string Columns, string? Key)[] _tables = [];
 
     /// <summary>The clone being made ahead for each template (by name): its database name, or null if it could not be made.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string?>> Spares = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SparePool> Spares = new(StringComparer.Ordinal);
+
+    /// <summary>Ready copies kept per template at most: one made ahead and one handed on, or two handed on.</summary>
+    private const int MaxSpares = 2;
+
+    private static SparePool PoolOf(string template) => Spares.GetOrAdd(template, _ => new SparePool());
+
+    /// <summary>
+    /// The copies of one template waiting for a class: databases being made ahead (CREATE DATABASE … TEMPLATE) or made,
+    /// and databases earlier classes handed on. Each is a task giving its database name, or null if it could not be made.
+    /// </summary>
+    private sealed class SparePool
+    {
+        private readonly List<Task<string?>> _spares = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_spares)
+                {
+                    return _spares.Count;
+                }
+            }
+        }
+
+        /// <summary>Adds a copy unless <see cref="MaxSpares"/> are waiting already.</summary>
+        public bool TryAdd(Task<string?> spare)
+        {
+            lock (_spares)
+            {
+                if (_spares.Count >= MaxSpares)
+                {
+                    return false;
+                }
+
+                _spares.Add(spare);
+                return true;
+            }
+        }
+
+        /// <summary>A copy that is made (taken: no one else gets it), or null.</summary>
+        public string? TakeReady()
+        {
+            lock (_spares)
+            {
+                _spares.RemoveAll(t => t.IsCompleted && (!t.IsCompletedSuccessfully || t.Result is null));
+                var ready = _spares.FirstOrDefault(t => t.IsCompletedSuccessfully);
+                if (ready is null)
+                {
+                    return null;
+                }
+
+                _spares.Remove(ready);
+                return ready.Result;
+            }
+        }
+
+        /// <summary>A copy made or being made (made ones first), or null.</summary>
+        public Task<string?>? Take()
+        {
+            lock (_spares)
+            {
+                var next = _spares.FirstOrDefault(t => t.IsCompletedSuccessfully && t.Result is not null) ?? _spares.FirstOrDefault();
+                if (next is not null)
+                {
+                    _spares.Remove(next);
+                }
+
+                return next;
+            }
+        }
+
+        /// <summary>Every copy waiting (a template made again: its old copies must not be handed out).</summary>
+        public List<Task<string?>> TakeAll()
+        {
+            lock (_spares)
+            {
+                var all = _spares.ToList();
+                _spares.Clear();
+                return all;
+            }
+        }
+    }
     private static int _spares;
 
     /// <summary>The restore plan of each template (by name), which its clones share.</summary>
@@ -85,18 +168,14 @@ public class PostgresFixture : DataGenFixture
     }
 
     /// <summary>The spare clone of the template this class will clone, if one is made and waiting (taken: no one else gets it).</summary>
-    private string? TakeReadySpare() =>
-        TemplateToClone is { } template && Spares.TryGetValue(template, out var making) && making.IsCompletedSuccessfully && making.Result is { } spare
-            && Spares.TryRemove(new KeyValuePair<string, Task<string?>>(template, making))
-            ? spare
-            : null;
+    private string? TakeReadySpare() => TemplateToClone is { } template ? PoolOf(template).TakeReady() : null;
 
     /// <inheritdoc />
     protected override async Task StopAsync()
     {
         if (!await PassOnAsync().ConfigureAwait(false))
         {
-            if (_template is { } template && !Spares.ContainsKey(template))
+            if (_template is { } template && PoolOf(template).Count == 0)
             {
                 PrepareSpare(template);
             }
@@ -182,7 +261,7 @@ public class PostgresFixture : DataGenFixture
     /// </summary>
     private async Task<bool> PassOnAsync()
     {
-        if (_template is not { } template || _tables.Length == 0 || _database.Name is not { } own || Spares.ContainsKey(template))
+        if (_template is not { } template || _tables.Length == 0 || _database.Name is not { } own || PoolOf(template).Count >= MaxSpares)
         {
             return false;
         }
@@ -206,7 +285,7 @@ public class PostgresFixture : DataGenFixture
             var spare = $"{template}_s{Interlocked.Increment(ref _spares)}";
             await _database.ExecuteOnServerAsync($"ALTER DATABASE {Quote(own)} RENAME TO {Quote(spare)}", CancellationToken.None).ConfigureAwait(false);
             var database = _database;
-            if (!Spares.TryAdd(template, Task.FromResult<string?>(spare)))
+            if (!PoolOf(template).TryAdd(Task.FromResult<string?>(spare)))
             {
                 DropTemplate(database, spare);
             }
@@ -276,9 +355,12 @@ public class PostgresFixture : DataGenFixture
             {
                 // A kept template under this name that was not usable (its info missing or not matching) is made again,
                 // and a copy made ahead of the old one is not handed out.
-                if (Spares.TryRemove(name, out var stale) && await stale.ConfigureAwait(false) is { } old)
+                foreach (var stale in PoolOf(name).TakeAll())
                 {
-                    await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(old)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+                    if (await stale.ConfigureAwait(false) is { } old)
+                    {
+                        await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(old)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
@@ -297,9 +379,10 @@ public class PostgresFixture : DataGenFixture
             AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate(database, name);
         }
 
-        // The next class with this data gets this database when this class ends (or a spare made then).
+        // A copy is made ahead for the next class with this data; this database joins it when this class ends.
         Plans[name] = _tables;
         _template = name;
+        PrepareSpare(name);
         return true;
     }
 
@@ -314,6 +397,11 @@ public class PostgresFixture : DataGenFixture
 
         _adopted = null;
         _template = name;
+        if (PoolOf(name).Count == 0)
+        {
+            // Nothing waits for the next class (no class ended yet to hand its database on): make a copy ahead.
+            PrepareSpare(name);
+        }
 
         // A clone has the template's tables, keys and references: its restore plan is the template's.
         if (Plans.TryGetValue(name, out var plan))
@@ -335,7 +423,7 @@ public class PostgresFixture : DataGenFixture
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
 
         // A clone made ahead while earlier classes ran (or being made now: waiting for it is no slower than making one).
-        var spare = Spares.TryRemove(name, out var pending) ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+        var spare = PoolOf(name).Take() is { } pending ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
         await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {own} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
         if (spare is not null)
         {
@@ -386,9 +474,9 @@ public class PostgresFixture : DataGenFixture
                 return null;
             }
         });
-        if (!Spares.TryAdd(template, making))
+        if (!PoolOf(template).TryAdd(making))
         {
-            // Another class's spare is already waiting: drop this one when it is made.
+            // Enough copies are waiting already: drop this one when it is made.
             _ = making.ContinueWith(t => { if (t.Result is { } extra) DropTemplate(database, extra); }, TaskScheduler.Default);
         }
     }

@@ -122,6 +122,7 @@ public class PostgresFixture : DataGenFixture
             }
         }
     }
+
     private static int _spares;
 
     /// <summary>The restore plan of each template (by name), which its clones share.</summary>
@@ -207,14 +208,21 @@ public class PostgresFixture : DataGenFixture
             CREATE UNLOGGED TABLE datagen_baseline.since AS SELECT (txid_current() % 4294967296)::text::xid AS x;
             CREATE UNLOGGED TABLE datagen_baseline.sequences AS
               SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, start_value FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline');
+            -- What keeps this database from being handed to the next class: a schema change, or a write the kit cannot
+            -- undo (to a table it did not load, or one it could not watch).
+            CREATE UNLOGGED TABLE datagen_baseline.ddl (at timestamptz NOT NULL DEFAULT now());
             -- Every table is watched, loaded or not: a write to one the kit cannot restore keeps the database from being
-            -- handed to the next class (it gets a fresh copy instead).
+            -- handed to the next class (it gets a fresh copy instead). A table the role may not put a trigger on is noted.
             DO $$
             DECLARE t record;
             BEGIN
               FOR t IN SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'datagen_baseline') AND n.nspname NOT LIKE 'pg_%' LOOP
-                EXECUTE format('CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark()', t.nspname, t.relname);
+                BEGIN
+                  EXECUTE format('CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark()', t.nspname, t.relname);
+                EXCEPTION WHEN insufficient_privilege OR duplicate_object THEN
+                  INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+                END;
               END LOOP;
             END $$;
 
@@ -223,11 +231,13 @@ public class PostgresFixture : DataGenFixture
         {
             // Unlogged: the copy is the fixture's alone, never needs crash safety, and a template clone copies it without WAL.
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"CREATE UNLOGGED TABLE datagen_baseline.{Quote(t)} AS TABLE {QuoteQualified(t)};\n");
+
+            // A loaded table must be watched (its restore depends on it): one the loop could not watch fails here, saying why.
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'datagen_dirty' AND tgrelid = '{QuoteQualified(t).Replace("'", "''", StringComparison.Ordinal)}'::regclass) THEN CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {QuoteQualified(t)} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark(); END IF; END $$;\n");
         }
 
         // Schema changes (DDL) are watched too where the role may create event triggers (a superuser: the container's).
         sql.Append("""
-            CREATE UNLOGGED TABLE datagen_baseline.ddl (at timestamptz NOT NULL DEFAULT now());
             CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')

@@ -55,7 +55,6 @@ public sealed class MongoOutput : IDataOutput
         return new MongoOutput(database, options ?? new StoreLoadOptions(), storeName, batchSize);
     }
 
-    /// <inheritdoc />
     /// <summary>Refuses a sharded run before anything is written (see <see cref="StoreLoadOptions.Shard"/>).</summary>
     public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
     {

@@ -532,16 +532,7 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         {
             var columns = shape.Fields.Select(f => IndexOf(model, f.Name)).ToArray();
             var rows = kept.Rows[model.Name].Select(r => columns.Select(i => r[i]).ToArray()).ToList();
-            var writer = await output.OpenUpdatesAsync(shape with { Count = rows.Count }, cancellationToken).ConfigureAwait(false);
-            await using (writer.ConfigureAwait(false))
-            {
-                for (var first = 0; first < rows.Count; first += 4096)
-                {
-                    await writer.WriteAsync(new RowBatch(shape, first, rows.GetRange(first, Math.Min(4096, rows.Count - first))), cancellationToken).ConfigureAwait(false);
-                }
-
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await DataGenerator.WriteUpdatesAsync(output, shape with { Count = rows.Count }, rows, cancellationToken).ConfigureAwait(false);
         }
 
         static int IndexOf(ModelDescriptor model, string field) => model.Fields.Select((f, i) => (f, i)).First(x => x.f.Name == field).i;

@@ -208,10 +208,7 @@ public static class DataGenerator
                     values[0] = keys[row];
                     for (var f = 0; f < fields.Length; f++)
                     {
-                        var random = new DeterministicRandom(StableHash.Combine(fields[f].Key, StableHash.Mix(unchecked((ulong)row))));
-                        values[f + 1] = fields[f].NullRate > 0 && random.Chance(fields[f].NullRate)
-                            ? null
-                            : ((Generators.ReferenceGenerators.DeferredRefGenerator)fields[f].Generator).Resolve(ref random, run);
+                        values[f + 1] = ((Generators.ReferenceGenerators.DeferredRefGenerator)fields[f].Generator).ValueAt(fields[f], row, run);
                     }
 
                     rows[i] = values;
@@ -306,7 +303,29 @@ public static class DataGenerator
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(rows);
-        var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        return await WriteHeldAsync(await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false), descriptor, rows, "generated", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets fields of rows written earlier from updates held in memory (replaying a run whose deferred refs were set after
+    /// its rows: <see cref="MemoryOutput.Updates"/>), through <see cref="IDataOutput.OpenUpdatesAsync"/>; returns the rows
+    /// the output applied.
+    /// </summary>
+    /// <param name="output">The output that holds the rows.</param>
+    /// <param name="updates">The model narrowed to its key, then the fields to set.</param>
+    /// <param name="rows">One row per update: the key, then the values.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public static async Task<long> WriteUpdatesAsync(IDataOutput output, ModelDescriptor updates, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(rows);
+        return await WriteHeldAsync(await output.OpenUpdatesAsync(updates, cancellationToken).ConfigureAwait(false), updates, rows, "sent updates for", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rows held in memory through an opened writer, in batches; the writer must acknowledge every one.</summary>
+    private static async Task<long> WriteHeldAsync(IModelWriter writer, ModelDescriptor descriptor, IReadOnlyList<object?[]> rows, string sent, CancellationToken cancellationToken)
+    {
         await using (writer.ConfigureAwait(false))
         {
             for (var first = 0; first < rows.Count; first += 4096)
@@ -317,7 +336,7 @@ public static class DataGenerator
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             return acknowledged == rows.Count
                 ? acknowledged
-                : throw new GenerationException($"generated {rows.Count} rows but the output acknowledged {acknowledged} (difference {rows.Count - acknowledged})", descriptor.Name);
+                : throw new GenerationException($"{sent} {rows.Count} rows but the output acknowledged {acknowledged} (difference {rows.Count - acknowledged})", descriptor.Name);
         }
     }
 

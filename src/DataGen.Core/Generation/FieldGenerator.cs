@@ -73,9 +73,12 @@ internal sealed class CompiledField(string name, string path, ulong key, FieldGe
     /// </summary>
     public object? ValueAt(long row)
     {
-        var random = new DeterministicRandom(StableHash.Combine(Key, StableHash.Mix(unchecked((ulong)row))));
+        var random = StreamAt(row);
         return NullRate > 0 && random.Chance(NullRate) ? null : Generator.ValueAt(ref random, row);
     }
+
+    /// <summary>This top-level field's stream in <paramref name="row"/> on its first attempt (what <see cref="CompiledObject.Generate"/> draws from).</summary>
+    public DeterministicRandom StreamAt(long row) => new(StableHash.Combine(Key, StableHash.Mix(unchecked((ulong)row))));
 }
 
 /// <summary>The fields of a model or nested object, and the order that satisfies their dependencies.</summary>

@@ -173,7 +173,7 @@ internal static class ReferenceGenerators
         return new DeferredRefGenerator(ctx.Compiler.RequireColumn(ctx.Model, target, field, node, ordered: false), skew, at);
     }
 
-    private static bool IsDeferred(YamlMappingNode map) => ReadScalar(map, "deferred") is "true" or "True" or "yes";
+    private static bool IsDeferred(YamlMappingNode map) => ReadScalar(map, "deferred") is { } text && FieldSpec.ParseBool(text) == true;
 
     private static LookupGenerator? CreateLookup(FieldSpec spec, CompileContext ctx)
     {
@@ -304,7 +304,7 @@ internal static class ReferenceGenerators
         : (long)random.NextBelow((ulong)rows);
 
     /// <summary>
-    /// A ref whose row goes in with NULL: its value is chosen by <see cref="Resolve"/> once every model is generated (a
+    /// A ref whose row goes in with NULL: its value is chosen by <see cref="ValueAt"/> once every model is generated (a
     /// reference cycle), from the field's own stream at the row, and set by an update.
     /// </summary>
     internal sealed class DeferredRefGenerator(ReferenceColumn column, double? skew, YamlNode at) : FieldGenerator
@@ -321,9 +321,15 @@ internal static class ReferenceGenerators
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => null;
 
-        /// <summary>The value, once the referenced model is generated.</summary>
-        public object? Resolve(ref DeterministicRandom random, GenerationRun run)
+        /// <summary>The value of <paramref name="field"/> (this generator's field) in <paramref name="row"/>, once the referenced model is generated.</summary>
+        public object? ValueAt(CompiledField field, long row, GenerationRun run)
         {
+            var random = field.StreamAt(row);
+            if (field.NullRate > 0 && random.Chance(field.NullRate))
+            {
+                return null;
+            }
+
             var values = run.Values(column);
             return values.Count == 0 ? null : values[Pick(ref random, values.Count, skew)];
         }

@@ -115,7 +115,10 @@ internal sealed class FieldSpec
         Parse<decimal>(key, required, "a number", static t => decimal.TryParse(t.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null);
 
     public bool? GetBool(string key) =>
-        Parse<bool>(key, false, "true or false", static t => t switch { "true" or "True" or "yes" => true, "false" or "False" or "no" => false, _ => (bool?)null });
+        Parse<bool>(key, false, "true or false", ParseBool);
+
+    /// <summary>A manifest's boolean literal (true/True/yes, false/False/no), or null.</summary>
+    internal static bool? ParseBool(string text) => text switch { "true" or "True" or "yes" => true, "false" or "False" or "no" => false, _ => null };
 
     /// <summary>A probability in [0, 1]; percentages like <c>15%</c> are accepted too.</summary>
     public double? GetProbability(string key)

@@ -96,6 +96,7 @@ internal sealed class UpdateApplier
 {
     private readonly ModelDescriptor _model;
     private readonly List<object?[]> _rows;
+    private readonly List<string> _names;
     private readonly int _key;
     private Dictionary<object, int>? _byKey;
 
@@ -103,7 +104,8 @@ internal sealed class UpdateApplier
     {
         _model = model;
         _rows = rows;
-        _key = model.Fields.ToList().FindIndex(f => f.Name == model.Key);
+        _names = model.Fields.Select(f => f.Name).ToList();
+        _key = model.Key is null ? -1 : _names.IndexOf(model.Key);
     }
 
     /// <summary>Rows found and set so far.</summary>
@@ -111,7 +113,7 @@ internal sealed class UpdateApplier
 
     public void Apply(RowBatch batch)
     {
-        var fields = batch.Model.Fields.Skip(1).Select(f => _model.Fields.ToList().FindIndex(m => m.Name == f.Name)).ToArray();
+        var fields = batch.Model.Fields.Skip(1).Select(f => _names.IndexOf(f.Name)).ToArray();
         if (_key < 0 || fields.Any(f => f < 0))
         {
             throw new InvalidOperationException($"model '{_model.Name}': updates of {string.Join(", ", batch.Model.Fields.Select(f => f.Name))} do not match its fields or key");

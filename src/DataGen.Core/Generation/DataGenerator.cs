@@ -105,24 +105,33 @@ public static class DataGenerator
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
-            var window = new Queue<(long Start, Task<object?[][]> Rows)>();
             var parallel = options.MaxDegreeOfParallelism > 1;
+
+            // A writer that encodes apart from writing (files) gets its batches encoded on the pool: in the task that
+            // generated them when no in-order step changes rows (unique retries, ground truth), else in a task of their
+            // own once those steps ran. Either way the bytes are written in row order. Windows stay a few batches deep,
+            // twice the threads so no core waits while the writer writes: memory stays flat.
+            var encoder = parallel ? writer as IEncodingModelWriter : null;
+            var encodeWithRows = encoder is not null && uniques.Length == 0 && truth is null;
+            var depth = parallel ? 2 * options.MaxDegreeOfParallelism : 1;
+            var window = new Queue<(long Start, Task<(object?[][] Rows, EncodedBatch? Bytes)> Batch)>();
+            var encoding = new Queue<(Task<EncodedBatch> Bytes, long Done)>();
             var next = from;
             long done = 0;
             while (next < to || window.Count > 0)
             {
-                while (window.Count < options.MaxDegreeOfParallelism && next < to)
+                while (window.Count < depth && next < to)
                 {
                     var start = next;
                     var n = (int)Math.Min(options.BatchSize, to - start);
                     window.Enqueue((start, parallel
-                        ? Task.Run(() => GenerateRows(run, model, offsets, start, n, workers), cancellationToken)
-                        : Task.FromResult(GenerateRows(run, model, offsets, start, n, workers))));
+                        ? Task.Run(() => Generate(start, n), cancellationToken)
+                        : Task.FromResult(Generate(start, n))));
                     next += n;
                 }
 
                 var (first, task) = window.Dequeue();
-                var rows = await task.ConfigureAwait(false);
+                var (rows, encoded) = await task.ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (uniques.Length > 0)
                 {
@@ -137,11 +146,17 @@ public static class DataGenerator
                     }
                 }
 
-                // Only the shard's rows are written (all of them without a shard).
-                var skip = (int)Math.Clamp(lo - first, 0, rows.Length);
-                var take = (int)Math.Clamp(hi - first, 0, rows.Length) - skip;
+                var (skip, take) = ShardPart(first, rows.Length);
                 if (take <= 0)
                 {
+                    continue;
+                }
+
+                done += take;
+                if (encoded is not null)
+                {
+                    await encoder!.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
+                    options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
                     continue;
                 }
 
@@ -161,9 +176,51 @@ public static class DataGenerator
                     }
                 }
 
-                await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
-                done += rows.Length;
-                options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
+                if (encoder is null)
+                {
+                    await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
+                    options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
+                    continue;
+                }
+
+                var batch = new RowBatch(descriptor, first, rows);
+                encoding.Enqueue((Task.Run(() => encoder.Encode(batch), cancellationToken), done));
+                while (encoding.Count > options.MaxDegreeOfParallelism)
+                {
+                    await WriteEncodedAsync().ConfigureAwait(false);
+                }
+            }
+
+            while (encoding.Count > 0)
+            {
+                await WriteEncodedAsync().ConfigureAwait(false);
+            }
+
+            // Rows [start, start + n), and their bytes when they need no in-order step.
+            (object?[][] Rows, EncodedBatch? Bytes) Generate(long start, int n)
+            {
+                var rows = GenerateRows(run, model, offsets, start, n, workers);
+                if (!encodeWithRows)
+                {
+                    return (rows, null);
+                }
+
+                var (skip, take) = ShardPart(start, n);
+                return (rows, take <= 0 ? null : encoder!.Encode(new RowBatch(descriptor, start + skip, take == n ? rows : rows[skip..(skip + take)])));
+            }
+
+            // The part of a batch the shard writes (the whole batch without a shard).
+            (int Skip, int Take) ShardPart(long start, int n)
+            {
+                var skip = (int)Math.Clamp(lo - start, 0, n);
+                return (skip, (int)Math.Clamp(hi - start, 0, n) - skip);
+            }
+
+            async Task WriteEncodedAsync()
+            {
+                var (bytes, written) = encoding.Dequeue();
+                await encoder!.WriteAsync(await bytes.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                options.Progress?.Report(new GenerationProgress(model.Name, written, hi - lo));
             }
 
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -266,7 +323,7 @@ public static class DataGenerator
         try
         {
             var generatedRows = run.GeneratedRows(model);
-            var values = model.Root.Generate(new RowContext(row, parent, worker, run), null, key, row).Values;
+            var values = model.Root.Fill(worker.RowScope(model.Root, run, row, parent, key)).Values;
             if (row >= generatedRows && model.Tracers.Count > 0)
             {
                 foreach (var (field, value) in model.Tracers[(int)(row - generatedRows)])

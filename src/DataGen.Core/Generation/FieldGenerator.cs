@@ -94,9 +94,14 @@ internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrd
     public double MaxValues => Fields.Sum(f => f.Generator.MaxValues);
 
     /// <summary>Generates all fields into a fresh scope.</summary>
-    public ObjectScope Generate(RowContext row, ObjectScope? parent, ulong streamKey, long position)
+    public ObjectScope Generate(RowContext row, ObjectScope? parent, ulong streamKey, long position) =>
+        Fill(new ObjectScope(this, row, parent, streamKey, position));
+
+    /// <summary>Generates all fields into <paramref name="scope"/>, a scope of this shape with no values yet.</summary>
+    public ObjectScope Fill(ObjectScope scope)
     {
-        var scope = new ObjectScope(this, row, parent, streamKey, position);
+        var row = scope.Row;
+        var streamKey = scope.StreamKey;
         var values = scope.Values;
         foreach (var i in EvaluationOrder)
         {
@@ -143,12 +148,29 @@ internal sealed class ObjectScope
     public ObjectScope? Parent { get; }
 
     /// <summary>Identifies this object's position (row, array indices, retry attempt) for the random streams of its fields.</summary>
-    public ulong StreamKey { get; }
+    public ulong StreamKey { get; private set; }
 
-    public object?[] Values { get; }
+    public object?[] Values { get; private set; }
 
     /// <summary>The row index, or within an array the element index (what sequences count).</summary>
-    public long Position { get; }
+    public long Position { get; private set; }
+
+    /// <summary>
+    /// Makes a row's scope (no parent) ready for the next row of its shape: fresh values (the last row's array has
+    /// gone to the output), no referenced rows. What a worker does instead of allocating a scope per row.
+    /// </summary>
+    public ObjectScope Reset(ulong streamKey, long position)
+    {
+        StreamKey = streamKey;
+        Position = position;
+        Values = new object?[Values.Length];
+        if (_referencedRows is not null)
+        {
+            Array.Fill(_referencedRows, -1);
+        }
+
+        return this;
+    }
 
     /// <summary>The row a reference field of this object points at (for lookups); −1 when none.</summary>
     public long ReferencedRow(int fieldIndex) => _referencedRows?[fieldIndex] ?? -1;
@@ -180,17 +202,28 @@ internal sealed class ObjectScope
     public GeneratedObject ToObject() => new(Shape.Names, Values);
 }
 
-/// <summary>Per-row facts shared by every object in the row.</summary>
+/// <summary>
+/// Per-row facts shared by every object in the row. A worker keeps one and moves it from row to row
+/// (<see cref="MoveTo"/>): nothing holds it past its row's generation.
+/// </summary>
 internal sealed class RowContext(long index, long parentIndex, GenerationWorker worker, GenerationRun run)
 {
     /// <summary>The run the row belongs to (its reference columns).</summary>
-    public GenerationRun Run { get; } = run;
+    public GenerationRun Run { get; private set; } = run;
 
     /// <summary>The row's index in its model.</summary>
-    public long Index { get; } = index;
+    public long Index { get; private set; } = index;
 
     /// <summary>For a per-parent model, the parent row this row belongs to; −1 otherwise.</summary>
-    public long ParentIndex { get; } = parentIndex;
+    public long ParentIndex { get; private set; } = parentIndex;
 
     public GenerationWorker Worker { get; } = worker;
+
+    public RowContext MoveTo(long index, long parentIndex, GenerationRun run)
+    {
+        Index = index;
+        ParentIndex = parentIndex;
+        Run = run;
+        return this;
+    }
 }

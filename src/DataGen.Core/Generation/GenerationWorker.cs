@@ -16,6 +16,21 @@ internal sealed class GenerationWorker
     /// <summary>A worker owned by the calling thread (Bogus Fakers are costly to build: reuse them across calls).</summary>
     public static GenerationWorker ForCurrentThread => _current ??= new GenerationWorker();
 
+    private RowContext? _row;
+    private ObjectScope? _scope;
+
+    /// <summary>
+    /// The scope of a model's next row, with its row context: this worker's own, reset for the row (one scope and context
+    /// per worker, not per row: a row's values leave in their own array, and nothing else outlives the row).
+    /// </summary>
+    public ObjectScope RowScope(CompiledObject shape, GenerationRun run, long row, long parent, ulong streamKey)
+    {
+        var context = _row is null ? _row = new RowContext(row, parent, this, run) : _row.MoveTo(row, parent, run);
+        return _scope is { } scope && ReferenceEquals(scope.Shape, shape)
+            ? scope.Reset(streamKey, row)
+            : _scope = new ObjectScope(shape, context, null, streamKey, row);
+    }
+
     public BogusSession Bogus(string locale)
     {
         if (!_bogus.TryGetValue(locale, out var session))

@@ -43,7 +43,7 @@ internal static class NativeBogus
                 UserName(f, l, arguments[0], arguments[1]),
             "Internet.Email" when arguments.Length >= 3 && arguments.Skip(2).All(a => a.Template is null && a.Value is null)
                 && Gendered(locale, "first_name") is { } f && Gendered(locale, "last_name") is { } l && Formats(locale, "internet", "free_email") is { } providers =>
-                Email(UserName(f, l, arguments[0], arguments[1]), providers),
+                Email(f, l, arguments[0], arguments[1], providers),
             _ => null,
         };
 
@@ -142,23 +142,28 @@ internal static class NativeBogus
 
     private static string FillSymbols(StringBuilder builder, ref DeterministicRandom random)
     {
-        for (var i = 0; i < builder.Length; i++)
+        // Filled in a copy: a StringBuilder's indexer walks its chunks on every call.
+        var length = builder.Length;
+        var chars = length <= 256 ? stackalloc char[length] : new char[length];
+        builder.CopyTo(0, chars, length);
+        StringBuilderCache.Release(builder);
+        for (var i = 0; i < chars.Length; i++)
         {
-            switch (builder[i])
+            switch (chars[i])
             {
                 case '#':
-                    builder[i] = (char)('0' + random.NextIndex(10));
+                    chars[i] = (char)('0' + random.NextIndex(10));
                     break;
                 case '!':
-                    builder[i] = (char)('2' + random.NextIndex(8));
+                    chars[i] = (char)('2' + random.NextIndex(8));
                     break;
                 case '?':
-                    builder[i] = (char)('A' + random.NextIndex(26));
+                    chars[i] = (char)('A' + random.NextIndex(26));
                     break;
             }
         }
 
-        return StringBuilderCache.ToStringAndRelease(builder);
+        return new string(chars);
     }
 
     private static Native UserName(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last) =>
@@ -166,31 +171,55 @@ internal static class NativeBogus
         {
             var f = Text(first, scope) ?? Pick(firstNames, ref random);
             var l = Text(last, scope) ?? Pick(lastNames, ref random);
-            var builder = StringBuilderCache.Acquire(f.Length + l.Length + 4);
-            switch (random.NextIndex(3))
-            {
-                case 0:
-                    AppendSlug(builder, f);
-                    builder.Append(random.NextIndex(100).ToString(CultureInfo.InvariantCulture));
-                    break;
-                case 1:
-                    AppendSlug(builder, f);
-                    builder.Append(random.NextIndex(2) == 0 ? '.' : '_');
-                    AppendSlug(builder, l);
-                    break;
-                default:
-                    AppendSlug(builder, f);
-                    builder.Append(random.NextIndex(2) == 0 ? '.' : '_');
-                    AppendSlug(builder, l);
-                    builder.Append(random.NextIndex(100).ToString(CultureInfo.InvariantCulture));
-                    break;
-            }
-
+            var builder = StringBuilderCache.Acquire();
+            AppendUserName(builder, f, l, ref random);
             return StringBuilderCache.ToStringAndRelease(builder);
         };
 
-    private static Native Email(Native userName, string[] providers) =>
-        (ref random, scope) => string.Concat(userName(ref random, scope), "@", Pick(providers, ref random));
+    /// <summary>An e-mail address: a user name, then '@' and a provider, built as one string.</summary>
+    private static Native Email(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last, string[] providers) =>
+        (ref random, scope) =>
+        {
+            var f = Text(first, scope) ?? Pick(firstNames, ref random);
+            var l = Text(last, scope) ?? Pick(lastNames, ref random);
+            var builder = StringBuilderCache.Acquire();
+            AppendUserName(builder, f, l, ref random);
+            builder.Append('@').Append(Pick(providers, ref random));
+            return StringBuilderCache.ToStringAndRelease(builder);
+        };
+
+    private static void AppendUserName(StringBuilder builder, string first, string last, ref DeterministicRandom random)
+    {
+        switch (random.NextIndex(3))
+        {
+            case 0:
+                AppendSlug(builder, first);
+                AppendBelow100(builder, random.NextIndex(100));
+                break;
+            case 1:
+                AppendSlug(builder, first);
+                builder.Append(random.NextIndex(2) == 0 ? '.' : '_');
+                AppendSlug(builder, last);
+                break;
+            default:
+                AppendSlug(builder, first);
+                builder.Append(random.NextIndex(2) == 0 ? '.' : '_');
+                AppendSlug(builder, last);
+                AppendBelow100(builder, random.NextIndex(100));
+                break;
+        }
+    }
+
+    /// <summary>0–99 in decimal digits, as <c>ToString</c> writes it, without the string.</summary>
+    private static void AppendBelow100(StringBuilder builder, int value)
+    {
+        if (value >= 10)
+        {
+            builder.Append((char)('0' + (value / 10)));
+        }
+
+        builder.Append((char)('0' + (value % 10)));
+    }
 
     private static string? Text(BogusCatalog.Argument argument, ObjectScope scope) =>
         argument.Template?.Render(scope) ?? argument.Value as string;
@@ -198,6 +227,12 @@ internal static class NativeBogus
     /// <summary>Keeps letters, digits, '.', '_' and '-'; folds Latin accents to ASCII (Jöhn → John) with our own table, not ICU, so it is the same on every machine.</summary>
     private static void AppendSlug(StringBuilder builder, string text)
     {
+        if (!text.AsSpan().ContainsAnyExcept(SlugAscii))
+        {
+            builder.Append(text);
+            return;
+        }
+
         foreach (var c in text)
         {
             if (char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
@@ -210,6 +245,10 @@ internal static class NativeBogus
             }
         }
     }
+
+    /// <summary>What a slug keeps as it is.</summary>
+    private static readonly System.Buffers.SearchValues<char> SlugAscii =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
     private sealed class CompiledFormat
     {

@@ -101,10 +101,10 @@ internal static class ScalarValues
         null => string.Empty,
         string s => s,
         bool b => b ? "true" : "false",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime dt => FormatDateTime(dt),
-        DateTimeOffset dto => FormatDateTime(dto.UtcDateTime),
-        TimeOnly t => t.ToString(t.Millisecond == 0 ? "HH:mm:ss" : "HH:mm:ss.fff", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString(DateFormat, CultureInfo.InvariantCulture),
+        DateTime dt => dt.ToString(DateTimeFormat(dt), CultureInfo.InvariantCulture),
+        DateTimeOffset dto => dto.UtcDateTime.ToString(DateTimeFormat(dto.UtcDateTime), CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString(TimeFormat(t), CultureInfo.InvariantCulture),
         Guid g => g.ToString("D"),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
@@ -112,6 +112,102 @@ internal static class ScalarValues
         _ => value.ToString() ?? string.Empty,
     };
 
-    private static string FormatDateTime(DateTime dt) =>
-        dt.ToString(dt.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <see cref="Format"/> of a date, time, UUID or decimal straight into UTF-8, with no string in between (what file writers
+    /// call per row); false for any other value, or when <paramref name="destination"/> (64 bytes suffice) is too short.
+    /// </summary>
+    public static bool TryFormatUtf8(object? value, Span<byte> destination, out int written)
+    {
+        switch (value)
+        {
+            case DateOnly d when destination.Length >= 10:
+                // yyyy-MM-dd by hand: the custom-format parser costs more than the date.
+                WriteDigits(destination[..4], d.Year);
+                destination[4] = (byte)'-';
+                WriteDigits(destination.Slice(5, 2), d.Month);
+                destination[7] = (byte)'-';
+                WriteDigits(destination.Slice(8, 2), d.Day);
+                written = 10;
+                return true;
+            case decimal m:
+                return TryFormatDecimal(m, destination, out written);
+            case DateTime dt:
+                return dt.TryFormat(destination, out written, DateTimeFormat(dt), CultureInfo.InvariantCulture);
+            case DateTimeOffset dto:
+                return dto.UtcDateTime.TryFormat(destination, out written, DateTimeFormat(dto.UtcDateTime), CultureInfo.InvariantCulture);
+            case TimeOnly t:
+                return t.TryFormat(destination, out written, TimeFormat(t), CultureInfo.InvariantCulture);
+            case Guid g:
+                return g.TryFormat(destination, out written, "D");
+            default:
+                written = 0;
+                return false;
+        }
+    }
+
+    private const string DateFormat = "yyyy-MM-dd";
+
+    private static void WriteDigits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    /// <summary>
+    /// A decimal as <see cref="Format"/> (and JSON's number) writes it — every digit of its scale kept, <c>12.50</c> —
+    /// straight from its 96-bit integer; values past 2^63 and negative zero go the BCL's way.
+    /// </summary>
+    private static bool TryFormatDecimal(decimal value, Span<byte> destination, out int written)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var negative = bits[3] < 0;
+        var integer = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        if (bits[2] != 0 || integer > long.MaxValue || (negative && integer == 0))
+        {
+            return value.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+        }
+
+        var scale = value.Scale;
+        Span<byte> digits = stackalloc byte[29]; // 19 digits of 2^63, or a scale of up to 28 and the leading 0
+        var count = 0;
+        do
+        {
+            digits[count++] = (byte)('0' + (integer % 10));
+            integer /= 10;
+        }
+        while (integer != 0 || count <= scale);
+
+        var length = (negative ? 1 : 0) + count + (scale > 0 ? 1 : 0);
+        if (destination.Length < length)
+        {
+            written = 0;
+            return false;
+        }
+
+        var at = 0;
+        if (negative)
+        {
+            destination[at++] = (byte)'-';
+        }
+
+        for (var i = count - 1; i >= 0; i--)
+        {
+            destination[at++] = digits[i];
+            if (i == scale && scale > 0)
+            {
+                destination[at++] = (byte)'.';
+            }
+        }
+
+        written = at;
+        return true;
+    }
+
+    private static string DateTimeFormat(DateTime dt) => dt.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    private static string TimeFormat(TimeOnly t) => t.Millisecond == 0 ? "HH:mm:ss" : "HH:mm:ss.fff";
 }

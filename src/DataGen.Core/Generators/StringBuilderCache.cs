@@ -27,4 +27,7 @@ internal static class StringBuilderCache
         _cached = builder;
         return result;
     }
+
+    /// <summary>Gives the builder back without making a string (its text was copied out).</summary>
+    public static void Release(StringBuilder builder) => _cached = builder;
 }

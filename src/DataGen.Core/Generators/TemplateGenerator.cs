@@ -70,9 +70,18 @@ internal sealed class CompiledTemplate
 
     public string Render(ObjectScope scope)
     {
-        if (_segments.Length == 1 && _segments[0].Literal is { } only)
+        if (_segments.Length == 1)
         {
-            return only;
+            // A template of one literal, or of one field holding text ({{first_name}}): that string itself.
+            if (_segments[0] is { Literal: { } only })
+            {
+                return only;
+            }
+
+            if (_segments[0] is { Path: null } field && scope.Ancestor(field.Up).Values[field.Index] is string text)
+            {
+                return text;
+            }
         }
 
         var builder = StringBuilderCache.Acquire();

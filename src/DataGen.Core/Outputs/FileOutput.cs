@@ -149,117 +149,156 @@ public sealed class FileOutput : IDataOutput
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>NDJSON and CSV: one stream per model.</summary>
-    private sealed class StreamModelWriter : IModelWriter
+    /// <summary>
+    /// NDJSON and CSV: one stream per model. Batches are encoded on any thread (<see cref="IEncodingModelWriter"/>: the
+    /// generator does it beside generation) into buffers kept for reuse, and written in row order.
+    /// </summary>
+    private sealed class StreamModelWriter : IEncodingModelWriter
     {
-        public static readonly Action<StreamModelWriter, object?[]> Ndjson = static (w, row) =>
+        public static readonly Action<StreamModelWriter, EncodedBatch, object?[]> Ndjson = static (w, encoded, row) =>
         {
-            w._json.Reset(w._buffer);
-            JsonValueWriter.WriteRow(w._json, w._model.Fields, row);
-            w._json.Flush();
-            w._buffer.Write("\n"u8);
+            encoded.Json.Reset(encoded.Bytes);
+            JsonValueWriter.WriteRow(encoded.Json, w._names, row);
+            encoded.Json.Flush();
+            encoded.Bytes.Write("\n"u8);
         };
 
-        public static readonly Action<StreamModelWriter, object?[]> Csv = static (w, row) =>
+        public static readonly Action<StreamModelWriter, EncodedBatch, object?[]> Csv = static (_, encoded, row) =>
         {
             for (var i = 0; i < row.Length; i++)
             {
                 if (i > 0)
                 {
-                    w._buffer.Write(","u8);
+                    encoded.Bytes.Write(","u8);
                 }
 
-                w.WriteCsvCell(row[i]);
+                WriteCsvCell(encoded.Bytes, row[i]);
             }
 
-            w._buffer.Write("\r\n"u8);
+            encoded.Bytes.Write("\r\n"u8);
         };
 
-        private readonly ModelDescriptor _model;
         private readonly FileStream _stream;
-        private readonly ArrayBufferWriter<byte> _buffer = new(1 << 16);
-        private readonly Utf8JsonWriter _json;
-        private readonly Action<StreamModelWriter, object?[]> _writeRow;
+        private readonly JsonEncodedText[] _names;
+        private readonly Action<StreamModelWriter, EncodedBatch, object?[]> _writeRow;
+        private readonly System.Collections.Concurrent.ConcurrentBag<EncodedBatch> _buffers = [];
+        private EncodedBatch? _header;
         private long _rows;
 
-        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, object?[]> writeRow, bool header = true)
+        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, EncodedBatch, object?[]> writeRow, bool header = true)
         {
-            _model = model;
             _writeRow = writeRow;
+            _names = JsonValueWriter.EncodeNames(model.Fields);
             _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            _json = new Utf8JsonWriter(_buffer, JsonValueWriter.Options);
             if (writeRow == Csv && header)
             {
+                _header = Rent();
                 for (var i = 0; i < model.Fields.Count; i++)
                 {
                     if (i > 0)
                     {
-                        _buffer.Write(","u8);
+                        _header.Bytes.Write(","u8);
                     }
 
-                    WriteCsvText(model.Fields[i].Name);
+                    WriteCsvText(_header.Bytes, model.Fields[i].Name);
                 }
 
-                _buffer.Write("\r\n"u8);
+                _header.Bytes.Write("\r\n"u8);
             }
         }
 
-        public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
+        public EncodedBatch Encode(RowBatch batch)
         {
+            var encoded = Rent();
             foreach (var row in batch.Rows)
             {
-                _writeRow(this, row);
+                _writeRow(this, encoded, row);
             }
 
-            _rows += batch.Rows.Count;
-            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _buffer.ResetWrittenCount();
+            encoded.Rows = batch.Rows.Count;
+            return encoded;
         }
+
+        public async ValueTask WriteAsync(EncodedBatch batch, CancellationToken cancellationToken)
+        {
+            await WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(batch.Bytes.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _rows += batch.Rows;
+            batch.Bytes.ResetWrittenCount();
+            batch.Rows = 0;
+            _buffers.Add(batch);
+        }
+
+        public ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default) => WriteAsync(Encode(batch), cancellationToken);
 
         public async ValueTask<long> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _buffer.ResetWrittenCount();
+            await WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             return _rows;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _json.DisposeAsync().ConfigureAwait(false);
+            while (_buffers.TryTake(out var buffer))
+            {
+                await buffer.Json.DisposeAsync().ConfigureAwait(false);
+            }
+
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
 
-        private void WriteCsvCell(object? value)
+        /// <summary>The CSV header goes out before the first batch (or alone, for a model without rows).</summary>
+        private async ValueTask WriteHeaderAsync(CancellationToken cancellationToken)
+        {
+            if (_header is { } header)
+            {
+                _header = null;
+                await _stream.WriteAsync(header.Bytes.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                header.Bytes.ResetWrittenCount();
+                _buffers.Add(header);
+            }
+        }
+
+        private EncodedBatch Rent() => _buffers.TryTake(out var buffer) ? buffer : new EncodedBatch(1 << 16, JsonValueWriter.Options);
+
+        private static void WriteCsvCell(ArrayBufferWriter<byte> buffer, object? value)
         {
             switch (value)
             {
                 case null:
                     return;
                 case string s:
-                    WriteCsvText(s);
+                    WriteCsvText(buffer, s);
                     return;
                 case System.Collections.IEnumerable:
-                    WriteCsvText(ValueText.ToJson(value));
+                    WriteCsvText(buffer, ValueText.ToJson(value));
                     return;
                 default:
-                    WriteCsvText(ScalarValues.Format(value));
+                    // Dates, times and UUIDs never need quoting: their UTF-8 goes straight in.
+                    if (ScalarValues.TryFormatUtf8(value, buffer.GetSpan(64), out var written))
+                    {
+                        buffer.Advance(written);
+                        return;
+                    }
+
+                    WriteCsvText(buffer, ScalarValues.Format(value));
                     return;
             }
         }
 
-        private void WriteCsvText(string text)
+        private static void WriteCsvText(ArrayBufferWriter<byte> buffer, string text)
         {
             var quote = text.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' '));
             if (!quote)
             {
-                Encoding.UTF8.GetBytes(text, _buffer);
+                Encoding.UTF8.GetBytes(text, buffer);
                 return;
             }
 
-            _buffer.Write("\""u8);
-            Encoding.UTF8.GetBytes(text.Replace("\"", "\"\"", StringComparison.Ordinal), _buffer);
-            _buffer.Write("\""u8);
+            buffer.Write("\""u8);
+            Encoding.UTF8.GetBytes(text.Replace("\"", "\"\"", StringComparison.Ordinal), buffer);
+            buffer.Write("\""u8);
         }
     }
 

@@ -27,8 +27,26 @@ internal static class JsonValueWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>The model's field names, encoded once for writers that write many rows (<see cref="WriteRow(Utf8JsonWriter, JsonEncodedText[], object?[])"/>).</summary>
+    public static JsonEncodedText[] EncodeNames(IReadOnlyList<FieldDescriptor> fields) =>
+        fields.Select(f => JsonEncodedText.Encode(f.Name, Options.Encoder)).ToArray();
+
+    /// <summary>A row as one JSON object, its names encoded ahead (the same bytes as the overload taking fields).</summary>
+    public static void WriteRow(Utf8JsonWriter writer, JsonEncodedText[] names, object?[] row)
+    {
+        writer.WriteStartObject();
+        for (var i = 0; i < names.Length; i++)
+        {
+            writer.WritePropertyName(names[i]);
+            WriteValue(writer, row[i]);
+        }
+
+        writer.WriteEndObject();
+    }
+
     public static void WriteValue(Utf8JsonWriter writer, object? value)
     {
+        // The scalars rows hold most come first; the interface checks (objects, arrays) cost the most.
         switch (value)
         {
             case null:
@@ -40,11 +58,11 @@ internal static class JsonValueWriter
             case long l:
                 writer.WriteNumberValue(l);
                 break;
+            case decimal or Guid or DateOnly or DateTime or DateTimeOffset or TimeOnly:
+                WriteFormatted(writer, value);
+                break;
             case int i:
                 writer.WriteNumberValue(i);
-                break;
-            case decimal d:
-                writer.WriteNumberValue(d);
                 break;
             case double d when double.IsFinite(d):
                 writer.WriteNumberValue(d);
@@ -78,5 +96,38 @@ internal static class JsonValueWriter
                 writer.WriteStringValue(ScalarValues.Format(value));
                 break;
         }
+    }
+
+    /// <summary>
+    /// A decimal as a number, a date, time or UUID as a string: their invariant text in UTF-8 with no string in between,
+    /// written raw (nothing in them needs escaping).
+    /// </summary>
+    private static void WriteFormatted(Utf8JsonWriter writer, object value)
+    {
+        Span<byte> utf8 = stackalloc byte[66];
+        var number = value is decimal;
+        if (!ScalarValues.TryFormatUtf8(value, utf8[1..^1], out var written))
+        {
+            if (value is decimal d)
+            {
+                writer.WriteNumberValue(d);
+            }
+            else
+            {
+                writer.WriteStringValue(ScalarValues.Format(value));
+            }
+
+            return;
+        }
+
+        if (number)
+        {
+            writer.WriteRawValue(utf8.Slice(1, written), skipInputValidation: true);
+            return;
+        }
+
+        utf8[0] = (byte)'"';
+        utf8[written + 1] = (byte)'"';
+        writer.WriteRawValue(utf8[..(written + 2)], skipInputValidation: true);
     }
 }

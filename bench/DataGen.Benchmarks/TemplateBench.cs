@@ -7,7 +7,8 @@ namespace DataGen.Benchmarks;
 /// <summary>
 /// Load once, clone per class: how long a test class waits for its data (fixture start to baseline captured) when it is
 /// the first with its data (generate + load + baseline) and when it clones that class's template — PostgreSQL
-/// (CREATE DATABASE … TEMPLATE), SQLite (a file copy) and MySQL (tables copied on the server), the 100,000-row customer model, medians of N classes.
+/// (CREATE DATABASE … TEMPLATE), SQLite (a file copy), MySQL (tables copied on the server), SQL Server (a backup restored)
+/// and MongoDB ($out on the server), the 100,000-row customer model, medians of N classes.
 /// </summary>
 internal static class TemplateBench
 {
@@ -24,6 +25,8 @@ internal static class TemplateBench
         await MeasureAsync("PostgreSQL (CREATE DATABASE … TEMPLATE)", () => new PostgresFixture(), classes);
         await MeasureAsync("SQLite (file copy)", () => new SqliteFixture(), classes);
         await MeasureAsync($"MySQL/MariaDB (tables copied on the server; {Environment.GetEnvironmentVariable("DATAGEN_MYSQL_IMAGE") ?? MySqlFixture.DefaultImage})", () => new MySqlFixture(), classes);
+        await MeasureAsync("SQL Server (backup restored over the class's database)", () => new SqlServerFixture(), classes);
+        await MeasureAsync("MongoDB (collections copied on the server with $out)", () => new MongoFixture(), classes);
     }
 
     private static async Task MeasureAsync(string name, Func<DataGenFixture> create, int classes)

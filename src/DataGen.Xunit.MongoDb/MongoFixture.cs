@@ -102,6 +102,103 @@ public class MongoFixture : DataGenFixture
         }
     }
 
+    /// <inheritdoc />
+    protected override bool SupportsTemplates => true;
+
+    /// <summary>
+    /// A class's loaded database becomes a template as a copy on the server (<see cref="CopyDatabaseAsync"/>), dropped
+    /// when the test process exits. A server that can't copy (a capped collection, no permission) leaves classes to load.
+    /// </summary>
+    protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
+    {
+        var template = Database.Client.GetDatabase(name);
+        try
+        {
+            await CopyDatabaseAsync(Database, template, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoException)
+        {
+            await Database.Client.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
+            return false;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                template.Client.DropDatabase(name, timeout.Token);
+            }
+            catch (Exception e) when (e is MongoException or TimeoutException or OperationCanceledException)
+            {
+                // The server is gone (a container stopped first): nothing left to drop.
+            }
+        };
+        return true;
+    }
+
+    /// <summary>Copies the template into this class's (empty) database on the server, then captures the baseline from the copy.</summary>
+    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CopyDatabaseAsync(Database.Client.GetDatabase(name), Database, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoException)
+        {
+            await ClearAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies every collection of <paramref name="source"/> into <paramref name="target"/> without the documents leaving
+    /// the server: the collection is created with the source's options and indexes, then <c>$out</c> fills it (replacing
+    /// its documents and keeping its indexes).
+    /// </summary>
+    private static async Task CopyDatabaseAsync(IMongoDatabase source, IMongoDatabase target, CancellationToken cancellationToken)
+    {
+        var collections = await (await source.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("type", "collection") }, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var info in collections)
+        {
+            var name = info["name"].AsString;
+            if (name.StartsWith("system.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var create = new BsonDocument("create", name);
+            if (info.TryGetValue("options", out var options))
+            {
+                create.AddRange(options.AsBsonDocument);
+            }
+
+            await target.RunCommandAsync<BsonDocument>(create, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var collection = source.GetCollection<BsonDocument>(name);
+            var indexes = new BsonArray();
+            foreach (var index in await (await collection.Indexes.ListAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (index["name"].AsString != "_id_")
+                {
+                    index.Remove("v");
+                    index.Remove("ns");
+                    indexes.Add(index);
+                }
+            }
+
+            if (indexes.Count > 0)
+            {
+                await target.RunCommandAsync<BsonDocument>(new BsonDocument { { "createIndexes", name }, { "indexes", indexes } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            var copy = PipelineDefinition<BsonDocument, BsonDocument>.Create(new BsonDocument("$out", new BsonDocument { { "db", target.DatabaseNamespace.DatabaseName }, { "coll", name } }));
+            await collection.AggregateToCollectionAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<Dictionary<string, string>> HashesAsync(CancellationToken cancellationToken)
     {
         var result = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("dbHash", 1), cancellationToken: cancellationToken).ConfigureAwait(false);

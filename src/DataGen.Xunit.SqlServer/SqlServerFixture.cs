@@ -115,6 +115,79 @@ public class SqlServerFixture : DataGenFixture
     protected override string? ApplicationConnectionString => ConnectionString;
 
     /// <inheritdoc />
+    protected override bool SupportsTemplates => true;
+
+    /// <summary>
+    /// A class's loaded database becomes a template as a copy-only backup in the server's default backup folder, named by
+    /// the hash of its inputs (so a file is overwritten, never piled up, by runs with the same data): SQL Server can't
+    /// create a database from another, and a snapshot can only revert its own source. A server that can't back up (no
+    /// permission, no space) leaves classes to load as before.
+    /// </summary>
+    protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(MasterConnectionString, $"BACKUP DATABASE {Quote(_database.Name!)} TO DISK = {Literal(BackupFile(name))} WITH COPY_ONLY, INIT, FORMAT", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SqlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Restores the template's backup over this class's (empty) database, its files where they are, then captures the
+    /// baseline from the copy. A restore that fails leaves an empty database again and the class loads.
+    /// </summary>
+    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        var database = _database.Name!;
+        try
+        {
+            var master = new SqlConnection(MasterConnectionString);
+            await using (master.ConfigureAwait(false))
+            {
+                await master.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+                // The backup's logical files go to this database's own physical files, data to data and log to log.
+                var files = new List<(string Logical, char Type)>();
+                await SqlCommands.ReadAsync(master, null, $"RESTORE FILELISTONLY FROM DISK = {Literal(BackupFile(name))}", r => files.Add((r.GetString(r.GetOrdinal("LogicalName")), r.GetString(r.GetOrdinal("Type"))[0])), cancellationToken).ConfigureAwait(false);
+                var paths = new Dictionary<char, string>();
+                await SqlCommands.ReadAsync(master, null, $"SELECT type_desc, physical_name FROM sys.master_files WHERE database_id = DB_ID({Literal(database)}) ORDER BY file_id", r => paths.TryAdd(r.GetString(0) == "LOG" ? 'L' : 'D', r.GetString(1)), cancellationToken).ConfigureAwait(false);
+                var moves = new List<string>();
+                var dataFiles = 0;
+                foreach (var (logical, type) in files)
+                {
+                    var path = type == 'L' ? paths['L'] : dataFiles++ == 0 ? paths['D'] : $"{paths['D']}.{dataFiles}";
+                    moves.Add($"MOVE {Literal(logical)} TO {Literal(path)}");
+                }
+
+                SqlConnection.ClearAllPools();
+                await SqlCommands.ExecuteAsync(master, null, $"ALTER DATABASE {Quote(database)} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; RESTORE DATABASE {Quote(database)} FROM DISK = {Literal(BackupFile(name))} WITH REPLACE, RECOVERY, {string.Join(", ", moves)}; ALTER DATABASE {Quote(database)} SET MULTI_USER", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SqlException)
+        {
+            await _database.RecreateAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The administrator's connection to the server's master database.</summary>
+    private string MasterConnectionString => new SqlConnectionStringBuilder(_database.ConnectionString) { InitialCatalog = "master" }.ConnectionString;
+
+    /// <summary>A template's backup, in the server's default backup folder.</summary>
+    private static string BackupFile(string name) => name + ".bak";
+
+    private static string Quote(string name) => $"[{name.Replace("]", "]]", StringComparison.Ordinal)}]";
+
+    private static string Literal(string text) => $"N'{text.Replace("'", "''", StringComparison.Ordinal)}'";
+
+    /// <inheritdoc />
     protected override Task RecreateAsync(CancellationToken cancellationToken) => _database.RecreateAsync(cancellationToken);
 
     /// <inheritdoc />

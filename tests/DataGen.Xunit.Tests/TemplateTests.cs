@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using MongoDB.Bson;
+using MongoDB.Driver;
 using Npgsql;
 
 namespace DataGen.Xunit.Tests;
@@ -65,7 +67,11 @@ public sealed class TemplateTests
         }
     }
 
-    private static async Task ClonesAreCopiesAsync<T>(Func<T> create, Func<T, DbConnection> connect)
+    private static Task ClonesAreCopiesAsync<T>(Func<T> create, Func<T, DbConnection> connect)
+        where T : DataGenFixture =>
+        ClonesAreCopiesAsync(create, f => DigestAsync(connect(f)), f => ExecuteAsync(connect(f), "DELETE FROM customers"));
+
+    private static async Task ClonesAreCopiesAsync<T>(Func<T> create, Func<T, Task<string>> digestOf, Func<T, Task> deleteAll)
         where T : DataGenFixture
     {
         var ct = TestContext.Current.CancellationToken;
@@ -86,22 +92,24 @@ public sealed class TemplateTests
             other.Cloned.Should().BeFalse("another seed is other data");
             second.Counts.Should().BeEquivalentTo(first.Counts);
             (second.Seed, second.SeedSource, second.Data).Should().Be((first.Seed, first.SeedSource, first.Data));
-            var digest = await DigestAsync(connect(first));
-            (await DigestAsync(connect(second))).Should().Be(digest);
-            (await DigestAsync(connect(other))).Should().NotBe(digest);
+            var digest = await digestOf(first);
+            digest.Should().NotBeEmpty();
+            (await digestOf(second)).Should().Be(digest);
+            (await digestOf(other)).Should().NotBe(digest);
 
             // A class that writes changes neither the template nor another copy, and its restore works on the copy.
-            await ExecuteAsync(connect(second), "DELETE FROM customers");
-            (await DigestAsync(connect(first))).Should().Be(digest);
+            await deleteAll(second);
+            (await digestOf(second)).Should().BeEmpty();
+            (await digestOf(first)).Should().Be(digest);
             await second.RestoreNowAsync(ct);
-            (await DigestAsync(connect(second))).Should().Be(digest);
+            (await digestOf(second)).Should().Be(digest);
 
             var third = create();
             try
             {
                 await third.InitializeForAsync(typeof(TemplateProbe), ct);
                 third.Cloned.Should().BeTrue();
-                (await DigestAsync(connect(third))).Should().Be(digest, "the template kept the baseline, not what a class did to its copy");
+                (await digestOf(third)).Should().Be(digest, "the template kept the baseline, not what a class did to its copy");
             }
             finally
             {
@@ -127,6 +135,26 @@ public sealed class TemplateTests
     [Fact]
     public Task PostgreSQL_classes_with_the_same_data_share_one_load() =>
         ClonesAreCopiesAsync(() => new PostgresFixture(), f => new NpgsqlConnection(f.ConnectionString));
+
+    /// <summary>SQL Server: the copy is a restore of the template's backup (runs where a SQL Server can: Actions).</summary>
+    [Fact]
+    public Task SQL_Server_classes_with_the_same_data_share_one_load() =>
+        ClonesAreCopiesAsync(() => new SqlServerFixture(), f => new Microsoft.Data.SqlClient.SqlConnection(f.ConnectionString));
+
+    /// <summary>MongoDB: the copy is made on the server, collection by collection (runs where a MongoDB can: Actions).</summary>
+    [Fact]
+    public Task MongoDB_classes_with_the_same_data_share_one_load() =>
+        ClonesAreCopiesAsync(
+            () => new MongoFixture(),
+            async f =>
+            {
+                var documents = await f.Database.GetCollection<BsonDocument>("customers")
+                    .Find(FilterDefinition<BsonDocument>.Empty)
+                    .Sort(new BsonDocument("_id", 1))
+                    .ToListAsync(TestContext.Current.CancellationToken);
+                return string.Join('\n', documents.Select(d => d.ToJson()));
+            },
+            f => f.Database.GetCollection<BsonDocument>("customers").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, TestContext.Current.CancellationToken));
 
     /// <summary>
     /// A class's PostgreSQL database goes to a later class with the same data when it ends (restored: no CREATE DATABASE,

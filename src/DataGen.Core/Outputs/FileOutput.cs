@@ -156,12 +156,7 @@ public sealed class FileOutput : IDataOutput
     private sealed class StreamModelWriter : IEncodingModelWriter
     {
         public static readonly Action<StreamModelWriter, EncodedBatch, object?[]> Ndjson = static (w, encoded, row) =>
-        {
-            encoded.Json.Reset(encoded.Bytes);
-            JsonValueWriter.WriteRow(encoded.Json, w._names, row);
-            encoded.Json.Flush();
-            encoded.Bytes.Write("\n"u8);
-        };
+            JsonValueWriter.WriteLine(encoded.Bytes, encoded.Json, w._prefixes, row);
 
         public static readonly Action<StreamModelWriter, EncodedBatch, object?[]> Csv = static (_, encoded, row) =>
         {
@@ -179,7 +174,7 @@ public sealed class FileOutput : IDataOutput
         };
 
         private readonly FileStream _stream;
-        private readonly JsonEncodedText[] _names;
+        private readonly byte[][] _prefixes;
         private readonly Action<StreamModelWriter, EncodedBatch, object?[]> _writeRow;
         private readonly System.Collections.Concurrent.ConcurrentBag<EncodedBatch> _buffers = [];
         private EncodedBatch? _header;
@@ -188,7 +183,7 @@ public sealed class FileOutput : IDataOutput
         public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, EncodedBatch, object?[]> writeRow, bool header = true)
         {
             _writeRow = writeRow;
-            _names = JsonValueWriter.EncodeNames(model.Fields);
+            _prefixes = JsonValueWriter.LinePrefixes(model.Fields);
             _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             if (writeRow == Csv && header)
             {

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DataGen.Generation;
@@ -27,21 +30,71 @@ internal static class JsonValueWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>The model's field names, encoded once for writers that write many rows (<see cref="WriteRow(Utf8JsonWriter, JsonEncodedText[], object?[])"/>).</summary>
-    public static JsonEncodedText[] EncodeNames(IReadOnlyList<FieldDescriptor> fields) =>
-        fields.Select(f => JsonEncodedText.Encode(f.Name, Options.Encoder)).ToArray();
+    /// <summary>
+    /// What goes before each field's value in a JSON line: <c>{"name":</c> for the first, <c>,"name":</c> after (the
+    /// names encoded as <see cref="Options"/> encodes them), for <see cref="WriteLine"/>.
+    /// </summary>
+    public static byte[][] LinePrefixes(IReadOnlyList<FieldDescriptor> fields) =>
+        fields.Select((field, i) => (byte[])[(byte)(i == 0 ? '{' : ','), (byte)'"', .. JsonEncodedText.Encode(field.Name, Options.Encoder).EncodedUtf8Bytes, (byte)'"', (byte)':']).ToArray();
 
-    /// <summary>A row as one JSON object, its names encoded ahead (the same bytes as the overload taking fields).</summary>
-    public static void WriteRow(Utf8JsonWriter writer, JsonEncodedText[] names, object?[] row)
+    /// <summary>
+    /// A row as one JSON object and a newline — the bytes <see cref="WriteRow"/>
+    /// writes, then '\n' — straight into <paramref name="buffer"/>: names from <paramref name="prefixes"/>, text that needs no
+    /// escaping, numbers, dates and UUIDs without the writer's state machine; anything else (escaped text, doubles, nested
+    /// values) through <paramref name="json"/>, reset on <paramref name="buffer"/> for the one value.
+    /// </summary>
+    public static void WriteLine(ArrayBufferWriter<byte> buffer, Utf8JsonWriter json, byte[][] prefixes, object?[] row)
     {
-        writer.WriteStartObject();
-        for (var i = 0; i < names.Length; i++)
+        if (prefixes.Length == 0)
         {
-            writer.WritePropertyName(names[i]);
-            WriteValue(writer, row[i]);
+            buffer.Write("{}\n"u8);
+            return;
         }
 
-        writer.WriteEndObject();
+        for (var i = 0; i < prefixes.Length; i++)
+        {
+            buffer.Write(prefixes[i]);
+            var value = row[i];
+            switch (value)
+            {
+                case null:
+                    buffer.Write("null"u8);
+                    continue;
+                case string s when TryWriteText(buffer, s):
+                    continue;
+                case long l when l.TryFormat(buffer.GetSpan(20), out var written, default, CultureInfo.InvariantCulture):
+                    buffer.Advance(written);
+                    continue;
+                case bool b:
+                    buffer.Write(b ? "true"u8 : "false"u8);
+                    continue;
+                case decimal or Guid or DateOnly or DateTime or DateTimeOffset or TimeOnly when TryFormatToken(value, buffer.GetSpan(66), out var length):
+                    buffer.Advance(length);
+                    continue;
+            }
+
+            json.Reset(buffer);
+            WriteValue(json, value);
+            json.Flush();
+        }
+
+        buffer.Write("}\n"u8);
+    }
+
+    /// <summary>Text as a JSON string when nothing in it needs escaping (the encoder's own test), else false and nothing written.</summary>
+    private static bool TryWriteText(ArrayBufferWriter<byte> buffer, string text)
+    {
+        var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 2);
+        if (System.Text.Unicode.Utf8.FromUtf16(text, span[1..], out _, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done
+            || Options.Encoder!.FindFirstCharacterToEncodeUtf8(span.Slice(1, written)) >= 0)
+        {
+            return false;
+        }
+
+        span[0] = (byte)'"';
+        span[written + 1] = (byte)'"';
+        buffer.Advance(written + 2);
+        return true;
     }
 
     public static void WriteValue(Utf8JsonWriter writer, object? value)
@@ -104,30 +157,38 @@ internal static class JsonValueWriter
     /// </summary>
     private static void WriteFormatted(Utf8JsonWriter writer, object value)
     {
-        Span<byte> utf8 = stackalloc byte[66];
-        var number = value is decimal;
-        if (!ScalarValues.TryFormatUtf8(value, utf8[1..^1], out var written))
+        Span<byte> token = stackalloc byte[66];
+        if (TryFormatToken(value, token, out var written))
         {
-            if (value is decimal d)
-            {
-                writer.WriteNumberValue(d);
-            }
-            else
-            {
-                writer.WriteStringValue(ScalarValues.Format(value));
-            }
+            writer.WriteRawValue(token[..written], skipInputValidation: true);
+        }
+        else if (value is decimal d)
+        {
+            writer.WriteNumberValue(d);
+        }
+        else
+        {
+            writer.WriteStringValue(ScalarValues.Format(value));
+        }
+    }
 
-            return;
+    /// <summary>The JSON token of a decimal (a number), date, time or UUID (a quoted string) — 66 bytes suffice; false for other values.</summary>
+    private static bool TryFormatToken(object value, Span<byte> destination, out int written)
+    {
+        if (value is decimal)
+        {
+            return ScalarValues.TryFormatUtf8(value, destination, out written);
         }
 
-        if (number)
+        if (destination.Length < 2 || !ScalarValues.TryFormatUtf8(value, destination[1..^1], out written))
         {
-            writer.WriteRawValue(utf8.Slice(1, written), skipInputValidation: true);
-            return;
+            written = 0;
+            return false;
         }
 
-        utf8[0] = (byte)'"';
-        utf8[written + 1] = (byte)'"';
-        writer.WriteRawValue(utf8[..(written + 2)], skipInputValidation: true);
+        destination[0] = (byte)'"';
+        destination[written + 1] = (byte)'"';
+        written += 2;
+        return true;
     }
 }

@@ -119,15 +119,19 @@ public class SqlServerFixture : DataGenFixture
 
     /// <summary>
     /// A class's loaded database becomes a template as a copy-only backup in the server's default backup folder, named by
-    /// the hash of its inputs (so a file is overwritten, never piled up, by runs with the same data): SQL Server can't
+    /// a hash of what it holds (so a file is overwritten, never piled up, by runs with the same data): SQL Server can't
     /// create a database from another, and a snapshot can only revert its own source. A server that can't back up (no
     /// permission, no space) leaves classes to load as before.
     /// </summary>
     protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
     {
+        // Named by a hash of what the template holds (its inputs' hash, seed, data, tables), not by this process: the
+        // next run with the same data overwrites the file instead of adding one to a server that is kept.
+        var file = $"dg_tmpl_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(info)))[..32]}.bak";
         try
         {
-            await ExecuteAsync(MasterConnectionString, $"BACKUP DATABASE {Quote(_database.Name!)} TO DISK = {Literal(BackupFile(name))} WITH COPY_ONLY, INIT, FORMAT", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(MasterConnectionString, $"BACKUP DATABASE {Quote(_database.Name!)} TO DISK = {Literal(file)} WITH COPY_ONLY, INIT, FORMAT", cancellationToken).ConfigureAwait(false);
+            BackupFiles[name] = file;
             return true;
         }
         catch (SqlException)
@@ -136,6 +140,9 @@ public class SqlServerFixture : DataGenFixture
         }
     }
 
+    /// <summary>This process's templates: their backup files (in the server's default backup folder) by template name.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> BackupFiles = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Restores the template's backup over this class's (empty) database, its files where they are, then captures the
     /// baseline from the copy. A restore that fails leaves an empty database again and the class loads.
@@ -143,6 +150,11 @@ public class SqlServerFixture : DataGenFixture
     protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
     {
         var database = _database.Name!;
+        if (!BackupFiles.TryGetValue(name, out var file))
+        {
+            return false;
+        }
+
         try
         {
             var master = new SqlConnection(MasterConnectionString);
@@ -152,7 +164,7 @@ public class SqlServerFixture : DataGenFixture
 
                 // The backup's logical files go to this database's own physical files, data to data and log to log.
                 var files = new List<(string Logical, char Type)>();
-                await SqlCommands.ReadAsync(master, null, $"RESTORE FILELISTONLY FROM DISK = {Literal(BackupFile(name))}", r => files.Add((r.GetString(r.GetOrdinal("LogicalName")), r.GetString(r.GetOrdinal("Type"))[0])), cancellationToken).ConfigureAwait(false);
+                await SqlCommands.ReadAsync(master, null, $"RESTORE FILELISTONLY FROM DISK = {Literal(file)}", r => files.Add((r.GetString(r.GetOrdinal("LogicalName")), r.GetString(r.GetOrdinal("Type"))[0])), cancellationToken).ConfigureAwait(false);
                 var paths = new Dictionary<char, string>();
                 await SqlCommands.ReadAsync(master, null, $"SELECT type_desc, physical_name FROM sys.master_files WHERE database_id = DB_ID({Literal(database)}) ORDER BY file_id", r => paths.TryAdd(r.GetString(0) == "LOG" ? 'L' : 'D', r.GetString(1)), cancellationToken).ConfigureAwait(false);
                 var moves = new List<string>();
@@ -164,12 +176,14 @@ public class SqlServerFixture : DataGenFixture
                 }
 
                 SqlConnection.ClearAllPools();
-                await SqlCommands.ExecuteAsync(master, null, $"ALTER DATABASE {Quote(database)} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; RESTORE DATABASE {Quote(database)} FROM DISK = {Literal(BackupFile(name))} WITH REPLACE, RECOVERY, {string.Join(", ", moves)}; ALTER DATABASE {Quote(database)} SET MULTI_USER", cancellationToken).ConfigureAwait(false);
+                await SqlCommands.ExecuteAsync(master, null, $"ALTER DATABASE {Quote(database)} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; RESTORE DATABASE {Quote(database)} FROM DISK = {Literal(file)} WITH REPLACE, RECOVERY, {string.Join(", ", moves)}; ALTER DATABASE {Quote(database)} SET MULTI_USER", cancellationToken).ConfigureAwait(false);
             }
         }
         catch (SqlException)
         {
-            await _database.RecreateAsync(cancellationToken).ConfigureAwait(false);
+            // A failed restore may leave the database restoring or single-user: dropped as it is, then made empty again.
+            SqlConnection.ClearAllPools();
+            await ExecuteAsync(MasterConnectionString, $"IF DB_ID({Literal(database)}) IS NOT NULL DROP DATABASE {Quote(database)}; CREATE DATABASE {Quote(database)}", cancellationToken).ConfigureAwait(false);
             return false;
         }
 
@@ -177,11 +191,8 @@ public class SqlServerFixture : DataGenFixture
         return true;
     }
 
-    /// <summary>The administrator's connection to the server's master database.</summary>
-    private string MasterConnectionString => new SqlConnectionStringBuilder(_database.ConnectionString) { InitialCatalog = "master" }.ConnectionString;
-
-    /// <summary>A template's backup, in the server's default backup folder.</summary>
-    private static string BackupFile(string name) => name + ".bak";
+    /// <summary>The administrator's connection to the server's master database (ten minutes a command: a backup or restore of a big database takes more than the default 30 s).</summary>
+    private string MasterConnectionString => new SqlConnectionStringBuilder(_database.ConnectionString) { InitialCatalog = "master", CommandTimeout = 600 }.ConnectionString;
 
     private static string Quote(string name) => $"[{name.Replace("]", "]]", StringComparison.Ordinal)}]";
 

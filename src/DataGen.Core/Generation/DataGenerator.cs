@@ -113,8 +113,13 @@ public static class DataGenerator
             // twice the threads so no core waits while the writer writes: memory stays flat.
             var encoder = parallel ? writer as IEncodingModelWriter : null;
             var encodeWithRows = encoder is not null && uniques.Length == 0 && truth is null;
+
+            // Rows encoded where they were made and kept by no reference column are dead once encoded: their arrays go
+            // back to be filled again by a later batch (a quarter of what a row allocates, so fewer collections).
+            var recycle = encodeWithRows && columns.Length == 0;
+            var spares = new ConcurrentBag<object?[][]>();
             var depth = parallel ? 2 * options.MaxDegreeOfParallelism : 1;
-            var window = new Queue<(long Start, Task<(object?[][] Rows, EncodedBatch? Bytes)> Batch)>();
+            var window = new Queue<(long Start, int Count, Task<(object?[][]? Rows, EncodedBatch? Bytes)> Batch)>();
             var encoding = new Queue<(Task<EncodedBatch> Bytes, long Done)>();
             var next = from;
             long done = 0;
@@ -124,15 +129,30 @@ public static class DataGenerator
                 {
                     var start = next;
                     var n = (int)Math.Min(options.BatchSize, to - start);
-                    window.Enqueue((start, parallel
+                    window.Enqueue((start, n, parallel
                         ? Task.Run(() => Generate(start, n), cancellationToken)
                         : Task.FromResult(Generate(start, n))));
                     next += n;
                 }
 
-                var (first, task) = window.Dequeue();
-                var (rows, encoded) = await task.ConfigureAwait(false);
+                var (first, size, task) = window.Dequeue();
+                var (held, encoded) = await task.ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
+                if (held is null)
+                {
+                    // Encoded and recycled where it was made: only its bytes are left (when the shard writes any).
+                    var (_, part) = ShardPart(first, size);
+                    if (encoded is not null)
+                    {
+                        done += part;
+                        await encoder!.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
+                        options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
+                    }
+
+                    continue;
+                }
+
+                var rows = held;
                 if (uniques.Length > 0)
                 {
                     EnforceUnique(run, model, offsets, first, rows, uniques, ordered);
@@ -196,17 +216,24 @@ public static class DataGenerator
                 await WriteEncodedAsync().ConfigureAwait(false);
             }
 
-            // Rows [start, start + n), and their bytes when they need no in-order step.
-            (object?[][] Rows, EncodedBatch? Bytes) Generate(long start, int n)
+            // Rows [start, start + n), and their bytes when they need no in-order step (then no rows when they were recycled).
+            (object?[][]? Rows, EncodedBatch? Bytes) Generate(long start, int n)
             {
-                var rows = GenerateRows(run, model, offsets, start, n, workers);
+                var rows = GenerateRows(run, model, offsets, start, n, workers, recycle && spares.TryTake(out var spare) ? spare : null);
                 if (!encodeWithRows)
                 {
                     return (rows, null);
                 }
 
                 var (skip, take) = ShardPart(start, n);
-                return (rows, take <= 0 ? null : encoder!.Encode(new RowBatch(descriptor, start + skip, take == n ? rows : rows[skip..(skip + take)])));
+                var bytes = take <= 0 ? null : encoder!.Encode(new RowBatch(descriptor, start + skip, take == n ? rows : rows[skip..(skip + take)]));
+                if (!recycle)
+                {
+                    return (rows, bytes);
+                }
+
+                spares.Add(rows);
+                return (null, bytes);
             }
 
             // The part of a batch the shard writes (the whole batch without a shard).
@@ -282,7 +309,8 @@ public static class DataGenerator
         }
     }
 
-    private static object?[][] GenerateRows(GenerationRun run, ModelPlan model, long[]? offsets, long start, int count, ConcurrentBag<GenerationWorker> workers)
+    /// <summary>Rows [start, start + count); in the arrays of <paramref name="spare"/> (rows of an earlier batch that nothing holds any more) when given.</summary>
+    private static object?[][] GenerateRows(GenerationRun run, ModelPlan model, long[]? offsets, long start, int count, ConcurrentBag<GenerationWorker> workers, object?[][]? spare = null)
     {
         if (!workers.TryTake(out var worker))
         {
@@ -291,7 +319,7 @@ public static class DataGenerator
 
         try
         {
-            var rows = new object?[count][];
+            var rows = spare?.Length == count ? spare : new object?[count][];
             var parent = ParentOf(offsets, start);
             for (var i = 0; i < count; i++)
             {
@@ -301,7 +329,7 @@ public static class DataGenerator
                     parent++;
                 }
 
-                rows[i] = GenerateRow(run, model, offsets, row, offsets is null ? -1 : parent, worker, attempt: 0);
+                rows[i] = GenerateRow(run, model, offsets, row, offsets is null ? -1 : parent, worker, attempt: 0, rows[i]);
             }
 
             return rows;
@@ -312,7 +340,7 @@ public static class DataGenerator
         }
     }
 
-    private static object?[] GenerateRow(GenerationRun run, ModelPlan model, long[]? offsets, long row, long parent, GenerationWorker worker, int attempt)
+    private static object?[] GenerateRow(GenerationRun run, ModelPlan model, long[]? offsets, long row, long parent, GenerationWorker worker, int attempt, object?[]? reuse = null)
     {
         var key = StableHash.Mix(unchecked((ulong)row));
         if (attempt > 0)
@@ -323,7 +351,7 @@ public static class DataGenerator
         try
         {
             var generatedRows = run.GeneratedRows(model);
-            var values = model.Root.Fill(worker.RowScope(model.Root, run, row, parent, key)).Values;
+            var values = model.Root.Fill(worker.RowScope(model.Root, run, row, parent, key, reuse)).Values;
             if (row >= generatedRows && model.Tracers.Count > 0)
             {
                 foreach (var (field, value) in model.Tracers[(int)(row - generatedRows)])

@@ -157,13 +157,23 @@ internal sealed class ObjectScope
 
     /// <summary>
     /// Makes a row's scope (no parent) ready for the next row of its shape: fresh values (the last row's array has
-    /// gone to the output), no referenced rows. What a worker does instead of allocating a scope per row.
+    /// gone to the output; or <paramref name="values"/>, an array nothing holds any more, cleared), no referenced rows.
+    /// What a worker does instead of allocating a scope per row.
     /// </summary>
-    public ObjectScope Reset(ulong streamKey, long position)
+    public ObjectScope Reset(ulong streamKey, long position, object?[]? values = null)
     {
         StreamKey = streamKey;
         Position = position;
-        Values = new object?[Values.Length];
+        if (values?.Length == Values.Length)
+        {
+            Array.Clear(values);
+            Values = values;
+        }
+        else
+        {
+            Values = new object?[Values.Length];
+        }
+
         if (_referencedRows is not null)
         {
             Array.Fill(_referencedRows, -1);

@@ -11,7 +11,7 @@ namespace DataGen.Outputs;
 /// </summary>
 internal interface IEncodingModelWriter : IModelWriter
 {
-    /// <summary>The batch's bytes. Thread-safe: called for several batches at once.</summary>
+    /// <summary>The batch's bytes. Thread-safe: called for several batches at once. Holds nothing of the rows after it returns (their arrays may be filled again).</summary>
     EncodedBatch Encode(RowBatch batch);
 
     /// <summary>Writes a batch's bytes. Called in row order, one at a time; the batch is the writer's again after.</summary>

@@ -138,35 +138,23 @@ public static class DataGenerator
                 var (first, size, task) = window.Dequeue();
                 var (held, encoded) = await task.ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (held is null)
+                if (held is not null)
                 {
-                    // Encoded and recycled where it was made: only its bytes are left (when the shard writes any).
-                    var (_, part) = ShardPart(first, size);
-                    if (encoded is not null)
+                    if (uniques.Length > 0)
                     {
-                        done += part;
-                        await encoder!.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
-                        options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
+                        EnforceUnique(run, model, offsets, first, held, uniques, ordered);
                     }
 
-                    continue;
-                }
-
-                var rows = held;
-                if (uniques.Length > 0)
-                {
-                    EnforceUnique(run, model, offsets, first, rows, uniques, ordered);
-                }
-
-                foreach (var (fieldIndex, values) in columns)
-                {
-                    for (var i = 0; i < rows.Length; i++)
+                    foreach (var (fieldIndex, values) in columns)
                     {
-                        values.Set(first + i, rows[i][fieldIndex]);
+                        for (var i = 0; i < held.Length; i++)
+                        {
+                            values.Set(first + i, held[i][fieldIndex]);
+                        }
                     }
                 }
 
-                var (skip, take) = ShardPart(first, rows.Length);
+                var (skip, take) = ShardPart(first, size);
                 if (take <= 0)
                 {
                     continue;
@@ -180,6 +168,8 @@ public static class DataGenerator
                     continue;
                 }
 
+                // Not encoded yet, so not recycled: the rows are here.
+                var rows = held!;
                 if (take != rows.Length)
                 {
                     rows = rows[skip..(skip + take)];

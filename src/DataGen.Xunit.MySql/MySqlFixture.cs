@@ -163,10 +163,58 @@ public class MySqlFixture : DataGenFixture
     /// <inheritdoc />
     protected override bool SupportsTemplates => true;
 
+    /// <summary>With container reuse (<c>DATAGEN_REUSE=1</c>) templates stay on the server for the next run.</summary>
+    protected override bool KeepsTemplates => DataGenContainers.Reuse;
+
+    /// <summary>The table inside a template that holds what the fixture knew (never copied into a class's database).</summary>
+    private const string TemplateInfo = "__datagen_template";
+
+    /// <inheritdoc />
+    protected override async Task<string?> FindTemplateAsync(string name, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                var info = new List<string>();
+                await SqlCommands.ReadAsync(connection, null, $"SELECT info FROM {Quote(name)}.{Quote(TemplateInfo)}", r => info.Add(r.GetString(0)), cancellationToken).ConfigureAwait(false);
+                return info.Count == 1 ? info[0] : null;
+            }
+            catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.UnknownDatabase or MySqlErrorCode.NoSuchTable)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
     {
+        if (KeepsTemplates)
+        {
+            // A kept template under this name that was not usable (its info missing or not matching) is made again.
+            await _database.ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {Quote(name)}", cancellationToken).ConfigureAwait(false);
+        }
+
         await CopyDatabaseAsync(new MySqlConnectionStringBuilder(ConnectionString).Database, name, cancellationToken).ConfigureAwait(false);
+        if (KeepsTemplates)
+        {
+            // The info travels inside the template, written last: a template without it is never cloned.
+            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = new MySqlCommand($"CREATE TABLE {Quote(name)}.{Quote(TemplateInfo)} (info LONGTEXT NOT NULL); INSERT INTO {Quote(name)}.{Quote(TemplateInfo)} VALUES (@info)", connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Parameters.AddWithValue("@info", info);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return true;
+        }
+
         var database = _database;
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -204,7 +252,7 @@ public class MySqlFixture : DataGenFixture
             {
                 await SqlCommands.ExecuteAsync(connection, null, $"CREATE DATABASE IF NOT EXISTS {Quote(target)} CHARACTER SET utf8mb4", cancellationToken).ConfigureAwait(false);
                 var tables = new List<string>();
-                await SqlCommands.ReadAsync(connection, null, $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{source.Replace("'", "''", StringComparison.Ordinal)}' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", r => tables.Add(r.GetString(0)), cancellationToken).ConfigureAwait(false);
+                await SqlCommands.ReadAsync(connection, null, $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{source.Replace("'", "''", StringComparison.Ordinal)}' AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '{TemplateInfo}' ORDER BY TABLE_NAME", r => tables.Add(r.GetString(0)), cancellationToken).ConfigureAwait(false);
                 var columns = new Dictionary<string, string>(StringComparer.Ordinal);
                 await SqlCommands.ReadAsync(
                     connection,

@@ -32,6 +32,12 @@ public sealed class KeepingPostgres : PostgresFixture
     protected override bool KeepsTemplates => true;
 }
 
+/// <summary>Keeps MySQL templates on the server as DATAGEN_REUSE=1 does, whatever this run's environment says.</summary>
+public sealed class KeepingMySql : MySqlFixture
+{
+    protected override bool KeepsTemplates => true;
+}
+
 /// <summary>
 /// Load once, clone per class: the second class with the same data gets a copy of the first one's database instead of
 /// generating and loading again; the copies are independent; other data is not mistaken for it.
@@ -226,22 +232,46 @@ public sealed class TemplateTests
     /// do not match, is never reused.
     /// </summary>
     [Fact]
-    public async Task PostgreSQL_templates_are_kept_for_the_next_run_and_never_reused_when_an_input_changed()
+    public Task PostgreSQL_templates_are_kept_for_the_next_run_and_never_reused_when_an_input_changed() =>
+        KeptTemplatesAsync(
+            () => new KeepingPostgres(),
+            f => new NpgsqlConnection(f.ConnectionString),
+            "SELECT datname FROM pg_database WHERE datname ~ '^dg_tmpl_[0-9a-f]{40}$'",
+            (f, name) => ExecuteAsync(new NpgsqlConnection(new NpgsqlConnectionStringBuilder(f.ConnectionString) { Database = name, Pooling = false }.ConnectionString), "UPDATE datagen_baseline.template SET info = replace(info, '\"Key\":\"', '\"Key\":\"0')"),
+            name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+
+    [Fact]
+    public Task MySQL_templates_are_kept_for_the_next_run_and_never_reused_when_an_input_changed() =>
+        KeptTemplatesAsync(
+            () => new KeepingMySql(),
+            f => new MySqlConnector.MySqlConnection(f.ConnectionString),
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME REGEXP '^dg_tmpl_[0-9a-f]{40}$'",
+            (f, name) => ExecuteAsync(new MySqlConnector.MySqlConnection(f.ConnectionString), $"UPDATE `{name}`.`__datagen_template` SET info = REPLACE(info, '\"Key\":\"', '\"Key\":\"0')"),
+            name => $"DROP DATABASE IF EXISTS `{name}`");
+
+    /// <summary>
+    /// With templates kept (container reuse), the next run clones the template its inputs name; changed inputs make a
+    /// template of their own; a template whose stored inputs do not match its name is never trusted.
+    /// </summary>
+    private static async Task KeptTemplatesAsync<T>(Func<T> create, Func<T, DbConnection> connect, string keptQuery, Func<T, string, Task> tamper, Func<string, string> drop)
+        where T : DataGenFixture
     {
         var ct = TestContext.Current.CancellationToken;
-        var fixtures = new List<PostgresFixture>();
-        async Task<PostgresFixture> Start(Type probe)
+        var fixtures = new List<T>();
+        async Task<T> Start(Type? probe)
         {
-            var fixture = new KeepingPostgres();
+            var fixture = create();
             fixtures.Add(fixture);
             await fixture.InitializeForAsync(probe, ct);
             return fixture;
         }
 
-        async Task<List<string>> KeptAsync(PostgresFixture f)
+        async Task<List<string>> KeptAsync(T f)
         {
-            await using var connection = await f.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname ~ '^dg_tmpl_[0-9a-f]{40}$'", connection);
+            await using var connection = connect(f);
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = keptQuery;
             await using var reader = await command.ExecuteReaderAsync(ct);
             var names = new List<string>();
             while (await reader.ReadAsync(ct))
@@ -252,7 +282,6 @@ public sealed class TemplateTests
             return names;
         }
 
-        var made = new List<string>();
         try
         {
             var first = await Start(typeof(KeptTemplateProbe));
@@ -263,55 +292,48 @@ public sealed class TemplateTests
 
             var before = await KeptAsync(first);
             first.Cloned.Should().BeFalse("nothing was kept for these inputs yet");
-            var digest = await DigestAsync(new NpgsqlConnection(first.ConnectionString));
+            var digest = await DigestAsync(connect(first));
 
             DataGenFixture.ForgetTemplates();
             var next = await Start(typeof(KeptTemplateProbe));
             next.Cloned.Should().BeTrue("the next run clones the kept template");
             (next.Seed, next.SeedSource, next.Data).Should().Be((first.Seed, first.SeedSource, first.Data));
             next.Counts.Should().BeEquivalentTo(first.Counts);
-            (await DigestAsync(new NpgsqlConnection(next.ConnectionString))).Should().Be(digest);
-            await ExecuteAsync(new NpgsqlConnection(next.ConnectionString), "DELETE FROM customers");
+            (await DigestAsync(connect(next))).Should().Be(digest);
+            await ExecuteAsync(connect(next), "DELETE FROM customers");
             await next.RestoreNowAsync(ct);
-            (await DigestAsync(new NpgsqlConnection(next.ConnectionString))).Should().Be(digest, "a clone of a kept template restores like any other");
+            (await DigestAsync(connect(next))).Should().Be(digest, "a clone of a kept template restores like any other");
 
             DataGenFixture.ForgetTemplates();
             var changed = await Start(typeof(ChangedKeptTemplateProbe));
             changed.Cloned.Should().BeFalse("another seed is another template name");
-            made.AddRange((await KeptAsync(first)).Except(before));
-            made.Should().HaveCount(1, "the changed inputs kept a template of their own");
+            (await KeptAsync(first)).Except(before).Should().HaveCount(1, "the changed inputs kept a template of their own");
 
             // A kept template whose stored inputs differ from its name's (tampered, or a hash clash) is not used.
             foreach (var name in await KeptAsync(first))
             {
-                await using var tamper = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(first.ConnectionString) { Database = name, Pooling = false }.ConnectionString);
-                await tamper.OpenAsync(ct);
-                await using var update = new NpgsqlCommand("UPDATE datagen_baseline.template SET info = replace(info, '\"Key\":\"', '\"Key\":\"0')", tamper);
-                await update.ExecuteNonQueryAsync(ct);
+                await tamper(first, name);
             }
 
             DataGenFixture.ForgetTemplates();
             var distrusted = await Start(typeof(KeptTemplateProbe));
             distrusted.Cloned.Should().BeFalse("stored inputs that do not match are never trusted");
-            (await DigestAsync(new NpgsqlConnection(distrusted.ConnectionString))).Should().Be(digest, "it loaded the same data itself");
+            (await DigestAsync(connect(distrusted))).Should().Be(digest, "it loaded the same data itself");
         }
         finally
         {
             DataGenFixture.ForgetTemplates();
-            foreach (var fixture in fixtures)
+            foreach (var fixture in fixtures.ToList())
             {
                 await fixture.DisposeAsync();
             }
 
-            if (fixtures.FirstOrDefault(f => f.Unavailable is null) is { } any)
+            if (fixtures.FirstOrDefault(f => f.Unavailable is null) is not null)
             {
-                var cleanup = new KeepingPostgres();
-                await cleanup.InitializeForAsync(null, ct);
-                foreach (var name in (await KeptAsync(cleanup)).Where(n => n.Length == 48))
+                var cleanup = await Start(null);
+                foreach (var name in await KeptAsync(cleanup))
                 {
-                    await using var admin = await cleanup.OpenConnectionAsync(ct);
-                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-                    await drop.ExecuteNonQueryAsync(ct);
+                    await ExecuteAsync(connect(cleanup), drop(name));
                 }
 
                 await cleanup.DisposeAsync();

@@ -206,7 +206,7 @@ public class SqlServerFixture : DataGenFixture
     {
         foreach (var model in Enumerable.Reverse(Loaded))
         {
-            await ExecuteAsync(ConnectionString, $"DROP TABLE IF EXISTS [{model.Target.Replace("]", "]]", StringComparison.Ordinal)}]", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(ConnectionString, $"DROP TABLE IF EXISTS {Quote(model.Target)}", cancellationToken).ConfigureAwait(false);
         }
     }
 

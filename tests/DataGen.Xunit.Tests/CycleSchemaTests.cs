@@ -9,26 +9,17 @@ namespace DataGen.Xunit.Tests;
 /// <summary>An application's schema with a foreign-key cycle: a branch has a head account, every account belongs to a branch.</summary>
 public sealed class BranchScript : IApplicationSchema
 {
-    public async Task CreateAsync(string store, string connectionString, CancellationToken cancellationToken)
-    {
-        var (connection, identity) = ScriptStores.Open(store, connectionString);
-        await using (connection)
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = store == "sqlite"
-                ? $"""
-                    CREATE TABLE branches (id {identity}, name varchar(40) NOT NULL, head_account_id integer REFERENCES accounts (id));
-                    CREATE TABLE accounts (id {identity}, owner varchar(80) NOT NULL, branch_id integer NOT NULL REFERENCES branches (id));
-                    """
-                : $"""
-                    CREATE TABLE branches (id {identity}, name varchar(40) NOT NULL, head_account_id integer NULL);
-                    CREATE TABLE accounts (id {identity}, owner varchar(80) NOT NULL, branch_id integer NOT NULL, FOREIGN KEY (branch_id) REFERENCES branches (id));
-                    ALTER TABLE branches ADD FOREIGN KEY (head_account_id) REFERENCES accounts (id);
-                    """;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    public Task CreateAsync(string store, string connectionString, CancellationToken cancellationToken) =>
+        ScriptStores.RunAsync(store, connectionString, identity => store == "sqlite"
+            ? $"""
+                CREATE TABLE branches (id {identity}, name varchar(40) NOT NULL, head_account_id integer REFERENCES accounts (id));
+                CREATE TABLE accounts (id {identity}, owner varchar(80) NOT NULL, branch_id integer NOT NULL REFERENCES branches (id));
+                """
+            : $"""
+                CREATE TABLE branches (id {identity}, name varchar(40) NOT NULL, head_account_id integer NULL);
+                CREATE TABLE accounts (id {identity}, owner varchar(80) NOT NULL, branch_id integer NOT NULL, FOREIGN KEY (branch_id) REFERENCES branches (id));
+                ALTER TABLE branches ADD FOREIGN KEY (head_account_id) REFERENCES accounts (id);
+                """, cancellationToken);
 
     public DatabaseSchema? Describe(string store, string connectionString) => null;
 }

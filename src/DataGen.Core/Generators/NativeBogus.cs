@@ -43,7 +43,7 @@ internal static class NativeBogus
                 UserName(f, l, arguments[0], arguments[1]),
             "Internet.Email" when arguments.Length >= 3 && arguments.Skip(2).All(a => a.Template is null && a.Value is null)
                 && Gendered(locale, "first_name") is { } f && Gendered(locale, "last_name") is { } l && Formats(locale, "internet", "free_email") is { } providers =>
-                Email(f, l, arguments[0], arguments[1], providers),
+                UserName(f, l, arguments[0], arguments[1], providers),
             _ => null,
         };
 
@@ -166,25 +166,19 @@ internal static class NativeBogus
         return new string(chars);
     }
 
-    private static Native UserName(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last) =>
+    /// <summary>A user name; with <paramref name="providers"/>, an e-mail address (the user name, '@', a provider), built as one string.</summary>
+    private static Native UserName(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last, string[]? providers = null) =>
         (ref random, scope) =>
         {
             var f = Text(first, scope) ?? Pick(firstNames, ref random);
             var l = Text(last, scope) ?? Pick(lastNames, ref random);
             var builder = StringBuilderCache.Acquire();
             AppendUserName(builder, f, l, ref random);
-            return StringBuilderCache.ToStringAndRelease(builder);
-        };
+            if (providers is not null)
+            {
+                builder.Append('@').Append(Pick(providers, ref random));
+            }
 
-    /// <summary>An e-mail address: a user name, then '@' and a provider, built as one string.</summary>
-    private static Native Email(string[] firstNames, string[] lastNames, BogusCatalog.Argument first, BogusCatalog.Argument last, string[] providers) =>
-        (ref random, scope) =>
-        {
-            var f = Text(first, scope) ?? Pick(firstNames, ref random);
-            var l = Text(last, scope) ?? Pick(lastNames, ref random);
-            var builder = StringBuilderCache.Acquire();
-            AppendUserName(builder, f, l, ref random);
-            builder.Append('@').Append(Pick(providers, ref random));
             return StringBuilderCache.ToStringAndRelease(builder);
         };
 

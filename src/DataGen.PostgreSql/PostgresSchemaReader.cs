@@ -101,6 +101,7 @@ internal static class PostgresSchemaReader
                 Scale = scale,
                 AllowedValues = labels,
                 ElementKind = elementType is null ? null : elementLabels is not null ? ValueKind.String : Describe(elementType).Kind,
+                Generator = baseType is "inet" or "cidr" ? "internet.ip" : null,
             });
             if (!reader.IsDBNull(12))
             {

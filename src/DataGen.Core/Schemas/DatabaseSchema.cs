@@ -109,6 +109,13 @@ public sealed class ColumnSchema(string name, string dataType, ValueKind kind)
     /// <summary>For an array column, the kind of its elements.</summary>
     public ValueKind? ElementKind { get; init; }
 
+    /// <summary>
+    /// A field spec (the manifest's flow YAML, e.g. <c>{ type: mask, mask: "####" }</c>) that the store knows writes a
+    /// valid value of this column's type, where the kind alone says too little (bit strings, ranges, network addresses,
+    /// sets, geometry …); the scaffold uses it unless a key, reference, enum or CHECK decides. Null: chosen from the kind and name.
+    /// </summary>
+    public string? Generator { get; init; }
+
     /// <summary>Whether the database fills the column when an insert leaves it out (a default, identity or computed column).</summary>
     public bool FilledByDatabase => Default is not null || Identity || Computed;
 }

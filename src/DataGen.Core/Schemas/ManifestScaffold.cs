@@ -343,9 +343,9 @@ public static partial class ManifestScaffold
                 return (after, $"CHECK: not before {rule.AtLeast[0]}");
             }
 
-            if (column.DataType is "inet" or "cidr")
+            if (column.Generator is { } typed)
             {
-                return ($"{{ type: internet.ip{nullRate} }}", null);
+                return (WithOptions(typed, unique ? ", unique: true" : string.Empty, nullRate), $"{column.DataType}: the store's generator for the type");
             }
 
             var spec = column.Kind switch
@@ -367,17 +367,15 @@ public static partial class ManifestScaffold
                 comment = $"CHECK: at least {string.Join(", ", rule.AtLeast)} (not enforced by the scaffold; give it an expression)";
             }
 
-            if (unique && column.Kind != ValueKind.String && !spec.Contains("unique", StringComparison.Ordinal))
-            {
-                spec = spec.StartsWith('{') ? spec[..^2] + ", unique: true }" : $"{{ type: {spec}, unique: true }}";
-            }
+            var uniqueOption = unique && column.Kind != ValueKind.String && !spec.Contains("unique", StringComparison.Ordinal) ? ", unique: true" : string.Empty;
+            return (WithOptions(spec, uniqueOption, nullRate), comment);
+        }
 
-            if (nullRate.Length > 0)
-            {
-                spec = spec.StartsWith('{') ? spec[..^2] + nullRate + " }" : $"{{ type: {spec}{nullRate} }}";
-            }
-
-            return (spec, comment);
+        /// <summary>A spec with options added (<c>, unique: true</c>, <c>, nullRate: 5%</c>): a bare generator name becomes a flow map.</summary>
+        private static string WithOptions(string spec, params string[] options)
+        {
+            var added = string.Concat(options);
+            return added.Length == 0 ? spec : spec.StartsWith('{') ? spec.TrimEnd()[..^1].TrimEnd() + added + " }" : $"{{ type: {spec}{added} }}";
         }
 
         /// <summary>A value never below another column's (<c>return_date &gt;= rental_date</c>): that column plus a small step, when both are dates or numbers.</summary>

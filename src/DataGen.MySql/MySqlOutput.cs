@@ -132,6 +132,14 @@ public sealed class MySqlOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        MySqlForeignKeys.HoldAsync((MySqlConnection)connection, (MySqlTransaction)transaction, model, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        model?.HeldReferences.Count > 0 ? MySqlForeignKeys.ResumeAsync((MySqlConnection)connection, (MySqlTransaction)transaction, cancellationToken) : Task.CompletedTask;
+
+    /// <inheritdoc />
     protected override string? DescribeError(Exception exception) => exception switch
     {
         MySqlException e when e.Number is 3948 or 1148 =>

@@ -122,6 +122,10 @@ public sealed class PostgresOutput : SqlStoreOutput
     }
 
     /// <inheritdoc />
+    protected override Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        PostgresForeignKeys.HoldAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, model, cancellationToken);
+
+    /// <inheritdoc />
     protected override string? DescribeError(Exception exception) => exception switch
     {
         PostgresException e => $"{e.MessageText} (SQLSTATE {e.SqlState}){(e.Detail is { } d ? " — " + d : string.Empty)}",

@@ -16,6 +16,7 @@ namespace DataGen.Sql;
 public abstract class SqlStoreOutput : IDataOutput
 {
     private readonly List<string> _loaded = [];
+    private readonly List<Func<CancellationToken, Task>> _heldChecks = [];
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private bool _failed;
@@ -223,6 +224,12 @@ public abstract class SqlStoreOutput : IDataOutput
                 _madeUpFront.Add(model);
             }
 
+            if (!created && model.HeldReferences.Count > 0
+                && await HoldForeignKeysAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false) is { } restore)
+            {
+                _heldChecks.Add(restore);
+            }
+
             load = await BeginBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
             return new Writer(this, connection, transaction, load, model, created, before);
         }
@@ -254,6 +261,23 @@ public abstract class SqlStoreOutput : IDataOutput
         var sets = model.Fields.Skip(1).Select((f, i) => $"{Dialect.Quote(f.Name)} = @p{i + 1}");
         var sql = $"UPDATE {Dialect.QuoteTable(model.Target)} SET {string.Join(", ", sets)} WHERE {Dialect.Quote(model.Fields[0].Name)} = @p0";
         return ValueTask.FromResult<IModelWriter>(new UpdateWriter(this, connection, transaction, sql, model));
+    }
+
+    /// <summary>
+    /// Holds the checks of the foreign keys over <paramref name="model"/>'s <see cref="ModelDescriptor.HeldReferences"/>
+    /// (a reference cycle filled in one pass: its rows point at rows a later model writes) in an existing table, within the
+    /// run's transaction, before its rows are loaded. Returns what restores and verifies them before the run commits,
+    /// failing with the constraint's name where a row breaks it; null when no foreign key covers those columns. Default:
+    /// refuses, naming the model.
+    /// </summary>
+    /// <param name="connection">The run's connection.</param>
+    /// <param name="transaction">The run's transaction.</param>
+    /// <param name="model">The model whose references are held.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    protected virtual Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        throw new GenerationException($"{Store}: model '{model.Name}' is part of a reference cycle filled in one pass ({string.Join(", ", model.HeldReferences.Select(r => r.Field))}), and this store cannot hold foreign-key checks until the run ends", model.Name);
     }
 
     /// <summary>A value as a command parameter for a column of <paramref name="field"/> (default: as is, null as <see cref="DBNull"/>).</summary>
@@ -293,6 +317,11 @@ public abstract class SqlStoreOutput : IDataOutput
     {
         if (_transaction is not null)
         {
+            if (_heldChecks.Count > 0)
+            {
+                await CheckHeldForeignKeysAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -314,6 +343,32 @@ public abstract class SqlStoreOutput : IDataOutput
 
         await CloseAsync().ConfigureAwait(false);
         await OnCompletedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Restores and verifies the foreign keys held for a reference cycle: a violation fails the run before it commits.</summary>
+    private async Task CheckHeldForeignKeysAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var restore in _heldChecks)
+            {
+                await restore(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not GenerationException && DescribeError(e) is { } reason)
+        {
+            _failed = true;
+            throw new GenerationException($"{Store}: checking the foreign keys held for a reference cycle failed: {reason}; nothing was kept in this database", null, null, null, e);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            _heldChecks.Clear();
+        }
     }
 
     /// <inheritdoc />

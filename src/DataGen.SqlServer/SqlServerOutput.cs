@@ -162,6 +162,43 @@ public sealed class SqlServerOutput : SqlStoreOutput
         }
     }
 
+    /// <summary>
+    /// A reference cycle filled in one pass: the foreign keys over the held columns are disabled (<c>NOCHECK</c>) in the
+    /// run's transaction and enabled again with every row checked (<c>WITH CHECK CHECK CONSTRAINT</c>) before it commits,
+    /// so a row without its referenced row fails the run naming the constraint; the keys stay trusted.
+    /// </summary>
+    protected override async Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var table = Dialect.QuoteTable(model.Target);
+        var columns = new List<(string Key, string Column)>();
+        await SqlCommands.ReadAsync(
+            connection,
+            transaction,
+            """
+            SELECT fk.name, c.name FROM sys.foreign_keys fk
+            JOIN sys.foreign_key_columns fc ON fc.constraint_object_id = fk.object_id
+            JOIN sys.columns c ON c.object_id = fc.parent_object_id AND c.column_id = fc.parent_column_id
+            WHERE fk.parent_object_id = OBJECT_ID(@name)
+            """,
+            reader => columns.Add((reader.GetString(0), reader.GetString(1))),
+            cancellationToken,
+            ("@name", table)).ConfigureAwait(false);
+        var held = columns.Where(c => model.HeldReferences.Any(r => string.Equals(r.Field, c.Column, StringComparison.OrdinalIgnoreCase))).Select(c => c.Key).Distinct().ToList();
+        foreach (var name in held)
+        {
+            await SqlCommands.ExecuteAsync(connection, transaction, $"ALTER TABLE {table} NOCHECK CONSTRAINT {Dialect.Quote(name)}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return held.Count == 0 ? null : async ct =>
+        {
+            foreach (var name in held)
+            {
+                await SqlCommands.ExecuteAsync(connection, transaction, $"ALTER TABLE {table} WITH CHECK CHECK CONSTRAINT {Dialect.Quote(name)}", ct).ConfigureAwait(false);
+            }
+        };
+    }
+
     /// <inheritdoc />
     protected override string? DescribeError(Exception exception) => exception switch
     {

@@ -96,6 +96,26 @@ public sealed class SqliteOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override string? DescribeError(Exception exception) => exception is SqliteException e ? e.Message : null;
 
+    /// <summary>
+    /// A reference cycle filled in one pass: foreign keys are checked when the run's transaction commits
+    /// (<c>PRAGMA defer_foreign_keys</c>); before it commits, <c>PRAGMA foreign_key_check</c> names any row that breaks one.
+    /// </summary>
+    protected override async Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        await SqlCommands.ExecuteAsync(connection, transaction, "PRAGMA defer_foreign_keys = ON", cancellationToken).ConfigureAwait(false);
+        var table = Dialect.QuoteTable(model.Target);
+        return async ct =>
+        {
+            var broken = new List<string>();
+            await SqlCommands.ReadAsync(connection, transaction, $"PRAGMA foreign_key_check({table})", reader => broken.Add(reader.GetString(2)), ct).ConfigureAwait(false);
+            if (broken.Count > 0)
+            {
+                throw new GenerationException($"{broken.Count} row(s) of table '{model.Target}' break a foreign key to {string.Join(", ", broken.Distinct())}, held for a reference cycle until the run's end; nothing was kept in this database", model.Name);
+            }
+        };
+    }
+
     /// <inheritdoc />
     protected override async ValueTask OnCompletingAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await SqlCommands.ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken).ConfigureAwait(false);

@@ -44,15 +44,11 @@ public static class DataGenerator
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
         await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name))).ToList(), cancellationToken).ConfigureAwait(false);
+        AllocateInlineTargets(plan, run, options, budget);
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
-            var (count, generated, offsets) = model.ResolveCount(plan.Scale, name => counts[name], budget);
-            if (options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && offsets is null)
-            {
-                generated = fixedCount;
-                count = fixedCount + model.Tracers.Count;
-            }
+            var (count, generated, offsets) = ResolveCount(plan, model, options, name => counts[name], budget);
 
             run.SetGeneratedRows(model, generated);
             counts[model.Name] = count;
@@ -76,6 +72,36 @@ public static class DataGenerator
 
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return new GenerationSummary(plan.Seed, summaries, total.Elapsed);
+    }
+
+    /// <summary>The model's row count, generated rows and per-parent offsets, with the options' count override applied.</summary>
+    private static (long Count, long Generated, long[]? Offsets) ResolveCount(GenerationPlan plan, ModelPlan model, GenerationOptions options, Func<string, long> countOf, MemoryBudget budget)
+    {
+        var (count, generated, offsets) = model.ResolveCount(plan.Scale, countOf, budget);
+        if (options.CountOverrides?.TryGetValue(model.Name, out var fixedCount) == true && offsets is null)
+        {
+            generated = fixedCount;
+            count = fixedCount + model.Tracers.Count;
+        }
+
+        return (count, generated, offsets);
+    }
+
+    /// <summary>
+    /// A reference cycle filled in one pass: the columns its inline deferred refs read are computed from position, so they
+    /// are allocated before any model is generated (the same values the referenced model's own allocation gives later).
+    /// </summary>
+    private static void AllocateInlineTargets(GenerationPlan plan, GenerationRun run, GenerationOptions options, MemoryBudget budget)
+    {
+        foreach (var field in plan.Models.SelectMany(m => m.Root.Fields))
+        {
+            if (field.Generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: true, Source: { } column }
+                && plan.Models.FirstOrDefault(m => m.Name == column.Model) is { } target)
+            {
+                var (_, generated, _) = ResolveCount(plan, target, options, _ => 0, budget);
+                run.Allocate(column, target.Root.Fields[Array.IndexOf(target.Root.Names, column.Field)], generated);
+            }
+        }
     }
 
     private static async Task<long> GenerateModelAsync(

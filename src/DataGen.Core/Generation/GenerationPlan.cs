@@ -50,7 +50,7 @@ internal sealed class ModelPlan
         UniqueKeys = UniqueFields.Select(i => new[] { i })
             .Concat(source.UniqueKeys.Select(k => k.Select(f => Array.IndexOf(root.Names, f)).ToArray()))
             .ToArray();
-        DeferredFields = root.Fields.Select((f, i) => (f, i)).Where(x => x.f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator).Select(x => x.i).ToArray();
+        DeferredFields = root.Fields.Select((f, i) => (f, i)).Where(x => x.f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: false }).Select(x => x.i).ToArray();
         KeyColumn = DeferredFields.Length == 0 ? null : columns.FirstOrDefault(c => c.FieldIndex == keyIndex).Column;
     }
 
@@ -179,14 +179,20 @@ internal sealed class ModelPlan
             // A deferred ref's table may not exist yet when this model's is created: its foreign key is the schema's business.
             References = Root.Fields
                 .Where(f => f.Generator.IsReference && f.Generator.Source is not null && f.Generator is not Generators.ReferenceGenerators.DeferredRefGenerator)
-                .Select(f =>
-                {
-                    var column = f.Generator.Source!;
-                    var target = models(column.Model)?.Source;
-                    return new ReferenceDescriptor(f.Name, column.Model, column.Field, target?.Target ?? column.Model, target?.Store);
-                })
+                .Select(f => DescribeReference(f, models))
+                .ToArray(),
+            HeldReferences = Root.Fields
+                .Where(f => f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: true })
+                .Select(f => DescribeReference(f, models))
                 .ToArray(),
         };
+    }
+
+    private static ReferenceDescriptor DescribeReference(CompiledField field, Func<string, ModelPlan?> models)
+    {
+        var column = field.Generator.Source!;
+        var target = models(column.Model)?.Source;
+        return new ReferenceDescriptor(field.Name, column.Model, column.Field, target?.Target ?? column.Model, target?.Store);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ internal sealed class ManifestCompiler
     private readonly Variables _variables;
     private readonly IReadOnlyList<ModelSource> _models;
     private readonly ulong _seedKey;
+
+    /// <summary>Hash of the seed: what seeds per-field keys decided at compile time (a unique ref's shuffle).</summary>
+    public ulong SeedKey => _seedKey;
     private readonly Dictionary<(string Model, string Field), ReferenceColumn> _columns = [];
     private readonly Dictionary<string, List<(string Target, YamlNode At)>> _modelDependencies = new(StringComparer.Ordinal);
 
@@ -80,6 +83,7 @@ internal sealed class ManifestCompiler
             return [];
         }
 
+        BindInlineDeferred(compiled!);
         var plansSoFar = 0;
         var plans = order.Select(name =>
         {
@@ -109,6 +113,37 @@ internal sealed class ManifestCompiler
         }
 
         return _errors.HasErrors ? [] : plans;
+    }
+
+    /// <summary>
+    /// A deferred ref whose target field is computed from the row's position (a sequence, or a uuid in a model whose rows
+    /// no other unique field or key can make retry), never null, in a model whose count is known before it is generated
+    /// (fixed or a range, no tracers or duplicates) gets its value with the row: the reference cycle is filled in one pass
+    /// and the store holds the foreign key's checks until the run completes. NOT NULL cycles load this way.
+    /// </summary>
+    private void BindInlineDeferred(Dictionary<string, CompiledObject?> compiled)
+    {
+        foreach (var root in compiled.Values.OfType<CompiledObject>())
+        {
+            foreach (var field in root.Fields)
+            {
+                if (field.Generator is not ReferenceGenerators.DeferredRefGenerator deferred || deferred.Source is not { } column
+                    || FindModel(column.Model) is not { } target || compiled.GetValueOrDefault(column.Model) is not { } targetRoot)
+                {
+                    continue;
+                }
+
+                var key = targetRoot.Fields.FirstOrDefault(f => f.Name == column.Field);
+                var keysKnown = key is { NullRate: 0, Generator.PositionOnly: true }
+                    && target.Count is CountSpec.Fixed or CountSpec.Range
+                    && target.Tracers is null && target.Duplicates is null
+                    && (key.Generator.Kind != ValueKind.Uuid || (target.UniqueKeys.Count == 0 && !targetRoot.Fields.Any(f => f != key && (f.Unique || f.Name == target.Key) && !f.Generator.UniqueByConstruction)));
+                if (keysKnown)
+                {
+                    deferred.BindInline();
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -140,17 +140,30 @@ internal static class ReferenceGenerators
 
         if (spec.GetBool("deferred") == true)
         {
-            return CreateDeferred(spec, ctx, target.Model, target.Field, node!, distribution == "skewed" ? skew : null);
+            return CreateDeferred(spec, ctx, target.Model, target.Field, node!, distribution == "skewed" ? skew : null, Shuffle(spec, ctx, distribution));
         }
 
         var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
         var toParent = ctx.Model.Count is CountSpec.PerParent p && p.Parent == target.Model.Name;
         var index = ctx.Scope.IndexOf(spec.Path[(spec.Path.LastIndexOf('.') + 1)..]);
-        return new RefGenerator(column, toParent, distribution == "skewed" ? skew : null, index);
+        return new RefGenerator(column, toParent, distribution == "skewed" ? skew : null, index, Shuffle(spec, ctx, distribution));
     }
 
+    /// <summary>
+    /// For a uniform unique top-level ref (one-to-one: a store's manager), the key of the shuffle its rows take the
+    /// referenced rows in, each at most once, so it never needs retries at any scale; null otherwise.
+    /// </summary>
+    private static ulong? Shuffle(FieldSpec spec, CompileContext ctx, string distribution) =>
+        spec.GetBool("unique") == true && distribution == "uniform" && ctx.Scope.Parent is null
+            ? StableHash.Combine(StableHash.Combine(ctx.Compiler.SeedKey, ctx.Model.Name), "$unique-ref:" + spec.Path)
+            : null;
+
+    /// <summary>The referenced row for model row <paramref name="row"/>: from the shuffle while rows last, else drawn.</summary>
+    private static long PickRow(ref DeterministicRandom random, long rows, double? skew, ulong? shuffle, long row) =>
+        shuffle is { } key && row >= 0 && row < rows ? new RowPermutation(key, rows)[row] : Pick(ref random, rows, skew);
+
     /// <summary>A ref set after every model is generated, by key: the model's key column is kept for the updates.</summary>
-    private static DeferredRefGenerator? CreateDeferred(FieldSpec spec, CompileContext ctx, ModelSource target, string field, YamlNode node, double? skew)
+    private static DeferredRefGenerator? CreateDeferred(FieldSpec spec, CompileContext ctx, ModelSource target, string field, YamlNode node, double? skew, ulong? shuffle)
     {
         var at = spec.Find("deferred")!;
         if (ctx.Scope.Parent is not null)
@@ -170,7 +183,7 @@ internal static class ReferenceGenerators
             ctx.Compiler.RequireColumn(ctx.Model, ctx.Model, key, node, ordered: false);
         }
 
-        return new DeferredRefGenerator(ctx.Compiler.RequireColumn(ctx.Model, target, field, node, ordered: false), skew, at);
+        return new DeferredRefGenerator(ctx.Compiler.RequireColumn(ctx.Model, target, field, node, ordered: false), skew, at, shuffle);
     }
 
     private static bool IsDeferred(YamlMappingNode map) => ReadScalar(map, "deferred") is { } text && FieldSpec.ParseBool(text) == true;
@@ -264,7 +277,7 @@ internal static class ReferenceGenerators
     private static string? ReadScalar(YamlMappingNode map, string key) =>
         map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value is YamlScalarNode v ? v.Value : null;
 
-    private sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex) : FieldGenerator
+    private sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex, ulong? shuffle) : FieldGenerator
     {
         public override ValueKind Kind => ValueKind.Unknown;
 
@@ -286,7 +299,7 @@ internal static class ReferenceGenerators
             }
             else
             {
-                row = Pick(ref random, values.Count, skew);
+                row = PickRow(ref random, values.Count, skew, shuffle, scope.Parent is null ? scope.Row.Index : -1);
             }
 
             if (fieldIndex >= 0)
@@ -304,10 +317,13 @@ internal static class ReferenceGenerators
         : (long)random.NextBelow((ulong)rows);
 
     /// <summary>
-    /// A ref whose row goes in with NULL: its value is chosen by <see cref="ValueAt"/> once every model is generated (a
-    /// reference cycle), from the field's own stream at the row, and set by an update.
+    /// A ref in a reference cycle. Where the referenced model's key is computed from the row's position (a sequence or
+    /// uuid) and its count is known before it is generated, the value is written with the row (<see cref="Inline"/>):
+    /// the store holds the foreign key's checks until the run completes. Otherwise the row goes in with NULL and the value
+    /// is chosen by <see cref="ValueAt"/> once every model is generated, from the field's own stream at the row, and set
+    /// by an update.
     /// </summary>
-    internal sealed class DeferredRefGenerator(ReferenceColumn column, double? skew, YamlNode at) : FieldGenerator
+    internal sealed class DeferredRefGenerator(ReferenceColumn column, double? skew, YamlNode at, ulong? shuffle) : FieldGenerator
     {
         public override ValueKind Kind => ValueKind.Unknown;
 
@@ -315,11 +331,26 @@ internal static class ReferenceGenerators
 
         public override bool IsReference => true;
 
-        public override bool MayBeNull => true;
+        public override bool MayBeNull => !Inline;
 
         public YamlNode At { get; } = at;
 
-        public override object? Generate(ref DeterministicRandom random, ObjectScope scope) => null;
+        /// <summary>True when the value is written with the row (the referenced keys are known ahead; see the class).</summary>
+        public bool Inline { get; private set; }
+
+        /// <summary>Writes the value with the row: the run allocates the referenced column before any model is generated.</summary>
+        public void BindInline() => Inline = true;
+
+        public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
+        {
+            if (!Inline)
+            {
+                return null;
+            }
+
+            var values = scope.Row.Run.Values(column);
+            return values.Count == 0 ? null : values[PickRow(ref random, values.Count, skew, shuffle, scope.Row.Index)];
+        }
 
         /// <summary>The value of <paramref name="field"/> (this generator's field) in <paramref name="row"/>, once the referenced model is generated.</summary>
         public object? ValueAt(CompiledField field, long row, GenerationRun run)

@@ -23,6 +23,13 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
 
     /// <summary>Top-level fields that reference another model: (field, model, referenced field, that model's target).</summary>
     public IReadOnlyList<ReferenceDescriptor> References { get; init; } = [];
+
+    /// <summary>
+    /// References whose values point at rows a later model of the same run writes: a reference cycle filled in one pass
+    /// (<c>deferred: true</c> on a ref whose target's keys are known before its rows are written). A store holds the
+    /// checks of foreign keys over these fields until the run completes, then verifies them: a violation fails the run.
+    /// </summary>
+    public IReadOnlyList<ReferenceDescriptor> HeldReferences { get; init; } = [];
 }
 /// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
 /// <param name="Field">The referencing field.</param>

@@ -72,10 +72,11 @@ internal static class CheckConstraints
 
                 return all;
             case Or or:
-                // Only an OR of allowed-value sets over one column is understood (SQL Server prints IN that way).
+                // Only an OR of allowed-value sets over one column is understood (SQL Server prints IN that way), LIKE
+                // patterns included; "col IS NULL OR …" is the same set on a nullable column.
                 string? column = null;
                 var values = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var alternative in or.Parts)
+                foreach (var alternative in or.Parts.Where(p => p is not IsNull { Negated: false }))
                 {
                     var part = alternative is Compare { Op: "=", Literal: { } equal, Column: var c } ? new InList(c, [equal]) : alternative;
                     if (part is not InList list || (column is not null && column != list.Column))
@@ -96,6 +97,8 @@ internal static class CheckConstraints
                 return FoldCompare(compare, rules);
             case NonEmpty nonEmpty:
                 Rule(rules, nonEmpty.Column).NonEmpty = true;
+                return true;
+            case IsNull { Negated: true }:
                 return true;
             default:
                 return false;
@@ -296,9 +299,9 @@ internal static class CheckConstraints
             else
             {
                 var two = i + 1 < text.Length ? text.Substring(i, 2) : string.Empty;
-                if (two is ">=" or "<=" or "<>" or "!=")
+                if (two is ">=" or "<=" or "<>" or "!=" or "~~")
                 {
-                    tokens.Add(new Token(TokenKind.Symbol, two == "!=" ? "<>" : two));
+                    tokens.Add(new Token(TokenKind.Symbol, two == "!=" ? "<>" : two == "~~" ? "LIKE" : two));
                     i += 2;
                 }
                 else if (ch is '(' or ')' or ',' or '=' or '<' or '>' or '[' or ']' or '%' or '+' or '-' or '*' or '/' or '|' or '~' or '!' or '&' or '^' or ':' or '.' or ';' or '?' or '@' or '#' or '$')
@@ -336,6 +339,8 @@ internal static class CheckConstraints
     private sealed record Compare(string Column, string Op, string? Literal, string? OtherColumn) : Node;
 
     private sealed record NonEmpty(string Column) : Node;
+
+    private sealed record IsNull(string Column, bool Negated) : Node;
 
     private sealed record Unknown : Node;
 
@@ -423,6 +428,28 @@ internal static class CheckConstraints
                 return SkipUnknown();
             }
 
+            if (IsWord("IS") && left.Column is { } nullable)
+            {
+                // col IS NULL / col IS NOT NULL
+                _at++;
+                var negated = IsWord("NOT");
+                _at += negated ? 1 : 0;
+                if (IsWord("NULL"))
+                {
+                    _at++;
+                    return new IsNull(nullable, negated);
+                }
+
+                return SkipUnknown();
+            }
+
+            if ((IsWord("LIKE") || IsSymbol("LIKE")) && left.Column is { } matched)
+            {
+                // col LIKE 'pattern' (PostgreSQL prints ~~): one value that matches it, the wildcards filled in.
+                _at++;
+                return Operand()?.Literal is { } pattern && LikeValue(pattern) is { } value ? new InList(matched, [value]) : SkipUnknown();
+            }
+
             if (IsWord("NOT"))
             {
                 _at = start;
@@ -507,6 +534,10 @@ internal static class CheckConstraints
 
             return new Unknown();
         }
+
+        /// <summary>A text that matches a LIKE pattern: '%' matches nothing, '_' an 'x'; an ESCAPE clause is not read (null when the pattern escapes).</summary>
+        private static string? LikeValue(string pattern) =>
+            pattern.Contains('\\', StringComparison.Ordinal) ? null : pattern.Replace("%", string.Empty, StringComparison.Ordinal).Replace('_', 'x');
 
         private static string Flip(string op) => op switch { "<" => ">", ">" => "<", "<=" => ">=", ">=" => "<=", _ => op };
 

@@ -34,8 +34,9 @@ public sealed record ScaffoldOptions
 /// Writes a manifest for an existing schema: a model per table (<c>table:</c> qualified by schema), a generator per
 /// writable column chosen from its type, name, enum and CHECK constraints, refs for foreign keys (composite keys as a
 /// ref plus lookups, self-references as hierarchies), unique and composite unique keys, lengths respected, small
-/// counts for lookup tables. Foreign-key cycles are cut at a nullable column, which is a deferred ref (inserted NULL, then set by an update once the
-/// rows it points at are loaded) or, where the table has no one-column key to update by, left NULL (said in a comment).
+/// counts for lookup tables. Foreign-key cycles are cut at a reference to a sequence or uuid key (a deferred ref written
+/// with the row, NOT NULL or not: the store holds that foreign key's checks until the run ends), else at a nullable column
+/// (a deferred ref inserted NULL, then set by an update, or, where the table has no one-column key to update by, left NULL).
 /// Every decision the scaffold could not make well is a comment in the file.
 /// </summary>
 public static partial class ManifestScaffold
@@ -132,13 +133,15 @@ public static partial class ManifestScaffold
         {
             while (FindCycle(tables) is { } cycle)
             {
-                // A nullable column, preferably one whose value can follow by an update (a single column, in a table
-                // with a one-column key): that one is deferred; any other is left NULL.
+                // Preferably a key whose values are known before its rows are written (a sequence or uuid key): written
+                // with the row, NOT NULL or not, the store holding the foreign key's checks until the run ends. Else a
+                // nullable column whose value can follow by an update (a single column, in a table with a one-column
+                // key): deferred; any other nullable one is left NULL.
                 var cut = cycle.SelectMany(t => t.ForeignKeys
                         .Where(fk => Target(fk) is { } target && target != t && cycle.Contains(target) && fk.Columns.All(c => !_cutForCycles.Contains((t, c))))
                         .Select(fk => (Table: t, Fk: fk)))
-                    .Where(x => x.Fk.Columns.All(c => x.Table.Column(c)?.Nullable == true))
-                    .OrderBy(x => CanDefer(x.Table, x.Fk) ? 0 : 1)
+                    .Where(x => KnownAhead(x.Fk) || x.Fk.Columns.All(c => x.Table.Column(c)?.Nullable == true))
+                    .OrderBy(x => KnownAhead(x.Fk) ? 0 : CanDefer(x.Table, x.Fk) ? 1 : 2)
                     .FirstOrDefault();
                 if (cut.Fk is null)
                 {
@@ -152,6 +155,15 @@ public static partial class ManifestScaffold
                 }
             }
         }
+
+        /// <summary>
+        /// Whether a foreign key points at a key the scaffold writes as a sequence or uuid (a one-column integer or uuid
+        /// primary key that is no foreign key itself): its values are known before the referenced rows are written.
+        /// </summary>
+        private bool KnownAhead(ForeignKeySchema fk) =>
+            fk.Columns.Count == 1 && Target(fk) is { PrimaryKey.Count: 1 } target && target.PrimaryKey[0] == fk.ReferencedColumns[0]
+            && target.Column(target.PrimaryKey[0]) is { Computed: false, Kind: ValueKind.Integer or ValueKind.Uuid } key && Identifier().IsMatch(key.Name)
+            && !target.ForeignKeys.Any(f => f.Columns.Contains(key.Name));
 
         /// <summary>Whether a cut foreign key can be filled by an update: one column, in a table whose one-column key the model writes.</summary>
         private static bool CanDefer(TableSchema table, ForeignKeySchema fk) =>
@@ -420,6 +432,12 @@ public static partial class ManifestScaffold
         {
             if (_cutForCycles.Contains((table, column.Name)))
             {
+                if (KnownAhead(fk) && Target(fk) is { } known)
+                {
+                    var oneToOne = table.UniqueKeys.Any(k => k.Count == 1 && k[0] == column.Name) ? ", unique: true" : string.Empty;
+                    return ($"{{ type: ref, ref: {_models[known]}.{fk.ReferencedColumns[0]}, deferred: true{oneToOne}{(column.Nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: written with the row (its keys are known ahead); the load holds this foreign key's checks until the run ends");
+                }
+
                 return CanDefer(table, fk) && Target(fk) is { } cycleTarget
                     ? ($"{{ type: ref, ref: {_models[cycleTarget]}.{fk.ReferencedColumns[0]}, deferred: true{(column.Nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: inserted NULL, then set by an update once {fk.ReferencedTable} is loaded")
                     : ("{ type: constant, value: null }", $"cuts the foreign-key cycle through {fk.ReferencedTable}: left NULL (a composite key, or no one-column key to update by)");

@@ -102,9 +102,9 @@ internal static class SchemaCheck
             return $"column '{column.Name}' is {column.DataType}, but the field's values are {kind.ToString().ToLowerInvariant()}";
         }
 
-        if (generator is Generators.ReferenceGenerators.DeferredRefGenerator && !column.Nullable)
+        if (generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: false } && !column.Nullable)
         {
-            return $"column '{column.Name}' is NOT NULL, but a deferred ref goes in NULL and is set by an update after every model is written; cut the cycle at a nullable column instead";
+            return $"column '{column.Name}' is NOT NULL, but this deferred ref goes in NULL and is set by an update after every model is written (the referenced key is not a sequence or uuid with a count known ahead, so its values cannot be written with the row); give the referenced model such a key, or cut the cycle at a nullable column";
         }
 
         var allowed = rule?.Allowed ?? (column.AllowedValues is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null);

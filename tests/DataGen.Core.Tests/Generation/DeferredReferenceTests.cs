@@ -4,8 +4,10 @@ using DataGen.Outputs;
 namespace DataGen.Core.Tests.Generation;
 
 /// <summary>
-/// <c>deferred: true</c> refs fill a reference cycle: the model's rows go in with the field NULL, and once every model is
-/// generated an update sets it by key — in memory, in files (a <c>model.updates</c> file) and in the SQL stores (their own tests).
+/// <c>deferred: true</c> refs fill a reference cycle. Where the referenced keys are known before their rows are written (a
+/// sequence or uuid, a count known ahead) the value goes with the row (stores hold the foreign key's checks until the run
+/// ends); otherwise the model's rows go in with the field NULL, and once every model is generated an update sets it by key —
+/// in memory, in files (a <c>model.updates</c> file) and in the SQL stores (their own tests).
 /// </summary>
 public sealed class DeferredReferenceTests
 {
@@ -52,6 +54,53 @@ public sealed class DeferredReferenceTests
     }
 
     [Fact]
+    public async Task A_ref_to_keys_known_ahead_is_written_with_the_row_and_needs_no_update()
+    {
+        var manifest = TestGeneration.Parse(Company);
+        var output = new MemoryOutput();
+
+        var summary = await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+
+        summary.Models.Should().Contain(m => m.Model == "departments (updates: deputy_id)", "employees.code is a template: only it waits for an update");
+        var descriptor = manifest.Plan.Models.Single(m => m.Name == "departments").Describe(40, name => manifest.Plan.Models.FirstOrDefault(m => m.Name == name));
+        descriptor.HeldReferences.Should().ContainSingle().Which.Field.Should().Be("head_id");
+        descriptor.Fields.Single(f => f.Name == "head_id").Nullable.Should().BeTrue("its nullRate still applies");
+        descriptor.Fields.Single(f => f.Name == "deputy_id").Nullable.Should().BeTrue("it goes in NULL until the update");
+        output.Updates.Should().ContainKey("departments").WhoseValue.Fields.Select(f => f.Name).Should().Equal(["id", "deputy_id"], "the update carries the key and deputy_id only");
+    }
+
+    [Fact]
+    public async Task A_not_null_one_to_one_cycle_is_filled_in_one_pass_at_any_scale()
+    {
+        var yaml = """
+            seed: 3
+            models:
+              stores:
+                count: 50
+                key: id
+                fields:
+                  id: sequence
+                  manager_id: { type: ref, ref: staff.id, deferred: true, unique: true }
+              staff:
+                count: 50
+                key: id
+                fields:
+                  id: { type: sequence, start: 7 }
+                  store_id: { type: ref, ref: stores.id }
+            """;
+
+        foreach (var scale in new[] { 1.0, 40.0 })
+        {
+            var manifest = TestGeneration.Parse(yaml, new ManifestOptions { Scale = scale });
+            var rows = await TestGeneration.RecordsAsync(manifest);
+
+            var staff = rows["staff"].Select(s => s["id"]).ToHashSet();
+            rows["stores"].Should().HaveCount((int)(50 * scale)).And.OnlyContain(s => s["manager_id"] != null && staff.Contains(s["manager_id"]));
+            rows["stores"].Select(s => s["manager_id"]).Should().OnlyHaveUniqueItems("a store's manager manages one store");
+        }
+    }
+
+    [Fact]
     public async Task Deferred_values_are_the_same_for_any_thread_count_and_batch_size()
     {
         var manifest = TestGeneration.Parse(Company);
@@ -74,16 +123,17 @@ public sealed class DeferredReferenceTests
             await using (var output = new FileOutput(whole, FileFormat.Ndjson))
             {
                 var summary = await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
-                summary.Models.Should().Contain(m => m.Model == "departments (updates: head_id, deputy_id)" && m.Rows == 40);
+                summary.Models.Should().Contain(m => m.Model == "departments (updates: deputy_id)" && m.Rows == 40);
             }
 
             var departments = await File.ReadAllLinesAsync(Path.Combine(whole, "departments.ndjson"), Ct);
-            departments.Should().HaveCount(40).And.OnlyContain(l => l.Contains("\"head_id\":null", StringComparison.Ordinal) && l.Contains("\"deputy_id\":null", StringComparison.Ordinal));
+            departments.Should().HaveCount(40).And.OnlyContain(l => l.Contains("\"deputy_id\":null", StringComparison.Ordinal))
+                .And.Contain(l => !l.Contains("\"head_id\":null", StringComparison.Ordinal), "head_id goes with the row (employees' keys are known ahead)");
             var updates = await File.ReadAllLinesAsync(Path.Combine(whole, "departments.updates.ndjson"), Ct);
             updates.Should().HaveCount(40);
-            updates[0].Should().StartWith("{\"id\":1,\"head_id\":");
+            updates[0].Should().StartWith("{\"id\":1,\"deputy_id\":");
             var memory = await TestGeneration.RecordsAsync(manifest);
-            updates.Should().Equal(memory["departments"].Select(d => System.Text.Json.JsonSerializer.Serialize(new { id = d["id"], head_id = d["head_id"], deputy_id = d["deputy_id"] })), "the file holds what the rows get");
+            updates.Should().Equal(memory["departments"].Select(d => System.Text.Json.JsonSerializer.Serialize(new { id = d["id"], deputy_id = d["deputy_id"] })), "the file holds what the rows get");
 
             for (var i = 0; i < 3; i++)
             {
@@ -111,14 +161,14 @@ public sealed class DeferredReferenceTests
 
         var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
         error.Model.Should().Be("departments");
-        error.Field.Should().Be("head_id");
+        error.Field.Should().Be("deputy_id");
         error.Message.Should().Contain("a deferred ref is set by updating rows").And.Contain("InsertOnlyOutput cannot change rows it has written");
         output.Completed.Should().BeFalse();
     }
 
     [Theory]
-    [InlineData("      boss_id: { type: ref, ref: b.id, deferred: true }", "give model 'a' a key", false)]
-    [InlineData("      boss_id: { type: ref, ref: b.id, deferred: true, unique: true }", "cannot be the key or part of a unique key", true)]
+    [InlineData("      boss_id: { type: ref, ref: b.name, deferred: true }", "give model 'a' a key", false)]
+    [InlineData("      boss_id: { type: ref, ref: b.name, deferred: true, unique: true }", "cannot be the key or part of a unique key", true)]
     [InlineData("      boss_id: { type: ref, ref: a.id, deferred: true }", "needs no 'deferred'", true)]
     [InlineData("      inner: { type: object, fields: { boss_id: { type: ref, ref: b.id, deferred: true } } }", "goes on a top-level field", true)]
     [InlineData("      boss_id: { type: ref, ref: b.id, deferred: true }\n      boss_name: { type: lookup, from: boss_id, field: name }", "names a deferred ref", true)]

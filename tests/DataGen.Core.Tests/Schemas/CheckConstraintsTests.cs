@@ -26,6 +26,28 @@ public sealed class CheckConstraintsTests
     }
 
     [Theory]
+    [InlineData("s is null or s like '%Trailers%' or s like '%Deleted Scenes%'")]
+    [InlineData("((s IS NULL) OR ((s)::text ~~ '%Trailers%'::text) OR ((s)::text ~~ 'Deleted_Scenes'::text))")]
+    public void Like_patterns_give_values_that_match_them(string check)
+    {
+        Read(check)["s"].Allowed.Should().BeEquivalentTo(["Trailers", check.Contains('_', StringComparison.Ordinal) ? "DeletedxScenes" : "Deleted Scenes"]);
+    }
+
+    [Theory]
+    [InlineData("s like '%a\\%%'")]
+    [InlineData("s like '%a%' or n like '%b%'")]
+    public void Like_patterns_that_cannot_be_filled_are_not_understood(string check)
+    {
+        Read(check, understood: false);
+    }
+
+    [Fact]
+    public void Is_not_null_is_understood_and_adds_no_rule()
+    {
+        Read("s IS NOT NULL AND s IN ('a')")["s"].Allowed.Should().BeEquivalentTo(["a"]);
+    }
+
+    [Theory]
     [InlineData("((n >= 1.5) AND (n <= (3)::numeric))", 1.5, false, 3.0, false)]
     [InlineData("n BETWEEN 1.5 AND 3", 1.5, false, 3.0, false)]
     [InlineData("n BETWEEN -500 AND 500", -500.0, false, 500.0, false)]

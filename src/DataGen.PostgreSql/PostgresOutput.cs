@@ -49,6 +49,8 @@ public sealed class PostgresOutput : SqlStoreOutput
             builder.Timeout = 5;
         }
 
+        // Generated rows hold nothing secret: a constraint's detail (the failing row's values) goes into the error.
+        builder.IncludeErrorDetail = true;
         var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
         return new PostgresOutput(NpgsqlDataSource.Create(builder.ConnectionString), options ?? new StoreLoadOptions(), storeName, where);
     }
@@ -134,7 +136,8 @@ public sealed class PostgresOutput : SqlStoreOutput
     };
 
     /// <summary>
-    /// Moves every sequence owned by a loaded column (serial and identity columns alike) to the largest loaded value, so
+    /// Moves every sequence a loaded column takes its default from (serial and identity columns, and sequences named in a
+    /// <c>nextval</c> default without being owned) to the largest loaded value, so
     /// the next <c>nextval</c> — the application's next insert — returns a key past the loaded ones. A column whose
     /// loaded values are all null leaves its sequence alone.
     /// </summary>
@@ -143,7 +146,18 @@ public sealed class PostgresOutput : SqlStoreOutput
         var table = Dialect.QuoteTable(model.Target);
         var owned = new List<(string Column, string Sequence)>();
         var command = new NpgsqlCommand(
-            "SELECT a.attname, pg_get_serial_sequence(@table, a.attname) FROM pg_attribute a WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(@table, a.attname) IS NOT NULL",
+            // Owned sequences (serial, identity) and any sequence a column's default takes nextval of, owned or not
+            // (hand-written and ported schemas: DEFAULT nextval('actor_actor_id_seq') with no OWNED BY).
+            """
+            SELECT a.attname, pg_get_serial_sequence(@table, a.attname) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(@table, a.attname) IS NOT NULL
+            UNION
+            SELECT a.attname, s.oid::regclass::text FROM pg_attrdef d
+            JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass
+            JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
+            WHERE d.adrelid = to_regclass(@table)
+            """,
             (NpgsqlConnection)connection,
             (NpgsqlTransaction)transaction);
         await using (command.ConfigureAwait(false))

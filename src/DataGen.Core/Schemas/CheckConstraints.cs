@@ -76,7 +76,14 @@ internal static class CheckConstraints
                 // patterns included; "col IS NULL OR …" is the same set on a nullable column.
                 string? column = null;
                 var values = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var alternative in or.Parts.Where(p => p is not IsNull { Negated: false }))
+                var alternatives = or.Parts.Where(p => p is not IsNull { Negated: false }).ToList();
+                if (alternatives.Count == 1 && alternatives.Count < or.Parts.Count)
+                {
+                    // "col IS NULL OR <rule>" (end_date IS NULL OR end_date >= start_date): the rule, on a nullable column.
+                    return Fold(alternatives[0], rules);
+                }
+
+                foreach (var alternative in alternatives)
                 {
                     var part = alternative is Compare { Op: "=", Literal: { } equal, Column: var c } ? new InList(c, [equal]) : alternative;
                     if (part is not InList list || (column is not null && column != list.Column))
@@ -632,10 +639,24 @@ internal static class CheckConstraints
                 case TokenKind.Word when t.Text.Equals("true", StringComparison.OrdinalIgnoreCase) || t.Text.Equals("false", StringComparison.OrdinalIgnoreCase):
                     _at++;
                     return new Term(null, t.Text.ToLowerInvariant());
+                case TokenKind.Word when CaseFunctions.Contains(t.Text) && Next(1) is { Kind: TokenKind.Symbol, Text: "(" }:
+                    // upper(col) = ANY (…) / lower(col) IN (…): the literals are already in that case, so they satisfy it as they are.
+                    var save2 = _at;
+                    _at += 2;
+                    if (Operand() is { Column: { } cased } && IsSymbol(")"))
+                    {
+                        _at++;
+                        return new Term(cased, null);
+                    }
+
+                    _at = save2;
+                    return null;
                 default:
                     return null;
             }
         }
+
+        private static readonly HashSet<string> CaseFunctions = new(["upper", "lower", "ucase", "lcase", "trim", "btrim"], StringComparer.OrdinalIgnoreCase);
 
         private List<string>? Literals(char open, char close)
         {

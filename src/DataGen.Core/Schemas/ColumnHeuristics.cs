@@ -31,23 +31,45 @@ internal static partial class ColumnHeuristics
         (Words("colou?r"), "commerce.color"),
         (Words("product|product_?name"), "commerce.productName"),
         (Words("department|category|genre"), "commerce.department"),
-        (Words("currency|currency_?code"), "finance.currencyCode"),
+        (Words("currency|currency_?code|iso_?currency"), "{ type: choice, values: [USD, EUR, GBP, JPY, CHF, CAD, AUD, CNY, SEK, NZD, NOK, INR] }"),
+        (Words("iso|iso_?2|iso_?code|country_?iso"), "address.countryCode"),
         (Words("iban"), "finance.iban"),
         (Words("password|password_?hash|hash|secret|token"), "internet.password"),
         (Words("description|notes?|comments?|remarks?|body|text|content|summary|bio|message"), "lorem.sentence"),
         (Words("title|subject|headline|caption"), "lorem.sentence"),
-        (Words("language"), "lorem.word"),
-        (Words("slug|code|sku|reference|ref"), "lorem.word"),
+        (Words("language|language_?name"), Languages),
+        (Words("code|sku|reference|ref"), "{ type: mask, mask: \"??-####\" }"),
+        (Words("slug"), "lorem.slug"),
+    ];
+
+    private const string Languages = "{ type: choice, values: [English, French, German, Italian, Japanese, Mandarin, Spanish, Portuguese, Russian, Arabic, Hindi, Korean] }";
+
+    /// <summary>Every generator spec the heuristics can write for text (each is checked to compile by a test).</summary>
+    public static IEnumerable<string> TextGenerators => TextByName.Select(h => h.Generator).Concat(ThingNames.Select(t => t.Generator)).Append("commerce.department").Distinct();
+
+    /// <summary>Tables whose rows are people: there a bare <c>name</c> is a person's name; elsewhere it names a thing.</summary>
+    private static readonly Regex People = new("(^|_)(person|people|customer|client|user|employee|staff|member|author|actor|artist|contact|student|teacher|patient|owner|manager|driver|agent|account_?holder|passenger|player|reviewer|subscriber|seller|buyer)s?($|_)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>What a bare <c>name</c> (or <c>title</c>) of a table that does not hold people is: its kind of thing, from the table's name.</summary>
+    private static readonly (Regex Table, string Generator)[] ThingNames =
+    [
+        (Words("languages?"), Languages),
+        (Words("countr(y|ies)|country_?region"), "address.country"),
+        (Words("cit(y|ies)|towns?"), "address.city"),
+        (Words("states?|provinces?|state_?province|regions?"), "address.state"),
+        (Words("compan(y|ies)|suppliers?|vendors?|shippers?|manufacturers?|publishers?|stores?|shops?"), "company.companyName"),
+        (Words("products?|items?|goods|articles?"), "commerce.productName"),
+        (Words("colou?rs?"), "commerce.color"),
     ];
 
     /// <summary>True for a column that describes a person or a place (e-mail, names, phone, address): a table with one is no lookup table.</summary>
     public static bool DescribesSomeone(string column) =>
         TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator is "internet.email" or "name.firstName" or "name.lastName" or "phone.phoneNumber" or "address.streetAddress" or "internet.userName" or "address.zipCode";
 
-    /// <summary>A generator spec for a text column (<paramref name="unique"/>: values must not repeat).</summary>
-    public static string Text(string column, int? maxLength, bool unique)
+    /// <summary>A generator spec for a text column of <paramref name="table"/> (<paramref name="unique"/>: values must not repeat).</summary>
+    public static string Text(string column, int? maxLength, bool unique, string? table = null)
     {
-        var generator = TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator ?? "lorem.word";
+        var generator = ThingName(column, table) ?? TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator ?? "lorem.word";
         if (unique)
         {
             // Names and words repeat; a unique column gets a pattern with room for far more values than rows.
@@ -57,7 +79,23 @@ internal static partial class ColumnHeuristics
                 : $"{{ type: mask, mask: \"{new string('*', width)}\", unique: true }}";
         }
 
-        return maxLength is { } max && max < 255 ? $"{{ type: {generator}, maxLength: {max} }}" : generator;
+        if (maxLength is not { } max || max >= 255)
+        {
+            return generator;
+        }
+
+        return generator.StartsWith('{') ? generator[..^2] + $", maxLength: {max} }}" : $"{{ type: {generator}, maxLength: {max} }}";
+    }
+
+    /// <summary>For a bare <c>name</c>/<c>title</c> in a table that holds no people: what the table's rows are called (words for a lookup table).</summary>
+    private static string? ThingName(string column, string? table)
+    {
+        if (table is null || !Words("name|title|description_?short|label").IsMatch(column) || People.IsMatch(table))
+        {
+            return null;
+        }
+
+        return ThingNames.FirstOrDefault(t => t.Table.IsMatch(table)).Generator ?? (column.Equals("title", StringComparison.OrdinalIgnoreCase) ? null : "commerce.department");
     }
 
     /// <summary>A generator spec for an integer column within [<paramref name="min"/>, <paramref name="max"/>] (already narrowed by type and checks).</summary>
@@ -102,6 +140,8 @@ internal static partial class ColumnHeuristics
     private static (decimal Min, decimal Max) IntegerByName(string column) =>
         Age().IsMatch(column) ? (18, 90)
         : Year().IsMatch(column) ? (1990, 2025)
+        : Minutes().IsMatch(column) ? (30, 180)
+        : Rating().IsMatch(column) ? (1, 5)
         : Quantity().IsMatch(column) ? (1, 10)
         : Percent().IsMatch(column) ? (0, 100)
         : (0, 1000);
@@ -133,6 +173,12 @@ internal static partial class ColumnHeuristics
     [GeneratedRegex("(^|_)(year|yr)(_|$)", RegexOptions.IgnoreCase)]
     private static partial Regex Year();
 
-    [GeneratedRegex("(^|_)(qty|quantity|count|number_of|stock|units|length|duration|rank|position|level|priority|rating)(_|$)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("(^|_)(qty|quantity|count|number_of|stock|units|rank|position|level|priority)(_|$)", RegexOptions.IgnoreCase)]
     private static partial Regex Quantity();
+
+    [GeneratedRegex("(^|_)(length|duration|runtime|minutes|mins)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Minutes();
+
+    [GeneratedRegex("(^|_)(rating|stars|score)(_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex Rating();
 }

@@ -225,7 +225,8 @@ public static partial class ManifestScaffold
             var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
                 && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name));
             var rules = Rules(table, out var notUnderstood);
-            var count = lookup ? options.LookupRows : options.Rows;
+            lookup &= !schema.Tables.Any(t => t != table && SubtypeOf(t) == table);
+            var count = lookup ? options.LookupRows : Rows(table);
             count = Math.Min(count, MaxRows(table, rules));
 
             Line($"  {model}:");
@@ -274,6 +275,22 @@ public static partial class ManifestScaffold
             {
                 Line($"      # column {ColumnHeuristics.Quote(column.Name)} is not a valid field name: {(column.FilledByDatabase || column.Nullable ? "left to the database" : "NOT NULL without a default — the load will fail until it is renamed")}");
             }
+        }
+
+        /// <summary>
+        /// The table a subtype table extends: its primary key is also a foreign key to that table's key (person → business
+        /// entity). Each subtype row takes a parent row of its own, so the parent is sized for all its subtypes.
+        /// </summary>
+        private TableSchema? SubtypeOf(TableSchema table) =>
+            table.PrimaryKey.Count > 0
+                ? table.ForeignKeys.Where(fk => fk.Columns.Count == table.PrimaryKey.Count && fk.Columns.All(table.PrimaryKey.Contains)).Select(Target).FirstOrDefault(t => t is not null && t != table)
+                : null;
+
+        /// <summary>Rows of an ordinary table: the option's count, or as many as its subtypes take together (recursively).</summary>
+        private long Rows(TableSchema table, int depth = 0)
+        {
+            var subtypes = depth > 32 ? [] : schema.Tables.Where(t => t != table && SubtypeOf(t) == table).ToList();
+            return subtypes.Count == 0 ? options.Rows : Math.Max(options.Rows, subtypes.Sum(t => Rows(t, depth + 1)));
         }
 
         /// <summary>A table's rows cannot outnumber the values a unique column of few allowed values can take.</summary>
@@ -371,7 +388,7 @@ public static partial class ManifestScaffold
                 ValueKind.Uuid => "uuid",
                 ValueKind.Object => "{ type: object, fields: { note: lorem.word } }",
                 ValueKind.Array => $"{{ type: array, count: [0, 3], items: {Element(column)} }}",
-                _ => ColumnHeuristics.Text(column.Name, column.MaxLength, unique),
+                _ => ColumnHeuristics.Text(column.Name, column.MaxLength, unique || isKey, table.Name),
             };
             string? comment = null;
             if (rule is { AtLeast.Count: > 0 })
@@ -467,8 +484,9 @@ public static partial class ManifestScaffold
                     : $"{{ type: ref, ref: {targetModel}.{referencedColumn}, roots: 0% }}", "hierarchy: each row's parent is an earlier row");
             }
 
-            var unique = table.UniqueKeys.Any(k => k.Count == 1 && k[0] == column.Name) ? ", unique: true" : string.Empty;
-            return ($"{{ type: ref, ref: {targetModel}.{referencedColumn}{optional}{unique} }}", unique.Length > 0 ? "one-to-one: at most as many rows as the referenced table" : null);
+            var subtype = table.PrimaryKey.Count == 1 && table.PrimaryKey[0] == column.Name;
+            var unique = subtype || table.UniqueKeys.Any(k => k.Count == 1 && k[0] == column.Name) ? ", unique: true" : string.Empty;
+            return ($"{{ type: ref, ref: {targetModel}.{referencedColumn}{optional}{unique} }}", subtype ? $"a subtype of {fk.ReferencedTable}: each row extends a row of its own" : unique.Length > 0 ? "one-to-one: at most as many rows as the referenced table" : null);
         }
 
         private static string OneLine(string text) => Regex.Replace(text, @"\s+", " ", RegexOptions.None, TimeSpan.FromSeconds(1));

@@ -19,6 +19,7 @@ public sealed class CheckConstraintsTests
     [InlineData("(s = ANY (ARRAY['a'::text, 'b'::text]))")]
     [InlineData("([s]='b' OR [s]='a')")]
     [InlineData("s IN ('a', 'b')")]
+    [InlineData("((s IS NULL) OR (upper((s)::text) = ANY (ARRAY['a'::text, 'b'::text])))")]
     [InlineData("\"s\" in ('a','b') AND s IN ('a', 'b', 'c')")]
     public void Allowed_values_in_every_dialect(string check)
     {
@@ -39,6 +40,12 @@ public sealed class CheckConstraintsTests
     public void Like_patterns_that_cannot_be_filled_are_not_understood(string check)
     {
         Read(check, understood: false);
+    }
+
+    [Fact]
+    public void A_rule_or_null_is_the_rule()
+    {
+        Read("((e >= d) OR (e IS NULL))")["e"].AtLeast.Should().Equal("d");
     }
 
     [Fact]

@@ -27,6 +27,12 @@ internal static class GeometryGenerator
         static (spec, _) =>
         {
             var shape = spec.GetString("shape") ?? "point";
+            if (Array.IndexOf(Shapes, shape) < 0)
+            {
+                spec.Error(spec.Find("shape"), $"option 'shape' must be one of {string.Join(", ", Shapes)}, found '{shape}'");
+                return null;
+            }
+
             var (minX, maxX, minY, maxY) = (spec.GetDouble("minX") ?? -180, spec.GetDouble("maxX") ?? 180, spec.GetDouble("minY") ?? -90, spec.GetDouble("maxY") ?? 90);
             if (minX >= maxX || minY >= maxY)
             {
@@ -34,7 +40,7 @@ internal static class GeometryGenerator
                 return null;
             }
 
-            return Array.IndexOf(Shapes, shape) < 0 ? null : new Generator(shape, minX, maxX, minY, maxY);
+            return new Generator(shape, minX, maxX, minY, maxY);
         });
 
     private sealed class Generator(string shape, double minX, double maxX, double minY, double maxY) : FieldGenerator

@@ -26,6 +26,7 @@ internal sealed class MySqlDialect : SqlDialect
         ValueKind.Time => "time(6)",
         ValueKind.Uuid => "char(36)",
         ValueKind.Object or ValueKind.Array => "json",
+        ValueKind.Bytes => keyed ? "varbinary(255)" : "longblob",
         // An indexed text column needs a length (InnoDB keys: 3072 bytes, 768 utf8mb4 characters).
         _ => keyed ? "varchar(255)" : "longtext",
     };
@@ -35,7 +36,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     /// <summary>
     /// A DataTable shaped like the model (typed columns: text, 64-bit integers, decimals, doubles, DateTime, TimeSpan;
-    /// UUIDs as text or, for a binary(16) column, 16 bytes; booleans as 0/1; objects and arrays as JSON), to be filled
+    /// UUIDs as text or, for a binary(16) column, 16 bytes; booleans as 0/1; objects and arrays as JSON; bytes for every
+    /// binary column, which MySqlBulkCopy sends as hex through UNHEX — text sent there would be read as hex and lost), to be filled
     /// batch after batch by <see cref="Fill"/>. <paramref name="columnTypes"/>: an existing table's column types by name.
     /// </summary>
     public static DataTable NewTable(ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes)
@@ -43,16 +45,16 @@ internal sealed class MySqlDialect : SqlDialect
         var table = new DataTable(model.Target) { Locale = System.Globalization.CultureInfo.InvariantCulture };
         foreach (var field in model.Fields)
         {
-            var binary = columnTypes.GetValueOrDefault(field.Name) is "binary" or "varbinary";
+            var binary = columnTypes.GetValueOrDefault(field.Name) is { } type ? MySqlTypes.IsBinary(type) : field.Kind == ValueKind.Bytes;
             table.Columns.Add(field.Name, field.Kind switch
             {
+                _ when binary => typeof(byte[]),
                 ValueKind.Integer => typeof(long),
                 ValueKind.Decimal => typeof(decimal),
                 ValueKind.Double => typeof(double),
                 ValueKind.Boolean => typeof(int),
                 ValueKind.Date or ValueKind.DateTime => typeof(DateTime),
                 ValueKind.Time => typeof(TimeSpan),
-                ValueKind.Uuid when binary => typeof(byte[]),
                 ValueKind.Uuid or ValueKind.String or ValueKind.Object or ValueKind.Array => typeof(string),
                 _ => typeof(object),
             });
@@ -61,20 +63,37 @@ internal sealed class MySqlDialect : SqlDialect
         return table;
     }
 
-    /// <summary>Adds a batch's rows to the table.</summary>
-    public static void Fill(DataTable table, ModelDescriptor model, IReadOnlyList<object?[]> rows)
+    /// <summary>Adds a batch's rows to the table (<paramref name="firstRow"/>: the batch's first row, for errors).</summary>
+    public static void Fill(DataTable table, ModelDescriptor model, IReadOnlyList<object?[]> rows, long firstRow = 0)
     {
+        var index = firstRow - 1;
         table.BeginLoadData();
         var binary = table.Columns.Cast<DataColumn>().Select(c => c.DataType == typeof(byte[])).ToArray();
         var values = new object[model.Fields.Count];
         foreach (var row in rows)
         {
+            index++;
             for (var i = 0; i < row.Length; i++)
             {
-                values[i] = ToDb(row[i], model.Fields[i].Kind, binary[i]);
+                try
+                {
+                    values[i] = ToDb(row[i], model.Fields[i].Kind, binary[i]);
+                }
+                catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+                {
+                    throw new GenerationException($"table '{model.Target}', column '{model.Fields[i].Name}': the value cannot be converted for the column: {e.Message}", model.Name, model.Fields[i].Name, index, e);
+                }
             }
 
-            table.LoadDataRow(values, true);
+            try
+            {
+                table.LoadDataRow(values, true);
+            }
+            catch (ArgumentException e)
+            {
+                var column = model.Fields.Select((f, i) => (f, i)).FirstOrDefault(x => values[x.i] is not DBNull && !table.Columns[x.i].DataType.IsInstanceOfType(values[x.i])).f;
+                throw new GenerationException($"table '{model.Target}'{(column is null ? string.Empty : $", column '{column.Name}'")}: the value does not fit the column: {e.Message}", model.Name, column?.Name, index, e);
+            }
         }
 
         table.EndLoadData();
@@ -88,8 +107,11 @@ internal sealed class MySqlDialect : SqlDialect
         DateTimeOffset o => o.UtcDateTime,
         Guid g when binary => g.ToByteArray(bigEndian: true),
         Guid g => g.ToString(),
+        byte[] when binary => value,
+        byte[] bytes => Convert.ToBase64String(bytes),
+        _ when binary => System.Text.Encoding.UTF8.GetBytes(value as string ?? ValueText.Format(value)),
         bool b => b ? 1 : 0,
-        string or byte[] => value,
+        string => value,
         System.Collections.IEnumerable => ValueText.ToJson(value),
         _ when kind is ValueKind.Object or ValueKind.Array => ValueText.ToJson(value),
         _ when kind is ValueKind.String or ValueKind.Uuid => ValueText.Format(value),

@@ -12,7 +12,7 @@ namespace DataGen.MySql;
 /// and dropped again if the run fails: nothing is kept either way. AUTO_INCREMENT counters move past loaded keys by
 /// themselves. Connection strings never appear in errors.
 /// </summary>
-public sealed class MySqlOutput : SqlStoreOutput
+public sealed partial class MySqlOutput : SqlStoreOutput
 {
     private readonly string _connectionString;
     private readonly string _where;
@@ -67,6 +67,9 @@ public sealed class MySqlOutput : SqlStoreOutput
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Strict for this session: an INSERT or UPDATE whose value the server would cut, round off or replace fails
+            // instead of warning (LOAD DATA LOCAL still only warns; BulkCopyLoad turns its warnings into errors).
+            await SqlCommands.ExecuteAsync(connection, null, "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')", cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch (MySqlException e)
@@ -110,6 +113,7 @@ public sealed class MySqlOutput : SqlStoreOutput
         ArgumentNullException.ThrowIfNull(model);
         var (schema, name) = Split(model.Target);
         var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var schemaSql = schema is null ? "DATABASE()" : "'" + schema.Replace("'", "''", StringComparison.Ordinal) + "'";
         await SqlCommands.ReadAsync(
             connection,
             transaction,
@@ -123,12 +127,53 @@ public sealed class MySqlOutput : SqlStoreOutput
             BulkCopyTimeout = 0,
             ConflictOption = MySqlBulkLoaderConflictOption.None,
         };
+        var srids = types.Values.Any(MySqlTypes.IsGeometry) ? await SridsAsync(connection, transaction, schemaSql, name, cancellationToken).ConfigureAwait(false) : null;
         for (var i = 0; i < model.Fields.Count; i++)
         {
-            bulk.ColumnMappings.Add(new MySqlBulkCopyColumnMapping(i, model.Fields[i].Name));
+            var column = model.Fields[i].Name;
+            if (types.GetValueOrDefault(column) is { } type && MySqlTypes.IsGeometry(type))
+            {
+                // Geometry goes as well-known text; MySqlBulkCopy would otherwise read it as hex.
+                var srid = srids?.GetValueOrDefault(column) is { } s and not 0 ? $", {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty;
+                bulk.ColumnMappings.Add(new MySqlBulkCopyColumnMapping(i, $"@g{i}", $"{Dialect.Quote(column)} = ST_GeomFromText(@g{i}{srid})"));
+            }
+            else
+            {
+                bulk.ColumnMappings.Add(new MySqlBulkCopyColumnMapping(i, column));
+            }
         }
 
         return new BulkCopyLoad(bulk, model, types);
+    }
+
+    /// <summary>The SRIDs of a table's geometry columns: MySQL 8's ST_GEOMETRY_COLUMNS, else MariaDB's GEOMETRY_COLUMNS (none: 0).</summary>
+    private static async Task<Dictionary<string, long>> SridsAsync(DbConnection connection, DbTransaction transaction, string schema, string table, CancellationToken cancellationToken)
+    {
+        var srids = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sql in new[]
+        {
+            $"SELECT COLUMN_NAME, SRS_ID FROM information_schema.ST_GEOMETRY_COLUMNS WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = @name",
+            $"SELECT G_GEOMETRY_COLUMN, SRID FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = {schema} AND G_TABLE_NAME = @name",
+        })
+        {
+            try
+            {
+                await SqlCommands.ReadAsync(connection, transaction, sql, reader =>
+                {
+                    if (!reader.IsDBNull(1))
+                    {
+                        srids[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }, cancellationToken, ("@name", table)).ConfigureAwait(false);
+                return srids;
+            }
+            catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.UnknownTable or MySqlErrorCode.BadFieldError)
+            {
+                // Not this server's catalog: try the other.
+            }
+        }
+
+        return srids;
     }
 
     /// <inheritdoc />
@@ -160,7 +205,7 @@ public sealed class MySqlOutput : SqlStoreOutput
     /// Batches gathered into one DataTable and sent through MySqlBulkCopy every <see cref="Chunk"/> rows (each send is a
     /// LOAD DATA statement with its own round trips); the result says how many rows went in, and warnings are errors.
     /// </summary>
-    private sealed class BulkCopyLoad(MySqlBulkCopy bulk, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
+    private sealed partial class BulkCopyLoad(MySqlBulkCopy bulk, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
     {
         private const int Chunk = 16_384;
         private readonly System.Data.DataTable _table = MySqlDialect.NewTable(model, columnTypes);
@@ -174,7 +219,7 @@ public sealed class MySqlOutput : SqlStoreOutput
                 _firstRow = batch.FirstRow;
             }
 
-            MySqlDialect.Fill(_table, model, batch.Rows);
+            MySqlDialect.Fill(_table, model, batch.Rows, batch.FirstRow);
             if (_table.Rows.Count >= Chunk)
             {
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -193,6 +238,9 @@ public sealed class MySqlOutput : SqlStoreOutput
             return base.DisposeAsync();
         }
 
+        [System.Text.RegularExpressions.GeneratedRegex(@"column '(?<column>[^']+)'(?: at row (?<row>\d+))?|at row (?<row>\d+)")]
+        private static partial System.Text.RegularExpressions.Regex WarningPlace();
+
         private async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
             if (_table.Rows.Count == 0)
@@ -203,8 +251,17 @@ public sealed class MySqlOutput : SqlStoreOutput
             var result = await bulk.WriteToServerAsync(_table, cancellationToken).ConfigureAwait(false);
             if (result.Warnings.Count > 0)
             {
-                // LOAD DATA turns a value that does not fit (too long, out of range, a duplicate) into a warning and stores something else.
-                throw new GenerationException($"table '{model.Target}': the server changed or skipped values while loading rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}: {string.Join("; ", result.Warnings.Take(3).Select(w => w.Message))}", model.Name, null, _firstRow);
+                // LOAD DATA LOCAL turns a value that does not fit (too long, out of range, not a member, a duplicate) into a
+                // warning and stores something else, whatever the sql_mode: each is an error here, naming row and column.
+                var first = result.Warnings[0];
+                var at = WarningPlace().Match(first.Message);
+                var column = at.Groups["column"].Success ? at.Groups["column"].Value : null;
+                long? row = at.Groups["row"].Success ? _firstRow + long.Parse(at.Groups["row"].Value, System.Globalization.CultureInfo.InvariantCulture) - 1 : null;
+                throw new GenerationException(
+                    $"table '{model.Target}'{(column is null ? string.Empty : $", column '{column}'")}: the server would change or skip {(row is null ? $"values of rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}" : "this row's value")}, so nothing is kept: {string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Message} (warning {w.ErrorCode:D})"))}{(result.Warnings.Count > 3 ? $" and {result.Warnings.Count - 3} more" : string.Empty)}",
+                    model.Name,
+                    column,
+                    row ?? _firstRow);
             }
 
             _rows += result.RowsInserted;

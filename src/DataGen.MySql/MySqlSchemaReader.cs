@@ -42,9 +42,6 @@ internal static partial class MySqlSchemaReader
     [GeneratedRegex(@"^json_valid\(`([^`]+)`\)$", RegexOptions.IgnoreCase)]
     private static partial Regex JsonCheck();
 
-    [GeneratedRegex(@"'((?:[^']|'')*)'")]
-    private static partial Regex Label();
-
     public static async Task<DatabaseSchema> ReadAsync(MySqlConnection connection, SchemaFilter? filter, CancellationToken cancellationToken)
     {
         var columns = new Dictionary<string, List<(string Name, string ColumnType, string DataType, bool Nullable, string? Default, string Extra, long? Length, long? Precision, long? Scale)>>(StringComparer.Ordinal);
@@ -102,20 +99,7 @@ internal static partial class MySqlSchemaReader
     private static ColumnSchema Column(string name, string columnType, string dataType, bool nullable, string? @default, string extra, long? length, long? precision, long? scale, bool json)
     {
         var type = dataType.ToLowerInvariant();
-        var kind = json || type == "json" ? ValueKind.Object : type switch
-        {
-            "tinyint" when columnType.StartsWith("tinyint(1)", StringComparison.OrdinalIgnoreCase) => ValueKind.Boolean,
-            "bit" when columnType.Equals("bit(1)", StringComparison.OrdinalIgnoreCase) => ValueKind.Boolean,
-            "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" => ValueKind.Integer,
-            "decimal" or "numeric" => ValueKind.Decimal,
-            "float" or "double" or "real" => ValueKind.Double,
-            "date" => ValueKind.Date,
-            "datetime" or "timestamp" => ValueKind.DateTime,
-            "time" => ValueKind.Time,
-            "uuid" => ValueKind.Uuid,
-            "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" => ValueKind.String,
-            _ => ValueKind.Unknown,
-        };
+        var kind = MySqlTypes.Kind(type, columnType, json);
 
         // MariaDB prints "no default" of a nullable column as the text NULL, and quotes literal defaults.
         var noDefault = @default is null || (nullable && @default == "NULL");
@@ -127,10 +111,11 @@ internal static partial class MySqlSchemaReader
             Default = noDefault ? null : @default,
             Identity = extra.Contains("auto_increment", StringComparison.OrdinalIgnoreCase),
             Computed = computed,
-            MaxLength = kind == ValueKind.String && length is > 0 and <= int.MaxValue && type is "char" or "varchar" ? (int)length : null,
+            MaxLength = length is > 0 and <= int.MaxValue && type is "char" or "varchar" or "tinytext" or "binary" or "varbinary" or "tinyblob" ? (int)length : null,
             Precision = kind == ValueKind.Decimal ? (int?)precision : null,
             Scale = kind == ValueKind.Decimal ? (int?)scale : null,
-            AllowedValues = type == "enum" ? Label().Matches(columnType[columnType.IndexOf('(', StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList() : null,
+            AllowedValues = type == "enum" ? MySqlTypes.Labels(columnType) : null,
+            Generator = json ? null : MySqlTypes.Generator(type, columnType, length),
         };
     }
 }

@@ -38,6 +38,7 @@ internal sealed class PostgresDialect : SqlDialect
         ValueKind.Time => "time without time zone",
         ValueKind.Uuid => "uuid",
         ValueKind.Object or ValueKind.Array => "jsonb",
+        ValueKind.Bytes => "bytea",
         _ => "text",
     };
 

@@ -38,6 +38,7 @@ internal sealed class SqlServerDialect : SqlDialect
         ValueKind.DateTime => "datetime2(3)",
         ValueKind.Time => "time(3)",
         ValueKind.Uuid => "uniqueidentifier",
+        ValueKind.Bytes => key ? "varbinary(900)" : "varbinary(max)",
         _ => key ? "nvarchar(450)" : "nvarchar(max)",
     };
 
@@ -50,6 +51,7 @@ internal sealed class SqlServerDialect : SqlDialect
         ValueKind.Date or ValueKind.DateTime => typeof(DateTime),
         ValueKind.Time => typeof(TimeSpan),
         ValueKind.Uuid => typeof(Guid),
+        ValueKind.Bytes => typeof(byte[]),
         _ => typeof(string),
     };
 
@@ -104,7 +106,7 @@ internal sealed class SqlServerDialect : SqlDialect
         null => DBNull.Value,
         DateOnly d => d.ToDateTime(TimeOnly.MinValue),
         TimeOnly t => t.ToTimeSpan(),
-        _ when ClrTypeOf(kind) == typeof(string) => value is string s ? s : value is System.Collections.IEnumerable ? ValueText.ToJson(value) : ValueText.Format(value),
+        _ when ClrTypeOf(kind) == typeof(string) => value is string s ? s : value is System.Collections.IEnumerable and not byte[] ? ValueText.ToJson(value) : ValueText.Format(value),
         _ => value,
     };
 }

@@ -20,6 +20,7 @@ internal sealed class SqliteDialect : SqlDialect
         ValueKind.Integer or ValueKind.Boolean => "INTEGER",
         ValueKind.Decimal => "NUMERIC",
         ValueKind.Double => "REAL",
+        ValueKind.Bytes => "BLOB",
         _ => "TEXT",
     };
 
@@ -29,7 +30,7 @@ internal sealed class SqliteDialect : SqlDialect
     public static object ToDb(object? value) => value switch
     {
         null => DBNull.Value,
-        string or long or double => value,
+        string or long or double or byte[] => value,
         bool b => b ? 1L : 0L,
         decimal d => d,
         Guid or DateOnly or DateTime or TimeOnly => ValueText.Format(value),

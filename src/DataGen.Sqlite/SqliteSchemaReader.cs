@@ -33,7 +33,7 @@ internal static partial class SqliteSchemaReader
 
             var columns = new List<ColumnSchema>();
             var primaryKey = new SortedList<long, string>();
-            var rowidKey = raw.Count(r => r.Pk > 0) == 1 && raw.Single(r => r.Pk > 0).Type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase);
+            var rowidKey = raw.Count(r => r.Pk > 0) == 1 && raw.Single(r => r.Pk > 0).Type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase) && !SqliteTypes.WithoutRowid(sql);
             foreach (var (column, type, notNull, @default, pk, hidden) in raw.Where(r => r.Hidden != 1))
             {
                 // hidden 1: a virtual table's hidden column; 2 and 3: generated columns.
@@ -42,7 +42,7 @@ internal static partial class SqliteSchemaReader
                     primaryKey[pk] = column;
                 }
 
-                var (kind, length, precision, scale) = Describe(type);
+                var (kind, length, precision, scale) = SqliteTypes.Describe(type);
                 columns.Add(new ColumnSchema(column, type, kind)
                 {
                     Nullable = !notNull && pk == 0,
@@ -52,6 +52,7 @@ internal static partial class SqliteSchemaReader
                     MaxLength = length,
                     Precision = precision,
                     Scale = scale,
+                    Generator = SqliteTypes.Generator(type),
                 });
             }
 
@@ -151,34 +152,6 @@ internal static partial class SqliteSchemaReader
         return checks;
     }
 
-    /// <summary>Kind, length, precision and scale from a declared type, by SQLite's affinity rules plus common names.</summary>
-    private static (ValueKind Kind, int? Length, int? Precision, int? Scale) Describe(string type)
-    {
-        var upper = type.ToUpperInvariant();
-        var modifiers = Modifiers().Match(upper) is { Success: true } m
-            ? m.Groups[1].Value.Split(',').Select(x => int.TryParse(x.Trim(), out var v) ? v : (int?)null).ToArray()
-            : [];
-        int? First() => modifiers.Length > 0 ? modifiers[0] : null;
-        int? Second() => modifiers.Length > 1 ? modifiers[1] : null;
-        return upper switch
-        {
-            _ when upper.Contains("BOOL", StringComparison.Ordinal) => (ValueKind.Boolean, null, null, null),
-            _ when upper.Contains("INT", StringComparison.Ordinal) => (ValueKind.Integer, null, null, null),
-            _ when upper.Contains("UUID", StringComparison.Ordinal) || upper.Contains("GUID", StringComparison.Ordinal) => (ValueKind.Uuid, null, null, null),
-            _ when upper.Contains("DATETIME", StringComparison.Ordinal) || upper.Contains("TIMESTAMP", StringComparison.Ordinal) => (ValueKind.DateTime, null, null, null),
-            _ when upper.Contains("DATE", StringComparison.Ordinal) => (ValueKind.Date, null, null, null),
-            _ when upper.Contains("TIME", StringComparison.Ordinal) => (ValueKind.Time, null, null, null),
-            _ when upper.Contains("JSON", StringComparison.Ordinal) => (ValueKind.Object, null, null, null),
-            _ when upper.Contains("CHAR", StringComparison.Ordinal) || upper.Contains("CLOB", StringComparison.Ordinal) || upper.Contains("TEXT", StringComparison.Ordinal) => (ValueKind.String, First(), null, null),
-            _ when upper.Contains("REAL", StringComparison.Ordinal) || upper.Contains("FLOA", StringComparison.Ordinal) || upper.Contains("DOUB", StringComparison.Ordinal) => (ValueKind.Double, null, null, null),
-            _ when upper.Contains("DEC", StringComparison.Ordinal) || upper.Contains("NUM", StringComparison.Ordinal) || upper.Contains("MONEY", StringComparison.Ordinal) => (ValueKind.Decimal, null, First(), Second()),
-            _ => (ValueKind.String, First(), null, null),
-        };
-    }
-
     [GeneratedRegex(@"\bCHECK\s*\(", RegexOptions.IgnoreCase)]
     private static partial Regex CheckKeyword();
-
-    [GeneratedRegex(@"\(([^)]*)\)")]
-    private static partial Regex Modifiers();
 }

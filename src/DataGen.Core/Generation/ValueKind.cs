@@ -38,4 +38,7 @@ public enum ValueKind
 
     /// <summary>An array of values.</summary>
     Array,
+
+    /// <summary>Binary data (a byte array): blobs, <c>bytea</c>, <c>varbinary</c>; files write it as base64.</summary>
+    Bytes,
 }

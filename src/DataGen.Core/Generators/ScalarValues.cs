@@ -61,6 +61,7 @@ internal static class ScalarValues
             ValueKind.DateTime => DateTime.TryParse(text, c, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dt) ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : null,
             ValueKind.Time => TimeOnly.TryParse(text, c, out var t) ? t : null,
             ValueKind.Uuid => Guid.TryParse(text, out var g) ? g : null,
+            ValueKind.Bytes => Base64(text),
             _ => text,
         };
     }
@@ -90,12 +91,13 @@ internal static class ScalarValues
         DateTime or DateTimeOffset => ValueKind.DateTime,
         TimeOnly => ValueKind.Time,
         Guid => ValueKind.Uuid,
+        byte[] => ValueKind.Bytes,
         IReadOnlyDictionary<string, object?> => ValueKind.Object,
         System.Collections.IEnumerable => ValueKind.Array,
         _ => ValueKind.Unknown,
     };
 
-    /// <summary>The text of a value as templates, CSV and file names show it (culture-invariant, ISO 8601).</summary>
+    /// <summary>The text of a value as templates, CSV and file names show it (culture-invariant, ISO 8601, bytes as base64).</summary>
     public static string Format(object? value) => value switch
     {
         null => string.Empty,
@@ -106,6 +108,7 @@ internal static class ScalarValues
         DateTimeOffset dto => dto.UtcDateTime.ToString(DateTimeFormat(dto.UtcDateTime), CultureInfo.InvariantCulture),
         TimeOnly t => t.ToString(TimeFormat(t), CultureInfo.InvariantCulture),
         Guid g => g.ToString("D"),
+        byte[] bytes => Convert.ToBase64String(bytes),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -146,6 +149,12 @@ internal static class ScalarValues
     }
 
     private const string DateFormat = "yyyy-MM-dd";
+
+    private static byte[]? Base64(string text)
+    {
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
+    }
 
     private static void WriteDigits(Span<byte> destination, int value)
     {

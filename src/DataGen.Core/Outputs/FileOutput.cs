@@ -266,6 +266,9 @@ public sealed class FileOutput : IDataOutput
                 case string s:
                     WriteCsvText(buffer, s);
                     return;
+                case byte[] bytes:
+                    WriteCsvText(buffer, Convert.ToBase64String(bytes));
+                    return;
                 case System.Collections.IEnumerable:
                     WriteCsvText(buffer, ValueText.ToJson(value));
                     return;

@@ -126,6 +126,9 @@ internal static class JsonValueWriter
             case bool b:
                 writer.WriteBooleanValue(b);
                 break;
+            case byte[] bytes:
+                writer.WriteBase64StringValue(bytes);
+                break;
             case IReadOnlyDictionary<string, object?> map:
                 writer.WriteStartObject();
                 foreach (var (k, v) in map)

@@ -95,6 +95,8 @@ internal static class SchemaCheck
             (ValueKind.Boolean, ValueKind.Boolean) => true,
             (ValueKind.Uuid, ValueKind.Uuid) => true,
             (ValueKind.Object or ValueKind.Array, ValueKind.Object or ValueKind.Array or ValueKind.String) => true,
+            (ValueKind.Bytes, ValueKind.Bytes or ValueKind.String) => true, // text goes into a blob as its UTF-8
+
             _ => false,
         };
         if (!compatible)

@@ -1,31 +1,25 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DataGen.Outputs;
-using DataGen.Schemas;
-using DataGen.Stores;
 using DataGen.Tests.Shared;
 using Npgsql;
 
 namespace DataGen.PostgreSql.Tests;
 
 /// <summary>
-/// Public sample databases nobody here wrote (tests/Corpus, licences beside each): each schema as published is
-/// scaffolded, validated against the live database and loaded with no edit to the manifest; every table fills, every
-/// sequence a default draws from is past the loaded keys, the same seed gives the same tables in a fresh database, and
-/// ten times the rows load too.
+/// Public sample databases nobody here wrote (tests/Corpus, licences beside each), through <see cref="CorpusRun"/>; on
+/// PostgreSQL also: every sequence a column's default draws from, owned or not, is past the loaded keys.
 /// </summary>
 public sealed partial class CorpusTests(PostgresServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly StoreCatalog Stores = StoreCatalog.FilesOnly.With(PostgresStoreProvider.Instance);
-
-    public static TheoryData<string> Schemas => new(Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Corpus"))
-        .Where(d => File.Exists(Path.Combine(d, "postgres.sql"))).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+    public static TheoryData<string> Schemas => CorpusRun.Schemas("postgres");
 
     /// <summary>Schemas that cannot load yet, each with the reason (printed as the skip reason, never silent).</summary>
-    private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
+    {
+        ["adventureworks"] = "issue 24, open: production.billofmaterials has a CHECK over three columns with two cases ((productassemblyid IS NULL AND bomlevel = 0 AND perassemblyqty = 1.00) OR (productassemblyid IS NOT NULL AND bomlevel >= 1)) that the scaffold cannot yet turn into values",
+    };
 
     [Theory]
     [MemberData(nameof(Schemas))]
@@ -36,37 +30,8 @@ public sealed partial class CorpusTests(PostgresServer server)
             Assert.Skip(reason);
         }
 
-        var started = Stopwatch.StartNew();
-        var first = await DatabaseAsync(name);
-        var schema = await PostgresStoreProvider.Instance.ReadSchemaAsync(Datastore(first), null, Ct);
-        var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "postgres" });
-
-        var manifest = Parse(yaml, first);
-        await manifest.ValidateAgainstAsync(Stores, Ct); // throws, listing every problem, where the manifest does not fit
-        await LoadAsync(manifest);
-
-        var second = await DatabaseAsync(name);
-        await LoadAsync(Parse(yaml, second));
-        var models = Regex.Matches(yaml, @"^    table: (\S+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
-        models.Should().NotBeEmpty();
-        foreach (var table in models)
-        {
-            var quoted = PostgresDialect.Instance.QuoteTable(table);
-            (await Scalar<long>(first, $"SELECT count(*) FROM {quoted}")).Should().BePositive($"{name}: {table} is filled");
-            var digest = $"SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {quoted} t";
-            (await Scalar<string>(second, digest)).Should().Be(await Scalar<string>(first, digest), $"{name}: {table} holds the same rows for the same seed");
-        }
-
+        var (_, first) = await CorpusRun.RunAsync(name, PostgresStoreProvider.Instance, () => DatabaseAsync(name), db => new NpgsqlConnection(db), PostgresDialect.Instance.QuoteTable, Ct);
         await SequencesArePastTheLoadedKeysAsync(first, name);
-
-        var scaled = await DatabaseAsync(name);
-        await LoadAsync(Parse(yaml, scaled, scale: 10));
-        foreach (var table in models.Take(3))
-        {
-            (await Scalar<long>(scaled, $"SELECT count(*) FROM {PostgresDialect.Instance.QuoteTable(table)}")).Should().BeGreaterThanOrEqualTo(await Scalar<long>(first, $"SELECT count(*) FROM {PostgresDialect.Instance.QuoteTable(table)}"));
-        }
-
-        TestContext.Current.TestOutputHelper?.WriteLine($"{name}: {models.Count} tables, {await TotalRowsAsync(first, models)} rows, {started.Elapsed.TotalSeconds:F1} s (three loads)");
     }
 
     /// <summary>Every sequence a column's default takes nextval of, owned or not, gives a key past the loaded ones.</summary>
@@ -92,6 +57,7 @@ public sealed partial class CorpusTests(PostgresServer server)
             }
         }
 
+        uses.Should().NotBeEmpty($"{name} draws keys from sequences");
         foreach (var (table, column, sequence) in uses)
         {
             var max = await Scalar<long?>(db, $"SELECT max({PostgresDialect.QuoteIdentifier(column)})::bigint FROM {table}");
@@ -102,39 +68,16 @@ public sealed partial class CorpusTests(PostgresServer server)
         }
     }
 
-    private static async Task<long> TotalRowsAsync(string db, IEnumerable<string> tables)
-    {
-        long total = 0;
-        foreach (var table in tables)
-        {
-            total += await Scalar<long>(db, $"SELECT count(*) FROM {PostgresDialect.Instance.QuoteTable(table)}");
-        }
-
-        return total;
-    }
-
     /// <summary>A fresh database with the schema as published: psql's meta-commands and the script's own database statements left out.</summary>
     private async Task<string> DatabaseAsync(string name)
     {
         var db = await server.NewDatabaseAsync();
-        var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Corpus", name, "postgres.sql"), Ct);
-        var lines = script.Split('\n').Where(l => !l.StartsWith('\\') && !DatabaseStatement().IsMatch(l));
+        var lines = CorpusRun.Script(name, "postgres").Split('\n').Where(l => !l.StartsWith('\\') && !DatabaseStatement().IsMatch(l));
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(string.Join('\n', lines), connection);
         await command.ExecuteNonQueryAsync(Ct);
         return db;
-    }
-
-    private static Datastore Datastore(string db) => new("db", "postgres", new Dictionary<string, string> { ["connection"] = db });
-
-    private static Manifest Parse(string yaml, string db, double scale = 1) =>
-        Manifest.Parse(yaml, "corpus.yaml", new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = db }, Environment = _ => null, Stores = Stores, Scale = scale });
-
-    private static async Task LoadAsync(Manifest manifest)
-    {
-        await using var output = Stores.CreateOutput(manifest, new StoreLoadOptions(), null);
-        await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
     }
 
     private static async Task<T> Scalar<T>(string db, string sql)

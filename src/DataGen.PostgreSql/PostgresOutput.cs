@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using System.Net.Sockets;
 using DataGen.Outputs;
@@ -13,7 +14,7 @@ namespace DataGen.PostgreSql;
 /// per model, the row count checked before commit — a model is loaded whole or not at all. Connection strings never
 /// appear in errors.
 /// </summary>
-public sealed class PostgresOutput : SqlStoreOutput
+public sealed partial class PostgresOutput : SqlStoreOutput
 {
     private static readonly TimeSpan[] Retries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
 
@@ -262,36 +263,77 @@ public sealed class PostgresOutput : SqlStoreOutput
     private sealed record ColumnType(string Name, string Type, uint Oid, string Declared, string Full);
 
     /// <summary>
-    /// What the server would silently round: a number with more digits after the point than a <c>numeric(p,s)</c> or
-    /// <c>money</c> column keeps. Null for a column that keeps what it is given (or refuses it itself, with an error).
+    /// What the server would silently change: a number with more digits after the point than a <c>numeric(p,s)</c> or
+    /// <c>money</c> column keeps, a time with more fractional digits than a <c>timestamp(p)</c> or <c>time(p)</c> keeps,
+    /// text longer than a <c>name</c> (63 bytes) or <c>"char"</c> (1 byte) holds. Null for a column that keeps what it is
+    /// given or refuses it with an error of its own (<c>varchar(n)</c>, <c>bit(n)</c>, an integer out of range …).
     /// </summary>
-    private static Action<object>? Rounding(ColumnType column)
+    /// <param name="type">The column's base type with its modifiers, as <c>format_type</c> prints it.</param>
+    private static Action<object>? Loss(string type)
     {
-        var scale = column.Full.StartsWith("money", StringComparison.Ordinal) ? 2
-            : System.Text.RegularExpressions.Regex.Match(column.Full, @"^numeric\(\d+,(\d+)\)$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) is { Success: true } m
-                ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-                : -1;
-        if (scale < 0)
+        if (type.StartsWith("money", StringComparison.Ordinal) || NumericScale().Match(type) is { Success: true })
         {
-            return null;
+            var scale = type.StartsWith("money", StringComparison.Ordinal) ? 2 : int.Parse(NumericScale().Match(type).Groups[1].Value, CultureInfo.InvariantCulture);
+            return value =>
+            {
+                decimal? number = value switch
+                {
+                    decimal d => d,
+                    double d when double.IsFinite(d) => (decimal)d,
+                    float f when float.IsFinite(f) => (decimal)f,
+                    string s when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+                    _ => null,
+                };
+                if (number is { } n && decimal.Round(n, scale, MidpointRounding.AwayFromZero) != n)
+                {
+                    throw new ArgumentException($"{ValueText.Format(value)} has more than {scale} digit(s) after the point, which the column would round away (give the field scale: {scale})");
+                }
+            };
         }
 
-        return value =>
+        if (TimePrecision().Match(type) is { Success: true } time)
         {
-            decimal? number = value switch
+            var digits = int.Parse(time.Groups[1].Value, CultureInfo.InvariantCulture);
+            var unit = (long)Math.Pow(10, 7 - Math.Min(digits, 7));
+            return value =>
             {
-                decimal d => d,
-                double d when double.IsFinite(d) => (decimal)d,
-                float f when float.IsFinite(f) => (decimal)f,
-                string s when decimal.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-                _ => null,
+                var ticks = value switch
+                {
+                    DateTime dt => dt.Ticks,
+                    TimeOnly t => t.Ticks,
+                    TimeSpan span => span.Ticks,
+                    string s when DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) => parsed.Ticks,
+                    string s when TimeOnly.TryParse(s, CultureInfo.InvariantCulture, out var parsed) => parsed.Ticks,
+                    _ => 0,
+                };
+                if (ticks % unit != 0)
+                {
+                    throw new ArgumentException($"{ValueText.Format(value)} has more than {digits} fractional digit(s) of a second, which the column would round away");
+                }
             };
-            if (number is { } n && decimal.Round(n, scale, MidpointRounding.AwayFromZero) != n)
+        }
+
+        var bytes = type switch { "name" => 63, "\"char\"" => 1, _ => 0 };
+        if (bytes > 0)
+        {
+            return value =>
             {
-                throw new ArgumentException($"{ValueText.Format(value)} has more than {scale} digit(s) after the point, which the column would round away (give the field scale: {scale})");
-            }
-        };
+                var length = System.Text.Encoding.UTF8.GetByteCount(ValueText.Format(value));
+                if (length > bytes)
+                {
+                    throw new ArgumentException($"{length} bytes long; the column keeps {bytes} and would cut the rest (add maxLength: {bytes})");
+                }
+            };
+        }
+
+        return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^numeric\(\d+,(\d+)\)$")]
+    private static partial System.Text.RegularExpressions.Regex NumericScale();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:timestamp|time)\((\d)\)")]
+    private static partial System.Text.RegularExpressions.Regex TimePrecision();
 
     /// <summary>A failure to write one value, named: model, table, row, column and its type, the value.</summary>
     private static GenerationException Located(Exception e, string store, ModelDescriptor model, ColumnType column, long row, object value)
@@ -308,7 +350,7 @@ public sealed class PostgresOutput : SqlStoreOutput
     /// <summary>Streams rows into one binary COPY; its completion carries the server's row count.</summary>
     private sealed class CopyLoad(NpgsqlBinaryImporter importer, ColumnType[] columns, ModelDescriptor model, string store) : SqlBulkLoad
     {
-        private readonly Action<NpgsqlBinaryImporter, object>[] _columns = columns.Select(c => Guarded(ColumnWriter(c.Type), Rounding(c))).ToArray();
+        private readonly Action<NpgsqlBinaryImporter, object>[] _columns = columns.Select(c => Guarded(ColumnWriter(c.Type), Loss(c.Full))).ToArray();
 
         private static Action<NpgsqlBinaryImporter, object> Guarded(Action<NpgsqlBinaryImporter, object> write, Action<object>? check) =>
             check is null ? write : (w, v) =>
@@ -398,7 +440,7 @@ public sealed class PostgresOutput : SqlStoreOutput
     /// </summary>
     private sealed class TextCopyLoad(TextWriter writer, PostgresTypes types, ColumnType[] columns, ResolvedType[] resolved, ModelDescriptor model, string store) : SqlBulkLoad
     {
-        private readonly Action<object>?[] _checks = columns.Select(Rounding).ToArray();
+        private readonly Action<object>?[] _checks = resolved.Select(r => Loss(r.Formatted)).ToArray();
         private readonly System.Text.StringBuilder _text = new();
         private bool _done;
 
@@ -453,14 +495,13 @@ public sealed class PostgresOutput : SqlStoreOutput
                 _done = true;
                 try
                 {
+                    // Cancelling ends the COPY (the writer is done with it: disposing it again would flush into a closed stream).
                     await ((NpgsqlCopyTextWriter)writer).CancelAsync().ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
                 {
                     // Cancelling a COPY the server already ended: nothing more to undo; the run's transaction rolls back.
                 }
-
-                await writer.DisposeAsync().ConfigureAwait(false);
             }
 
             await base.DisposeAsync().ConfigureAwait(false);

@@ -209,6 +209,50 @@ public sealed class TypeZooTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_value_the_driver_cannot_convert_on_the_binary_path_names_model_row_and_column()
+    {
+        var db = await ZooDatabaseAsync();
+        await ExecuteAsync(db, "CREATE TABLE tokens (id integer PRIMARY KEY, token uuid NOT NULL)");
+        var yaml = """
+            variables: { connection: null }
+            datastores:
+              db: { kind: postgres, connection: "{{connection}}" }
+            models:
+              tokens: { store: db, count: 5, fields: { id: sequence, token: { type: constant, value: not-a-uuid } } }
+            """;
+
+        var act = () => LoadAsync(db, yaml);
+
+        var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+        (error.Model, error.Field, error.Row).Should().Be(("tokens", "token", 0L));
+        error.Message.Should().Contain("table 'tokens'").And.Contain("column 'token' (uuid) cannot take 'not-a-uuid'");
+    }
+
+    [Theory]
+    [InlineData("\"char\"", "ab", "the column keeps 1")]
+    [InlineData("name", "a name far longer than the sixty-three bytes a name column keeps, cut silently", "the column keeps 63")]
+    [InlineData("timestamp(0)", "2024-01-01T10:00:00.5Z", "fractional digit")]
+    public async Task A_value_the_column_would_cut_is_an_error_naming_the_column(string type, string value, string message)
+    {
+        var db = await ZooDatabaseAsync();
+        await ExecuteAsync(db, $"CREATE TABLE cut (id integer PRIMARY KEY, v {type} NOT NULL)");
+        var field = $"{{ type: constant, value: \"{value}\" }}";
+        var yaml = $$$"""
+            variables: { connection: null }
+            datastores:
+              db: { kind: postgres, connection: "{{connection}}" }
+            models:
+              cut: { store: db, count: 2, fields: { id: sequence, v: {{{field}}} } }
+            """;
+
+        var act = () => LoadAsync(db, yaml);
+
+        var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+        error.Field.Should().Be("v");
+        error.Message.Should().Contain("column 'v'").And.Contain(message);
+    }
+
+    [Fact]
     public async Task Bytea_takes_bytes_and_the_hex_and_escape_text_forms()
     {
         var db = await ZooDatabaseAsync();

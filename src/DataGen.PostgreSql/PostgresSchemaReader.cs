@@ -83,7 +83,6 @@ internal static class PostgresSchemaReader
             var oid = reader.GetFieldValue<uint>(0);
             var name = reader.GetString(1);
             var declared = reader.GetString(2);
-            var baseType = reader.GetString(3);
             var isEnum = reader.GetBoolean(8);
             var isArray = reader.GetBoolean(13);
             var labels = reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9);

@@ -280,6 +280,9 @@ internal sealed class PostgresTypes
     {
         switch (value)
         {
+            case string s when type is { Name: "json" or "jsonb" } && !(s.StartsWith('{') || s.StartsWith('[')):
+                // As on the binary path: text that is not a JSON object or array is a JSON string.
+                return ValueText.ToJson(s);
             case string s:
                 return s;
             case byte[] bytes:

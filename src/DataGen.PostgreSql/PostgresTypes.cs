@@ -291,13 +291,11 @@ internal sealed class PostgresTypes
                 return type switch
                 {
                     { Name: "hstore" } => string.Join(", ", map.Select(p => Quote(p.Key) + "=>" + (p.Value is null ? "NULL" : Quote(Text(p.Value, null))))),
-                    { Type: 'c', AttributeNames: { } names, AttributeTypes: { } types } => "(" + string.Join(",", names.Select((n, i) =>
-                        map.TryGetValue(n, out var v) && v is not null ? Quote(Text(v, Resolve(types[i], string.Empty).Type)) : string.Empty)) + ")",
+                    { Type: 'c', AttributeNames: { } names, AttributeTypes: { } types } => Composite(map, type, names, types),
                     _ => ValueText.ToJson(map),
                 };
             case System.Collections.IEnumerable list when type is { Category: 'A' } array:
-                var element = Find(array.Element) is { } e ? Resolve(e.Oid, e.Name).Type : null;
-                return "{" + string.Join(",", list.Cast<object?>().Select(v => v is null ? "NULL" : Quote(Text(v, element)))) + "}";
+                return Array(list, Find(array.Element) is { } e ? Resolve(e.Oid, e.Name).Type : null);
             case System.Collections.IEnumerable list:
                 return ValueText.ToJson(list);
             case DateTime dt:
@@ -360,6 +358,26 @@ internal sealed class PostgresTypes
         }
 
         return [.. bytes];
+    }
+
+    /// <summary>An array literal; a list inside the list is a dimension (<c>{{1,2},{3,4}}</c>).</summary>
+    private string Array(System.Collections.IEnumerable list, PgType? element) =>
+        "{" + string.Join(",", list.Cast<object?>().Select(v => v switch
+        {
+            null => "NULL",
+            System.Collections.IEnumerable inner and not string and not byte[] and not IReadOnlyDictionary<string, object?> when element is not { Category: 'A' } => Array(inner, element),
+            _ => Quote(Text(v, element)),
+        })) + "}";
+
+    /// <summary>A composite literal, attributes by name (a missing one NULL); a key that is no attribute is an error, not dropped.</summary>
+    private string Composite(IReadOnlyDictionary<string, object?> map, PgType type, IReadOnlyList<string> names, IReadOnlyList<uint> types)
+    {
+        if (map.Keys.FirstOrDefault(k => !names.Contains(k)) is { } unknown)
+        {
+            throw new ArgumentException($"type {type.Name} has no attribute '{unknown}' (its attributes: {string.Join(", ", names)})");
+        }
+
+        return "(" + string.Join(",", names.Select((n, i) => map.TryGetValue(n, out var v) && v is not null ? Quote(Text(v, Resolve(types[i], string.Empty).Type)) : string.Empty)) + ")";
     }
 
     /// <summary>A double-quoted element of an array, composite or hstore literal.</summary>

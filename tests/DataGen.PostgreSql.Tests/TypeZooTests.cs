@@ -253,6 +253,34 @@ public sealed class TypeZooTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Composites_take_objects_by_attribute_name_and_arrays_take_nested_lists_as_dimensions()
+    {
+        var db = await ZooDatabaseAsync();
+        await ExecuteAsync(db, "CREATE TABLE shapes (id integer PRIMARY KEY, home address NOT NULL, grid integer[] NOT NULL, moods mood[] NOT NULL)");
+        var yaml = """
+            variables: { connection: null }
+            datastores:
+              db: { kind: postgres, connection: "{{connection}}" }
+            models:
+              shapes:
+                store: db
+                count: 3
+                fields:
+                  id: sequence
+                  home: { type: object, fields: { number: { type: constant, value: 7 }, street: { type: constant, value: 'Quote " and \ back' } } }
+                  grid: { type: array, count: 2, items: { type: array, count: 2, items: { type: sequence } } }
+                  moods: { type: array, count: 2, items: { type: constant, value: happy } }
+            """;
+
+        await LoadAsync(db, yaml);
+
+        (await Scalar<string>(db, "SELECT string_agg((home).street || '/' || (home).number || '/' || ((home).zip IS NULL)::text || '/' || grid::text || '/' || moods::text, ',') FROM shapes"))
+            .Should().Be(string.Join(",", Enumerable.Repeat("Quote \" and \\ back/7/true/{{1,2},{1,2}}/{happy,happy}", 3)));
+        var wrong = () => LoadAsync(db, yaml.Replace("number:", "numbr:", StringComparison.Ordinal).Replace("mode: create", string.Empty, StringComparison.Ordinal).Replace("shapes:\n    store", "shapes:\n    mode: truncate\n    store", StringComparison.Ordinal));
+        (await wrong.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("column 'home'").And.Contain("no attribute 'numbr'");
+    }
+
+    [Fact]
     public async Task Bytea_takes_bytes_and_the_hex_and_escape_text_forms()
     {
         var db = await ZooDatabaseAsync();

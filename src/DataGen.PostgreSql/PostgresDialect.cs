@@ -49,7 +49,7 @@ internal sealed class PostgresDialect : SqlDialect
     public static Func<object, object> ConverterFor(string dataType) => dataType switch
     {
         _ when dataType.EndsWith("[]", StringComparison.Ordinal) => ArrayConverter(dataType[..^2]),
-        "bytea" => v => v is byte[] bytes ? bytes : System.Text.Encoding.UTF8.GetBytes(ValueText.Format(v)),
+        "bytea" => v => v is byte[] bytes ? bytes : PostgresTypes.ByteaFromText(ValueText.Format(v)),
         "inet" => v => v is System.Net.IPAddress ip ? ip : System.Net.IPAddress.Parse(ValueText.Format(v)),
         "interval" => v => v switch
         {

@@ -75,6 +75,7 @@ internal static class PostgresSchemaReader
         }, cancellationToken).ConfigureAwait(false);
 
         var oids = tables.Select(t => (long)t.Oid).ToArray();
+        var types = await PostgresTypes.ReadAsync(connection, null, oids, cancellationToken).ConfigureAwait(false);
         var columns = tables.ToDictionary(t => t.Oid, _ => new List<ColumnSchema>());
         var domainChecks = tables.ToDictionary(t => t.Oid, _ => new List<string>());
         await SqlCommands.ReadAsync(connection, null, ColumnsSql, reader =>
@@ -82,17 +83,19 @@ internal static class PostgresSchemaReader
             var oid = reader.GetFieldValue<uint>(0);
             var name = reader.GetString(1);
             var declared = reader.GetString(2);
-            var baseType = reader.GetString(3);
             var isEnum = reader.GetBoolean(8);
             var isArray = reader.GetBoolean(13);
             var labels = reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9);
             var elementLabels = reader.IsDBNull(11) ? null : reader.GetFieldValue<string[]>(11);
             var elementType = reader.IsDBNull(10) ? null : reader.GetString(10);
-            var (kind, length, precision, scale) = isArray ? (ValueKind.Array, null, null, null) : isEnum ? (ValueKind.String, null, null, null) : Describe(baseType);
+            // Nested domains: the catalog read follows them to the base type (the query above goes one level).
+            var resolved = types.Column(oid, name);
+            var (kind, length, precision, scale) = isArray ? (ValueKind.Array, null, null, null) : isEnum ? (ValueKind.String, null, null, null) : Describe(resolved.Formatted, resolved.Type);
             var @default = reader.IsDBNull(5) ? null : reader.GetString(5);
-            columns[oid].Add(new ColumnSchema(name, declared, kind)
+            labels ??= resolved.Type?.Labels?.ToArray();
+            columns[oid].Add(new ColumnSchema(name, declared, labels is not null && !isArray ? ValueKind.String : kind)
             {
-                Nullable = !reader.GetBoolean(4),
+                Nullable = !reader.GetBoolean(4) && !resolved.NotNull,
                 Default = @default,
                 Identity = reader.GetBoolean(6) || (@default?.StartsWith("nextval(", StringComparison.Ordinal) ?? false),
                 Computed = reader.GetBoolean(7),
@@ -101,8 +104,9 @@ internal static class PostgresSchemaReader
                 Scale = scale,
                 AllowedValues = labels,
                 ElementKind = elementType is null ? null : elementLabels is not null ? ValueKind.String : Describe(elementType).Kind,
-                Generator = baseType is "inet" or "cidr" ? "internet.ip" : null,
+                Generator = types.Generator(resolved, types.InExclusion(oid, name)),
             });
+            domainChecks[oid].AddRange(resolved.NestedChecks.Select(c => c.Replace("VALUE", PostgresDialect.QuoteIdentifier(name), StringComparison.Ordinal)));
             if (!reader.IsDBNull(12))
             {
                 // A domain's checks are written over VALUE: over this column they become the column's own checks.
@@ -155,29 +159,6 @@ internal static class PostgresSchemaReader
         }).ToList());
     }
 
-    /// <summary>The kind, length, precision and scale of a (base) type as <c>format_type</c> prints it.</summary>
-    private static (ValueKind Kind, int? Length, int? Precision, int? Scale) Describe(string type)
-    {
-        var paren = type.IndexOf('(', StringComparison.Ordinal);
-        var name = paren < 0 ? type : type[..paren];
-        var modifiers = paren < 0 ? [] : type[(paren + 1)..type.IndexOf(')', paren)].Split(',').Select(m => int.TryParse(m, out var v) ? v : (int?)null).ToArray();
-        int? First() => modifiers.Length > 0 ? modifiers[0] : null;
-        int? Second() => modifiers.Length > 1 ? modifiers[1] : null;
-        return name switch
-        {
-            "smallint" or "integer" or "bigint" => (ValueKind.Integer, null, null, null),
-            "numeric" or "money" => (ValueKind.Decimal, null, First(), Second() ?? (name == "money" ? 2 : null)),
-            "real" or "double precision" => (ValueKind.Double, null, null, null),
-            "boolean" => (ValueKind.Boolean, null, null, null),
-            "date" => (ValueKind.Date, null, null, null),
-            "timestamp without time zone" or "timestamp with time zone" or "timestamp" => (ValueKind.DateTime, null, null, null),
-            "time without time zone" or "time with time zone" or "interval" => (ValueKind.Time, null, null, null),
-            "uuid" => (ValueKind.Uuid, null, null, null),
-            "json" or "jsonb" => (ValueKind.Object, null, null, null),
-            "character varying" or "character" or "text" or "citext" or "bpchar" or "varchar" or "name" or "bytea" or "inet" or "cidr" or "macaddr" => (ValueKind.String, First(), null, null),
-            _ when type.StartsWith("timestamp", StringComparison.Ordinal) => (ValueKind.DateTime, null, null, null),
-            _ when type.StartsWith("time", StringComparison.Ordinal) => (ValueKind.Time, null, null, null),
-            _ => (ValueKind.Unknown, null, null, null),
-        };
-    }
+    /// <summary>The kind, length, precision and scale of a (base) type as <c>format_type</c> prints it (see <see cref="PostgresTypes"/>).</summary>
+    private static (ValueKind Kind, int? Length, int? Precision, int? Scale) Describe(string type, PgType? info = null) => PostgresTypes.Describe(type, info);
 }

@@ -65,6 +65,8 @@ internal static class GeneratorCatalog
         ReferenceGenerators.Lookup,
         StructureGenerators.Object,
         StructureGenerators.Array,
+        TextFormGenerators.Bits,
+        TextFormGenerators.Range,
     }.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     public static IEnumerable<GeneratorDescriptor> BuiltIn => ByName.Values.OrderBy(d => d.Name, StringComparer.Ordinal);

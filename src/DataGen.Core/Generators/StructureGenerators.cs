@@ -56,7 +56,7 @@ internal static class StructureGenerators
             return new ArrayGenerator(shape, min, max);
         });
 
-    private static (long Min, long Max) ReadCount(FieldSpec spec)
+    internal static (long Min, long Max) ReadCount(FieldSpec spec)
     {
         var node = spec.Find("count");
         switch (node)

@@ -95,7 +95,9 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         }
 
         var start = Get(map, "start") is { } s ? scalars.Date(s, Where) ?? referenceDate : referenceDate;
-        var end = Get(map, "end") is { } e ? scalars.Date(e, Where) ?? start.AddDays(7) : start.AddDays(7);
+        // A week by default, or up to the last date there is.
+        var week = DateTime.MaxValue - start < TimeSpan.FromDays(7) ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : start.AddDays(7);
+        var end = Get(map, "end") is { } e ? scalars.Date(e, Where) ?? week : week;
         if (end < start)
         {
             errors.Add(Get(map, "end")!, $"'end' ({end:O}) must not be before 'start' ({start:O})", Where);

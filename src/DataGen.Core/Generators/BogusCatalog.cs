@@ -168,7 +168,14 @@ internal static class BogusCatalog
         return session => ScalarValues.Normalize(invoke(session.DataSet(type), defaults));
     }
 
-    private static IEnumerable<MethodInfo> Methods(Type type) =>
+    // Reflection and compiled invokers are made once per data set and method: a manifest with many Bogus fields (or
+    // many manifests, as the fuzz test reads) would otherwise compile an expression tree per field.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, MethodInfo[]> MethodCache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, Func<object, object?[], object?>> Invokers = new();
+
+    private static MethodInfo[] Methods(Type type) => MethodCache.GetOrAdd(type, static t => [.. FindMethods(t)]);
+
+    private static IEnumerable<MethodInfo> FindMethods(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName && !m.IsGenericMethodDefinition && m.ReturnType != typeof(void)
                 && m.GetParameters().All(p => Convertible(p.ParameterType)));
@@ -332,7 +339,9 @@ internal static class BogusCatalog
         var x => x.Name,
     };
 
-    private static Func<object, object?[], object?> Invoker(Type type, MethodInfo method)
+    private static Func<object, object?[], object?> Invoker(Type type, MethodInfo method) => Invokers.GetOrAdd(method, m => CompileInvoker(type, m));
+
+    private static Func<object, object?[], object?> CompileInvoker(Type type, MethodInfo method)
     {
         var target = Expression.Parameter(typeof(object), "target");
         var args = Expression.Parameter(typeof(object?[]), "args");

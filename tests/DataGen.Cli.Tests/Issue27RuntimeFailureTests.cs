@@ -306,4 +306,18 @@ public sealed class Issue27RuntimeFailureTests : IDisposable
         exit.Should().Be(ExitCodes.Failure);
         error.Should().Contain("model 'rows', field 'ratio', row 0").And.Contain("expr.yaml(6,35): in expression '10 / n': division by zero");
     }
+
+    [Fact]
+    public async Task Replay_of_a_damaged_export_names_the_file_exit_1()
+    {
+        var exported = Out("exported");
+        (await Run("journey", "--provider", "starfleet", "--quantity", "2", "--output", exported)).Exit.Should().Be(ExitCodes.Success);
+        var metadata = Directory.GetFiles(exported, "*.json").Order(StringComparer.Ordinal).Last();
+        await File.WriteAllTextAsync(metadata, (await File.ReadAllTextAsync(metadata, TestContext.Current.CancellationToken)).Replace("\"steps\"", "\"stops\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var (exit, _, error) = await Run("replay", exported, "--out", Out("replayed"));
+
+        exit.Should().Be(ExitCodes.Failure);
+        error.Should().Contain(Path.GetFileName(metadata)).And.Contain("not a journey export");
+    }
 }

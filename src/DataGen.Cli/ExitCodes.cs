@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The manifest is invalid; every error was printed.</summary>
     public const int InvalidManifest = 3;
 
+    /// <summary>A failure DataGen did not foresee (a bug): its message is printed, never a stack trace.</summary>
+    public const int InternalError = 70;
+
     /// <summary>Cancelled (Ctrl+C, SIGINT); nothing was written.</summary>
     public const int Cancelled = 130;
 

@@ -8,7 +8,8 @@ internal static class Failures
     /// <summary>
     /// Runs a command's work: cancellation (Ctrl+C, SIGTERM) says so and exits <see cref="ExitCodes.Cancelled"/>; an
     /// expected failure (generation, a store, a file, a bad argument) prints its message — and <paramref name="afterFailure"/>,
-    /// what was kept — and exits <see cref="ExitCodes.Failure"/>. Anything else is a bug and propagates.
+    /// what was kept — and exits <see cref="ExitCodes.Failure"/>. Anything else is a bug: its type and message, exit
+    /// <see cref="ExitCodes.InternalError"/>, never a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(TextWriter error, string? afterFailure, Func<Task<int>> work)
     {
@@ -31,6 +32,12 @@ internal static class Failures
             }
 
             return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failure DataGen did not foresee is a bug; the user still gets its cause and an exit code, not a stack trace.
+            await error.WriteLineAsync($"datagen: internal error ({e.GetType().Name}: {e.Message}); nothing was written. Please report this with the manifest and command.").ConfigureAwait(false);
+            return ExitCodes.InternalError;
         }
     }
 }

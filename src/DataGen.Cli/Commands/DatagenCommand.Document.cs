@@ -31,14 +31,17 @@ internal static partial class DatagenCommand
                 return ExitCodes.Usage;
             }
 
-            var files = new FileOutput(parse.GetRequiredValue(outDir).FullName, FileFormat.Json);
-            await using (files.ConfigureAwait(false))
+            return await Failures.RunAsync(error, null, async () =>
             {
-                var written = await type.WriteAsync(files, parse.GetValue(seed), count, ct).ConfigureAwait(false);
-                await output.WriteLineAsync($"{written} {name} documents written to {files.Written.FirstOrDefault() ?? files.Directory}").ConfigureAwait(false);
-            }
+                var files = new FileOutput(parse.GetRequiredValue(outDir).FullName, FileFormat.Json);
+                await using (files.ConfigureAwait(false))
+                {
+                    var written = await type.WriteAsync(files, parse.GetValue(seed), count, ct).ConfigureAwait(false);
+                    await output.WriteLineAsync($"{written} {name} documents written to {files.Written.FirstOrDefault() ?? files.Directory}").ConfigureAwait(false);
+                }
 
-            return ExitCodes.Success;
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
         });
         return command;
     }

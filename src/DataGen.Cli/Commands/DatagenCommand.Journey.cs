@@ -43,9 +43,12 @@ internal static partial class DatagenCommand
             }
 
             var directory = parse.GetRequiredValue(outDir).FullName;
-            var written = await Journeys.JourneyExport.WriteAsync(journeys, parse.GetValue(seed), count, DateTime.SpecifyKind(parse.GetValue(start), DateTimeKind.Utc), directory, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"{written.Count} {name} journeys written to {directory}").ConfigureAwait(false);
-            return ExitCodes.Success;
+            return await Failures.RunAsync(error, null, async () =>
+            {
+                var written = await Journeys.JourneyExport.WriteAsync(journeys, parse.GetValue(seed), count, DateTime.SpecifyKind(parse.GetValue(start), DateTimeKind.Utc), directory, ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"{written.Count} {name} journeys written to {directory}").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
         });
         return command;
     }

@@ -96,7 +96,14 @@ public sealed class EventFlowRun
             {
                 context.Reset(profile, cursor.State, cursor.Flow.Name, cursor.At, cursor.Done);
                 context.Seed(StableHash.Combine(StableHash.Combine(_key, unchecked((ulong)cursor.Profile)), unchecked((ulong)cursor.Ordinal++)));
-                update(context);
+                try
+                {
+                    update(context);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
+                {
+                    throw new GenerationException($"flow '{cursor.Flow.Name}', step {cursor.Step + 1} ('set') failed for profile {profile.Id} at {cursor.At:O} (occurrence {cursor.Done + 1}): {e.Message}", Model.Name, null, cursor.Profile, e);
+                }
             }
 
             cursor.Done++;
@@ -221,7 +228,14 @@ public sealed class EventFlowRun
             }
 
             var span = (step.MaxDelay - step.MinDelay).Ticks;
-            cursor.At += step.MinDelay + TimeSpan.FromTicks(cursor.Random.NextInclusive(0, span));
+            var delay = step.MinDelay + TimeSpan.FromTicks(cursor.Random.NextInclusive(0, span));
+            if (DateTime.MaxValue - cursor.At < delay)
+            {
+                // Past the last date there is: the profile is done (no window reaches it).
+                return false;
+            }
+
+            cursor.At += delay;
             return end is null || cursor.At <= end;
         }
     }

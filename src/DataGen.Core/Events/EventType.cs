@@ -122,7 +122,7 @@ public sealed class EventType
             }
             catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
             {
-                throw new GenerationException($"event '{Name}', field '{name}' failed for profile {context.Profile.Id}: {e.Message}", "events", name, context.Profile.Index, e);
+                throw new GenerationException($"event '{Name}', field '{name}' failed for profile {context.Profile.Id} at {context.At:O}: {e.Message}", "events", name, context.Profile.Index, e);
             }
 
             values[name] = v;

@@ -95,7 +95,9 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         }
 
         var start = Get(map, "start") is { } s ? scalars.Date(s, Where) ?? referenceDate : referenceDate;
-        var end = Get(map, "end") is { } e ? scalars.Date(e, Where) ?? start.AddDays(7) : start.AddDays(7);
+        // A week by default, or up to the last date there is.
+        var week = DateTime.MaxValue - start < TimeSpan.FromDays(7) ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : start.AddDays(7);
+        var end = Get(map, "end") is { } e ? scalars.Date(e, Where) ?? week : week;
         if (end < start)
         {
             errors.Add(Get(map, "end")!, $"'end' ({end:O}) must not be before 'start' ({start:O})", Where);
@@ -144,9 +146,9 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             errors.Add(Get(map, "types") ?? map, "'types' must map event names to their fields", Where);
         }
 
-        if (flowMap is null)
+        if (flowMap is null || flowMap.Children.Count == 0)
         {
-            errors.Add(Get(map, "flows") ?? map, "'flows' must map flow names to { weight, steps }", Where);
+            errors.Add(Get(map, "flows") ?? map, "'flows' must map flow names to { weight, steps } (at least one flow)", Where);
             return null;
         }
 
@@ -198,6 +200,7 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             }
         }
 
+        CheckAdvance(shells.ToDictionary(s => s.Key, s => (s.Value.Flow, s.Value.Node), StringComparer.Ordinal));
         var roots = shells.Values.Select(s => s.Flow).Where(f => f.Weight > 0).ToList();
         if (roots.Count == 0 && shells.Count > 0)
         {
@@ -205,6 +208,60 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         }
 
         return errors.Errors.Count > before ? null : new EventScenario(profiles, file, start, end, roots, state, seed, locale);
+    }
+
+    /// <summary>
+    /// Refuses flows that would never advance time (a run would write events at one instant until killed): an
+    /// unlimited step needs a positive minimum delay, and branches must not loop through flows that can all take no time.
+    /// </summary>
+    private void CheckAdvance(Dictionary<string, (EventFlow Flow, YamlNode Node)> flows)
+    {
+        static YamlNode? StepNode(YamlNode flow, int index) =>
+            flow is YamlMappingNode fm && Get(fm, "steps") is YamlSequenceNode seq && index < seq.Children.Count ? seq.Children[index] : null;
+
+        // A flow takes no time when every step's shortest delay is zero.
+        var instant = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, (flow, node)) in flows)
+        {
+            for (var i = 0; i < flow.Steps.Count; i++)
+            {
+                var step = flow.Steps[i];
+                if (step.Branches is null && step.Limit == 0 && step.MinDelay <= TimeSpan.Zero)
+                {
+                    var at = StepNode(node, i) is YamlMappingNode s ? Get(s, "after") ?? Get(s, "limit") ?? s : node;
+                    errors.Add(at, $"flow '{name}': step {i + 1} repeats until the run ends (limit 0) with a shortest delay of 0, so time would never advance: give 'after' a positive minimum or a 'limit'", Where);
+                }
+            }
+
+            if (flow.Steps.Count > 0 && flow.Steps.All(s => s.Branches is not null || s.MinDelay <= TimeSpan.Zero))
+            {
+                instant.Add(name);
+            }
+        }
+
+        // A branch cycle through instant flows repeats forever at one time.
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in instant)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var frontier = new Stack<string>([name]);
+            while (frontier.TryPop(out var current))
+            {
+                foreach (var target in flows[current].Flow.Steps.Where(s => s.Branches is not null).SelectMany(s => s.Branches!).Select(b => b.Flow.Name))
+                {
+                    if (target == name && reported.Add(name))
+                    {
+                        var (flow, node) = flows[name];
+                        var branch = flow.Steps.Count - 1;
+                        errors.Add(StepNode(node, branch) ?? node, $"flow '{name}': its branches come back to it through flows whose steps all have a shortest delay of 0, so time would never advance: give a step of the loop a positive minimum delay ('after: [1s, …]')", Where);
+                    }
+                    else if (instant.Contains(target) && seen.Add(target))
+                    {
+                        frontier.Push(target);
+                    }
+                }
+            }
+        }
     }
 
     private EventType? ReadType(string name, YamlNode node, HashSet<string> stateNames)
@@ -256,8 +313,11 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         var quoted = plain ? 0 : 1;
         if (text.StartsWith('='))
         {
-            var expression = Expressions.Compile(text[1..], n => stateNames.Contains(n) || earlier.Contains(n) || ProfileFields.Contains(n), (message, offset) =>
-                errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + 1 + offset, $"event '{type}': in expression '{text[1..]}': {message}", Where));
+            var expression = Expressions.Compile(
+                text[1..],
+                n => stateNames.Contains(n) || earlier.Contains(n) || ProfileFields.Contains(n),
+                (message, offset) => errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + 1 + offset, $"event '{type}': in expression '{text[1..]}': {message}", Where),
+                Expressions.Locate(errors.File, node, quoted + 1));
             return expression is null ? null : c => expression(c);
         }
 
@@ -393,8 +453,11 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
                 var name = scalars.Text(k, "a state name", Where) ?? string.Empty;
                 var text = Raw(v, "an expression");
                 var quoted = v is YamlScalarNode { Style: ScalarStyle.Plain } ? 0 : 1;
-                if (text is not null && Expressions.Compile(text, n => stateNames.Contains(n) || ProfileFields.Contains(n), (message, offset) =>
-                        errors.Add((int)v.Start.Line, (int)v.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where)) is { } value)
+                if (text is not null && Expressions.Compile(
+                        text,
+                        n => stateNames.Contains(n) || ProfileFields.Contains(n),
+                        (message, offset) => errors.Add((int)v.Start.Line, (int)v.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where),
+                        Expressions.Locate(errors.File, v, quoted)) is { } value)
                 {
                     assignments.Add((name, value));
                 }

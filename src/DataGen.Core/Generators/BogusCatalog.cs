@@ -78,9 +78,64 @@ internal static class BogusCatalog
         }
 
         var (method, arguments) = bound.Value;
+        var size = Size(method, arguments, out var negative);
+        if (negative is not null)
+        {
+            spec.Error(argsNode ?? spec.TypeNode, $"argument '{negative}' of '{spec.Type}' is a count or length and must not be negative");
+            return null;
+        }
+
+        if (size > StructureGenerators.MaxValuesPerRow)
+        {
+            spec.Error(argsNode ?? spec.TypeNode, $"'{spec.Type}' with these arguments makes values of up to {size:G3} characters (one counts as one value); a value may hold at most {StructureGenerators.MaxValuesPerRow:N0}, as a row may: lower the count or length");
+            return null;
+        }
+
         var locale = ctx.Locale;
         return NativeBogus.TryCreate(type, method, arguments, locale)
-            ?? new BogusGenerator(type, Invoker(type, method), arguments, locale, ScalarValues.KindOf(Default(method.ReturnType)));
+            ?? new BogusGenerator(type, Invoker(type, method), arguments, locale, ScalarValues.KindOf(Default(method.ReturnType)), size);
+    }
+
+    /// <summary>
+    /// The work estimate of one value of a text or collection method: its count and length arguments (the largest)
+    /// times the characters one unit may take (a paragraph up to 720, a sentence or line 120, a word 12, else 1);
+    /// 1 for anything else. <paramref name="negative"/> names a count or length argument below zero.
+    /// </summary>
+    internal static double Size(MethodInfo method, Argument[] arguments, out string? negative)
+    {
+        negative = null;
+        var returns = method.ReturnType;
+        if (returns != typeof(string) && !returns.IsArray && !(returns.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(returns)))
+        {
+            return 1;
+        }
+
+        var name = method.Name.ToLowerInvariant();
+        var unit = name.Contains("paragraph", StringComparison.Ordinal) ? 720
+            : name.Contains("sentence", StringComparison.Ordinal) || name.Contains("line", StringComparison.Ordinal) || name.Contains("text", StringComparison.Ordinal) ? 120
+            : name.Contains("word", StringComparison.Ordinal) || name.Contains("slug", StringComparison.Ordinal) ? 12
+            : 1;
+        double largest = 0;
+        var parameters = method.GetParameters();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i].Name?.ToLowerInvariant() ?? string.Empty;
+            if (!(p.Contains("count", StringComparison.Ordinal) || p.Contains("length", StringComparison.Ordinal) || p.StartsWith("num", StringComparison.Ordinal) || p is "min" or "max" or "lines")
+                || arguments[i].Value is not (int or long or short or byte))
+            {
+                continue;
+            }
+
+            var value = System.Convert.ToDouble(arguments[i].Value, CultureInfo.InvariantCulture);
+            if (value < 0)
+            {
+                negative = parameters[i].Name;
+            }
+
+            largest = Math.Max(largest, value);
+        }
+
+        return Math.Max(1, largest * unit);
     }
 
     /// <summary>
@@ -113,7 +168,14 @@ internal static class BogusCatalog
         return session => ScalarValues.Normalize(invoke(session.DataSet(type), defaults));
     }
 
-    private static IEnumerable<MethodInfo> Methods(Type type) =>
+    // Reflection and compiled invokers are made once per data set and method: a manifest with many Bogus fields (or
+    // many manifests, as the fuzz test reads) would otherwise compile an expression tree per field.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, MethodInfo[]> MethodCache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, Func<object, object?[], object?>> Invokers = new();
+
+    private static MethodInfo[] Methods(Type type) => MethodCache.GetOrAdd(type, static t => [.. FindMethods(t)]);
+
+    private static IEnumerable<MethodInfo> FindMethods(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName && !m.IsGenericMethodDefinition && m.ReturnType != typeof(void)
                 && m.GetParameters().All(p => Convertible(p.ParameterType)));
@@ -277,7 +339,9 @@ internal static class BogusCatalog
         var x => x.Name,
     };
 
-    private static Func<object, object?[], object?> Invoker(Type type, MethodInfo method)
+    private static Func<object, object?[], object?> Invoker(Type type, MethodInfo method) => Invokers.GetOrAdd(method, m => CompileInvoker(type, m));
+
+    private static Func<object, object?[], object?> CompileInvoker(Type type, MethodInfo method)
     {
         var target = Expression.Parameter(typeof(object), "target");
         var args = Expression.Parameter(typeof(object?[]), "args");
@@ -291,12 +355,14 @@ internal static class BogusCatalog
     /// <summary>A bound argument: a constant, or a template rendered per row.</summary>
     internal readonly record struct Argument(object? Value, CompiledTemplate? Template);
 
-    private sealed class BogusGenerator(Type dataSet, Func<object, object?[], object?> invoke, Argument[] arguments, string locale, ValueKind kind) : FieldGenerator
+    private sealed class BogusGenerator(Type dataSet, Func<object, object?[], object?> invoke, Argument[] arguments, string locale, ValueKind kind, double size) : FieldGenerator
     {
         private readonly bool _hasTemplates = arguments.Any(a => a.Template is not null);
         private readonly object?[] _constants = arguments.Select(a => a.Value).ToArray();
 
         public override ValueKind Kind => kind;
+
+        public override double MaxValues => size;
 
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {

@@ -68,12 +68,18 @@ internal static partial class DateGenerators
             var result = reference;
             for (var i = 0; i < m.Groups["n"].Captures.Count; i++)
             {
-                var n = int.Parse(m.Groups["n"].Captures[i].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                // An offset past the years 1–9999 is not a date: null, reported where it is written.
+                if (!int.TryParse(m.Groups["n"].Captures[i].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                    || !CanShift(result, n, m.Groups["u"].Captures[i].Value))
+                {
+                    return null;
+                }
+
                 result = m.Groups["u"].Captures[i].Value switch
                 {
                     "y" => result.AddYears(n),
                     "M" => result.AddMonths(n),
-                    "w" => result.AddDays(7 * n),
+                    "w" => result.AddDays(7.0 * n),
                     "d" => result.AddDays(n),
                     "h" => result.AddHours(n),
                     "m" => result.AddMinutes(n),
@@ -87,6 +93,28 @@ internal static partial class DateGenerators
         return System.DateTime.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var absolute)
             ? System.DateTime.SpecifyKind(absolute, DateTimeKind.Utc)
             : null;
+    }
+
+    private static bool CanShift(System.DateTime date, int n, string unit)
+    {
+        try
+        {
+            _ = unit switch
+            {
+                "y" => date.AddYears(n),
+                "M" => date.AddMonths(n),
+                "w" => date.AddDays(7.0 * n),
+                "d" => date.AddDays(n),
+                "h" => date.AddHours(n),
+                "m" => date.AddMinutes(n),
+                _ => date.AddSeconds(n),
+            };
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
     }
 
     private static (System.DateTime Min, System.DateTime Max)? Range(FieldSpec spec, CompileContext ctx, string defaultMin, string defaultMax)
@@ -113,7 +141,7 @@ internal static partial class DateGenerators
         var value = Parse(text, ctx.ReferenceDate);
         if (value is null)
         {
-            spec.Error(spec.Find(key), $"option '{key}' must be a date (2024-01-31, 2024-01-31T08:00:00Z) or an offset from referenceDate (-18y, +30d, -1y-6M), found '{text}'");
+            spec.Error(spec.Find(key), $"option '{key}' must be a date (2024-01-31, 2024-01-31T08:00:00Z) or an offset from referenceDate (-18y, +30d, -1y-6M), found '{text}' (dates are within the years 1 to 9999)");
         }
 
         return value;

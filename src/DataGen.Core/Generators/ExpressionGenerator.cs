@@ -39,7 +39,7 @@ internal sealed class ExpressionGenerator : FieldGenerator
     public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
     {
         var context = new Context(new SimulationRandom(random.NextUInt64()), scope, _names);
-        if (_when is not null && !Expressions.Truthy(_when(context)))
+        if (_when is not null && !(bool)_when(context)!)
         {
             return null;
         }
@@ -66,11 +66,17 @@ internal sealed class ExpressionGenerator : FieldGenerator
             return true;
         }
 
-        Func<IExpressionContext, object?>? Compile(string source, YamlDotNet.RepresentationModel.YamlNode node) =>
-            Expressions.Compile(source, IsName, (message, offset) => spec.Error(node, $"{message} (at character {offset + 1} of '{source}')"), "fields of this object or an enclosing one");
+        Func<IExpressionContext, object?>? Compile(string source, YamlDotNet.RepresentationModel.YamlNode node, bool condition) =>
+            Expressions.Compile(
+                source,
+                IsName,
+                (message, offset) => spec.Error(node, $"{message} (at character {offset + 1} of '{source}')"),
+                Expressions.Locate(spec.Errors.File, node, node is YamlDotNet.RepresentationModel.YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } ? 1 : 0),
+                "fields of this object or an enclosing one",
+                condition);
 
-        var value = text is null ? null : Compile(text, exprNode!);
-        var when = whenText is null ? null : Compile(whenText, whenNode!);
+        var value = text is null ? null : Compile(text, exprNode!, condition: false);
+        var when = whenText is null ? null : Compile(whenText, whenNode!, condition: true);
         return value is null || (whenText is not null && when is null) ? null : new ExpressionGenerator(value, when, names);
     }
 

@@ -23,7 +23,16 @@ public abstract class JourneyProvider
     {
         var key = StableHash.Combine(StableHash.Combine(StableHash.Of("journey:" + Name), seed), unchecked((ulong)index));
         var context = new JourneyContext(Name, seed, index, key, DateTime.SpecifyKind(start, DateTimeKind.Utc));
-        Build(context);
+        try
+        {
+            Build(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A located failure of one journey names the journey and its index (the step, where known, is in the message).
+            throw new GenerationException($"journey '{Name}' {index} (seed {seed}): {e.Message}", e);
+        }
+
         return new Journey(Name, index, seed, context.Start, context.UserId, context.Steps);
     }
 

@@ -32,6 +32,11 @@ internal sealed class JourneyReader(ErrorSink errors, ManifestReader scalars)
         foreach (var (k, v) in map.Children)
         {
             var name = scalars.Text(k, "a journey name", Where) ?? string.Empty;
+            if (name.Length > ManifestReader.MaxNameLength)
+            {
+                errors.Add(k, $"journey name '{name[..24]}…' has {name.Length} characters; at most {ManifestReader.MaxNameLength} are allowed (it names the exported files)", Where);
+                continue;
+            }
             if (v is not YamlMappingNode journey || ManifestReader.Get(journey, "steps") is not YamlSequenceNode steps || steps.Children.Count == 0)
             {
                 errors.Add(v, $"journey '{name}' needs 'steps': a list of {{ document | update, as, after, from, repeat, set, append }}", Where);
@@ -40,14 +45,17 @@ internal sealed class JourneyReader(ErrorSink errors, ManifestReader scalars)
 
             var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
             var compiled = new List<YamlJourneyProvider.Step>();
+            var nodes = new List<YamlNode>();
             foreach (var s in steps.Children)
             {
                 if (ReadStep(s, compiled.Count, aliases) is { } step)
                 {
                     compiled.Add(step);
+                    nodes.Add(s);
                 }
             }
 
+            CheckSize(name, compiled, nodes);
             providers[name] = new YamlJourneyProvider(name, compiled);
         }
 
@@ -141,7 +149,39 @@ internal sealed class JourneyReader(ErrorSink errors, ManifestReader scalars)
             errors.Add(badAppend, "'append' must map array paths to the object to append", Where);
         }
 
-        return errors.Errors.Count > before ? null : new YamlJourneyProvider.Step(create, type, alias, min, max, from, repeatMin, repeatMax, sets, appends);
+        return errors.Errors.Count > before ? null : new YamlJourneyProvider.Step(create, type, alias, min, max, from, repeatMin, repeatMax, sets, appends, Expressions.Locate(errors.File, node));
+    }
+
+    /// <summary>
+    /// A journey is built in memory, every step holding a snapshot of its document: refuses one whose snapshots could
+    /// hold more values than a row may (<see cref="StructureGenerators.MaxValuesPerRow"/>). Repeating an
+    /// <c>append</c> R times makes R snapshots of a growing document: about R²/2 appended objects.
+    /// </summary>
+    private void CheckSize(string journey, List<YamlJourneyProvider.Step> steps, List<YamlNode> nodes)
+    {
+        var documents = new Dictionary<string, double>(StringComparer.Ordinal);
+        double total = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            double repeats = step.RepeatMax;
+            var size = documents.GetValueOrDefault(step.Alias);
+            if (step.Create)
+            {
+                size = (DocumentCatalog.Find(step.Type)?.Fields.Count ?? 0) + step.Set.Count;
+            }
+
+            double appended = step.Append.Sum(a => Math.Max(1, a.Fields.Count));
+            var values = (repeats * Math.Max(1, size + step.Set.Count)) + (appended * repeats * (repeats + 1) / 2);
+            documents[step.Alias] = size + step.Set.Count + (appended * repeats);
+            total += values;
+            if (total > StructureGenerators.MaxValuesPerRow)
+            {
+                var at = nodes[i] is YamlMappingNode map ? Get(map, "repeat") ?? nodes[i] : nodes[i];
+                errors.Add(at, $"journey '{journey}': one journey could hold {total:G3} values up to this step (each step keeps a snapshot of its document; {step.RepeatMax:N0} repeats{(appended > 0 ? " of an append make about repeats²/2 appended objects" : string.Empty)}); at most {StructureGenerators.MaxValuesPerRow:N0} are allowed: lower 'repeat'", Where);
+                return;
+            }
+        }
     }
 
     private List<(string Path, YamlJourneyProvider.Value Value)> Assignments(YamlNode node, string key, Dictionary<string, string> aliases)
@@ -223,53 +263,66 @@ internal sealed class YamlJourneyProvider(string name, IReadOnlyList<YamlJourney
     protected override void Build(JourneyContext journey)
     {
         var documents = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var step in steps)
+        for (var s = 0; s < steps.Count; s++)
         {
+            var step = steps[s];
             var times = step.RepeatMin == step.RepeatMax ? step.RepeatMin : journey.Faker().Random.Int(step.RepeatMin, step.RepeatMax);
             for (var i = 0; i < times; i++)
             {
-                if (step.Create || !documents.ContainsKey(step.Alias))
+                try
                 {
-                    documents[step.Alias] = DocumentCatalog.Find(step.Type) is not null ? journey.NewDocument(step.Type) : [];
+                    Occur(journey, documents, step);
                 }
-
-                var document = documents[step.Alias];
-                var session = journey.Session();
-                journey.Step(step.Type, step.MinDelay, step.MaxDelay, at =>
+                catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
                 {
-                    JsonNode? Resolve(string path) => path switch
-                    {
-                        "at" => JsonValue.Create(ScalarValues.Format(at)),
-                        "user_id" => JsonValue.Create(journey.UserId),
-                        _ => Lookup(documents, path)?.DeepClone(),
-                    };
-
-                    foreach (var (path, value) in step.Set)
-                    {
-                        Assign(document, path, value(Resolve, session));
-                    }
-
-                    foreach (var (path, fields) in step.Append)
-                    {
-                        var item = new JsonObject();
-                        foreach (var (field, value) in fields)
-                        {
-                            Assign(item, field, value(Resolve, session));
-                        }
-
-                        if (Lookup(document, path) is not JsonArray array)
-                        {
-                            array = [];
-                            Assign(document, path, array);
-                        }
-
-                        array.Add(item);
-                    }
-
-                    return document;
-                }, after: step.From == -2 ? journey.AfterLatest : step.From);
+                    throw new GenerationException($"{step.Where}: step {s + 1}, occurrence {i + 1}: {e.Message}", e);
+                }
             }
         }
+    }
+
+    private static void Occur(JourneyContext journey, Dictionary<string, JsonObject> documents, Step step)
+    {
+        if (step.Create || !documents.ContainsKey(step.Alias))
+        {
+            documents[step.Alias] = DocumentCatalog.Find(step.Type) is not null ? journey.NewDocument(step.Type) : [];
+        }
+
+        var document = documents[step.Alias];
+        var session = journey.Session();
+        journey.Step(step.Type, step.MinDelay, step.MaxDelay, at =>
+        {
+            JsonNode? Resolve(string path) => path switch
+            {
+                "at" => JsonValue.Create(ScalarValues.Format(at)),
+                "user_id" => JsonValue.Create(journey.UserId),
+                _ => Lookup(documents, path)?.DeepClone(),
+            };
+
+            foreach (var (path, value) in step.Set)
+            {
+                Assign(document, path, value(Resolve, session));
+            }
+
+            foreach (var (path, fields) in step.Append)
+            {
+                var item = new JsonObject();
+                foreach (var (field, value) in fields)
+                {
+                    Assign(item, field, value(Resolve, session));
+                }
+
+                if (Lookup(document, path) is not JsonArray array)
+                {
+                    array = [];
+                    Assign(document, path, array);
+                }
+
+                array.Add(item);
+            }
+
+            return document;
+        }, after: step.From == -2 ? journey.AfterLatest : step.From);
     }
 
     private static JsonNode? Lookup(Dictionary<string, JsonObject> documents, string path)
@@ -317,5 +370,6 @@ internal sealed class YamlJourneyProvider(string name, IReadOnlyList<YamlJourney
         int RepeatMin,
         int RepeatMax,
         IReadOnlyList<(string Path, Value Value)> Set,
-        IReadOnlyList<(string Path, List<(string Path, Value Value)> Fields)> Append);
+        IReadOnlyList<(string Path, List<(string Path, Value Value)> Fields)> Append,
+        string Where);
 }

@@ -110,26 +110,40 @@ public static class JourneyReplay
         var journeys = new List<Journey>();
         foreach (var metadataPath in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
-            var metadata = JsonNode.Parse(File.ReadAllText(metadataPath))!.AsObject();
-            var documents = JourneyExport.ReadSteps(Path.ChangeExtension(metadataPath, ".zip")).ToDictionary(s => s.FileName, s => s.Document, StringComparer.Ordinal);
-            var steps = metadata["steps"]!.AsArray().Select(s => new JourneyStep(
-                s!["index"]!.GetValue<int>(),
-                s["document_type"]!.GetValue<string>(),
-                s["document_id"]!.GetValue<string>(),
-                s["file_name"]!.GetValue<string>(),
-                TimeSpan.FromSeconds(s["delay_seconds"]!.GetValue<long>()),
-                s["delay_from"]!.GetValue<int>(),
-                DateTime.Parse(s["at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
-                documents[s["file_name"]!.GetValue<string>()])).ToList();
-            journeys.Add(new Journey(
-                metadata["provider"]!.GetValue<string>(),
-                metadata["index"]!.GetValue<long>(),
-                metadata["seed"]!.GetValue<ulong>(),
-                DateTime.Parse(metadata["start"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
-                metadata["user_id"]!.GetValue<string>(),
-                steps));
+            try
+            {
+                journeys.Add(ReadOne(metadataPath));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or NullReferenceException or InvalidOperationException or FormatException
+                or KeyNotFoundException or InvalidCastException or InvalidDataException or ArgumentException or OverflowException or FileNotFoundException)
+            {
+                // A hostile or damaged export names the file and what was wrong, as a manifest error names its line.
+                throw new InvalidDataException($"{metadataPath}: not a journey export written by 'datagen journey' ({e.Message})", e);
+            }
         }
 
         return journeys;
+    }
+
+    private static Journey ReadOne(string metadataPath)
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(metadataPath))!.AsObject();
+        var documents = JourneyExport.ReadSteps(Path.ChangeExtension(metadataPath, ".zip")).ToDictionary(s => s.FileName, s => s.Document, StringComparer.Ordinal);
+        var steps = metadata["steps"]!.AsArray().Select(s => new JourneyStep(
+            s!["index"]!.GetValue<int>(),
+            s["document_type"]!.GetValue<string>(),
+            s["document_id"]!.GetValue<string>(),
+            s["file_name"]!.GetValue<string>(),
+            TimeSpan.FromSeconds(s["delay_seconds"]!.GetValue<long>()),
+            s["delay_from"]!.GetValue<int>(),
+            DateTime.Parse(s["at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
+            documents[s["file_name"]!.GetValue<string>()])).ToList();
+        return new Journey(
+            metadata["provider"]!.GetValue<string>(),
+            metadata["index"]!.GetValue<long>(),
+            metadata["seed"]!.GetValue<ulong>(),
+            DateTime.Parse(metadata["start"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
+            metadata["user_id"]!.GetValue<string>(),
+            steps);
     }
 }

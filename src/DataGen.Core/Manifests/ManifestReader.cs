@@ -50,6 +50,9 @@ internal sealed partial class ManifestReader
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex Identifier();
 
+    /// <summary>The longest name of a model, datastore, variable or journey (names become file names and store identifiers).</summary>
+    internal const int MaxNameLength = 128;
+
     internal static bool IsIdentifier(string? name) => name is not null && Identifier().IsMatch(name);
 
     /// <summary>The entries of a map whose keys are identifiers; every other key is reported as "<paramref name="what"/> 'x' must …".</summary>
@@ -58,7 +61,11 @@ internal sealed partial class ManifestReader
         foreach (var (k, v) in map.Children)
         {
             var name = (k as YamlScalarNode)?.Value ?? string.Empty;
-            if (Identifier().IsMatch(name))
+            if (name.Length > MaxNameLength)
+            {
+                _errors.Add(k, $"{what} '{name[..24]}…' has {name.Length} characters; at most {MaxNameLength} are allowed (names become file names and store identifiers)");
+            }
+            else if (Identifier().IsMatch(name))
             {
                 yield return (name, k, v);
             }

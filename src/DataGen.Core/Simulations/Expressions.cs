@@ -39,22 +39,57 @@ internal static class Expressions
         ["seconds"] = (1, 1),
     };
 
-    /// <summary>Compiles <paramref name="text"/>; on error returns null and reports (message, 0-based offset).</summary>
-    public static Func<IExpressionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error, string namesAre = "the subject's attributes and earlier 'let' values")
+    /// <summary>
+    /// Compiles <paramref name="text"/>; on error returns null and reports (message, 0-based offset). The compiled
+    /// expression reports every failure while it runs (a type error, overflow, division by zero, a date out of range)
+    /// as an <see cref="ExpressionFailure"/> naming <paramref name="location"/> (<c>file(line,column)</c>) and the text.
+    /// </summary>
+    /// <remarks>With <paramref name="condition"/>, the result is checked to be true, false or null (false) inside the same contract.</remarks>
+    public static Func<IExpressionContext, object?>? Compile(string text, Func<string, bool> isName, Action<string, int> error, string location, string namesAre = "the subject's attributes and earlier 'let' values", bool condition = false)
     {
+        Func<IExpressionContext, object?> result;
         try
         {
             var parser = new Parser(text, isName, namesAre);
-            var result = parser.Or();
+            result = parser.Or();
             parser.ExpectEnd();
-            return result;
+            if (condition)
+            {
+                var value = result;
+                result = c => Truthy(value(c));
+            }
         }
         catch (ExpressionException e)
         {
             error(e.Message, e.Offset);
             return null;
         }
+
+        return c =>
+        {
+            try
+            {
+                return result(c);
+            }
+            catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or FormatException or InvalidCastException)
+            {
+                throw new ExpressionFailure(location, text, Explain(e));
+            }
+        };
     }
+
+    /// <summary>The location of a YAML node as errors print it: <c>file(line,column)</c> (the column of the expression's first character).</summary>
+    public static string Locate(string file, YamlDotNet.RepresentationModel.YamlNode node, int offset = 0) =>
+        string.Create(CultureInfo.InvariantCulture, $"{file}({node.Start.Line},{node.Start.Column + offset})");
+
+    private static string Explain(Exception e) => e switch
+    {
+        DivideByZeroException => "division by zero",
+        OverflowException => "the result is out of range (integers are 64-bit, decimals hold ±7.9e28; integer overflow is an error, not a wrap-around)",
+        ArgumentOutOfRangeException when e.Message.Contains("DateTime", StringComparison.Ordinal) || e.Message.Contains("un-representable", StringComparison.Ordinal) => "the date is out of range (years 1 to 9999)",
+        ArgumentOutOfRangeException or ArgumentException => $"an argument is out of range ({e.Message.Split(Environment.NewLine)[0].Split(" (Parameter")[0]})",
+        _ => e.Message,
+    };
 
     public static bool Truthy(object? value) => value switch
     {
@@ -70,6 +105,8 @@ internal static class Expressions
         long l => l,
         int i => i,
         decimal d => d,
+        double d when !double.IsFinite(d) => throw new InvalidOperationException($"expected a number, found {d} (NaN and infinities are not numbers here)"),
+        float f when !float.IsFinite(f) => throw new InvalidOperationException($"expected a number, found {f} (NaN and infinities are not numbers here)"),
         double d => (decimal)d,
         float f => (decimal)f,
         _ => throw new InvalidOperationException($"expected a number, found {Describe(value)}"),
@@ -205,6 +242,21 @@ internal static class Expressions
                 return Compare("<=", args[0], args[1]) ? args[0] : args[1];
             default:
                 return Compare(">=", args[0], args[1]) ? args[0] : args[1];
+        }
+    }
+
+    /// <summary>Thrown when a compiled expression fails while it runs; the runtime adds its subject, row or profile and tick.</summary>
+    internal sealed class ExpressionFailure : Exception
+    {
+        public ExpressionFailure(string location, string text, string reason)
+            : base($"{location}: in expression '{text}': {reason}")
+        {
+        }
+
+        /// <summary>A failure where the expression was (<paramref name="where"/>: <c>file(line,col): in expression '…'</c>).</summary>
+        public ExpressionFailure(string where, string reason)
+            : base($"{where}: {reason}")
+        {
         }
     }
 

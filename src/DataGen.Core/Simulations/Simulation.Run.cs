@@ -20,6 +20,12 @@ public sealed partial class Simulation
             throw new ArgumentOutOfRangeException(nameof(options), "ticks, tick length, batch size and parallelism must be positive and subjects not negative");
         }
 
+        var start = DateTime.SpecifyKind(options.Start ?? Start, DateTimeKind.Utc);
+        if (!EndsInRange(start, length, ticks))
+        {
+            throw new SimulationException($"{ticks} ticks of {length} from {start:O} end past the year 9999 (dates end there)");
+        }
+
         return new RunSettings(seed, subjects ?? -1, ticks, length, DateTime.SpecifyKind(options.Start ?? Start, DateTimeKind.Utc), StableHash.Combine(StableHash.Mix(seed ^ 0x51D3A7105UL), Name));
     }
 

@@ -5,6 +5,9 @@ namespace DataGen.Simulations;
 // Checking a definition: states, transitions, probabilities, streams, subjects.
 public sealed partial class Simulation
 {
+    /// <summary>The smallest positive probability (% per tick) a transition may have: below it, 1 − p is 1 in doubles.</summary>
+    internal const double MinimumPercent = 1e-12;
+
     internal List<SimulationProblem> Validate()
     {
         var problems = new List<SimulationProblem>();
@@ -49,6 +52,10 @@ public sealed partial class Simulation
         {
             problems.Add(new($"the tick length must be positive, found {TickLength}", Part: "tick"));
         }
+        else if (Ticks > 0 && !EndsInRange(Start, TickLength, Ticks))
+        {
+            problems.Add(new($"{Ticks} ticks of {TickLength} from {Start:O} end past the year 9999 (dates end there)", Part: "ticks"));
+        }
 
         var streams = Streams.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         if (streams.Count != Streams.Count)
@@ -90,9 +97,18 @@ public sealed partial class Simulation
                 problems.Add(new($"{name}: probability must be between 0 and 100 (% per tick), found {t.Percent}", Transition: i, Part: "probability"));
             }
 
+            else if (t.Percent is > 0 and < MinimumPercent)
+            {
+                problems.Add(new($"{name}: probability {t.Percent:G3}% per tick is below {MinimumPercent:G0}%: too small to mean anything (its waiting-time draw degenerates); use 0% for never, or a longer tick", Transition: i, Part: "probability"));
+            }
+
             if (t.Hourly is { } hourly && (hourly.Count != 24 || hourly.Any(h => !double.IsFinite(h) || h < 0)))
             {
                 problems.Add(new($"{name}: an hourly profile needs 24 factors ≥ 0 (one per UTC hour), found {hourly.Count}", Transition: i, Part: "hourly"));
+            }
+            else if (t.Hourly is { } factors && t.Percent >= MinimumPercent && factors.FirstOrDefault(h => h > 0 && t.Percent * h < MinimumPercent) is var tiny && tiny > 0)
+            {
+                problems.Add(new($"{name}: hourly factor {tiny:G3} makes the probability {t.Percent * tiny:G3}% per tick, below {MinimumPercent:G0}%: too small to mean anything; use 0 for never", Transition: i, Part: "hourly"));
             }
 
             if (!triggers.Add((t.From, t.Trigger)))
@@ -153,4 +169,8 @@ public sealed partial class Simulation
 
         return problems;
     }
+
+    /// <summary>Whether every tick's time, <paramref name="start"/> + tick × <paramref name="length"/>, is a date.</summary>
+    internal static bool EndsInRange(DateTime start, TimeSpan length, long ticks) =>
+        (DateTime.MaxValue.Ticks - start.Ticks) / length.Ticks >= ticks;
 }

@@ -126,7 +126,7 @@ internal sealed class SimulationEngine
             }
             catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
             {
-                throw new GenerationException($"the action of transition '{transition.Trigger}' ({transition.From} → {transition.To}) failed for subject {subject.Id} at {context.At:O}: {e.Message}", _simulation.Name, null, subject.Index, e);
+                throw new GenerationException($"the action of transition '{transition.Trigger}' ({transition.From} → {transition.To}) failed for subject {subject.Id} at tick {tick} ({context.At:O}): {e.Message}", _simulation.Name, null, subject.Index, e);
             }
 
             if (!proceed)
@@ -151,6 +151,12 @@ internal sealed class SimulationEngine
         long gap = 1;
         if (plan.Max < 1)
         {
+            if (plan.LogStay == 0)
+            {
+                // 1 − p rounds to 1: the wait is beyond any run (validation refuses such probabilities; this keeps the draw finite).
+                return;
+            }
+
             // P(gap = k) = (1 − p)^(k−1) p: inverse transform of one uniform in (0, 1].
             var g = Math.Floor(DeterministicMath.Log(1 - subject.Schedule.NextDouble()) / plan.LogStay);
             if (g >= _run.Ticks - after)

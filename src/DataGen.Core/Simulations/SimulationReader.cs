@@ -247,8 +247,8 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             errors.Add(badLet, "'let' must map names to expressions", Where);
         }
 
-        var require = Get(map, "require") is { } rNode ? Expression(rNode, names) : null;
-        var sets = new List<(string Name, ValueKind Kind, Func<IExpressionContext, object?> Value)>();
+        var require = Get(map, "require") is { } rNode ? Expression(rNode, names, condition: true) : null;
+        var sets = new List<(string Name, ValueKind Kind, Func<IExpressionContext, object?> Value, string Where)>();
         if (Get(map, "set") is YamlMappingNode setMap)
         {
             foreach (var (k, v) in setMap.Children)
@@ -261,7 +261,7 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
 
                 if (Expression(v, names) is { } value)
                 {
-                    sets.Add((name, kind, value));
+                    sets.Add((name, kind, value, $"{Expressions.Locate(errors.File, v, v is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } ? 1 : 0)}: in expression '{(v as YamlScalarNode)?.Value}'"));
                 }
             }
         }
@@ -293,14 +293,14 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
                     context.Values[name] = value(context);
                 }
 
-                if (require is not null && !Expressions.Truthy(require(context)))
+                if (require is not null && !(bool)require(context)!)
                 {
                     return false;
                 }
 
-                foreach (var (name, kind, value) in setArray)
+                foreach (var (name, kind, value, where) in setArray)
                 {
-                    context[name] = ToKind(value(context), kind);
+                    context[name] = ToKind(value(context), kind, name, where);
                 }
 
                 return true;
@@ -310,17 +310,21 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         return new SimulationTransition(trigger, from, to, percent.Value) { Hourly = hourly, Action = action, Outputs = outputs };
     }
 
-    /// <summary>Keeps an attribute's kind when an expression changes it (an integer balance stays an integer).</summary>
-    private static object? ToKind(object? value, ValueKind kind) => (kind, value) switch
+    /// <summary>
+    /// Keeps an attribute's kind when an expression changes it (a decimal balance stays a decimal). A fraction is never
+    /// rounded away silently: a value with one, set to an integer attribute, is an error at the expression.
+    /// </summary>
+    private static object? ToKind(object? value, ValueKind kind, string name, string where) => (kind, value) switch
     {
-        (ValueKind.Integer, decimal d) => (long)Math.Round(d, MidpointRounding.ToEven),
+        (ValueKind.Integer, decimal d) when d == decimal.Truncate(d) && d >= long.MinValue && d <= long.MaxValue => (long)d,
+        (ValueKind.Integer, decimal d) => throw new Expressions.ExpressionFailure(where, $"'{name}' is an integer attribute (its field gives whole numbers) and the value {d.ToString(CultureInfo.InvariantCulture)} is not a whole 64-bit number; nothing is rounded silently: declare the field as a decimal (a constant written 0.00, or type: decimal), or round() in the expression"),
         (ValueKind.Decimal, long l) => (decimal)l,
         (ValueKind.Double, long l) => (double)l,
         (ValueKind.Double, decimal d) => (double)d,
         _ => value,
     };
 
-    private Func<IExpressionContext, object?>? Expression(YamlNode node, HashSet<string> names)
+    private Func<IExpressionContext, object?>? Expression(YamlNode node, HashSet<string> names, bool condition = false)
     {
         var text = scalars.Text(node, "an expression", Where);
         if (text is null)
@@ -329,8 +333,12 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         }
 
         var quoted = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } ? 1 : 0;
-        return Expressions.Compile(text, names.Contains, (message, offset) =>
-            errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where));
+        return Expressions.Compile(
+            text,
+            names.Contains,
+            (message, offset) => errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where),
+            Expressions.Locate(errors.File, node, quoted),
+            condition: condition);
     }
 
     private IEnumerable<YamlNode> List(YamlNode? node, string key, string expected)

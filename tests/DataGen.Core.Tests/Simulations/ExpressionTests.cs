@@ -22,7 +22,7 @@ public sealed class ExpressionTests
     private static object? Eval(string text, ulong seed = 1)
     {
         string? problem = null;
-        var compiled = Expressions.Compile(text, Names.ContainsKey, (message, offset) => problem = $"{offset}: {message}");
+        var compiled = Expressions.Compile(text, Names.ContainsKey, (message, offset) => problem = $"{offset}: {message}", "test.yaml(4,9)");
         problem.Should().BeNull();
         return compiled!(new Context(seed));
     }
@@ -30,7 +30,7 @@ public sealed class ExpressionTests
     private static (string Message, int Offset) Error(string text)
     {
         (string, int)? problem = null;
-        Expressions.Compile(text, Names.ContainsKey, (message, offset) => problem = (message, offset)).Should().BeNull();
+        Expressions.Compile(text, Names.ContainsKey, (message, offset) => problem = (message, offset), "test.yaml(4,9)").Should().BeNull();
         return problem!.Value;
     }
 
@@ -113,21 +113,55 @@ public sealed class ExpressionTests
     public void An_unknown_function_suggests_the_closest() =>
         Error("unifrom(1, 2)").Message.Should().Contain("did you mean 'uniform'");
 
+    /// <summary>The numeric semantics docs/simulations.md writes down: each failure is an error at the expression, located.</summary>
     [Theory]
-    [InlineData("1 / 0")]
-    [InlineData("balance % 0")]
-    public void Division_by_zero_fails_when_evaluated(string text)
+    [InlineData("1 / 0", "division by zero")]
+    [InlineData("balance % 0", "division by zero")]
+    [InlineData("1.5 / 0", "division by zero")]
+    [InlineData("9223372036854775807 + 1", "out of range")]
+    [InlineData("-9223372036854775807 - 2", "out of range")]
+    [InlineData("3037000500 * 3037000500", "out of range")]
+    [InlineData("79228162514264337593543950335 * 2", "out of range")]
+    [InlineData("missing + 1", "expected a number, found null")]
+    [InlineData("missing < 1", "expected a number, found null")]
+    [InlineData("name * 2", "expected a number, found ada (String)")]
+    [InlineData("round(rate, 40)", "out of range")]
+    [InlineData("at + days(20000000)", "out of range")]
+    [InlineData("at + days(3000000)", "out of range")]
+    [InlineData("int(1, 99999999999999999999)", "out of range")]
+    [InlineData("balance and active", "expected true or false")]
+    public void Failures_while_evaluating_are_errors_at_the_expression(string text, string reason)
     {
         var act = () => Eval(text);
 
-        act.Should().Throw<DivideByZeroException>();
+        act.Should().Throw<Expressions.ExpressionFailure>().WithMessage($"test.yaml(4,9): in expression '{text}': *{reason}*");
     }
 
+    [Theory]
+    [InlineData("1.10 + 2", "3.10")]
+    [InlineData("1 / 3", "0.3333333333333333333333333333")]
+    [InlineData("round(2.675, 2)", "2.68")]
+    [InlineData("0.1 * 0.2", "0.02")]
+    public void Decimals_keep_their_scale_and_28_digits(string text, string expected) =>
+        ((decimal)Eval(text)!).ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be(expected);
+
     [Fact]
-    public void Arithmetic_on_text_or_overflow_fails_when_evaluated()
+    public void NaN_and_infinities_are_not_numbers()
     {
-        ((Action)(() => Eval("name * 2"))).Should().Throw<InvalidOperationException>().WithMessage("expected a number, found ada (String)");
-        ((Action)(() => Eval("9223372036854775807 + 1"))).Should().Throw<OverflowException>();
+        var compiled = Expressions.Compile("x + 1", n => n == "x", (_, _) => { }, "test.yaml(2,3)")!;
+
+        foreach (var value in new object[] { double.NaN, double.PositiveInfinity, float.NegativeInfinity })
+        {
+            var act = () => compiled(new Single(value));
+            act.Should().Throw<Expressions.ExpressionFailure>().WithMessage("*NaN and infinities are not numbers here*");
+        }
+    }
+
+    private sealed class Single(object value) : IExpressionContext
+    {
+        public SimulationRandom Random { get; } = new(1);
+
+        public object? ValueOf(string name) => value;
     }
 
     [Theory]
@@ -167,6 +201,6 @@ public sealed class ExpressionTests
         Error("days(1, 2)").Should().Be(("days() takes 1 arguments, found 2", 0));
         Error("dayz(1)").Message.Should().Contain("did you mean 'days'?");
         var act = () => Eval("active + days(1)");
-        act.Should().Throw<InvalidOperationException>().WithMessage("*True (Boolean)*");
+        act.Should().Throw<Expressions.ExpressionFailure>().WithMessage("*True (Boolean)*");
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Data.Common;
+using System.Globalization;
 using System.Net.Sockets;
 using DataGen.Outputs;
 using DataGen.Sql;
@@ -178,7 +178,7 @@ public sealed partial class PostgresOutput : SqlStoreOutput
         }
 
         var copy = System.Text.RegularExpressions.Regex.Match(where, @"^COPY [^,]+, line (\d+)(?:, column ([^:]+))?", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
-        return copy.Success && long.TryParse(copy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var line)
+        return copy.Success && long.TryParse(copy.Groups[1].Value, CultureInfo.InvariantCulture, out var line)
             ? $" (at {(copy.Groups[2].Success ? $"column '{copy.Groups[2].Value}', " : string.Empty)}row {line - 1} of the load: {where.Split('\n')[0]})"
             : $" (at {where.Split('\n')[0]})";
     }

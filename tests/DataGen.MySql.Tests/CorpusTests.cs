@@ -28,7 +28,7 @@ public sealed class CorpusTests(MySqlServer server)
             Assert.Skip(reason);
         }
 
-        await CorpusRun.RunAsync(name, MySqlStoreProvider.Instance, () => DatabaseAsync(name), db => new MySqlConnection(db), MySqlDialect.Instance.QuoteTable, TestContext.Current.CancellationToken);
+        await CorpusRun.RunAsync(name, MySqlStoreProvider.Instance, () => DatabaseAsync(name), db => new MySqlConnection(db), t => $"SELECT * FROM {MySqlDialect.Instance.QuoteTable(t)}", TestContext.Current.CancellationToken);
     }
 
     private async Task<string> DatabaseAsync(string name)

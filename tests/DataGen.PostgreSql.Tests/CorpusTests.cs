@@ -30,7 +30,7 @@ public sealed partial class CorpusTests(PostgresServer server)
             Assert.Skip(reason);
         }
 
-        var (_, first) = await CorpusRun.RunAsync(name, PostgresStoreProvider.Instance, () => DatabaseAsync(name), db => new NpgsqlConnection(db), PostgresDialect.Instance.QuoteTable, Ct);
+        var (_, first) = await CorpusRun.RunAsync(name, PostgresStoreProvider.Instance, () => DatabaseAsync(name), db => new NpgsqlConnection(db), t => $"SELECT r::text FROM {PostgresDialect.Instance.QuoteTable(t)} r", Ct);
         await SequencesArePastTheLoadedKeysAsync(first, name);
     }
 
@@ -57,7 +57,6 @@ public sealed partial class CorpusTests(PostgresServer server)
             }
         }
 
-        uses.Should().NotBeEmpty($"{name} draws keys from sequences");
         foreach (var (table, column, sequence) in uses)
         {
             var max = await Scalar<long?>(db, $"SELECT max({PostgresDialect.QuoteIdentifier(column)})::bigint FROM {table}");

@@ -180,7 +180,7 @@ public sealed class ExistingSchemaTests(PostgresServer server)
               city:
                 store: db
                 count: 5
-                fields: { city_id: sequence, country_id: { type: constant, value: 1 }, city: { type: constant, value: "a city name far longer than the fifty characters the column holds" } }
+                fields: { city_id: { type: int, min: 1, max: 100000, unique: true }, country_id: { type: constant, value: 1 }, city: { type: constant, value: "a city name far longer than the fifty characters the column holds" } }
               scratch: { store: db, mode: create, count: 5, fields: { id: sequence } }
               address: { store: db, count: 5, key: address_id, fields: { address_id: sequence, address: { type: constant, value: a }, district: { type: constant, value: d }, phone: { type: constant, value: "1" }, city_id: { type: ref, ref: city.city_id, deferred: true } } }
             """,
@@ -200,7 +200,7 @@ public sealed class ExistingSchemaTests(PostgresServer server)
             "19: column 'release_year' is release_year, but the field's values are date",
             "20: column 'fulltext' of 'public.film' is computed by the database and cannot be written; remove the field",
             "24: column 'city' holds at most 50 characters (character varying(50)); the field can produce 65 (add maxLength: 50)",
-            "26: column 'city_id' is NOT NULL, but a deferred ref goes in NULL and is set by an update after every model is written; cut the cycle at a nullable column instead",
+            "26: column 'city_id' is NOT NULL, but this deferred ref goes in NULL and is set by an update after every model is written (the referenced key is not a sequence or uuid with a count known ahead, so its values cannot be written with the row); give the referenced model such a key, or cut the cycle at a nullable column",
         ]);
         errors.Should().OnlyContain(e => e.File == "shop.yaml" && e.Column > 0);
     }

@@ -24,10 +24,13 @@ public static partial class CorpusRun
     /// <summary>The schema's script as published.</summary>
     public static string Script(string name, string store) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", name, $"{store}.sql"));
 
-    /// <summary>Runs the check; <paramref name="newDatabase"/> gives a fresh database holding the schema, as a connection string.</summary>
+    /// <summary>
+    /// Runs the check; <paramref name="newDatabase"/> gives a fresh database holding the schema, as a connection string;
+    /// <paramref name="selectRows"/> the query reading a table's rows for comparison.
+    /// </summary>
     /// <returns>The tables (as the manifest names them) and the first database's connection string.</returns>
     public static async Task<(IReadOnlyList<string> Tables, string Database)> RunAsync(
-        string name, StoreProvider provider, Func<Task<string>> newDatabase, Func<string, DbConnection> connect, Func<string, string> quoteTable, CancellationToken cancellationToken)
+        string name, StoreProvider provider, Func<Task<string>> newDatabase, Func<string, DbConnection> connect, Func<string, string> selectRows, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         var stores = StoreCatalog.FilesOnly.With(provider);
@@ -65,7 +68,7 @@ public static partial class CorpusRun
             {
                 await connection.OpenAsync(cancellationToken);
                 await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM {quoteTable(table)}";
+                command.CommandText = selectRows(table);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {

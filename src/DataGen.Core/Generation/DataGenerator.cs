@@ -390,7 +390,7 @@ public static class DataGenerator
         }
         catch (GenerationException e) when (e.Model is null)
         {
-            throw new GenerationException(e.InnerException?.Message ?? e.Message, model.Name, e.Field, row, e.InnerException ?? e);
+            throw new GenerationException(e.Detail, model.Name, e.Field, row, e.InnerException ?? e);
         }
     }
 
@@ -488,10 +488,11 @@ public static class DataGenerator
                 {
                     var key = Enumerable.Range(0, seen.Length).First(u => ModelPlan.KeyValue(row, model.UniqueKeys[u]) is { } v && seen[u].Contains(v));
                     var fields = model.UniqueKeys[key];
+                    var where = model.Root.Fields[fields[0]].Where is { } w ? $"{w}: " : string.Empty;
                     throw new GenerationException(
-                        fields.Length == 1
+                        where + (fields.Length == 1
                             ? $"no unique value after {MaxUniqueAttempts} attempts (last: '{row[fields[0]]}'); a unique field needs a generator with many more possible values than the model has rows"
-                            : $"no unique combination of {string.Join(", ", fields.Select(f => model.Root.Names[f]))} after {MaxUniqueAttempts} attempts (last: {ModelPlan.KeyValue(row, fields)}); the combinations must be many more than the model's rows",
+                            : $"no unique combination of {string.Join(", ", fields.Select(f => model.Root.Names[f]))} after {MaxUniqueAttempts} attempts (last: {ModelPlan.KeyValue(row, fields)}); the combinations must be many more than the model's rows"),
                         model.Name,
                         model.Root.Fields[fields[0]].Path,
                         first + i);

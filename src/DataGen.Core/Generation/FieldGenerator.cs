@@ -59,6 +59,9 @@ internal sealed class CompiledField(string name, string path, ulong key, FieldGe
 
     public bool Unique { get; } = unique;
 
+    /// <summary>Where the field is written (<c>file(line,col)</c>) for a manifest's field; failures while generating name it.</summary>
+    public string? Where { get; init; }
+
     /// <summary>The field as outputs see it, nested shapes included; <paramref name="kind"/> and <paramref name="nullable"/> when the caller knows better (refs and lookups).</summary>
     public Outputs.FieldDescriptor Describe(ValueKind? kind = null, bool? nullable = null) =>
         new(Name, kind ?? Generator.Kind, nullable ?? (NullRate > 0 || Generator.MayBeNull))
@@ -118,7 +121,9 @@ internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrd
             }
             catch (Exception e) when (e is not GenerationException and not OperationCanceledException)
             {
-                throw new GenerationException(e.Message, null, field.Path, row.Index, e);
+                // An expression's failure names its own place; anything else is placed at the field.
+                var message = field.Where is null || e is Simulations.Expressions.ExpressionFailure ? e.Message : $"{field.Where}: {e.Message}";
+                throw new GenerationException(message, null, field.Path, row.Index, e);
             }
         }
 

@@ -7,6 +7,7 @@ public sealed class GenerationException : Exception
     public GenerationException(string message, string? model = null, string? field = null, long? row = null, Exception? innerException = null)
         : base(Describe(message, model, field, row), innerException)
     {
+        Detail = message;
         Model = model;
         Field = field;
         Row = row;
@@ -29,6 +30,9 @@ public sealed class GenerationException : Exception
         : this(message, null, null, null, innerException)
     {
     }
+
+    /// <summary>The message without the model, field and row (to add them once where they become known).</summary>
+    internal string Detail { get; }
 
     /// <summary>The model, if known.</summary>
     public string? Model { get; }

@@ -349,7 +349,7 @@ internal sealed class ManifestCompiler
 
         return generator is null
             ? null
-            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique);
+            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique) { Where = Simulations.Expressions.Locate(_errors.File, node) };
     }
 
     private int[]? FieldOrder(ModelSource model, IReadOnlyList<(string Name, string Path, YamlNode Node)> fields, List<int>[] edges)

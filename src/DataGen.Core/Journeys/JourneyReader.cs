@@ -275,7 +275,8 @@ internal sealed class YamlJourneyProvider(string name, IReadOnlyList<YamlJourney
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
                 {
-                    throw new GenerationException($"{step.Where}: step {s + 1}, occurrence {i + 1}: {e.Message}", e);
+                    var reason = e is ArgumentOutOfRangeException && e.Message.Contains("DateTime", StringComparison.Ordinal) ? "its time falls past the year 9999 (dates end there)" : e.Message;
+                    throw new GenerationException($"{step.Where}: step {s + 1}, occurrence {i + 1}: {reason}", e);
                 }
             }
         }

@@ -183,6 +183,17 @@ public sealed class StructureFuzzTests
         }
         catch (Exception e) when (e is GenerationException or SimulationException or ManifestException)
         {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(e.Message, @"\.yaml\(\d+,\d+\)"))
+            {
+                // The contract: a runtime failure names the place in the manifest it comes from.
+                escapes.TryAdd($"unlocated {stage} {e.Message[..Math.Min(40, e.Message.Length)]}", $"{sample} mutant {index} ({stage}): a DataGen error without a file(line,col): {e.Message.Split('\n')[0]}{Environment.NewLine}{mutant}");
+            }
+
+            if (Environment.GetEnvironmentVariable("DATAGEN_FUZZ_DEBUG") is { Length: > 0 } debug)
+            {
+                File.AppendAllText(debug, $"{stage} {sample}: {e.Message.Split('\n')[0]}\n");
+            }
+
             failed.AddOrUpdate(stage, 1, (_, n) => n + 1);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

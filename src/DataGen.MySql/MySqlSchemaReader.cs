@@ -39,6 +39,11 @@ internal static partial class MySqlSchemaReader
         ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME
         """;
 
+    private const string TriggersSql = """
+        SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT
+        FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+        """;
+
     [GeneratedRegex(@"^json_valid\(`([^`]+)`\)$", RegexOptions.IgnoreCase)]
     private static partial Regex JsonCheck();
 
@@ -77,14 +82,35 @@ internal static partial class MySqlSchemaReader
             // MySQL before 8.0.16 has no CHECK_CONSTRAINTS (and enforced no checks).
         }
 
+        // Columns a BEFORE INSERT trigger sets (SET NEW.col = …) are left to it; tables other tables' triggers insert into are derived.
+        var assigned = new Dictionary<(string Table, string Column), string>();
+        var filled = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        await SqlCommands.ReadAsync(connection, null, TriggersSql, r =>
+        {
+            var (table, name, body) = (r.GetString(0), r.GetString(1), r.GetString(4));
+            if (r.GetString(2) == "BEFORE" && r.GetString(3) == "INSERT")
+            {
+                foreach (var column in SqlTriggerBodies.AssignedColumns(body))
+                {
+                    assigned.TryAdd((table, column), name);
+                }
+            }
+
+            foreach (var target in SqlTriggerBodies.InsertTargets(body).Select(SqlDialect.TableName).Where(t => !t.Equals(table, StringComparison.OrdinalIgnoreCase)))
+            {
+                (filled.TryGetValue(target, out var list) ? list : filled[target] = []).Add(name);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
         var tables = new List<TableSchema>();
         foreach (var (table, list) in columns)
         {
             var own = keys.Where(k => k.Table == table).ToList();
             var tableChecks = checks.Where(c => c.Table == table).Select(c => c.Clause).ToList();
             var json = tableChecks.Select(c => JsonCheck().Match(c.Trim())).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-            tables.Add(new TableSchema(null, table, list.Select(c => Column(c.Name, c.ColumnType, c.DataType, c.Nullable, c.Default, c.Extra, c.Length, c.Precision, c.Scale, json.Contains(c.Name))).ToList())
+            tables.Add(new TableSchema(null, table, list.Select(c => Column(c.Name, c.ColumnType, c.DataType, c.Nullable, c.Default, c.Extra, c.Length, c.Precision, c.Scale, json.Contains(c.Name), assigned.GetValueOrDefault((table, c.Name)))).ToList())
             {
+                FilledByTriggers = filled.GetValueOrDefault(table) ?? [],
                 PrimaryKey = own.Where(k => k.Type == "PRIMARY KEY").Select(k => k.Column).ToList(),
                 UniqueKeys = own.Where(k => k.Type == "UNIQUE").GroupBy(k => k.Name).Select(g => (IReadOnlyList<string>)g.Select(k => k.Column).ToList()).ToList(),
                 ForeignKeys = own.Where(k => k.Type == "FOREIGN KEY" && k.ReferencedTable is not null).GroupBy(k => k.Name)
@@ -96,7 +122,7 @@ internal static partial class MySqlSchemaReader
         return new DatabaseSchema(tables);
     }
 
-    private static ColumnSchema Column(string name, string columnType, string dataType, bool nullable, string? @default, string extra, long? length, long? precision, long? scale, bool json)
+    private static ColumnSchema Column(string name, string columnType, string dataType, bool nullable, string? @default, string extra, long? length, long? precision, long? scale, bool json, string? trigger)
     {
         var type = dataType.ToLowerInvariant();
         var kind = MySqlTypes.Kind(type, columnType, json);
@@ -116,6 +142,7 @@ internal static partial class MySqlSchemaReader
             Scale = kind == ValueKind.Decimal ? (int?)scale : null,
             AllowedValues = type == "enum" ? MySqlTypes.Labels(columnType) : null,
             Generator = json ? null : MySqlTypes.Generator(type, columnType, length),
+            FilledByTrigger = trigger,
         };
     }
 }

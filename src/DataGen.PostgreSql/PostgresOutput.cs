@@ -158,6 +158,10 @@ public sealed partial class PostgresOutput : SqlStoreOutput
     };
 
     /// <inheritdoc />
+    protected override Task<Func<CancellationToken, Task>?> SuspendTriggersAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        PostgresSchemaExtras.SuspendClockTriggersAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, model, cancellationToken);
+
+    /// <inheritdoc />
     protected override Task<Func<CancellationToken, Task>?> HoldForeignKeysAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
         PostgresForeignKeys.HoldAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, model, cancellationToken);
 

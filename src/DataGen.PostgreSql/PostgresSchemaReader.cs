@@ -149,15 +149,34 @@ internal static class PostgresSchemaReader
             }
         }, cancellationToken, ("tables", oids)).ConfigureAwait(false);
 
-        return new DatabaseSchema(tables.Select(t => new TableSchema(t.Schema, t.Name, columns[t.Oid])
+        var (assigned, filled) = await PostgresSchemaExtras.TriggersAsync(connection, tables.Select(t => (t.Oid, t.Schema, t.Name)).ToList(), cancellationToken).ConfigureAwait(false);
+        var (partitionChecks, partitionKeys) = await PostgresSchemaExtras.PartitionsAsync(connection, tables.Where(t => t.Partitioned).Select(t => (long)t.Oid).ToArray(), cancellationToken).ConfigureAwait(false);
+        return new DatabaseSchema(tables.Select(t => new TableSchema(t.Schema, t.Name, columns[t.Oid].Select(c => assigned.TryGetValue((t.Oid, c.Name), out var trigger) ? WithTrigger(c, trigger) : c).ToList())
         {
             PrimaryKey = primaryKeys.GetValueOrDefault(t.Oid) ?? [],
             UniqueKeys = uniques[t.Oid],
-            ForeignKeys = foreignKeys[t.Oid],
-            Checks = checks[t.Oid],
+            ForeignKeys = [.. foreignKeys[t.Oid], .. (partitionKeys.GetValueOrDefault(t.Oid) ?? []).Where(k => !foreignKeys[t.Oid].Any(f => f.Columns.SequenceEqual(k.Columns) && f.ReferencedTable == k.ReferencedTable))],
+            Checks = [.. checks[t.Oid], .. partitionChecks.GetValueOrDefault(t.Oid) ?? []],
             Partitioned = t.Partitioned,
+            FilledByTriggers = (filled.GetValueOrDefault($"{t.Schema}.{t.Name}") ?? []).Concat(filled.GetValueOrDefault(t.Name) ?? []).Distinct().ToList(),
         }).ToList());
     }
+
+    /// <summary>The column as a BEFORE INSERT trigger assigns it.</summary>
+    private static ColumnSchema WithTrigger(ColumnSchema c, string trigger) => new(c.Name, c.DataType, c.Kind)
+    {
+        Nullable = c.Nullable,
+        Default = c.Default,
+        Identity = c.Identity,
+        Computed = c.Computed,
+        MaxLength = c.MaxLength,
+        Precision = c.Precision,
+        Scale = c.Scale,
+        AllowedValues = c.AllowedValues,
+        ElementKind = c.ElementKind,
+        Generator = c.Generator,
+        FilledByTrigger = trigger,
+    };
 
     /// <summary>The kind, length, precision and scale of a (base) type as <c>format_type</c> prints it (see <see cref="PostgresTypes"/>).</summary>
     private static (ValueKind Kind, int? Length, int? Precision, int? Scale) Describe(string type, PgType? info = null) => PostgresTypes.Describe(type, info);

@@ -230,6 +230,11 @@ public abstract class SqlStoreOutput : IDataOutput
                 _heldChecks.Add(restore);
             }
 
+            if (!created && await SuspendTriggersAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false) is { } resume)
+            {
+                _heldChecks.Add(resume);
+            }
+
             load = await BeginBulkLoadAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
             return new Writer(this, connection, transaction, load, model, created, before);
         }
@@ -279,6 +284,19 @@ public abstract class SqlStoreOutput : IDataOutput
         ArgumentNullException.ThrowIfNull(model);
         throw new GenerationException($"{Store}: model '{model.Name}' is part of a reference cycle filled in one pass ({string.Join(", ", model.HeldReferences.Select(r => r.Field))}), and this store cannot hold foreign-key checks until the run ends", model.Name);
     }
+
+    /// <summary>
+    /// Suspends the existing table's user triggers that read the clock (<see cref="SqlTriggerBodies.StampsTheClock"/>)
+    /// within the run's transaction, so the same seed gives the same tables; returns what restores them, exactly as they
+    /// were, before the run commits (null when there are none). Default: none suspended (a store that cannot, within a
+    /// transaction, leaves them to fire).
+    /// </summary>
+    /// <param name="connection">The run's connection.</param>
+    /// <param name="transaction">The run's transaction.</param>
+    /// <param name="model">The model about to load into its table.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    protected virtual Task<Func<CancellationToken, Task>?> SuspendTriggersAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
+        Task.FromResult<Func<CancellationToken, Task>?>(null);
 
     /// <summary>A value as a command parameter for a column of <paramref name="field"/> (default: as is, null as <see cref="DBNull"/>).</summary>
     protected virtual object ToParameterValue(object? value, FieldDescriptor field) => value ?? DBNull.Value;
@@ -345,7 +363,7 @@ public abstract class SqlStoreOutput : IDataOutput
         await OnCompletedAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Restores and verifies the foreign keys held for a reference cycle: a violation fails the run before it commits.</summary>
+    /// <summary>Restores what the run suspended (triggers) and verifies the foreign keys held for a reference cycle: a violation fails the run before it commits.</summary>
     private async Task CheckHeldForeignKeysAsync(CancellationToken cancellationToken)
     {
         try
@@ -358,7 +376,7 @@ public abstract class SqlStoreOutput : IDataOutput
         catch (Exception e) when (e is not GenerationException && DescribeError(e) is { } reason)
         {
             _failed = true;
-            throw new GenerationException($"{Store}: checking the foreign keys held for a reference cycle failed: {reason}; nothing was kept in this database", null, null, null, e);
+            throw new GenerationException($"{Store}: restoring the triggers or checking the foreign keys the run held failed: {reason}; nothing was kept in this database", null, null, null, e);
         }
         catch
         {

@@ -97,6 +97,35 @@ public sealed class SqliteOutput : SqlStoreOutput
     protected override string? DescribeError(Exception exception) => exception is SqliteException e ? e.Message : null;
 
     /// <summary>
+    /// Triggers of the table that read the clock (<c>DATETIME('NOW')</c> stamps) are dropped in the run's transaction and
+    /// created again from their own text before it commits: SQLite has no way to disable one, and its DDL is transactional.
+    /// </summary>
+    protected override async Task<Func<CancellationToken, Task>?> SuspendTriggersAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var triggers = new List<(string Name, string Sql)>();
+        await SqlCommands.ReadAsync(connection, transaction, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = $table", reader =>
+        {
+            if (!reader.IsDBNull(1) && SqlTriggerBodies.StampsTheClock(reader.GetString(1)))
+            {
+                triggers.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }, cancellationToken, ("$table", SqlDialect.TableName(model.Target))).ConfigureAwait(false);
+        foreach (var (name, _) in triggers)
+        {
+            await SqlCommands.ExecuteAsync(connection, transaction, $"DROP TRIGGER {Dialect.Quote(name)}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return triggers.Count == 0 ? null : async ct =>
+        {
+            foreach (var (_, sql) in triggers)
+            {
+                await SqlCommands.ExecuteAsync(connection, transaction, sql, ct).ConfigureAwait(false);
+            }
+        };
+    }
+
+    /// <summary>
     /// A reference cycle filled in one pass: foreign keys are checked when the run's transaction commits
     /// (<c>PRAGMA defer_foreign_keys</c>); before it commits, <c>PRAGMA foreign_key_check</c> names any row that breaks one.
     /// </summary>

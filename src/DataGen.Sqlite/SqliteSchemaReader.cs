@@ -23,6 +23,17 @@ internal static partial class SqliteSchemaReader
             }
         }, cancellationToken).ConfigureAwait(false);
 
+        // Tables other tables' triggers insert into are derived from them (SQLite triggers cannot assign NEW before an insert).
+        var filled = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        await SqlCommands.ReadAsync(connection, null, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'", reader =>
+        {
+            var (trigger, owner) = (reader.GetString(0), reader.GetString(1));
+            foreach (var target in SqlTriggerBodies.InsertTargets(reader.IsDBNull(2) ? string.Empty : reader.GetString(2)).Select(SqlDialect.TableName).Where(t => !t.Equals(owner, StringComparison.OrdinalIgnoreCase)))
+            {
+                (filled.TryGetValue(target, out var list) ? list : filled[target] = []).Add(trigger);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
         var result = new List<TableSchema>();
         foreach (var (name, sql) in tables)
         {
@@ -96,6 +107,7 @@ internal static partial class SqliteSchemaReader
                 UniqueKeys = uniques,
                 ForeignKeys = foreignKeys,
                 Checks = Checks(sql),
+                FilledByTriggers = filled.GetValueOrDefault(name) ?? [],
             });
         }
 

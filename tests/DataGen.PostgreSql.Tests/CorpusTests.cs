@@ -34,6 +34,22 @@ public sealed partial class CorpusTests(PostgresServer server)
         await SequencesArePastTheLoadedKeysAsync(first, name);
     }
 
+    [Fact]
+    public async Task Pagila_is_described_with_its_triggers_partition_bounds_and_partition_foreign_keys()
+    {
+        var db = await DatabaseAsync("pagila");
+
+        var schema = await PostgresStoreProvider.Instance.ReadSchemaAsync(new Datastore("db", "postgres", new Dictionary<string, string> { ["connection"] = db }), null, Ct);
+
+        schema.Find("film")!.Column("fulltext")!.FilledByTrigger.Should().Be("film_fulltext_trigger", "a BEFORE INSERT tsvector_update_trigger fills it");
+        schema.Find("film")!.Column("last_update")!.FilledByTrigger.Should().BeNull("last_updated() stamps the clock on UPDATE only");
+        var payment = schema.Find("payment")!;
+        payment.ForeignKeys.Select(k => k.ReferencedTable).Should().Contain(["public.customer", "public.rental", "public.staff"], "the first partitions declare them");
+        payment.Checks.Should().Contain("payment_date >= '2022-01-01' AND payment_date <= '2026-07-31'", "the partitions' range, upper bound exclusive");
+        var yaml = DataGen.Schemas.ManifestScaffold.Write(schema, new DataGen.Schemas.ScaffoldOptions { Kind = "postgres" });
+        yaml.Should().Contain("column \"fulltext\" is set by trigger film_fulltext_trigger").And.Contain("customer_id: { type: ref, ref: customer.customer_id");
+    }
+
     /// <summary>Every sequence a column's default takes nextval of, owned or not, gives a key past the loaded ones.</summary>
     private static async Task SequencesArePastTheLoadedKeysAsync(string db, string name)
     {

@@ -147,6 +147,6 @@ public static partial class CorpusRun
     [GeneratedRegex(@"^(\s*(--[^\n]*|/\*.*?\*/)\s*)*\s*(DROP|CREATE)\s+(DATABASE|SCHEMA)\b", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex DatabaseStatement();
 
-    [GeneratedRegex(@"^(\s*(--[^\n]*|/\*.*?\*/)\s*)*$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\A\s*(?:(?:--[^\n]*|/\*.*?\*/)\s*)*\z", RegexOptions.Singleline)]
     private static partial Regex OnlyComments();
 }

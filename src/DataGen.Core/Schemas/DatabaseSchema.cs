@@ -63,6 +63,12 @@ public sealed class TableSchema(string? schema, string name, IReadOnlyList<Colum
     /// <summary>True for a partitioned table (rows go through it to its partitions).</summary>
     public bool Partitioned { get; init; }
 
+    /// <summary>
+    /// Triggers of other tables that insert into this one (a search table, a history): its rows derive from theirs, so
+    /// the scaffold does not make it a model. Empty when none is known.
+    /// </summary>
+    public IReadOnlyList<string> FilledByTriggers { get; init; } = [];
+
     /// <summary>The column named <paramref name="name"/>, or null.</summary>
     public ColumnSchema? Column(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }
@@ -116,8 +122,14 @@ public sealed class ColumnSchema(string name, string dataType, ValueKind kind)
     /// </summary>
     public string? Generator { get; init; }
 
-    /// <summary>Whether the database fills the column when an insert leaves it out (a default, identity or computed column).</summary>
-    public bool FilledByDatabase => Default is not null || Identity || Computed;
+    /// <summary>
+    /// The trigger that assigns the column before each insert (a full-text vector, a slug, an audit stamp), when the store
+    /// can tell; the scaffold leaves such a column to it and validation does not require it.
+    /// </summary>
+    public string? FilledByTrigger { get; init; }
+
+    /// <summary>Whether the database fills the column when an insert leaves it out (a default, identity, computed or trigger-assigned column).</summary>
+    public bool FilledByDatabase => Default is not null || Identity || Computed || FilledByTrigger is not null;
 }
 
 /// <summary>A foreign key.</summary>

@@ -87,9 +87,14 @@ public static partial class ManifestScaffold
 
         public string WriteModels()
         {
-            var tables = schema.Tables.Where(t => t.Columns.Any(c => !c.Computed)).ToList();
+            var tables = schema.Tables.Where(t => t.Columns.Any(c => !c.Computed) && t.FilledByTriggers.Count == 0).ToList();
             NameModels(tables);
             CutCycles(tables);
+            foreach (var derived in schema.Tables.Where(t => t.FilledByTriggers.Count > 0))
+            {
+                Line($"# table {derived.QualifiedName} is not a model: trigger(s) {string.Join(", ", derived.FilledByTriggers)} fill it from the rows of other tables");
+            }
+
             Line("models:");
             foreach (var table in tables)
             {
@@ -229,6 +234,11 @@ public static partial class ManifestScaffold
             var count = lookup ? options.LookupRows : Rows(table);
             count = Math.Min(count, MaxRows(table, rules));
 
+            // A key of a small integer type (TINYINT, SMALLINT …) holds only so many rows: the table keeps its count under --scale.
+            var capacity = KeyCapacity(table);
+            count = Math.Min(count, capacity);
+            lookup |= capacity < options.Rows * 100;
+
             Line($"  {model}:");
             if (table.Partitioned)
             {
@@ -252,7 +262,7 @@ public static partial class ManifestScaffold
                 Line("    scale: false");
             }
 
-            var writable = table.Columns.Where(c => !c.Computed && Identifier().IsMatch(c.Name)).ToList();
+            var writable = table.Columns.Where(c => !c.Computed && c.FilledByTrigger is null && Identifier().IsMatch(c.Name)).ToList();
             if (table.PrimaryKey.Count == 1 && writable.Any(c => c.Name == table.PrimaryKey[0]))
             {
                 Line($"    key: {table.PrimaryKey[0]}");
@@ -271,7 +281,12 @@ public static partial class ManifestScaffold
                 Line($"      {column.Name}: {spec}{(comment is null ? string.Empty : "  # " + comment)}");
             }
 
-            foreach (var column in table.Columns.Where(c => !c.Computed && !Identifier().IsMatch(c.Name)))
+            foreach (var column in table.Columns.Where(c => c.FilledByTrigger is not null))
+            {
+                Line($"      # column {ColumnHeuristics.Quote(column.Name)} is set by trigger {column.FilledByTrigger} before each insert: left to it");
+            }
+
+            foreach (var column in table.Columns.Where(c => !c.Computed && c.FilledByTrigger is null && !Identifier().IsMatch(c.Name)))
             {
                 Line($"      # column {ColumnHeuristics.Quote(column.Name)} is not a valid field name: {(column.FilledByDatabase || column.Nullable ? "left to the database" : "NOT NULL without a default — the load will fail until it is renamed")}");
             }
@@ -291,6 +306,25 @@ public static partial class ManifestScaffold
         {
             var subtypes = depth > 32 ? [] : schema.Tables.Where(t => t != table && SubtypeOf(t) == table).ToList();
             return subtypes.Count == 0 ? options.Rows : Math.Max(options.Rows, subtypes.Sum(t => Rows(t, depth + 1)));
+        }
+
+        /// <summary>How many rows the table's one-column integer keys (primary or unique) can number, by their type's range.</summary>
+        private static long KeyCapacity(TableSchema table) =>
+            table.UniqueKeys.Append(table.PrimaryKey).Where(k => k.Count == 1).Select(k => table.Column(k[0]))
+                .Where(c => c is { Kind: ValueKind.Integer }).Select(c => IntegerCapacity(c!.DataType)).DefaultIfEmpty(long.MaxValue).Min();
+
+        /// <summary>The positive values an integer type holds (from 1), by its name as the store prints it.</summary>
+        private static long IntegerCapacity(string dataType)
+        {
+            var type = dataType.ToLowerInvariant();
+            var unsigned = type.Contains("unsigned", StringComparison.Ordinal);
+            return type switch
+            {
+                _ when type.StartsWith("tinyint", StringComparison.Ordinal) => unsigned ? 255 : 127,
+                _ when type.StartsWith("smallint", StringComparison.Ordinal) || type == "int2" => unsigned ? 65_535 : 32_767,
+                _ when type.StartsWith("mediumint", StringComparison.Ordinal) => unsigned ? 16_777_215 : 8_388_607,
+                _ => long.MaxValue,
+            };
         }
 
         /// <summary>A table's rows cannot outnumber the values a unique column of few allowed values can take.</summary>

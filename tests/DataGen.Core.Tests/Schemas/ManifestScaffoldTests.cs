@@ -87,4 +87,17 @@ public sealed class ManifestScaffoldTests
     {
         ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "postgres" }).Should().Be(ManifestScaffold.Write(Company(), new ScaffoldOptions { Kind = "postgres" }));
     }
+
+    [Fact]
+    public void A_column_a_trigger_assigns_before_insert_is_left_to_it_and_not_required()
+    {
+        var schema = new DatabaseSchema([
+            new TableSchema("public", "film", [Column("film_id", ValueKind.Integer), Column("title", ValueKind.String), new ColumnSchema("fulltext", "tsvector", ValueKind.String) { FilledByTrigger = "film_fulltext_trigger" }]) { PrimaryKey = ["film_id"] },
+        ]);
+
+        var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "postgres" });
+
+        yaml.Should().Contain("# column \"fulltext\" is set by trigger film_fulltext_trigger before each insert: left to it").And.NotContain("fulltext:");
+        schema.Tables[0].Column("fulltext")!.FilledByDatabase.Should().BeTrue("validation does not require a NOT NULL column a trigger fills");
+    }
 }

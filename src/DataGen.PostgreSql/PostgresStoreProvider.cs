@@ -29,6 +29,9 @@ public sealed class PostgresStoreProvider : StoreProvider
     public override bool CanReadSchema => true;
 
     /// <inheritdoc />
+    public override bool RollsBackCompletely => true;
+
+    /// <inheritdoc />
     public override async Task<Schemas.DatabaseSchema> ReadSchemaAsync(Datastore store, Schemas.SchemaFilter? filter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

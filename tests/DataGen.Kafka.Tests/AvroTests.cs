@@ -89,7 +89,7 @@ public sealed class AvroTests : IAsyncDisposable
         using var consumer = builder.Build();
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         var results = new List<ConsumeResult<TKey, GenericRecord>>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120); // a bound, not a wait: a loaded CI machine consumes thousands of Avro messages slowly
         while (results.Count < expected && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
@@ -479,7 +479,7 @@ public sealed class AvroDatastoreTests : IAsyncDisposable
             .Build();
         consumer.Assign(new TopicPartitionOffset("signups", 0, Offset.Beginning));
         var keys = new List<long>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120); // a bound, not a wait: a loaded CI machine consumes thousands of Avro messages slowly
         while (keys.Count < 25 && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } m)

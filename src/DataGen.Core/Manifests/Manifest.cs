@@ -181,7 +181,9 @@ public sealed class Manifest
     /// Checks the manifest against the live schema of each of its datastores that can describe one (the SQL stores):
     /// every table exists (or the model's mode says <c>create</c> explicitly), every field is a writable column, no NOT
     /// NULL column without a default is left unfilled, and values fit the column's type, length, enum and checks. Every
-    /// problem is reported at once, located in the manifest.
+    /// problem is reported at once, located in the manifest. When those checks pass, a trial load sends a few rows of every
+    /// model into each of those datastores inside a transaction it rolls back, so what only the database can judge (a
+    /// value's format, a check, a partition, a key, a trigger) is reported too, at the model that failed.
     /// </summary>
     /// <param name="stores">The registered store kinds (to find each datastore's provider).</param>
     /// <param name="cancellationToken">Cancels the schema queries.</param>
@@ -191,16 +193,26 @@ public sealed class Manifest
     {
         ArgumentNullException.ThrowIfNull(stores);
         var errors = new ErrorSink(Source);
+        var described = new List<Datastore>();
         foreach (var store in Datastores.Where(d => Plan.Models.Any(m => m.Source.Store == d.Name)))
         {
             if (stores.Find(store.Kind) is { CanReadSchema: true } provider)
             {
                 var schema = await provider.ReadSchemaAsync(store, null, cancellationToken).ConfigureAwait(false);
                 Schemas.SchemaCheck.Check(Plan, store.Name, $"{store.Kind} '{store.Name}'", schema, errors);
+                if (provider.RollsBackCompletely)
+                {
+                    described.Add(store);
+                }
             }
         }
 
         errors.ThrowIfAny();
+        if (described.Count > 0)
+        {
+            await Schemas.TrialLoad.RunAsync(this, Plan, stores, described, errors, cancellationToken).ConfigureAwait(false);
+            errors.ThrowIfAny();
+        }
     }
 
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>

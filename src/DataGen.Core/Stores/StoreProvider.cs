@@ -42,6 +42,13 @@ public abstract class StoreProvider
     public virtual bool CanReadSchema => false;
 
     /// <summary>
+    /// Whether an output of this kind disposed without completing leaves the datastore exactly as it found it, DDL and
+    /// what triggers wrote included (PostgreSQL, SQLite, SQL Server; not MySQL, whose DDL commits by itself and whose
+    /// MyISAM tables keep what was written): only then does <c>validate --against</c> make a trial load into it.
+    /// </summary>
+    public virtual bool RollsBackCompletely => false;
+
+    /// <summary>
     /// Describes the tables of an existing datastore: columns and types, keys, foreign keys, checks, enums — what
     /// <c>datagen scaffold</c> writes a manifest from and what a manifest is checked against before it loads.
     /// </summary>

@@ -17,6 +17,7 @@ public abstract class SqlStoreOutput : IDataOutput
 {
     private readonly List<string> _loaded = [];
     private readonly List<Func<CancellationToken, Task>> _heldChecks = [];
+    private readonly HashSet<string> _foundEmpty = new(StringComparer.Ordinal);
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private bool _failed;
@@ -99,6 +100,7 @@ public abstract class SqlStoreOutput : IDataOutput
     {
         ArgumentNullException.ThrowIfNull(models);
         RefuseShards();
+        await RefuseConflictsAsync(models, cancellationToken).ConfigureAwait(false);
         if (!TransactionalDdl)
         {
             await MakeTablesUpFrontAsync(models, cancellationToken).ConfigureAwait(false);
@@ -141,6 +143,59 @@ public abstract class SqlStoreOutput : IDataOutput
         catch (Exception e) when (DescribeError(e) is { } reason)
         {
             throw new GenerationException($"{Store}: emptying {targets} for mode 'truncate' failed: {reason}; nothing was changed (tables that reference these and are not in the run keep them from being emptied: add them to the manifest, or use mode 'append')", null, null, null, e);
+        }
+    }
+
+    /// <summary>
+    /// Before anything is written: every existing table of a model that loads into empty tables (the default mode) is
+    /// counted, and those holding rows are refused together, each with its count. Where DDL is transactional the run's
+    /// transaction begins here and each table is locked before it is counted (concurrent runs wait), so one found empty
+    /// is not checked again when its model opens: rows there by then were written by this run's own triggers.
+    /// </summary>
+    private async Task RefuseConflictsAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken)
+    {
+        var checkedModels = models.Where(m => m.Mode == LoadMode.Create && !Options.DropConflicting).ToList();
+        if (checkedModels.Count == 0)
+        {
+            return;
+        }
+
+        var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = TransactionalDdl ? _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var conflicts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var model in checkedModels.Where(m => !conflicts.ContainsKey(m.Target)))
+        {
+            try
+            {
+                if (!await TableExistsAsync(connection, transaction!, model, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                if (transaction is not null && Dialect.LockTable(model) is { } lockTable)
+                {
+                    await SqlCommands.ExecuteAsync(connection, transaction, lockTable, cancellationToken).ConfigureAwait(false);
+                }
+
+                var rows = await SqlCommands.ScalarAsync(connection, transaction, Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
+                if (rows > 0)
+                {
+                    conflicts[model.Target] = rows;
+                }
+                else if (transaction is not null)
+                {
+                    _foundEmpty.Add(model.Target);
+                }
+            }
+            catch (Exception e) when (DescribeError(e) is { } reason)
+            {
+                throw new GenerationException($"{Store}: reading table '{model.Target}' failed: {reason}; nothing was written", model.Name, null, null, e);
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            throw new StoreConflictException(Store, conflicts);
         }
     }
 
@@ -437,9 +492,10 @@ public abstract class SqlStoreOutput : IDataOutput
                 return (false, rows);
             }
 
-            if (rows == 0 && model.Mode != LoadMode.Replace)
+            if ((rows == 0 || _foundEmpty.Contains(model.Target)) && model.Mode != LoadMode.Replace)
             {
-                return (false, 0);
+                // Empty, or found empty before the run wrote anything: its rows are this run's triggers'.
+                return (false, rows);
             }
 
             if (model.Mode != LoadMode.Replace && !Options.DropConflicting)

@@ -236,6 +236,53 @@ public sealed class ExistingSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_table_holding_rows_is_refused_at_once_with_its_count_and_the_choices_before_anything_is_written()
+    {
+        var path = Database("held-rows.db", """
+                CREATE TABLE team (id INTEGER PRIMARY KEY);
+                CREATE TABLE member (id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL REFERENCES team (id));
+                CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT);
+                INSERT INTO team VALUES (1), (2); INSERT INTO member VALUES (1, 1), (2, 1), (3, 2);
+                """);
+
+        var load = () => LoadAsync(path, $$"""
+            datastores:
+              db: { kind: sqlite, path: "{{path}}" }
+            models:
+              team: { store: db, count: 4, key: id, fields: { id: { type: sequence, start: 10 } } }
+              member: { store: db, count: 4, key: id, fields: { id: { type: sequence, start: 10 }, team_id: { type: ref, ref: team.id } } }
+              note: { store: db, count: 4, key: id, fields: { id: sequence, text: lorem.word } }
+            """);
+
+        var error = (await load.Should().ThrowAsync<StoreConflictException>()).Which;
+        error.Conflicts.Should().Equal(new Dictionary<string, long> { ["team"] = 2, ["member"] = 3 });
+        error.Message.Should().Contain("'team' already exists and holds 2 row(s), 'member' already exists and holds 3 row(s)")
+            .And.Contain("mode: truncate").And.Contain("mode: append").And.Contain("--drop-conflicting").And.Contain("nothing was written");
+        Scalar(path, "SELECT count(*) FROM note").Should().Be(0L, "nothing was written, not even to the empty table");
+    }
+
+    [Fact]
+    public async Task Rows_this_runs_triggers_wrote_are_no_conflict()
+    {
+        var path = Database("trigger-rows.db", """
+                CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+                CREATE TABLE log (id INTEGER PRIMARY KEY, film_id INTEGER NOT NULL REFERENCES film (id));
+                CREATE TRIGGER film_logged AFTER INSERT ON film BEGIN INSERT INTO log (film_id) VALUES (new.id); END;
+                """);
+
+        // The manifest keeps 'log' as a model of its own: the trigger has filled it with 5 rows by the time its turn comes.
+        await LoadAsync(path, $$"""
+            datastores:
+              db: { kind: sqlite, path: "{{path}}" }
+            models:
+              film: { store: db, count: 5, key: id, fields: { id: sequence, title: lorem.word } }
+              log: { store: db, count: 3, fields: { id: { type: sequence, start: 100 }, film_id: { type: ref, ref: film.id } } }
+            """);
+
+        Scalar(path, "SELECT count(*) FROM log").Should().Be(8L, "5 rows from the trigger, 3 from the model");
+    }
+
+    [Fact]
     public void An_unknown_mode_is_located_with_a_suggestion()
     {
         var act = () => Manifest.Parse(Modes("x.db", ", mode: trunacte"), "modes.yaml", new ManifestOptions { Environment = _ => null, Stores = Stores });

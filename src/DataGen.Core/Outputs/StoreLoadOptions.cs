@@ -31,10 +31,21 @@ public sealed class StoreConflictException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public StoreConflictException(string store, string target, long existingRows)
-        : base($"{store}: '{target}' already exists and holds {existingRows} row(s); pass --drop-conflicting (StoreLoadOptions.DropConflicting) to drop and recreate it")
+        : this(store, new Dictionary<string, long> { [target] = existingRows })
+    {
+    }
+
+    /// <summary>Creates the exception for every target that holds data (in the order given), saying what each choice keeps.</summary>
+    /// <param name="store">The store (kind and name).</param>
+    /// <param name="conflicts">Each target and the rows it holds.</param>
+    public StoreConflictException(string store, IReadOnlyDictionary<string, long> conflicts)
+        : base($"{store}: {string.Join(", ", (conflicts ?? throw new ArgumentNullException(nameof(conflicts))).Select(c => $"'{c.Key}' already exists and holds {c.Value} row(s)"))}; "
+            + "choose mode: truncate (empties and refills, keeping each table's definition), mode: append (adds to what is there), "
+            + "or --drop-conflicting (StoreLoadOptions.DropConflicting) to drop and recreate from the manifest; nothing was written")
     {
         Store = store;
-        Target = target;
+        Target = conflicts.Keys.FirstOrDefault();
+        Conflicts = conflicts;
     }
 
     /// <summary>Creates the exception.</summary>
@@ -58,6 +69,9 @@ public sealed class StoreConflictException : Exception
     /// <summary>The store (kind and name).</summary>
     public string? Store { get; }
 
-    /// <summary>The table, collection or topic.</summary>
+    /// <summary>The table, collection or topic (the first, when several hold data).</summary>
     public string? Target { get; }
+
+    /// <summary>Every target found holding data, with its rows (empty when the exception was made from a message).</summary>
+    public IReadOnlyDictionary<string, long> Conflicts { get; } = new Dictionary<string, long>();
 }

@@ -58,6 +58,7 @@ public sealed class Issue27RuntimeFailureTests : IDisposable
 
         exit.Should().Be(ExitCodes.Failure);
         error.Should().Contain("flows.yaml(9,67): in expression").And.Contain(reason).And.Contain("flow 'main', step 1 ('set') failed for profile").And.Contain("2025-");
+        (Directory.Exists(Out("events")) ? Directory.GetFiles(Out("events"), "*", SearchOption.AllDirectories) : []).Should().BeEmpty("nothing is written");
     }
 
     [Fact]
@@ -319,5 +320,16 @@ public sealed class Issue27RuntimeFailureTests : IDisposable
 
         exit.Should().Be(ExitCodes.Failure);
         error.Should().Contain(Path.GetFileName(metadata)).And.Contain("not a journey export");
+    }
+
+    [Fact]
+    public async Task A_failure_nobody_foresaw_exits_70_with_its_cause_and_no_stack_trace()
+    {
+        var error = new StringWriter();
+
+        var exit = await Failures.RunAsync(error, null, () => throw new NullReferenceException("boom"));
+
+        exit.Should().Be(ExitCodes.InternalError);
+        error.ToString().Should().Contain("datagen: internal error (NullReferenceException: boom)").And.Contain("Please report this").And.NotContain("   at ");
     }
 }

@@ -13,7 +13,25 @@ namespace DataGen.Journeys;
 /// <param name="DelayFrom">Index of that step (−1 for the first step: measured from the journey's start).</param>
 /// <param name="At">When the step happens (UTC).</param>
 /// <param name="Document">The document as it is at this step (a snapshot).</param>
-public sealed record JourneyStep(int Index, string DocumentType, string DocumentId, string FileName, TimeSpan Delay, int DelayFrom, DateTime At, JsonObject Document);
+public sealed record JourneyStep(int Index, string DocumentType, string DocumentId, string FileName, TimeSpan Delay, int DelayFrom, DateTime At, JsonObject Document)
+{
+    // Kept as compact UTF-8 JSON rather than a node tree: a journey holds a snapshot per step (an update repeated with
+    // an append makes ever larger ones), and a tree costs several times its text. Memory stays linear in the output.
+    private byte[] _document = Serialize(Document);
+
+    /// <summary>The document as it is at this step (a snapshot; every read returns a new copy).</summary>
+    public JsonObject Document
+    {
+        get => (JsonObject)JsonNode.Parse(_document)!;
+        init => _document = Serialize(value);
+    }
+
+    private static byte[] Serialize(JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document);
+    }
+}
 
 /// <summary>What one simulated user does: ordered steps correlated by a user id.</summary>
 public sealed class Journey

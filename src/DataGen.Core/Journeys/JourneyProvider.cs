@@ -115,9 +115,10 @@ public sealed class JourneyContext
 
         var delay = TimeSpan.FromSeconds(_random.NextInclusive((long)minDelay.TotalSeconds, (long)maxDelay.TotalSeconds));
         var at = (from < 0 ? Start : _steps[from].At) + delay;
-        var snapshot = (JsonObject)document(at).DeepClone();
-        var id = snapshot["id"]?.ToString() ?? _steps.Count.ToString(CultureInfo.InvariantCulture);
-        var step = new JourneyStep(_steps.Count, documentType, id, $"{_steps.Count:D2}-{documentType}-{id}.json", delay, from, at, snapshot);
+        // The step keeps its own snapshot (serialized): the document may change in later steps.
+        var current = document(at);
+        var id = current["id"]?.ToString() ?? _steps.Count.ToString(CultureInfo.InvariantCulture);
+        var step = new JourneyStep(_steps.Count, documentType, id, $"{_steps.Count:D2}-{documentType}-{id}.json", delay, from, at, current);
         _steps.Add(step);
         return step;
     }

@@ -217,6 +217,15 @@ public class KafkaFixture : DataGenFixture
                 continue;
             }
 
+            // Connection settings give way to the fixture's broker and registry; any other setting the fixture cannot
+            // honour (an Avro format's own, such as avroKeys) is refused rather than ignored.
+            var unknown = store.Settings.Keys.Where(k => k != "schemaRegistry" && !KafkaStoreProvider.Instance.Settings.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                errors.Add(new ManifestError(Data ?? "the manifest", 0, 0, $"datastore '{store.Name}': {string.Join(", ", unknown)} not honoured under {GetType().Name} (it honours {string.Join(", ", KafkaStoreProvider.Instance.Settings.Keys.Where(k => k is not "bootstrapServers" and not "valueFormat"))}; Avro options come from the fixture's AvroOptions)"));
+                continue;
+            }
+
             try
             {
                 var settings = store.Settings.Where(s => s.Key is not "valueFormat" and not "bootstrapServers").ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);

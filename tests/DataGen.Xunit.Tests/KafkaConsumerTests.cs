@@ -195,8 +195,19 @@ public sealed class Issue30DatastoreSettingsTests(EmbeddedKafka kafka) : IClassF
         (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*kafka-avro-datastore.yaml*datastore 'bus': valueFormat 'avro' but EmbeddedKafka writes json (use AvroKafkaFixture*");
     }
 
+    [Fact]
+    public async Task A_setting_the_fixture_cannot_honour_is_refused_naming_it()
+    {
+        await using var other = new EmbeddedKafka();
+        var act = () => other.InitializeForAsync(typeof(AvroKeysClass), TestContext.Current.CancellationToken);
+        (await act.Should().ThrowAsync<ManifestException>()).WithMessage("*datastore 'bus': avroKeys not honoured under EmbeddedKafka*");
+    }
+
     [SeededWith("kafka-avro-datastore.yaml")]
     public sealed class AvroDatastoreClass;
+
+    [SeededWith("kafka-avro-keys.yaml")]
+    public sealed class AvroKeysClass;
 }
 
 /// <summary>A fixture that owns its cluster: topics keep the manifest's names.</summary>

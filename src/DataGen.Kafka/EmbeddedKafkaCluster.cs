@@ -7,7 +7,8 @@ namespace DataGen.Kafka;
 /// <summary>
 /// An in-process Kafka cluster on 127.0.0.1 backed by librdkafka's mock cluster: real protocol, no Docker.
 /// Limits (from librdkafka): no admin API (topics are created through <see cref="CreateTopic"/>), at most
-/// 5 MiB retained per partition, no transactions semantics, consumer-group rebalances can stall.
+/// 5 MiB retained per partition, no transactions semantics; consumer groups on the classic protocol can stall up to
+/// the session timeout when a group rejoins (use <c>group.protocol=consumer</c>: heartbeats every 500 ms here).
 /// </summary>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
@@ -49,6 +50,10 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         // Controller 1 exists: admin calls (unsupported by the mock) then fail fast instead of timing out.
         Native.rd_kafka_mock_set_controller_id(cluster, 1);
         Native.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
+
+        // Consumers on the consumer group protocol (group.protocol=consumer) heartbeat every 500 ms: a group that
+        // stops and starts again gets its partitions back within a heartbeat or two, not after a session timeout.
+        Native.rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(cluster, 500);
         var bootstraps = Marshal.PtrToStringUTF8(Native.rd_kafka_mock_cluster_bootstraps(cluster)) ?? string.Empty;
         return new EmbeddedKafkaCluster(handle, cluster, bootstraps);
     }
@@ -154,6 +159,9 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         public static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        public static extern void rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(IntPtr cluster, int intervalMs);
 #pragma warning restore SA1300, CA2101, SYSLIB1054
     }
 }

@@ -47,15 +47,16 @@ public sealed class KafkaOutput : IDataOutput
     public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var keyIndex = FieldIndex(model, _kafka.KeyField ?? model.Key, "key");
-        var timestampIndex = FieldIndex(model, _kafka.TimestampField, "timestamp");
+        var keyField = Setting(_kafka.KeyField) ?? (_kafka.KeyField is null ? model.OrderKey ?? model.Key : null);
+        var keyIndex = FieldIndex(model, keyField, "key");
+        var timestampIndex = FieldIndex(model, Setting(_kafka.TimestampField) ?? (_kafka.TimestampField is null ? model.TimeField : null), "timestamp");
         var headers = _kafka.HeaderFields.Select(field => (Name: field, Index: FieldIndex(model, field, "header"))).ToArray();
 
         // Client handles (~100 ms each), metadata and the topic are prepared in the background while the first rows
         // are generated; the first write waits for them, so a conflict still fails before anything is sent.
         _watermarks ??= Task.Run(CreateWatermarkConsumer, CancellationToken.None);
         var ready = Task.Run(() => PrepareAsync(model, cancellationToken), cancellationToken);
-        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex, headers, _kafka.KeyField ?? model.Key));
+        return ValueTask.FromResult<IModelWriter>(new Writer(this, ready, model, keyIndex, timestampIndex, headers, keyField));
     }
 
     private async Task<IProducer<byte[]?, byte[]>> PrepareAsync(ModelDescriptor model, CancellationToken cancellationToken)
@@ -119,6 +120,9 @@ public sealed class KafkaOutput : IDataOutput
         _producer?.Dispose();
         _producer = null;
     }
+
+    /// <summary>A key or timestamp field setting: null when unset or <see cref="KafkaOutputOptions.None"/>.</summary>
+    private static string? Setting(string? field) => field is null || field.Equals(KafkaOutputOptions.None, StringComparison.OrdinalIgnoreCase) ? null : field;
 
     private static int FieldIndex(ModelDescriptor model, string? field, string role)
     {

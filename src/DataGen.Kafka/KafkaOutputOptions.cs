@@ -6,10 +6,20 @@ public sealed record KafkaOutputOptions
     /// <summary>Partitions of each created topic (default 3).</summary>
     public int Partitions { get; init; } = 3;
 
-    /// <summary>The field whose value keys each message (default: the model's key; none: no key).</summary>
+    /// <summary>The setting value that turns keys or record timestamps off: <c>none</c>.</summary>
+    public const string None = "none";
+
+    /// <summary>
+    /// The field whose value keys each message. Default (null): the model's order key (a simulation's <c>subject</c>,
+    /// an event flow's <c>profile</c>, a journey's <c>journey</c>: one subject's messages in one partition, in order),
+    /// else the model's key. <see cref="None"/>: no key (messages spread over partitions).
+    /// </summary>
     public string? KeyField { get; init; }
 
-    /// <summary>A date-time field used as the message timestamp (default: none, the producer's time).</summary>
+    /// <summary>
+    /// A date-time field used as the message timestamp. Default (null): the model's time field (the simulated time
+    /// <c>at</c> of simulation, event-flow and journey messages), else none. <see cref="None"/>: the producer's clock.
+    /// </summary>
     public string? TimestampField { get; init; }
 
     /// <summary>

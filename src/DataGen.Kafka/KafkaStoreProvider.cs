@@ -15,8 +15,8 @@ public sealed class KafkaStoreProvider : StoreProvider
     {
         ["bootstrapServers"] = "Kafka bootstrap servers (host:port, comma-separated).",
         ["partitions"] = "Partitions of topics DataGen creates (default 3).",
-        ["keyField"] = "The field that keys messages (default: the model key).",
-        ["timestampField"] = "A date-time field used as the message timestamp.",
+        ["keyField"] = "The field that keys messages (default: a simulation's subject, an event flow's profile, a journey; else the model key; none: no key).",
+        ["timestampField"] = "A date-time field used as the message timestamp (default: the simulated time of events; none: the producer's clock).",
         ["headerFields"] = "Comma-separated fields whose values are also sent as message headers named like the field.",
         ["valueFormat"] = "How values are written: json (default) or a registered format such as avro.",
     };
@@ -98,7 +98,8 @@ public sealed class KafkaStoreProvider : StoreProvider
         KafkaOutput.Create(Required(store, "bootstrapServers"), OptionsFor(store), options, store.Name);
 
     /// <summary>The output options a datastore's settings ask for: partitions, keyField, timestampField, headerFields, valueFormat.</summary>
-    internal KafkaOutputOptions OptionsFor(Datastore store)
+    /// <exception cref="ArgumentException">A setting is not valid (the message names the datastore and the setting).</exception>
+    public KafkaOutputOptions OptionsFor(Datastore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         var format = store.Get("valueFormat") ?? "json";

@@ -45,6 +45,11 @@ public class AvroKafkaFixture : KafkaFixture
     /// <summary>A registry client config for this class's registry (for Confluent's Avro serializers and deserializers).</summary>
     public SchemaRegistryConfig SchemaRegistryConfig() => new() { Url = SchemaRegistryUrl };
 
+    /// <inheritdoc />
+    /// <remarks>Adds <c>{section}:SchemaRegistryUrl</c>.</remarks>
+    public override IReadOnlyDictionary<string, string?> ConfigurationValues(string section = "Kafka") =>
+        new Dictionary<string, string?>(base.ConfigurationValues(section), StringComparer.OrdinalIgnoreCase) { [$"{section}:SchemaRegistryUrl"] = SchemaRegistryUrl };
+
     /// <summary>How values are written: subject names, Avro keys, .avsc files (default: derived schemas, topic subjects, text keys).</summary>
     protected virtual AvroFormatOptions AvroOptions => new();
 

@@ -86,12 +86,35 @@ public sealed class JourneyAttribute : DataGenAttribute
     public string? Target { get; set; }
 }
 
-/// <summary>Runs a simulation: <c>[Simulate(typeof(BankingModel), Subjects = 1_000, Ticks = 1_440, TickLength = "00:01:00")]</c>.</summary>
-/// <param name="model">An <see cref="ISimulationModel"/> type with a parameterless constructor.</param>
-public sealed class SimulateAttribute(Type model) : DataGenAttribute
+/// <summary>
+/// Runs a simulation: <c>[Simulate(typeof(BankingModel), Subjects = 1_000, Ticks = 1_440, TickLength = "00:01:00")]</c>
+/// (a C# model), or <c>[Simulate("banking.yaml")]</c> (a manifest's <c>simulation:</c> section, its models loaded first).
+/// Event messages are keyed by subject and stamped with the simulated time unless <see cref="Key"/> or
+/// <see cref="Timestamp"/> say otherwise.
+/// </summary>
+public sealed class SimulateAttribute : DataGenAttribute
 {
-    /// <summary>The simulation model.</summary>
-    public Type Model { get; } = model;
+    /// <summary>Runs a C# simulation model.</summary>
+    /// <param name="model">An <see cref="ISimulationModel"/> type with a parameterless constructor.</param>
+    public SimulateAttribute(Type model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+    }
+
+    /// <summary>Runs the <c>simulation:</c> section of a manifest (its models are loaded too).</summary>
+    /// <param name="manifest">The manifest file, relative to the test output directory (copy it there) or the current directory.</param>
+    public SimulateAttribute(string manifest)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(manifest);
+        Manifest = manifest;
+    }
+
+    /// <summary>The simulation model, or null when the attribute names a <see cref="Manifest"/>.</summary>
+    public Type? Model { get; }
+
+    /// <summary>The manifest whose <c>simulation:</c> runs, or null when the attribute names a <see cref="Model"/>.</summary>
+    public string? Manifest { get; }
 
     /// <summary>How many subjects (0: the model's).</summary>
     public long Subjects { get; set; }
@@ -104,4 +127,13 @@ public sealed class SimulateAttribute(Type model) : DataGenAttribute
 
     /// <summary>The table, collection or topic of the first event stream (default: the stream's name).</summary>
     public string? Target { get; set; }
+
+    /// <summary>
+    /// The event field that keys each message (<c>subject</c>, <c>trigger</c> or an emitted value; default <c>subject</c>,
+    /// so one subject's events stay in one partition, in order); <c>none</c>: no key. A datastore's <c>keyField</c> wins.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>The event field used as the message timestamp (default <c>at</c>, the simulated time); <c>none</c>: the producer's clock.</summary>
+    public string? Timestamp { get; set; }
 }

@@ -538,6 +538,13 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         static int IndexOf(ModelDescriptor model, string field) => model.Fields.Select((f, i) => (f, i)).First(x => x.f.Name == field).i;
     }
 
+    /// <summary>
+    /// The <c>datastores:</c> of the manifest being loaded (empty for other data): a fixture honours the settings of its
+    /// store's kind (a Kafka datastore's <c>partitions</c>, <c>keyField</c>, <c>timestampField</c>) or refuses them with
+    /// an error in <see cref="CreateOutput"/>, never ignores them. Connection settings give way to the fixture's store.
+    /// </summary>
+    protected IReadOnlyList<Datastore> Datastores { get; private set; } = [];
+
     /// <summary>The tables, collections or topics loaded so far (their names in the store).</summary>
     protected IReadOnlyList<ModelDescriptor> Loaded => _loaded;
 
@@ -548,6 +555,8 @@ public abstract class DataGenFixture : IAsyncLifetime, INotifyTestLifecycleAsync
         var tables = await ApplySchemaAsync(data, cancellationToken).ConfigureAwait(false);
         var (seed, source) = DataGenSeeds.Resolve(data.ExplicitSeed, await DataLoader.DefaultSeedAsync(data, tables, cancellationToken).ConfigureAwait(false));
         _loaded.Clear();
+        Datastores = await DataLoader.DatastoresAsync(data, tables, cancellationToken).ConfigureAwait(false);
+        Data = DataLoader.Describe(data);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         BaselineRows = KeepsRows ? new MemoryOutput() : null;
         var output = new RecordingOutput(CreateOutput(), _loaded, counts, BaselineRows);

@@ -18,8 +18,36 @@ public static class DataGenSeeds
     private static readonly Lazy<ulong> RunSeed = new(() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) % 1_000_000_000_000UL);
 
     /// <summary>The command that runs one test again with the same data.</summary>
-    public static string Reproduction(ulong seed, string fullyQualifiedName) =>
-        $"{Variable}={seed} dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\"";
+    public static string Reproduction(ulong seed, string fullyQualifiedName) => Reproduction(seed, fullyQualifiedName, []);
+
+    /// <summary>
+    /// The command with this run's other <c>DATAGEN_*</c> settings: modes and variables (<c>DATAGEN_KAFKA=auto</c>)
+    /// in the line, so it runs the test the same way; settings that may hold credentials (connection strings, URLs,
+    /// bootstrap servers, passwords, tokens, keys) withheld and named in a shell comment, so the line still pastes whole.
+    /// </summary>
+    internal static string Reproduction(ulong seed, string fullyQualifiedName, IEnumerable<KeyValuePair<string, string?>> environment)
+    {
+        var settings = environment.Where(v => v.Key.StartsWith("DATAGEN_", StringComparison.Ordinal) && v.Key != Variable && v.Value is not null)
+            .OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        var shown = settings.Where(v => !MayBeSecret(v.Key, v.Value!)).Select(v => $"{v.Key}={Quote(v.Value!)} ");
+        var withheld = settings.Where(v => MayBeSecret(v.Key, v.Value!)).Select(v => v.Key).ToList();
+        return $"{Variable}={seed} {string.Concat(shown)}dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\""
+            + (withheld.Count == 0 ? string.Empty : $"  # also set as in this run (values withheld: they may hold credentials): {string.Join(", ", withheld)}");
+    }
+
+    /// <summary>Whether a setting may hold a credential: by its name, or by a value shaped like a connection string or URL.</summary>
+    internal static bool MayBeSecret(string name, string value) =>
+        SecretNames.Any(n => name.Contains(n, StringComparison.OrdinalIgnoreCase))
+        || value.Contains('@', StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal) || value.Contains(';', StringComparison.Ordinal)
+        || value.Contains("password", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] SecretNames = ["CONNECTION", "PASSWORD", "SECRET", "TOKEN", "CREDENTIAL", "BOOTSTRAP", "URL", "KEY", "USER", "AUTH"];
+
+    /// <summary>A value as a POSIX shell word: as it is when plain, else in single quotes.</summary>
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ',' or ':' or '/' or '+' or '=')
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>When the current test failed, writes what was loaded with which seed and the line that reproduces it.</summary>
     /// <param name="test">The test that finished.</param>
@@ -34,18 +62,9 @@ public static class DataGenSeeds
             return;
         }
 
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
         TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] {what}; seed {seed} (from {source})");
-        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}")}{Settings(Environment.GetEnvironmentVariables().Keys.Cast<string>())}");
-    }
-
-    /// <summary>
-    /// The other <c>DATAGEN_*</c> variables of this run, by name only (a connection string holds a password), for the
-    /// reproduction line: the data and the store depend on them too.
-    /// </summary>
-    internal static string Settings(IEnumerable<string> variables)
-    {
-        var names = variables.Where(v => v.StartsWith("DATAGEN_", StringComparison.Ordinal) && v != Variable).Order(StringComparer.Ordinal).ToList();
-        return names.Count == 0 ? string.Empty : $" (with {string.Join(", ", names)} set as in this run; values not shown)";
+        TestContext.Current.TestOutputHelper?.WriteLine($"[DataGen] reproduce: {Reproduction(seed, $"{test.TestMethod.TestClass.Class.FullName}.{test.TestMethod.Method.Name}", environment)}");
     }
 
     /// <summary>The effective seed and where it came from.</summary>

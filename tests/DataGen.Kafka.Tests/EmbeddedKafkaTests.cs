@@ -101,6 +101,52 @@ public sealed class EmbeddedKafkaTests : IDisposable
         return results;
     }
 
+    /// <summary>A two-state machine over 20 subjects, its events in one stream.</summary>
+    private static DataGen.Simulations.Simulation Toggles(string stream) => DataGen.Simulations.Simulation.Create("toggles")
+        .States("off", "on")
+        .Subjects(20, ctx => new Dictionary<string, object?> { ["id"] = $"s{ctx.Index}" })
+        .Ticks(200)
+        .Stream(stream)
+        .Transition("switch_on", "off", "on", 20)
+        .Transition("switch_off", "on", "off", 20)
+        .Build();
+
+    [Fact]
+    public async Task Simulation_events_are_keyed_by_subject_and_stamped_with_the_simulated_time_unless_told_none()
+    {
+        var options = new DataGen.Simulations.SimulationOptions { Seed = 4 };
+        await using (var output = KafkaOutput.Create(_cluster.BootstrapServers, new KafkaOutputOptions { Embedded = _cluster }))
+        {
+            await Toggles("keyed").RunAsync(output, options, Ct);
+        }
+
+        await using (var output = KafkaOutput.Create(_cluster.BootstrapServers, new KafkaOutputOptions { Embedded = _cluster, KeyField = KafkaOutputOptions.None, TimestampField = KafkaOutputOptions.None }))
+        {
+            await Toggles("unkeyed").RunAsync(output, options, Ct);
+        }
+
+        var expected = new List<DataGen.Simulations.SimulationEvent>();
+        await foreach (var e in Toggles("keyed").EventsAsync(options, Ct))
+        {
+            expected.Add(e);
+        }
+
+        var keyed = ReadAll("keyed", 3, expected.Count);
+        keyed.Should().HaveCount(expected.Count);
+        keyed.Should().AllSatisfy(m =>
+        {
+            using var json = JsonDocument.Parse(m.Message.Value);
+            m.Message.Key.Should().Be(json.RootElement.GetProperty("subject").GetString());
+            m.Message.Timestamp.UtcDateTime.Should().Be(json.RootElement.GetProperty("at").GetDateTime().ToUniversalTime());
+        });
+        keyed.GroupBy(m => m.Message.Key).Should().OnlyContain(g => g.Select(m => m.Partition.Value).Distinct().Count() == 1);
+
+        var unkeyed = ReadAll("unkeyed", 3, expected.Count);
+        unkeyed.Should().HaveCount(expected.Count).And.OnlyContain(m => m.Message.Key == null, "keyField none: no key");
+        var simulatedTimes = expected.Select(e => e.At).ToHashSet();
+        unkeyed.Should().OnlyContain(m => !simulatedTimes.Contains(m.Message.Timestamp.UtcDateTime), "timestampField none: the producer's clock");
+    }
+
     [Fact]
     public async Task Every_row_arrives_as_json_keyed_by_the_model_key()
     {

@@ -51,3 +51,18 @@ public sealed class AutoDataGenDemo
     [AutoDataGen]
     public void Auto_theory_fails_on_purpose(string email) => Assert.Fail($"this theory fails on purpose ({email})");
 }
+
+/// <summary>
+/// Fails on purpose on Kafka: the backend comes from DATAGEN_KAFKA (a mode, not a secret), so the reproduction line must
+/// carry it — without it the printed line would run a container broker, or skip where there is none.
+/// </summary>
+[SeededWith("customers.yaml", Scale = 0.002)]
+public sealed class KafkaReproductionDemo(KafkaFixture kafka) : IClassFixture<KafkaFixture>
+{
+    [Fact]
+    public void Kafka_fails_on_purpose()
+    {
+        TestContext.Current.TestOutputHelper!.WriteLine($"kafka backend: {kafka.Backend}; {kafka.Counts["customers"]} customers");
+        Assert.Fail("this Kafka test fails on purpose, to show the reproduction line");
+    }
+}

@@ -27,4 +27,21 @@ public sealed class SeedTests
     {
         DataGenSeeds.Reproduction(42, "Shop.Tests.OrderQueryTests.Totals").Should().Be("DATAGEN_SEED=42 dotnet test --filter \"FullyQualifiedName=Shop.Tests.OrderQueryTests.Totals\"");
     }
+
+    [Fact]
+    public void The_reproduction_line_carries_modes_and_names_only_what_may_be_a_credential()
+    {
+        var line = DataGenSeeds.Reproduction(7, "T.M", new Dictionary<string, string?>
+        {
+            ["DATAGEN_KAFKA"] = "auto",
+            ["DATAGEN_VAR_region"] = "eu west",
+            ["DATAGEN_POSTGRES_CONNECTION"] = "Host=db;Password=hunter2",
+            ["DATAGEN_KAFKA_BOOTSTRAP"] = "broker:9092",
+            ["DATAGEN_MYSQL_IMAGE"] = "user:pw@registry/mariadb",
+            ["PATH"] = "/bin",
+        });
+
+        line.Should().Be("DATAGEN_SEED=7 DATAGEN_KAFKA=auto DATAGEN_VAR_region='eu west' dotnet test --filter \"FullyQualifiedName=T.M\""
+            + "  # also set as in this run (values withheld: they may hold credentials): DATAGEN_KAFKA_BOOTSTRAP, DATAGEN_MYSQL_IMAGE, DATAGEN_POSTGRES_CONNECTION");
+    }
 }

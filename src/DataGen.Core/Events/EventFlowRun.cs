@@ -29,7 +29,11 @@ public sealed class EventFlowRun
             new("event", ValueKind.String, false),
             new("data", ValueKind.Object, false),
         ],
-        0);
+        0)
+    {
+        OrderKey = "profile",
+        TimeField = "at",
+    };
 
     private readonly ProfilePool _profiles;
     private readonly IReadOnlyList<EventFlow> _flows;

@@ -36,7 +36,11 @@ public static class JourneyReplay
             new("at", ValueKind.DateTime, false),
             new("document", ValueKind.Object, false),
         ],
-        0);
+        0)
+    {
+        OrderKey = "journey",
+        TimeField = "at",
+    };
 
     /// <summary>Replays journeys into <paramref name="output"/>; returns the steps published. Cancellable at any step.</summary>
     public static async Task<long> ReplayAsync(IEnumerable<Journey> journeys, IDataOutput output, ReplayOptions? options = null, CancellationToken cancellationToken = default)

@@ -30,6 +30,19 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
     /// checks of foreign keys over these fields until the run completes, then verifies them: a violation fails the run.
     /// </summary>
     public IReadOnlyList<ReferenceDescriptor> HeldReferences { get; init; } = [];
+
+    /// <summary>
+    /// The field whose rows belong together in order (a simulation's <c>subject</c>, an event flow's <c>profile</c>), or
+    /// null. Stores that spread rows over partitions (Kafka) key messages by it unless told otherwise, so one subject's
+    /// rows stay in one partition, in order.
+    /// </summary>
+    public string? OrderKey { get; init; }
+
+    /// <summary>
+    /// The field holding each row's time (a simulation's or event flow's <c>at</c>), or null. Stores with record times
+    /// (Kafka) use it as the timestamp unless told otherwise.
+    /// </summary>
+    public string? TimeField { get; init; }
 }
 /// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
 /// <param name="Field">The referencing field.</param>

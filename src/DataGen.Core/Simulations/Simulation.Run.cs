@@ -318,7 +318,7 @@ public sealed partial class Simulation
             fields.Add(new(name, KindOf(5 + e, () => subjects.Length > 0 ? subjects[0].Attribute(name) : null), true));
         }
 
-        return new ModelDescriptor(stream.Name, null, fields, 0) { Store = stream.Store, Target = stream.Target ?? stream.Name };
+        return new ModelDescriptor(stream.Name, null, fields, 0) { Store = stream.Store, Target = stream.Target ?? stream.Name, OrderKey = "subject", TimeField = "at" };
     }
 
     private IEnumerable<Fired> Fire(RunSettings run, SimulationSubject[] subjects, TransitionContext context, bool tickByTick)

@@ -76,6 +76,7 @@ internal static class PostgresSchemaReader
 
         var oids = tables.Select(t => (long)t.Oid).ToArray();
         var types = await PostgresTypes.ReadAsync(connection, null, oids, cancellationToken).ConfigureAwait(false);
+        var (assigned, filled) = await PostgresSchemaExtras.TriggersAsync(connection, tables.Select(t => (t.Oid, t.Schema, t.Name)).ToList(), cancellationToken).ConfigureAwait(false);
         var columns = tables.ToDictionary(t => t.Oid, _ => new List<ColumnSchema>());
         var domainChecks = tables.ToDictionary(t => t.Oid, _ => new List<string>());
         await SqlCommands.ReadAsync(connection, null, ColumnsSql, reader =>
@@ -105,6 +106,7 @@ internal static class PostgresSchemaReader
                 AllowedValues = labels,
                 ElementKind = elementType is null ? null : elementLabels is not null ? ValueKind.String : Describe(elementType).Kind,
                 Generator = types.Generator(resolved, types.InExclusion(oid, name)),
+                FilledByTrigger = assigned.GetValueOrDefault((oid, name)),
             });
             domainChecks[oid].AddRange(resolved.NestedChecks.Select(c => c.Replace("VALUE", PostgresDialect.QuoteIdentifier(name), StringComparison.Ordinal)));
             if (!reader.IsDBNull(12))
@@ -149,9 +151,8 @@ internal static class PostgresSchemaReader
             }
         }, cancellationToken, ("tables", oids)).ConfigureAwait(false);
 
-        var (assigned, filled) = await PostgresSchemaExtras.TriggersAsync(connection, tables.Select(t => (t.Oid, t.Schema, t.Name)).ToList(), cancellationToken).ConfigureAwait(false);
         var (partitionChecks, partitionKeys) = await PostgresSchemaExtras.PartitionsAsync(connection, tables.Where(t => t.Partitioned).Select(t => (long)t.Oid).ToArray(), cancellationToken).ConfigureAwait(false);
-        return new DatabaseSchema(tables.Select(t => new TableSchema(t.Schema, t.Name, columns[t.Oid].Select(c => assigned.TryGetValue((t.Oid, c.Name), out var trigger) ? WithTrigger(c, trigger) : c).ToList())
+        return new DatabaseSchema(tables.Select(t => new TableSchema(t.Schema, t.Name, columns[t.Oid])
         {
             PrimaryKey = primaryKeys.GetValueOrDefault(t.Oid) ?? [],
             UniqueKeys = uniques[t.Oid],
@@ -161,22 +162,6 @@ internal static class PostgresSchemaReader
             FilledByTriggers = (filled.GetValueOrDefault($"{t.Schema}.{t.Name}") ?? []).Concat(filled.GetValueOrDefault(t.Name) ?? []).Distinct().ToList(),
         }).ToList());
     }
-
-    /// <summary>The column as a BEFORE INSERT trigger assigns it.</summary>
-    private static ColumnSchema WithTrigger(ColumnSchema c, string trigger) => new(c.Name, c.DataType, c.Kind)
-    {
-        Nullable = c.Nullable,
-        Default = c.Default,
-        Identity = c.Identity,
-        Computed = c.Computed,
-        MaxLength = c.MaxLength,
-        Precision = c.Precision,
-        Scale = c.Scale,
-        AllowedValues = c.AllowedValues,
-        ElementKind = c.ElementKind,
-        Generator = c.Generator,
-        FilledByTrigger = trigger,
-    };
 
     /// <summary>The kind, length, precision and scale of a (base) type as <c>format_type</c> prints it (see <see cref="PostgresTypes"/>).</summary>
     private static (ValueKind Kind, int? Length, int? Precision, int? Scale) Describe(string type, PgType? info = null) => PostgresTypes.Describe(type, info);

@@ -62,6 +62,12 @@ internal sealed class CompiledField(string name, string path, ulong key, FieldGe
     /// <summary>Where the field is written (<c>file(line,col)</c>) for a manifest's field; failures while generating name it.</summary>
     public string? Where { get; init; }
 
+    /// <summary>
+    /// The index of the field of the same object this one's value must differ from (<c>notEqual</c>: a CHECK
+    /// <c>a &lt;&gt; b</c>, two refs to the same table); −1 for none. A value equal to it is drawn again.
+    /// </summary>
+    public int NotEqual { get; init; } = -1;
+
     /// <summary>The field as outputs see it, nested shapes included; <paramref name="kind"/> and <paramref name="nullable"/> when the caller knows better (refs and lookups).</summary>
     public Outputs.FieldDescriptor Describe(ValueKind? kind = null, bool? nullable = null) =>
         new(Name, kind ?? Generator.Kind, nullable ?? (NullRate > 0 || Generator.MayBeNull))
@@ -118,6 +124,10 @@ internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrd
             try
             {
                 values[i] = field.Generator.Generate(ref random, scope);
+                if (field.NotEqual >= 0 && values[i] is { } value && value.Equals(values[field.NotEqual]))
+                {
+                    values[i] = DrawAnother(field, scope, value);
+                }
             }
             catch (Exception e) when (e is not GenerationException and not OperationCanceledException)
             {
@@ -128,6 +138,22 @@ internal sealed class CompiledObject(CompiledField[] fields, int[] evaluationOrd
         }
 
         return scope;
+    }
+
+    /// <summary>Draws <paramref name="field"/> again, from streams keyed by the attempt, until it differs from its <c>notEqual</c> field.</summary>
+    private object? DrawAnother(CompiledField field, ObjectScope scope, object? value)
+    {
+        const int attempts = 100;
+        var other = scope.Values[field.NotEqual];
+        for (var attempt = 1; attempt <= attempts && value is not null && value.Equals(other); attempt++)
+        {
+            var random = new DeterministicRandom(StableHash.Combine(StableHash.Combine(field.Key, scope.StreamKey), (ulong)attempt));
+            value = field.Generator.Generate(ref random, scope);
+        }
+
+        return value is not null && value.Equals(other)
+            ? throw new InvalidOperationException($"no value different from field '{Names[field.NotEqual]}' ('{other}') after {attempts} attempts (notEqual); the generator needs more than one possible value")
+            : value;
     }
 }
 

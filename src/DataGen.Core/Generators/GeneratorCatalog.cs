@@ -41,6 +41,7 @@ internal static class GeneratorCatalog
         new("nullRate", OptionType.Probability, "Probability (0–1 or a percentage) that the value is null."),
         new("unique", OptionType.Boolean, "Values never repeat within the model (top-level fields)."),
         new("maxLength", OptionType.Integer, "Text longer than this many characters is cut to it (a varchar(n) column)."),
+        new("notEqual", OptionType.String, "Another field of the same object this value must differ from (a CHECK a <> b): an equal value is drawn again."),
     ];
 
     private static readonly Dictionary<string, GeneratorDescriptor> ByName = new[]

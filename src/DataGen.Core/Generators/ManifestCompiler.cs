@@ -228,8 +228,35 @@ internal sealed partial class ManifestCompiler
             spec.Error(spec.Find("unique"), "'unique' is supported on a model's top-level fields");
         }
 
+        var notEqual = NotEqual(spec, name, scope, generator, ctx);
         return generator is null
             ? null
-            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique) { Where = Simulations.Expressions.Locate(_errors.File, node) };
+            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique) { Where = Simulations.Expressions.Locate(_errors.File, node), NotEqual = notEqual };
+    }
+
+    /// <summary>The field of the same object <c>notEqual</c> names (read first, so this field depends on it); −1 for none or on error.</summary>
+    private static int NotEqual(FieldSpec spec, string name, ScopeInfo scope, FieldGenerator? generator, CompileContext ctx)
+    {
+        if (spec.GetString("notEqual") is not { } other)
+        {
+            return -1;
+        }
+
+        var index = other == name ? -1 : scope.IndexOf(other);
+        if (index < 0)
+        {
+            var suggestion = Suggest.Closest(other, scope.Fields.Select(f => f.Name).Where(n => n != name));
+            spec.Error(spec.Find("notEqual"), $"'notEqual' names '{other}', which is not another field of this object" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)"));
+            return -1;
+        }
+
+        if (generator is { PositionOnly: true })
+        {
+            spec.Error(spec.Find("notEqual"), $"'notEqual' draws a value again when it equals '{other}', but this generator's value is fixed by the row's position (a sequence, a uuid)");
+            return -1;
+        }
+
+        ctx.DependOn(0, index);
+        return index;
     }
 }

@@ -9,12 +9,28 @@ public static partial class ManifestScaffold
     {
         private (string Spec, string? Comment) Field(TableSchema table, ColumnSchema column, ColumnRule? rule)
         {
-            var nullRate = column.Nullable && !table.PrimaryKey.Contains(column.Name) ? ", nullRate: 5%" : string.Empty;
+            var (spec, comment) = Generator(table, column, rule);
+            if (rule is { Differs: [var other, ..] } && table.Column(other) is { Computed: false, FilledByTrigger: null } && Identifier().IsMatch(other) && !spec.StartsWith("sequence", StringComparison.Ordinal) && !spec.Contains("unique: true", StringComparison.Ordinal))
+            {
+                // CHECK (a <> b): a value equal to the other column's is drawn again (two refs to one table: an assembly and its component).
+                spec = WithOptions(spec, $", notEqual: {other}");
+                comment = comment is null ? $"CHECK: differs from {other}" : $"{comment}; CHECK: differs from {other}";
+            }
+
+            return (spec, comment);
+        }
+
+        /// <summary>Whether the column may be NULL: the schema allows it and no CHECK (or the case chosen of one) says IS NOT NULL.</summary>
+        private static bool Nullable(ColumnSchema column, ColumnRule? rule) => column.Nullable && rule?.NotNull != true;
+
+        private (string Spec, string? Comment) Generator(TableSchema table, ColumnSchema column, ColumnRule? rule)
+        {
+            var nullRate = Nullable(column, rule) && !table.PrimaryKey.Contains(column.Name) ? ", nullRate: 5%" : string.Empty;
             var unique = table.UniqueKeys.Any(k => k.Count == 1 && k[0] == column.Name);
             var fk = table.ForeignKeys.FirstOrDefault(f => f.Columns.Contains(column.Name));
             if (fk is not null)
             {
-                return Reference(table, column, fk);
+                return Reference(table, column, fk, Nullable(column, rule));
             }
 
             var isKey = table.PrimaryKey.Count == 1 && table.PrimaryKey[0] == column.Name;
@@ -35,7 +51,7 @@ public static partial class ManifestScaffold
                 return ($"{{ type: choice, values: [{values}]{(unique ? ", unique: true" : string.Empty)}{nullRate} }}", rule?.Allowed is not null ? "from a CHECK" : "enum");
             }
 
-            if (rule is { AtLeast.Count: > 0 } && AfterAnother(table, column, rule.AtLeast[0]) is { } after)
+            if (rule is { AtLeast.Count: > 0 } && AfterAnother(table, column, rule.AtLeast[0], Nullable(column, rule)) is { } after)
             {
                 return (after, $"CHECK: not before {rule.AtLeast[0]}");
             }
@@ -77,7 +93,7 @@ public static partial class ManifestScaffold
         }
 
         /// <summary>A value never below another column's (<c>return_date &gt;= rental_date</c>): that column plus a small step, when both are dates or numbers.</summary>
-        private static string? AfterAnother(TableSchema table, ColumnSchema column, string other)
+        private static string? AfterAnother(TableSchema table, ColumnSchema column, string other, bool nullable)
         {
             if (table.Column(other) is not { } source || !Identifier().IsMatch(other))
             {
@@ -96,7 +112,7 @@ public static partial class ManifestScaffold
                 return null;
             }
 
-            var nullRate = column.Nullable ? ", nullRate: 20%" : string.Empty;
+            var nullRate = nullable ? ", nullRate: 20%" : string.Empty;
             return $"{{ type: expr, expr: \"{other} + {step}\", when: \"{other} != null\"{nullRate} }}";
         }
 
@@ -114,25 +130,25 @@ public static partial class ManifestScaffold
         };
 
         /// <summary>A foreign-key column: a ref (first column), a lookup (other columns of a composite key), a hierarchy, or NULL where a cycle was cut.</summary>
-        private (string Spec, string? Comment) Reference(TableSchema table, ColumnSchema column, ForeignKeySchema fk)
+        private (string Spec, string? Comment) Reference(TableSchema table, ColumnSchema column, ForeignKeySchema fk, bool nullable)
         {
             if (_cutForCycles.Contains((table, column.Name)))
             {
                 if (KnownAhead(fk) && Target(fk) is { } known)
                 {
                     var oneToOne = table.UniqueKeys.Any(k => k.Count == 1 && k[0] == column.Name) ? ", unique: true" : string.Empty;
-                    return ($"{{ type: ref, ref: {_models[known]}.{fk.ReferencedColumns[0]}, deferred: true{oneToOne}{(column.Nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: written with the row (its keys are known ahead); the load holds this foreign key's checks until the run ends");
+                    return ($"{{ type: ref, ref: {_models[known]}.{fk.ReferencedColumns[0]}, deferred: true{oneToOne}{(nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: written with the row (its keys are known ahead); the load holds this foreign key's checks until the run ends");
                 }
 
                 return CanDefer(table, fk) && Target(fk) is { } cycleTarget
-                    ? ($"{{ type: ref, ref: {_models[cycleTarget]}.{fk.ReferencedColumns[0]}, deferred: true{(column.Nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: inserted NULL, then set by an update once {fk.ReferencedTable} is loaded")
+                    ? ($"{{ type: ref, ref: {_models[cycleTarget]}.{fk.ReferencedColumns[0]}, deferred: true{(nullable ? ", nullRate: 5%" : string.Empty)} }}", $"foreign-key cycle through {fk.ReferencedTable}: inserted NULL, then set by an update once {fk.ReferencedTable} is loaded")
                     : ("{ type: constant, value: null }", $"cuts the foreign-key cycle through {fk.ReferencedTable}: left NULL (a composite key, or no one-column key to update by)");
             }
 
             var target = Target(fk);
             if (target is null)
             {
-                return column.Nullable
+                return nullable
                     ? ("{ type: constant, value: null }", $"references {fk.ReferencedTable}, which is not scaffolded: left NULL")
                     : (ColumnHeuristics.Text(column.Name, column.MaxLength, false), $"references {fk.ReferencedTable}, which is not scaffolded: fill it or add the table");
             }
@@ -140,7 +156,7 @@ public static partial class ManifestScaffold
             var position = fk.Columns.ToList().IndexOf(column.Name);
             var referencedColumn = fk.ReferencedColumns[position];
             var targetModel = _models[target];
-            var optional = column.Nullable ? ", nullRate: 5%" : string.Empty;
+            var optional = nullable ? ", nullRate: 5%" : string.Empty;
             if (position > 0)
             {
                 return ($"{{ type: lookup, from: {fk.Columns[0]}, field: {referencedColumn} }}", null);
@@ -148,7 +164,7 @@ public static partial class ManifestScaffold
 
             if (target == table)
             {
-                return (column.Nullable
+                return (nullable
                     ? $"{{ type: ref, ref: {targetModel}.{referencedColumn}, roots: 10% }}"
                     : $"{{ type: ref, ref: {targetModel}.{referencedColumn}, roots: 0% }}", "hierarchy: each row's parent is an earlier row");
             }

@@ -76,7 +76,7 @@ public static partial class ManifestScaffold
             var columns = table.Columns.Select(c => c.Name).ToList();
             foreach (var check in table.Checks)
             {
-                if (!CheckConstraints.Apply(check, columns, rules))
+                if (!CheckConstraints.Apply(check, columns, rules, chooseCase: true))
                 {
                     notUnderstood.Add(check);
                 }

@@ -156,6 +156,44 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public async Task Not_equal_draws_again_until_the_value_differs_from_the_other_field_the_same_way_every_run()
+    {
+        const string fields = """
+            b: { type: int, min: 1, max: 3, notEqual: a }
+            a: { type: int, min: 1, max: 3 }
+            c: { type: int, min: 1, max: 3 }
+            """;
+
+        var rows = await Rows(fields, 3000);
+
+        rows.Should().OnlyContain(r => !Equals(r["a"], r["b"]), "declared before the field it names, it is still generated after it");
+        rows.Count(r => Equals(r["a"], r["c"])).Should().BeInRange(850, 1150, "without notEqual a third of the rows match");
+        rows.Select(r => r["b"]).Distinct().Should().HaveCount(3);
+        (await Rows(fields, 3000)).Select(r => r["b"]).Should().Equal(rows.Select(r => r["b"]), "the redraws are keyed by the row and attempt");
+    }
+
+    [Fact]
+    public async Task Not_equal_that_cannot_be_met_fails_naming_model_field_and_the_other_field()
+    {
+        var act = () => Rows("a: { type: constant, value: 7 }\nb: { type: constant, value: 7, notEqual: a }", 10);
+
+        var error = (await act.Should().ThrowAsync<GenerationException>()).Which;
+        error.Field.Should().Be("b");
+        error.Message.Should().Contain("no value different from field 'a' ('7') after 100 attempts");
+    }
+
+    [Theory]
+    [InlineData("a: int\nb: { type: int, notEqual: x }", "'notEqual' names 'x', which is not another field of this object")]
+    [InlineData("a: int\nb: { type: int, notEqual: b }", "'notEqual' names 'b', which is not another field of this object (did you mean 'a'?)")]
+    [InlineData("a: int\nb: { type: sequence, notEqual: a }", "this generator's value is fixed by the row's position")]
+    public void Not_equal_on_a_missing_field_or_a_positional_generator_is_a_located_error(string fields, string message)
+    {
+        var act = () => TestGeneration.Parse($"models:\n  m:\n    count: 5\n    fields:\n{Indent(fields, 6)}");
+
+        act.Should().Throw<ManifestException>().Which.Message.Should().Contain(message).And.MatchRegex(@"\(\d+,\d+\)");
+    }
+
+    [Fact]
     public async Task Bogus_methods_take_positional_and_named_arguments_and_row_templates()
     {
         var rows = await Rows("""

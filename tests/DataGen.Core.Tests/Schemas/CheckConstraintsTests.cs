@@ -49,9 +49,62 @@ public sealed class CheckConstraintsTests
     }
 
     [Fact]
-    public void Is_not_null_is_understood_and_adds_no_rule()
+    public void Is_not_null_is_understood_and_keeps_the_column_filled()
     {
-        Read("s IS NOT NULL AND s IN ('a')")["s"].Allowed.Should().BeEquivalentTo(["a"]);
+        var rule = Read("s IS NOT NULL AND s IN ('a')")["s"];
+
+        rule.Allowed.Should().BeEquivalentTo(["a"]);
+        rule.NotNull.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Two_columns_that_must_differ_are_understood()
+    {
+        Read("(n <> qty)")["n"].Differs.Should().Equal("qty");
+        Read("[n]<>[qty]")["n"].Differs.Should().Equal("qty");
+    }
+
+    /// <summary>AdventureWorks' bill of materials: a top-level assembly (no parent) at level 0, or a component below one.</summary>
+    private const string TwoCases = "(((s IS NULL) AND (n = 0) AND (qty = 1.00)) OR ((s IS NOT NULL) AND (n >= 1)))";
+
+    [Fact]
+    public void An_or_of_cases_over_several_columns_is_not_understood_when_judging_a_manifests_values()
+    {
+        Read(TwoCases, understood: false);
+    }
+
+    [Fact]
+    public void An_or_of_cases_is_met_by_the_case_that_forces_no_column_null_when_generating()
+    {
+        var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal) { ["n"] = new() { Max = 9 } };
+
+        CheckConstraints.Apply(TwoCases, Columns, rules, chooseCase: true).Should().BeTrue();
+
+        rules["s"].NotNull.Should().BeTrue("the case chosen says s IS NOT NULL");
+        rules["n"].Min.Should().Be(1);
+        rules["n"].Max.Should().Be(9, "rules from other checks are kept");
+        rules.Should().NotContainKey("qty", "the other case is never generated");
+    }
+
+    [Fact]
+    public void A_case_that_is_not_understood_leaves_the_rules_untouched_and_the_next_case_is_tried()
+    {
+        var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal);
+
+        CheckConstraints.Apply("((n >= 5) AND (s ~ '^x')) OR ((n <= 2) AND (qty > 0))", Columns, rules, chooseCase: true).Should().BeTrue();
+
+        rules["n"].Min.Should().BeNull("the first case was not understood as a whole");
+        rules["n"].Max.Should().Be(2);
+        rules["qty"].Min.Should().Be(0);
+        rules["qty"].MinExclusive.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("(s IS NULL) OR (n IS NULL)")]
+    [InlineData("((s IS NULL) AND (n = 1)) OR ((qty IS NULL) AND (n = 2))")]
+    public void Cases_that_each_force_a_column_null_are_not_understood(string check)
+    {
+        CheckConstraints.Apply(check, Columns, new Dictionary<string, ColumnRule>(StringComparer.Ordinal), chooseCase: true).Should().BeFalse();
     }
 
     [Theory]

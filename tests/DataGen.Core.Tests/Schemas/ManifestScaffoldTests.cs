@@ -100,4 +100,32 @@ public sealed class ManifestScaffoldTests
         yaml.Should().Contain("# column \"fulltext\" is set by trigger film_fulltext_trigger before each insert: left to it").And.NotContain("fulltext:");
         schema.Tables[0].Column("fulltext")!.FilledByDatabase.Should().BeTrue("validation does not require a NOT NULL column a trigger fills");
     }
+
+    [Fact]
+    public async Task A_bill_of_materials_keeps_its_two_case_check_and_never_makes_a_product_its_own_component()
+    {
+        // AdventureWorks' production.billofmaterials: two refs to one table that must differ, and a CHECK of two cases.
+        var schema = new DatabaseSchema([
+            new TableSchema("production", "product", [Column("productid", ValueKind.Integer, identity: true), Column("name", ValueKind.String, maxLength: 50)]) { PrimaryKey = ["productid"] },
+            new TableSchema("production", "billofmaterials", [
+                Column("billofmaterialsid", ValueKind.Integer, identity: true),
+                Column("productassemblyid", ValueKind.Integer, nullable: true),
+                Column("componentid", ValueKind.Integer),
+                Column("bomlevel", ValueKind.Integer),
+                Column("perassemblyqty", ValueKind.Decimal),
+            ])
+            {
+                PrimaryKey = ["billofmaterialsid"],
+                ForeignKeys = [new ForeignKeySchema(["productassemblyid"], "production.product", ["productid"]), new ForeignKeySchema(["componentid"], "production.product", ["productid"])],
+                Checks = ["(productassemblyid <> componentid)", "(((productassemblyid IS NULL) AND (bomlevel = 0) AND (perassemblyqty = 1.00)) OR ((productassemblyid IS NOT NULL) AND (bomlevel >= 1)))", "(perassemblyqty >= 1.00)"],
+            },
+        ]);
+
+        var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "postgres", Rows = 300 });
+        var rows = (await TestGeneration.RecordsAsync(TestGeneration.Parse(yaml, new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = "x" }, Environment = _ => null, Scale = 10 })))["billofmaterials"];
+
+        yaml.Should().Contain("notEqual: componentid").And.NotContain("CHECK not turned into values");
+        rows.Should().HaveCountGreaterThan(300).And.OnlyContain(r => r["productassemblyid"] != null && !Equals(r["productassemblyid"], r["componentid"]), "an assembly is never its own component, at any scale");
+        rows.Should().OnlyContain(r => (long)r["bomlevel"]! >= 1 && (decimal)r["perassemblyqty"]! >= 1.00m);
+    }
 }

@@ -25,6 +25,9 @@ internal sealed class ColumnRule
     /// <summary>Other columns this one must be greater (or equal) than: <c>return_date &gt;= rental_date</c>.</summary>
     public List<string> AtLeast { get; private set; } = [];
 
+    /// <summary>The columns of <see cref="AtLeast"/> this one must be strictly greater than: <c>end_date &gt; start_date</c>.</summary>
+    public HashSet<string> Above { get; private set; } = new(StringComparer.Ordinal);
+
     /// <summary>Texts must not be empty (<c>col &lt;&gt; ''</c>, <c>length(col) &gt; 0</c>).</summary>
     public bool NonEmpty { get; set; }
 
@@ -40,6 +43,7 @@ internal sealed class ColumnRule
         var copy = (ColumnRule)MemberwiseClone();
         copy.Allowed = Allowed is null ? null : new HashSet<string>(Allowed, Allowed.Comparer);
         copy.AtLeast = [.. AtLeast];
+        copy.Above = new HashSet<string>(Above, StringComparer.Ordinal);
         copy.Differs = [.. Differs];
         return copy;
     }
@@ -191,9 +195,19 @@ internal static partial class CheckConstraints
             {
                 case ">=" or ">":
                     Rule(rules, c.Column).AtLeast.Add(other);
+                    if (c.Op == ">")
+                    {
+                        Rule(rules, c.Column).Above.Add(other);
+                    }
+
                     return true;
                 case "<=" or "<":
                     Rule(rules, other).AtLeast.Add(c.Column);
+                    if (c.Op == "<")
+                    {
+                        Rule(rules, other).Above.Add(c.Column);
+                    }
+
                     return true;
                 case "<>":
                     Rule(rules, c.Column).Differs.Add(other);

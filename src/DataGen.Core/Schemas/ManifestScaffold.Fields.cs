@@ -51,9 +51,9 @@ public static partial class ManifestScaffold
                 return ($"{{ type: choice, values: [{values}]{(unique ? ", unique: true" : string.Empty)}{nullRate} }}", rule?.Allowed is not null ? "from a CHECK" : "enum");
             }
 
-            if (rule is { AtLeast.Count: > 0 } && AfterAnother(table, column, rule.AtLeast[0], Nullable(column, rule)) is { } after)
+            if (rule is { AtLeast.Count: > 0 } && AfterAnother(table, column, rule.AtLeast[0], rule.Above.Contains(rule.AtLeast[0]), Nullable(column, rule)) is { } after)
             {
-                return (after, $"CHECK: not before {rule.AtLeast[0]}");
+                return (after, rule.Above.Contains(rule.AtLeast[0]) ? $"CHECK: after {rule.AtLeast[0]}" : $"CHECK: not before {rule.AtLeast[0]}");
             }
 
             if (column.Generator is { } typed)
@@ -92,8 +92,8 @@ public static partial class ManifestScaffold
             return added.Length == 0 ? spec : spec.StartsWith('{') ? spec.TrimEnd()[..^1].TrimEnd() + added + " }" : $"{{ type: {spec}{added} }}";
         }
 
-        /// <summary>A value never below another column's (<c>return_date &gt;= rental_date</c>): that column plus a small step, when both are dates or numbers.</summary>
-        private static string? AfterAnother(TableSchema table, ColumnSchema column, string other, bool nullable)
+        /// <summary>A value never below another column's (<c>return_date &gt;= rental_date</c>; <paramref name="strictly"/> above it: <c>end_date &gt; start_date</c>): that column plus a small step, when both are dates or numbers.</summary>
+        private static string? AfterAnother(TableSchema table, ColumnSchema column, string other, bool strictly, bool nullable)
         {
             if (table.Column(other) is not { } source || !Identifier().IsMatch(other))
             {
@@ -102,9 +102,9 @@ public static partial class ManifestScaffold
 
             var step = (column.Kind, source.Kind) switch
             {
-                (ValueKind.Date or ValueKind.DateTime, ValueKind.Date or ValueKind.DateTime) => "days(int(0, 14))",
-                (ValueKind.Integer, ValueKind.Integer) => "int(0, 100)",
-                (ValueKind.Decimal or ValueKind.Double, ValueKind.Integer or ValueKind.Decimal or ValueKind.Double) => "uniform(0, 100)",
+                (ValueKind.Date or ValueKind.DateTime, ValueKind.Date or ValueKind.DateTime) => strictly ? "days(int(1, 14))" : "days(int(0, 14))",
+                (ValueKind.Integer, ValueKind.Integer) => strictly ? "int(1, 100)" : "int(0, 100)",
+                (ValueKind.Decimal or ValueKind.Double, ValueKind.Integer or ValueKind.Decimal or ValueKind.Double) => strictly ? "uniform(1, 100)" : "uniform(0, 100)",
                 _ => null,
             };
             if (step is null)

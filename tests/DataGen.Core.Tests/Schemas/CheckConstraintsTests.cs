@@ -48,6 +48,18 @@ public sealed class CheckConstraintsTests
         Read("((e >= d) OR (e IS NULL))")["e"].AtLeast.Should().Equal("d");
     }
 
+    [Theory]
+    [InlineData("((e > d) OR (e IS NULL))", true)]
+    [InlineData("(d < e)", true)]
+    [InlineData("(e >= d)", false)]
+    public void A_column_strictly_after_another_is_told_from_one_not_before_it(string check, bool strictly)
+    {
+        var rule = Read(check)["e"];
+
+        rule.AtLeast.Should().Equal("d");
+        rule.Above.Contains("d").Should().Be(strictly);
+    }
+
     [Fact]
     public void Is_not_null_is_understood_and_keeps_the_column_filled()
     {

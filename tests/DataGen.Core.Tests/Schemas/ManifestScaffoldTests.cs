@@ -113,11 +113,13 @@ public sealed class ManifestScaffoldTests
                 Column("componentid", ValueKind.Integer),
                 Column("bomlevel", ValueKind.Integer),
                 Column("perassemblyqty", ValueKind.Decimal),
+                Column("startdate", ValueKind.DateTime),
+                Column("enddate", ValueKind.DateTime, nullable: true),
             ])
             {
                 PrimaryKey = ["billofmaterialsid"],
                 ForeignKeys = [new ForeignKeySchema(["productassemblyid"], "production.product", ["productid"]), new ForeignKeySchema(["componentid"], "production.product", ["productid"])],
-                Checks = ["(productassemblyid <> componentid)", "(((productassemblyid IS NULL) AND (bomlevel = 0) AND (perassemblyqty = 1.00)) OR ((productassemblyid IS NOT NULL) AND (bomlevel >= 1)))", "(perassemblyqty >= 1.00)"],
+                Checks = ["(productassemblyid <> componentid)", "(((productassemblyid IS NULL) AND (bomlevel = 0) AND (perassemblyqty = 1.00)) OR ((productassemblyid IS NOT NULL) AND (bomlevel >= 1)))", "(perassemblyqty >= 1.00)", "((enddate > startdate) OR (enddate IS NULL))"],
             },
         ]);
 
@@ -127,5 +129,6 @@ public sealed class ManifestScaffoldTests
         yaml.Should().Contain("notEqual: componentid").And.NotContain("CHECK not turned into values");
         rows.Should().HaveCountGreaterThan(300).And.OnlyContain(r => r["productassemblyid"] != null && !Equals(r["productassemblyid"], r["componentid"]), "an assembly is never its own component, at any scale");
         rows.Should().OnlyContain(r => (long)r["bomlevel"]! >= 1 && (decimal)r["perassemblyqty"]! >= 1.00m);
+        rows.Should().OnlyContain(r => r["enddate"] == null || (DateTime)r["enddate"]! > (DateTime)r["startdate"]!, "strictly after, not merely not before");
     }
 }

@@ -13,6 +13,72 @@ public static partial class ManifestScaffold
                 ? table.ForeignKeys.Where(fk => fk.Columns.Count == table.PrimaryKey.Count && fk.Columns.All(table.PrimaryKey.Contains)).Select(Target).FirstOrDefault(t => t is not null && t != table)
                 : null;
 
+        /// <summary>
+        /// The table's rows, and whether they stay as they are under <c>--scale</c> (a lookup table, a key of a small
+        /// integer type, or a join table of such tables: its combinations do not grow either).
+        /// </summary>
+        private (long Count, bool Unscaled) Size(TableSchema table, int depth = 0)
+        {
+            if (_sizes.TryGetValue(table, out var known))
+            {
+                return known;
+            }
+
+            var referenced = schema.Tables.Any(t => t != table && t.ForeignKeys.Any(fk => Target(fk) == table));
+            // A lookup table (statuses, countries, languages): referenced, referencing nothing, a few columns, nobody's details.
+            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
+                && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name))
+                && !schema.Tables.Any(t => t != table && SubtypeOf(t) == table);
+            var count = lookup ? options.LookupRows : Rows(table);
+            count = Math.Min(count, MaxRows(table, Rules(table, out _)));
+
+            // A key of a small integer type (TINYINT, SMALLINT …) holds only so many rows: the table keeps its count under --scale.
+            var capacity = KeyCapacity(table);
+            count = Math.Min(count, capacity);
+            lookup |= capacity < options.Rows * 100;
+
+            // A composite key made of refs (a country's currencies, a film's actors) has only so many combinations: at most
+            // half of them, so that drawing them stays quick; when every table it refs is unscaled, no more under --scale.
+            if (depth < 16 && Combinations(table, depth) is var (combinations, unscaled))
+            {
+                count = Math.Max(1, Math.Min(count, combinations / 2));
+                lookup |= unscaled;
+            }
+
+            return _sizes[table] = (count, lookup);
+        }
+
+        /// <summary>The combinations of the table's smallest composite key whose every column is a one-column ref, and whether every table it refs is unscaled; null if none.</summary>
+        private (long Combinations, bool Unscaled)? Combinations(TableSchema table, int depth)
+        {
+            (long, bool)? smallest = null;
+            foreach (var key in table.UniqueKeys.Append(table.PrimaryKey).Where(k => k.Count > 1))
+            {
+                long product = 1;
+                var unscaled = true;
+                foreach (var column in key)
+                {
+                    var fk = table.ForeignKeys.FirstOrDefault(f => f.Columns.Count == 1 && f.Columns[0] == column);
+                    if (fk is null || Target(fk) is not { } target || target == table)
+                    {
+                        product = -1;
+                        break;
+                    }
+
+                    var (rows, fixedRows) = Size(target, depth + 1);
+                    unscaled &= fixedRows;
+                    product = product > long.MaxValue / Math.Max(1, rows) ? long.MaxValue : product * rows;
+                }
+
+                if (product > 0 && (smallest is null || product < smallest.Value.Item1))
+                {
+                    smallest = (product, unscaled);
+                }
+            }
+
+            return smallest;
+        }
+
         /// <summary>Rows of an ordinary table: the option's count, or as many as its subtypes take together (recursively).</summary>
         private long Rows(TableSchema table, int depth = 0)
         {

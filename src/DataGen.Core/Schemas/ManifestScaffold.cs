@@ -61,6 +61,7 @@ public static partial class ManifestScaffold
         private readonly StringBuilder _yaml = new();
         private readonly Dictionary<TableSchema, string> _models = [];
         private readonly HashSet<(TableSchema Table, string Column)> _cutForCycles = [];
+        private readonly Dictionary<TableSchema, (long Count, bool Unscaled)> _sizes = [];
 
         public string Write()
         {
@@ -136,19 +137,8 @@ public static partial class ManifestScaffold
         private void WriteModel(TableSchema table)
         {
             var model = _models[table];
-            var referenced = schema.Tables.Any(t => t != table && t.ForeignKeys.Any(fk => Target(fk) == table));
-            // A lookup table (statuses, countries, languages): referenced, referencing nothing, a few columns, nobody's details.
-            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
-                && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name));
             var rules = Rules(table, out var notUnderstood);
-            lookup &= !schema.Tables.Any(t => t != table && SubtypeOf(t) == table);
-            var count = lookup ? options.LookupRows : Rows(table);
-            count = Math.Min(count, MaxRows(table, rules));
-
-            // A key of a small integer type (TINYINT, SMALLINT …) holds only so many rows: the table keeps its count under --scale.
-            var capacity = KeyCapacity(table);
-            count = Math.Min(count, capacity);
-            lookup |= capacity < options.Rows * 100;
+            var (count, lookup) = Size(table);
 
             Line($"  {model}:");
             if (table.Partitioned)

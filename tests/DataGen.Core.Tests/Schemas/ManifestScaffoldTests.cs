@@ -131,4 +131,26 @@ public sealed class ManifestScaffoldTests
         rows.Should().OnlyContain(r => (long)r["bomlevel"]! >= 1 && (decimal)r["perassemblyqty"]! >= 1.00m);
         rows.Should().OnlyContain(r => r["enddate"] == null || (DateTime)r["enddate"]! > (DateTime)r["startdate"]!, "strictly after, not merely not before");
     }
+
+    [Fact]
+    public async Task A_join_table_of_lookup_tables_takes_at_most_half_their_combinations_at_any_scale()
+    {
+        // AdventureWorks' sales.countryregioncurrency: its key is a pair of refs to two small lookup tables.
+        var schema = new DatabaseSchema([
+            new TableSchema("person", "countryregion", [Column("code", ValueKind.String, maxLength: 3), Column("name", ValueKind.String, maxLength: 50)]) { PrimaryKey = ["code"] },
+            new TableSchema("sales", "currency", [Column("code", ValueKind.String, maxLength: 3), Column("name", ValueKind.String, maxLength: 50)]) { PrimaryKey = ["code"] },
+            new TableSchema("sales", "countryregioncurrency", [Column("countryregioncode", ValueKind.String, maxLength: 3), Column("currencycode", ValueKind.String, maxLength: 3)])
+            {
+                PrimaryKey = ["countryregioncode", "currencycode"],
+                ForeignKeys = [new ForeignKeySchema(["countryregioncode"], "person.countryregion", ["code"]), new ForeignKeySchema(["currencycode"], "sales.currency", ["code"])],
+            },
+        ]);
+
+        var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = "postgres", Rows = 1000, LookupRows = 10 });
+        var rows = await TestGeneration.RecordsAsync(TestGeneration.Parse(yaml, new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = "x" }, Environment = _ => null, Scale = 10 }));
+
+        rows["countryregion"].Should().HaveCount(10);
+        rows["countryregioncurrency"].Should().HaveCount(50, "10 × 10 combinations, half of them, not scaled");
+        rows["countryregioncurrency"].Select(r => $"{r["countryregioncode"]}|{r["currencycode"]}").Should().OnlyHaveUniqueItems();
+    }
 }

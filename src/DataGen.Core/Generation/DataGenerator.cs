@@ -104,6 +104,7 @@ public static partial class DataGenerator
         }
     }
 
+    /// <summary>Generates one model's rows (the shard's part written) and checks the output acknowledged every one.</summary>
     private static async Task<long> GenerateModelAsync(
         GenerationPlan plan,
         GenerationRun run,
@@ -119,153 +120,21 @@ public static partial class DataGenerator
     {
         budget.ReserveColumns(model, count);
         var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
-
-        // A shard writes rows [lo, hi). Rows before it are generated too when later rows depend on them (unique retries)
-        // or later models read them (reference columns); rows after it only for reference columns.
         var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
-        var uniques = model.UniqueKeys.Select(_ => new HashSet<object>()).ToArray();
-        var from = columns.Length == 0 && uniques.Length == 0 ? lo : 0;
-        var to = columns.Length == 0 ? hi : count;
         var descriptor = model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name));
-        var ordered = new GenerationWorker();
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
-            var parallel = options.MaxDegreeOfParallelism > 1;
-
-            // A writer that encodes apart from writing (files) gets its batches encoded on the pool: in the task that
-            // generated them when no in-order step changes rows (unique retries, ground truth), else in a task of their
-            // own once those steps ran. Either way the bytes are written in row order. Windows stay a few batches deep,
-            // twice the threads so no core waits while the writer writes: memory stays flat.
-            var encoder = parallel ? writer as IEncodingModelWriter : null;
-            var encodeWithRows = encoder is not null && uniques.Length == 0 && truth is null;
-
-            // Rows encoded where they were made and kept by no reference column are dead once encoded: their arrays go
-            // back to be filled again by a later batch (a quarter of what a row allocates, so fewer collections).
-            var recycle = encodeWithRows && columns.Length == 0;
-            var spares = new ConcurrentBag<object?[][]>();
-            var depth = parallel ? 2 * options.MaxDegreeOfParallelism : 1;
-            var window = new Queue<(long Start, int Count, Task<(object?[][]? Rows, EncodedBatch? Bytes)> Batch)>();
-            var encoding = new Queue<(Task<EncodedBatch> Bytes, long Done)>();
-            var next = from;
-            long done = 0;
-            while (next < to || window.Count > 0)
+            var batches = new ModelBatches(run, model, offsets, options, workers, truth, cancellationToken)
             {
-                while (window.Count < depth && next < to)
-                {
-                    var start = next;
-                    var n = (int)Math.Min(options.BatchSize, to - start);
-                    window.Enqueue((start, n, parallel
-                        ? Task.Run(() => Generate(start, n), cancellationToken)
-                        : Task.FromResult(Generate(start, n))));
-                    next += n;
-                }
-
-                var (first, size, task) = window.Dequeue();
-                var (held, encoded) = await task.ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (held is not null)
-                {
-                    if (uniques.Length > 0)
-                    {
-                        EnforceUnique(run, model, offsets, first, held, uniques, ordered);
-                    }
-
-                    foreach (var (fieldIndex, values) in columns)
-                    {
-                        for (var i = 0; i < held.Length; i++)
-                        {
-                            values.Set(first + i, held[i][fieldIndex]);
-                        }
-                    }
-                }
-
-                var (skip, take) = ShardPart(first, size);
-                if (take <= 0)
-                {
-                    continue;
-                }
-
-                done += take;
-                if (encoded is not null)
-                {
-                    await encoder!.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
-                    options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
-                    continue;
-                }
-
-                // Not encoded yet, so not recycled: the rows are here.
-                var rows = held!;
-                if (take != rows.Length)
-                {
-                    rows = rows[skip..(skip + take)];
-                    first += skip;
-                }
-
-                if (truth is not null)
-                {
-                    // Hidden ground truth: the cluster column moves to <model>_truth.
-                    for (var i = 0; i < rows.Length; i++)
-                    {
-                        truth.Add([rows[i][model.KeyIndex], rows[i][^1]]);
-                        rows[i] = rows[i][..^1];
-                    }
-                }
-
-                if (encoder is null)
-                {
-                    await writer.WriteAsync(new RowBatch(descriptor, first, rows), cancellationToken).ConfigureAwait(false);
-                    options.Progress?.Report(new GenerationProgress(model.Name, done, hi - lo));
-                    continue;
-                }
-
-                var batch = new RowBatch(descriptor, first, rows);
-                encoding.Enqueue((Task.Run(() => encoder.Encode(batch), cancellationToken), done));
-                while (encoding.Count > options.MaxDegreeOfParallelism)
-                {
-                    await WriteEncodedAsync().ConfigureAwait(false);
-                }
-            }
-
-            while (encoding.Count > 0)
-            {
-                await WriteEncodedAsync().ConfigureAwait(false);
-            }
-
-            // Rows [start, start + n), and their bytes when they need no in-order step (then no rows when they were recycled).
-            (object?[][]? Rows, EncodedBatch? Bytes) Generate(long start, int n)
-            {
-                var rows = GenerateRows(run, model, offsets, start, n, workers, recycle && spares.TryTake(out var spare) ? spare : null);
-                if (!encodeWithRows)
-                {
-                    return (rows, null);
-                }
-
-                var (skip, take) = ShardPart(start, n);
-                var bytes = take <= 0 ? null : encoder!.Encode(new RowBatch(descriptor, start + skip, take == n ? rows : rows[skip..(skip + take)]));
-                if (!recycle)
-                {
-                    return (rows, bytes);
-                }
-
-                spares.Add(rows);
-                return (null, bytes);
-            }
-
-            // The part of a batch the shard writes (the whole batch without a shard).
-            (int Skip, int Take) ShardPart(long start, int n)
-            {
-                var skip = (int)Math.Clamp(lo - start, 0, n);
-                return (skip, (int)Math.Clamp(hi - start, 0, n) - skip);
-            }
-
-            async Task WriteEncodedAsync()
-            {
-                var (bytes, written) = encoding.Dequeue();
-                await encoder!.WriteAsync(await bytes.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                options.Progress?.Report(new GenerationProgress(model.Name, written, hi - lo));
-            }
-
+                Columns = columns,
+                Count = count,
+                Lo = lo,
+                Hi = hi,
+                Descriptor = descriptor,
+                Writer = writer,
+            };
+            await batches.WriteAllAsync().ConfigureAwait(false);
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (acknowledged != hi - lo)
             {

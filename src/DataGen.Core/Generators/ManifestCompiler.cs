@@ -32,6 +32,9 @@ internal sealed partial class ManifestCompiler
 
     public DateTime ReferenceDate { get; }
 
+    /// <summary>The application's own generators (<see cref="ManifestOptions.Generators"/>), found by name after the built-in ones.</summary>
+    public CustomGenerators Custom { get; init; } = CustomGenerators.None;
+
     public IEnumerable<string> ModelNames => _models.Select(m => m.Name);
 
     public ModelSource? FindModel(string name) => _models.FirstOrDefault(m => m.Name == name);
@@ -152,6 +155,45 @@ internal sealed partial class ManifestCompiler
 
     public CompiledField? CompileField(ModelSource model, string path, string name, YamlNode node, ScopeInfo scope, CompileContext ctx)
     {
+        if (FieldType(model, path, node) is not var (map, type, typeNode))
+        {
+            return null;
+        }
+
+        var spec = new FieldSpec(model.Name, path, node, map, type, typeNode, _errors, _variables);
+        if (!CreateGenerator(spec, ctx, out var generator))
+        {
+            return null;
+        }
+
+        var nullRate = spec.GetProbability("nullRate") ?? 0;
+        var unique = spec.GetBool("unique") ?? false;
+        if (spec.GetLong("maxLength") is { } maxLength && generator is not null)
+        {
+            if (maxLength < 1)
+            {
+                spec.Error(spec.Find("maxLength"), "'maxLength' must be at least 1");
+            }
+            else
+            {
+                generator = new MaxLengthGenerator(generator, (int)Math.Min(maxLength, int.MaxValue));
+            }
+        }
+
+        if (unique && scope.Parent is not null)
+        {
+            spec.Error(spec.Find("unique"), "'unique' is supported on a model's top-level fields");
+        }
+
+        var notEqual = NotEqual(spec, name, scope, generator, ctx);
+        return generator is null
+            ? null
+            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique) { Where = Simulations.Expressions.Locate(_errors.File, node), NotEqual = notEqual };
+    }
+
+    /// <summary>The field's generator name: a scalar, a map's <c>type</c>, or <c>object</c>/<c>array</c> for a map with <c>fields</c>/<c>items</c>.</summary>
+    private (YamlMappingNode? Map, string Type, YamlNode TypeNode)? FieldType(ModelSource model, string path, YamlNode node)
+    {
         YamlMappingNode? map = null;
         string? type;
         YamlNode typeNode;
@@ -182,16 +224,27 @@ internal sealed partial class ManifestCompiler
             return null;
         }
 
-        var spec = new FieldSpec(model.Name, path, node, map, type, typeNode, _errors, _variables);
-        FieldGenerator? generator;
-        var descriptor = GeneratorCatalog.Find(type);
+        return (map, type, typeNode);
+    }
+
+    /// <summary>
+    /// A built-in, the application's own (<see cref="Custom"/>) or a Bogus method's generator; null with the problem
+    /// reported. False when no generator has the field's type or it cannot be built (the field's other options are not read then).
+    /// </summary>
+    private bool CreateGenerator(FieldSpec spec, CompileContext ctx, out FieldGenerator? generator)
+    {
+        generator = null;
+        var type = spec.Type;
+        var descriptor = GeneratorCatalog.Find(type) ?? Custom.Find(type);
         if (descriptor is null && !BogusCatalog.LooksLikeBogus(type))
         {
-            var suggestion = Suggest.Closest(type, GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames));
-            spec.Error(typeNode, $"unknown generator '{type}'"
+            var suggestion = Suggest.Closest(type, GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(Custom.Names).Concat(BogusCatalog.AllNames));
+            spec.Error(spec.TypeNode, $"unknown generator '{type}'"
                 + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
-                + $"; built-in generators: {string.Join(", ", GeneratorCatalog.BuiltIn.Select(d => d.Name))}, or a Bogus data set method such as name.firstName");
-            return null;
+                + $"; built-in generators: {string.Join(", ", GeneratorCatalog.BuiltIn.Select(d => d.Name))}"
+                + (Custom.Names.Any() ? $"; the application's: {string.Join(", ", Custom.Names)}" : string.Empty)
+                + ", or a Bogus data set method such as name.firstName");
+            return false;
         }
 
         try
@@ -205,33 +258,12 @@ internal sealed partial class ManifestCompiler
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or ArithmeticException)
         {
             // Options that read fine but cannot make a generator (a decimal bound past what the generator can hold, …).
-            spec.Error(node, $"'{type}' cannot be built from these options: {e.Message}");
-            return null;
+            spec.Error(spec.Node, $"'{type}' cannot be built from these options: {e.Message}");
+            generator = null;
+            return false;
         }
 
-        var nullRate = spec.GetProbability("nullRate") ?? 0;
-        var unique = spec.GetBool("unique") ?? false;
-        if (spec.GetLong("maxLength") is { } maxLength && generator is not null)
-        {
-            if (maxLength < 1)
-            {
-                spec.Error(spec.Find("maxLength"), "'maxLength' must be at least 1");
-            }
-            else
-            {
-                generator = new MaxLengthGenerator(generator, (int)Math.Min(maxLength, int.MaxValue));
-            }
-        }
-
-        if (unique && scope.Parent is not null)
-        {
-            spec.Error(spec.Find("unique"), "'unique' is supported on a model's top-level fields");
-        }
-
-        var notEqual = NotEqual(spec, name, scope, generator, ctx);
-        return generator is null
-            ? null
-            : new CompiledField(name, path, StableHash.Combine(StableHash.Combine(_seedKey, model.Name), path), generator, nullRate, unique) { Where = Simulations.Expressions.Locate(_errors.File, node), NotEqual = notEqual };
+        return true;
     }
 
     /// <summary>The field of the same object <c>notEqual</c> names (read first, so this field depends on it); −1 for none or on error.</summary>

@@ -46,6 +46,13 @@ public sealed record ManifestOptions
     /// The models are then checked against it, each problem located. Null (default): no such schema.
     /// </summary>
     public Schemas.DatabaseSchema? Schema { get; init; }
+
+    /// <summary>
+    /// The application's own value generators, used by name from fields (<c>type: sku</c>) like the built-in ones; each
+    /// field's parameters are checked when the manifest loads. Null (default): none.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.Experimental(Diagnostics.ExperimentalGenerators)]
+    public IReadOnlyList<ValueGenerator>? Generators { get; init; }
 }
 
 /// <summary>
@@ -261,7 +268,9 @@ public sealed class Manifest
         reader.Read(root);
         var seed = options.Seed ?? reader.Seed ?? DefaultSeed;
         var scale = options.Scale ?? reader.Scale;
-        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate);
+#pragma warning disable DGEN001 // the seam's own implementation
+        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate) { Custom = CustomGenerators.From(options.Generators) };
+#pragma warning restore DGEN001
         var models = compiler.Compile();
         var simulation = reader.SimulationNode is { } node && !errors.HasErrors
             ? new Simulations.SimulationReader(errors, reader, models, reader.ReferenceDate).Read(node)

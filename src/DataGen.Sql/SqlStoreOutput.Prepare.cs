@@ -6,61 +6,41 @@ namespace DataGen.Sql;
 /// <summary>What a run does to the existing tables before it loads: refuse conflicts, empty, drop what DataGen made, create.</summary>
 public abstract partial class SqlStoreOutput
 {
-
     private readonly List<ModelDescriptor> _madeUpFront = [];
+    private readonly HashSet<string> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Empties the existing tables of the run's <see cref="LoadMode.Truncate"/> models in the run's transaction, children
-    /// before parents and in one step where the store can (so foreign keys among them hold); a table another table
-    /// outside the run references is refused by the database, which names it.
+    /// Before any row is written, for every model of the run together: refuses the tables that hold rows where the mode
+    /// loads into empty ones (each named with its count); for <see cref="LoadMode.Truncate"/>, <see cref="LoadMode.Replace"/>
+    /// and <see cref="StoreLoadOptions.DropConflicting"/>, drops only the tables DataGen itself made in an earlier run
+    /// (and nothing outside the run depends on) and empties every other one in one step, keeping its definition, with
+    /// foreign-key checks held among them (reference cycles); a table that a table outside the run references while it
+    /// holds rows is refused, every blocker named, before anything is changed.
     /// </summary>
     public async ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
         RefuseShards();
+        foreach (var model in models)
+        {
+            _prepared.Add(model.Target);
+        }
+
         await RefuseConflictsAsync(models, cancellationToken).ConfigureAwait(false);
+        var existing = await PlanExistingAsync(models, cancellationToken).ConfigureAwait(false);
         if (!TransactionalDdl)
         {
+            await DropAsync(existing.Dropped, null, cancellationToken).ConfigureAwait(false);
             await MakeTablesUpFrontAsync(models, cancellationToken).ConfigureAwait(false);
         }
-
-        var emptied = models.Where(m => m.Mode == LoadMode.Truncate).ToList();
-        if (emptied.Count == 0)
+        else if (existing.Dropped.Count > 0)
         {
-            return;
+            await DropAsync(existing.Dropped, _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
-        var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var transaction = _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var targets = string.Join(", ", emptied.Select(m => m.Target));
-        try
+        if (existing.Emptied.Count > 0)
         {
-            foreach (var model in emptied)
-            {
-                if (!await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new GenerationException($"{Store}: table '{model.Target}' does not exist; mode 'truncate' empties and refills a table the application owns (mode 'create' makes one)", model.Name);
-                }
-            }
-
-            var names = emptied.Select(m => m.Target).ToList();
-            foreach (var model in emptied)
-            {
-                var referencing = await ReferencingTablesAsync(connection, transaction, model.Target, names, cancellationToken).ConfigureAwait(false);
-                if (referencing.Count > 0)
-                {
-                    throw new GenerationException($"{Store}: mode 'truncate' would empty table '{model.Target}', which {string.Join(", ", referencing)} reference{(referencing.Count == 1 ? "s" : string.Empty)} and the run does not empty: add {(referencing.Count == 1 ? "it" : "them")} to the manifest with mode 'truncate', or use mode 'append'; nothing was changed", model.Name);
-                }
-            }
-
-            foreach (var statement in Dialect.EmptyTables(emptied.Select(m => m.Target).Reverse().ToList()))
-            {
-                await SqlCommands.ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (DescribeError(e) is { } reason)
-        {
-            throw new GenerationException($"{Store}: emptying {targets} for mode 'truncate' failed: {reason}; nothing was changed (tables that reference these and are not in the run keep them from being emptied: add them to the manifest, or use mode 'append')", null, null, null, e);
+            await EmptyAsync(existing, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -123,8 +103,9 @@ public abstract partial class SqlStoreOutput
     }
 
     /// <summary>
-    /// By the model's <see cref="LoadMode"/>: an existing table is kept (empty, or emptied by <see cref="PrepareAsync"/>),
-    /// appended to, dropped, or refused; a missing one is created or refused. Returns whether the table was created.
+    /// By the model's <see cref="LoadMode"/>: an existing table is loaded into when it is empty, was emptied by
+    /// <see cref="PrepareAsync"/> or is appended to, and refused when it holds rows; a missing one is created (and marked
+    /// as DataGen's) or refused. Returns whether the table was created and the rows it held before the load.
     /// </summary>
     private async Task<(bool Created, long Before)> PrepareTableAsync(DbConnection connection, DbTransaction? transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
@@ -138,26 +119,17 @@ public abstract partial class SqlStoreOutput
             }
 
             var rows = await SqlCommands.ScalarAsync(connection, transaction, Dialect.CountRows(model), cancellationToken).ConfigureAwait(false);
-            if (model.Mode == LoadMode.Append)
+            if (rows == 0 || model.Mode == LoadMode.Append || _emptied.Contains(model.Target) || _foundEmpty.Contains(model.Target))
             {
+                // Empty, appended to, or emptied or found empty before the run wrote anything: rows there now are this
+                // run's triggers'.
                 return (false, rows);
             }
 
-            if ((rows == 0 || _foundEmpty.Contains(model.Target)) && model.Mode != LoadMode.Replace)
-            {
-                // Empty, or found empty before the run wrote anything: its rows are this run's triggers'.
-                return (false, rows);
-            }
-
-            if (model.Mode != LoadMode.Replace && !Options.DropConflicting)
-            {
-                throw new StoreConflictException(Store, model.Target, rows);
-            }
-
-            await SqlCommands.ExecuteAsync(connection, transaction, Dialect.DropTable(model), cancellationToken).ConfigureAwait(false);
-            Options.Warning?.Invoke($"{Store}: dropped table '{model.Target}' ({rows} rows) to create it from model '{model.Name}' (its own defaults, checks, triggers, indexes and partitions went with it; mode 'truncate' keeps them)");
+            throw new StoreConflictException(Store, model.Target, rows);
         }
-        else if (model.Mode is LoadMode.Append or LoadMode.Truncate)
+
+        if (model.Mode is LoadMode.Append or LoadMode.Truncate)
         {
             throw new GenerationException($"{Store}: table '{model.Target}' does not exist; mode '{model.Mode.ToString().ToLowerInvariant()}' loads into a table the application owns (mode 'create' makes one){RolledBack()}", model.Name);
         }
@@ -173,6 +145,12 @@ public abstract partial class SqlStoreOutput
         }
 
         await SqlCommands.ExecuteAsync(connection, transaction, Dialect.CreateTable(model), cancellationToken).ConfigureAwait(false);
+        foreach (var mark in Dialect.MarkCreated(model))
+        {
+            // What lets a later run with mode replace or --drop-conflicting drop it: DataGen made it, not the application.
+            await SqlCommands.ExecuteAsync(connection, transaction, mark, cancellationToken).ConfigureAwait(false);
+        }
+
         return (true, 0);
     }
 }

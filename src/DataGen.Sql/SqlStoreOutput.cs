@@ -97,6 +97,12 @@ public abstract partial class SqlStoreOutput : IDataOutput
             throw new InvalidOperationException($"{Store}: an earlier model failed and the run's transaction was rolled back; start a new output");
         }
 
+        if (!_prepared.Contains(model.Target))
+        {
+            // An output used without PrepareAsync: the model's table is prepared alone, as it opens.
+            await PrepareAsync([model], cancellationToken).ConfigureAwait(false);
+        }
+
         var connection = _connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var transaction = _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         SqlBulkLoad? load = null;

@@ -43,7 +43,15 @@ public static class DataGenerator
         var workers = new ConcurrentBag<GenerationWorker>();
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
-        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name))).ToList(), cancellationToken).ConfigureAwait(false);
+        var reads = StartingReads.For(plan);
+        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name)) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList(), cancellationToken).ConfigureAwait(false);
+        if (StartingReads.Compile(manifest, plan, reads) is { } continued)
+        {
+            // Appending to tables that hold rows: the plan compiled for what they hold (keys continue, values avoid, refs reach them).
+            plan = continued.Plan;
+            run = new GenerationRun(plan);
+        }
+
         AllocateInlineTargets(plan, run, options, budget);
         foreach (var model in plan.Models)
         {
@@ -123,7 +131,7 @@ public static class DataGenerator
         // A shard writes rows [lo, hi). Rows before it are generated too when later rows depend on them (unique retries)
         // or later models read them (reference columns); rows after it only for reference columns.
         var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
-        var uniques = model.UniqueKeys.Select(_ => new HashSet<object>()).ToArray();
+        var uniques = model.UniqueKeys.Select(k => k.Length == 1 && model.ExistingValues.TryGetValue(k[0], out var held) ? new HashSet<object>(held) : []).ToArray();
         var from = columns.Length == 0 && uniques.Length == 0 ? lo : 0;
         var to = columns.Length == 0 ? hi : count;
         var descriptor = model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name));

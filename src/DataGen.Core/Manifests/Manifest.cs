@@ -46,6 +46,9 @@ public sealed record ManifestOptions
     /// The models are then checked against it, each problem located. Null (default): no such schema.
     /// </summary>
     public Schemas.DatabaseSchema? Schema { get; init; }
+
+    /// <summary>What the target tables held before a run that appends (by model): keys continue, unique values avoid, existing refs draw from them.</summary>
+    internal IReadOnlyDictionary<string, Outputs.StartingRead>? Starting { get; init; }
 }
 
 /// <summary>
@@ -218,6 +221,9 @@ public sealed class Manifest
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>
     public Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 
+    /// <summary>The same manifest compiled against what its tables already hold (an append run's starting data).</summary>
+    internal Manifest WithStartingData(IReadOnlyDictionary<string, Outputs.StartingRead> starting) => FromDocument(_root, Source, _options with { Starting = starting });
+
     /// <summary>
     /// The compiled plan, made once when the manifest loads and shared by every run (it holds no per-run state).
     /// The YAML tree is kept only for <see cref="WithSeed"/>: the seed is part of every compiled stream key.
@@ -261,7 +267,7 @@ public sealed class Manifest
         reader.Read(root);
         var seed = options.Seed ?? reader.Seed ?? DefaultSeed;
         var scale = options.Scale ?? reader.Scale;
-        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate);
+        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate) { Starting = options.Starting };
         var models = compiler.Compile();
         var simulation = reader.SimulationNode is { } node && !errors.HasErrors
             ? new Simulations.SimulationReader(errors, reader, models, reader.ReferenceDate).Read(node)

@@ -42,6 +42,8 @@ public abstract partial class SqlStoreOutput
         {
             await EmptyAsync(existing, cancellationToken).ConfigureAwait(false);
         }
+
+        await ReadStartingDataAsync(models, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A SQL database is filled by one run: a shard's rows reference rows of other shards, which its foreign keys need first.</summary>

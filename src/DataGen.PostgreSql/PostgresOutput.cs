@@ -22,10 +22,13 @@ public sealed partial class PostgresOutput : SqlStoreOutput
     private readonly string _where;
     private PostgresTypes? _types;
 
-    private PostgresOutput(NpgsqlDataSource dataSource, StoreLoadOptions options, string storeName, string where)
+    private readonly NpgsqlConnectionStringBuilder _builder;
+
+    private PostgresOutput(NpgsqlConnectionStringBuilder builder, StoreLoadOptions options, string storeName, string where)
         : base(PostgresDialect.Instance, options, $"postgres '{storeName}'")
     {
-        _dataSource = dataSource;
+        _builder = builder;
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _where = where;
     }
 
@@ -54,12 +57,18 @@ public sealed partial class PostgresOutput : SqlStoreOutput
         // Generated rows hold nothing secret: a constraint's detail (the failing row's values) goes into the error.
         builder.IncludeErrorDetail = true;
         var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
-        return new PostgresOutput(NpgsqlDataSource.Create(builder.ConnectionString), options ?? new StoreLoadOptions(), storeName, where);
+        return new PostgresOutput(builder, options ?? new StoreLoadOptions(), storeName, where);
     }
 
     /// <summary>Opens a connection with bounded retries on network errors; fails within seconds, naming host, port and database only.</summary>
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
+        if (Options.CreateDatabase)
+        {
+            var server = new NpgsqlConnectionStringBuilder(_builder.ConnectionString) { Database = "postgres", Pooling = false };
+            await EnsureDatabaseAsync(new NpgsqlConnection(server.ConnectionString), _builder.Database, "SELECT COUNT(*) FROM pg_database WHERE datname = @name", $"CREATE DATABASE {PostgresDialect.QuoteIdentifier(_builder.Database ?? string.Empty)}", cancellationToken).ConfigureAwait(false);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             try

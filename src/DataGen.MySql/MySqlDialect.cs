@@ -31,6 +31,10 @@ internal sealed class MySqlDialect : SqlDialect
         _ => keyed ? "varchar(255)" : "longtext",
     };
 
+    /// <summary>The table's comment: what a later run reads to know DataGen made it.</summary>
+    protected override string CreateTableSuffix(ModelDescriptor model) =>
+        $" COMMENT = '{CreatedComment(model).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'";
+
     /// <summary>Locks the rows and gaps of the table until the transaction ends: a second run into the same empty table waits.</summary>
     public override string? LockTable(ModelDescriptor model) => $"SELECT COUNT(*) FROM {QuoteTable(model.Target)} FOR UPDATE";
 

@@ -63,6 +63,13 @@ public sealed partial class MySqlOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
+        if (Options.CreateDatabase)
+        {
+            var database = new MySqlConnectionStringBuilder(_connectionString).Database;
+            var server = new MySqlConnectionStringBuilder(_connectionString) { Database = string.Empty, Pooling = false };
+            await EnsureDatabaseAsync(new MySqlConnection(server.ConnectionString), database, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @name", $"CREATE DATABASE {Dialect.Quote(database ?? string.Empty)}", cancellationToken).ConfigureAwait(false);
+        }
+
         var connection = new MySqlConnection(_connectionString);
         try
         {

@@ -20,7 +20,11 @@ public sealed class MySqlStoreProvider : StoreProvider
     public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["connection"] = "MySqlConnector connection string (MySQL or MariaDB; the server must allow LOAD DATA LOCAL INFILE).",
+        ["create"] = "database: create the database the connection names when it does not exist, before the load (the user needs CREATE).",
     };
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(Datastore store) => base.Validate(store).Concat(Sql.CreateSetting.Check(store));
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["connection"];
@@ -41,5 +45,5 @@ public sealed class MySqlStoreProvider : StoreProvider
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
-        MySqlOutput.Create(Required(store, "connection"), options, store.Name);
+        MySqlOutput.Create(Required(store, "connection"), Sql.CreateSetting.Apply(store, options), store.Name);
 }

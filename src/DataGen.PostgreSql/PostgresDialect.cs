@@ -16,6 +16,10 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>SHARE ROW EXCLUSIVE conflicts with itself and with every row write, and lets readers read.</summary>
     public override string? LockTable(ModelDescriptor model) => $"LOCK TABLE {QuoteTable(model.Target)} IN SHARE ROW EXCLUSIVE MODE";
 
+    /// <summary>A comment on the table: what a later run reads to know DataGen made it.</summary>
+    public override IEnumerable<string> MarkCreated(ModelDescriptor model) =>
+        [$"COMMENT ON TABLE {QuoteTable(model.Target)} IS '{CreatedComment(model).Replace("'", "''", StringComparison.Ordinal)}'"];
+
     public override string? CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}";
 
     /// <summary>One TRUNCATE for all of them: foreign keys among them hold, and one referenced from outside is refused, named.</summary>

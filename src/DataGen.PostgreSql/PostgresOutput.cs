@@ -22,10 +22,13 @@ public sealed partial class PostgresOutput : SqlStoreOutput
     private readonly string _where;
     private PostgresTypes? _types;
 
-    private PostgresOutput(NpgsqlDataSource dataSource, StoreLoadOptions options, string storeName, string where)
+    private readonly NpgsqlConnectionStringBuilder _builder;
+
+    private PostgresOutput(NpgsqlConnectionStringBuilder builder, StoreLoadOptions options, string storeName, string where)
         : base(PostgresDialect.Instance, options, $"postgres '{storeName}'")
     {
-        _dataSource = dataSource;
+        _builder = builder;
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _where = where;
     }
 
@@ -54,12 +57,18 @@ public sealed partial class PostgresOutput : SqlStoreOutput
         // Generated rows hold nothing secret: a constraint's detail (the failing row's values) goes into the error.
         builder.IncludeErrorDetail = true;
         var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
-        return new PostgresOutput(NpgsqlDataSource.Create(builder.ConnectionString), options ?? new StoreLoadOptions(), storeName, where);
+        return new PostgresOutput(builder, options ?? new StoreLoadOptions(), storeName, where);
     }
 
     /// <summary>Opens a connection with bounded retries on network errors; fails within seconds, naming host, port and database only.</summary>
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
+        if (Options.CreateDatabase)
+        {
+            var server = new NpgsqlConnectionStringBuilder(_builder.ConnectionString) { Database = "postgres", Pooling = false };
+            await EnsureDatabaseAsync(new NpgsqlConnection(server.ConnectionString), _builder.Database, "SELECT COUNT(*) FROM pg_database WHERE datname = @name", $"CREATE DATABASE {PostgresDialect.QuoteIdentifier(_builder.Database ?? string.Empty)}", cancellationToken).ConfigureAwait(false);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -81,37 +90,6 @@ public sealed partial class PostgresOutput : SqlStoreOutput
     /// <summary>Describes the database's tables (the connection's errors as for a load: host, port and database only).</summary>
     internal Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken) =>
         ReadDatabaseAsync($"reading the schema of {_where}", connection => PostgresSchemaReader.ReadAsync((NpgsqlConnection)connection, filter, cancellationToken), cancellationToken);
-
-    /// <inheritdoc />
-    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(others);
-        var referencing = new List<string>();
-        var command = new NpgsqlCommand(
-            """
-            SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conparentid = 0 AND c.confrelid = to_regclass(@table) AND c.conrelid <> c.confrelid
-              AND NOT (c.conrelid = ANY (ARRAY(SELECT to_regclass(o) FROM unnest(@others) o WHERE to_regclass(o) IS NOT NULL)))
-            ORDER BY 1
-            """,
-            (NpgsqlConnection)connection,
-            (NpgsqlTransaction)transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("table", Dialect.QuoteTable(table));
-            command.Parameters.AddWithValue("others", others.Select(Dialect.QuoteTable).ToArray());
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    referencing.Add(reader.GetString(0));
-                }
-            }
-        }
-
-        return referencing;
-    }
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken) =>
@@ -187,58 +165,6 @@ public sealed partial class PostgresOutput : SqlStoreOutput
             : $" (at {where.Split('\n')[0]})";
     }
 
-    /// <summary>
-    /// Moves every sequence a loaded column takes its default from (serial and identity columns, and sequences named in a
-    /// <c>nextval</c> default without being owned) to the largest loaded value, so
-    /// the next <c>nextval</c> — the application's next insert — returns a key past the loaded ones. A column whose
-    /// loaded values are all null leaves its sequence alone.
-    /// </summary>
-    protected override async Task AfterBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
-    {
-        var table = Dialect.QuoteTable(model.Target);
-        var owned = new List<(string Column, string Sequence)>();
-        var command = new NpgsqlCommand(
-            // Owned sequences (serial, identity) and any sequence a column's default takes nextval of, owned or not
-            // (hand-written and ported schemas: DEFAULT nextval('actor_actor_id_seq') with no OWNED BY).
-            """
-            SELECT a.attname, pg_get_serial_sequence(@table, a.attname) FROM pg_attribute a
-            WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(@table, a.attname) IS NOT NULL
-            UNION
-            SELECT a.attname, s.oid::regclass::text FROM pg_attrdef d
-            JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-            JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass
-            JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
-            WHERE d.adrelid = to_regclass(@table)
-            """,
-            (NpgsqlConnection)connection,
-            (NpgsqlTransaction)transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("table", table);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    owned.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-        }
-
-        foreach (var (column, sequence) in owned.Where(o => model.Fields.Any(f => f.Name == o.Column)))
-        {
-            // setval(…, max, true): last_value is the largest loaded key and the next nextval is past it (a restore of the
-            // kit sets the same state again; setval(…, max + 1, false) would leave last_value unset).
-            var sql = $"SELECT setval(@sequence, m, true) FROM (SELECT max({Dialect.Quote(column)})::bigint AS m FROM {table}) loaded WHERE m IS NOT NULL";
-            var setval = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-            await using (setval.ConfigureAwait(false))
-            {
-                setval.Parameters.AddWithValue("sequence", sequence);
-                await setval.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <inheritdoc />
     protected override async ValueTask OnDisposedAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
 
@@ -279,254 +205,5 @@ public sealed partial class PostgresOutput : SqlStoreOutput
         }
 
         return model.Fields.Select(f => types[f.Name]).ToArray();
-    }
-
-    /// <summary>A loaded column: its name, what it is written as, its declared type (oid, printed) and its base type with modifiers.</summary>
-    private sealed record ColumnType(string Name, string Type, uint Oid, string Declared, string Full);
-
-    /// <summary>
-    /// What the server would silently change: a number with more digits after the point than a <c>numeric(p,s)</c> or
-    /// <c>money</c> column keeps, a time with more fractional digits than a <c>timestamp(p)</c> or <c>time(p)</c> keeps,
-    /// text longer than a <c>name</c> (63 bytes) or <c>"char"</c> (1 byte) holds. Null for a column that keeps what it is
-    /// given or refuses it with an error of its own (<c>varchar(n)</c>, <c>bit(n)</c>, an integer out of range …).
-    /// </summary>
-    /// <param name="type">The column's base type with its modifiers, as <c>format_type</c> prints it.</param>
-    private static Action<object>? Loss(string type)
-    {
-        if (type.StartsWith("money", StringComparison.Ordinal) || NumericScale().Match(type) is { Success: true })
-        {
-            var scale = type.StartsWith("money", StringComparison.Ordinal) ? 2 : int.Parse(NumericScale().Match(type).Groups[1].Value, CultureInfo.InvariantCulture);
-            return value =>
-            {
-                decimal? number = value switch
-                {
-                    decimal d => d,
-                    double d when double.IsFinite(d) => (decimal)d,
-                    float f when float.IsFinite(f) => (decimal)f,
-                    string s when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
-                    _ => null,
-                };
-                if (number is { } n && decimal.Round(n, scale, MidpointRounding.AwayFromZero) != n)
-                {
-                    throw new ArgumentException($"{ValueText.Format(value)} has more than {scale} digit(s) after the point, which the column would round away (give the field scale: {scale})");
-                }
-            };
-        }
-
-        if (TimePrecision().Match(type) is { Success: true } time)
-        {
-            var digits = int.Parse(time.Groups[1].Value, CultureInfo.InvariantCulture);
-            var unit = (long)Math.Pow(10, 7 - Math.Min(digits, 7));
-            return value =>
-            {
-                var ticks = value switch
-                {
-                    DateTime dt => dt.Ticks,
-                    TimeOnly t => t.Ticks,
-                    TimeSpan span => span.Ticks,
-                    string s when DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) => parsed.Ticks,
-                    string s when TimeOnly.TryParse(s, CultureInfo.InvariantCulture, out var parsed) => parsed.Ticks,
-                    _ => 0,
-                };
-                if (ticks % unit != 0)
-                {
-                    throw new ArgumentException($"{ValueText.Format(value)} has more than {digits} fractional digit(s) of a second, which the column would round away");
-                }
-            };
-        }
-
-        var bytes = type switch { "name" => 63, "\"char\"" => 1, _ => 0 };
-        if (bytes > 0)
-        {
-            return value =>
-            {
-                var length = System.Text.Encoding.UTF8.GetByteCount(ValueText.Format(value));
-                if (length > bytes)
-                {
-                    throw new ArgumentException($"{length} bytes long; the column keeps {bytes} and would cut the rest (add maxLength: {bytes})");
-                }
-            };
-        }
-
-        return null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^numeric\(\d+,(\d+)\)$")]
-    private static partial System.Text.RegularExpressions.Regex NumericScale();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:timestamp|time)\((\d)\)")]
-    private static partial System.Text.RegularExpressions.Regex TimePrecision();
-
-    /// <summary>A failure to write one value, named: model, table, row, column and its type, the value.</summary>
-    private static GenerationException Located(Exception e, string store, ModelDescriptor model, ColumnType column, long row, object value)
-    {
-        var text = ValueText.Format(value);
-        return new GenerationException(
-            $"{store}: writing table '{model.Target}' failed: column '{column.Name}' ({column.Declared}) cannot take '{(text.Length > 60 ? text[..60] + "…" : text)}': {e.Message}",
-            model.Name,
-            column.Name,
-            row,
-            e);
-    }
-
-    /// <summary>Streams rows into one binary COPY; its completion carries the server's row count.</summary>
-    private sealed class CopyLoad(NpgsqlBinaryImporter importer, ColumnType[] columns, ModelDescriptor model, string store) : SqlBulkLoad
-    {
-        private readonly Action<NpgsqlBinaryImporter, object>[] _columns = columns.Select(c => Guarded(ColumnWriter(c.Type), Loss(c.Full))).ToArray();
-
-        private static Action<NpgsqlBinaryImporter, object> Guarded(Action<NpgsqlBinaryImporter, object> write, Action<object>? check) =>
-            check is null ? write : (w, v) =>
-            {
-                check(v);
-                write(w, v);
-            };
-
-        public override ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
-        {
-            // Synchronous writes into Npgsql's buffer: COPY is the bottleneck and per-value awaits cost more than they save.
-            for (var r = 0; r < batch.Rows.Count; r++)
-            {
-                var row = batch.Rows[r];
-                cancellationToken.ThrowIfCancellationRequested();
-                importer.StartRow();
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is { } value)
-                    {
-                        try
-                        {
-                            _columns[i](importer, value);
-                        }
-                        catch (Exception e) when (e is ArgumentException or InvalidCastException or FormatException or OverflowException or NotSupportedException)
-                        {
-                            // The driver's own message names no column (an invalid bit string, a value of the wrong type).
-                            throw Located(e, store, model, columns[i], batch.FirstRow + r, value);
-                        }
-                    }
-                    else
-                    {
-                        importer.WriteNull();
-                    }
-                }
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public override async ValueTask<long?> CompleteAsync(CancellationToken cancellationToken)
-        {
-            var copied = (long)await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            await importer.DisposeAsync().ConfigureAwait(false);
-            return copied;
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            // Disposing an importer that was not completed cancels the COPY.
-            await importer.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
-
-        /// <summary>
-        /// A typed write per column (Npgsql's generic Write&lt;T&gt; with a known type is much cheaper than writing
-        /// object): the generated value's own type when it already matches, the column's type after conversion otherwise.
-        /// </summary>
-        private static Action<NpgsqlBinaryImporter, object> ColumnWriter(string type)
-        {
-            var convert = PostgresDialect.ConverterFor(type);
-            return type switch
-            {
-                "bigint" => (w, v) => w.Write(v is long l ? l : (long)convert(v), NpgsqlDbType.Bigint),
-                "integer" => (w, v) => w.Write((int)convert(v), NpgsqlDbType.Integer),
-                "smallint" => (w, v) => w.Write((short)convert(v), NpgsqlDbType.Smallint),
-                "numeric" => (w, v) => w.Write(v is decimal d ? d : (decimal)convert(v), NpgsqlDbType.Numeric),
-                "double precision" => (w, v) => w.Write(v is double d ? d : (double)convert(v), NpgsqlDbType.Double),
-                "real" => (w, v) => w.Write((float)convert(v), NpgsqlDbType.Real),
-                "boolean" => (w, v) => w.Write(v is bool b ? b : (bool)convert(v), NpgsqlDbType.Boolean),
-                "uuid" => (w, v) => w.Write(v is Guid g ? g : (Guid)convert(v), NpgsqlDbType.Uuid),
-                "date" => (w, v) => w.Write(v is DateOnly d ? d : (DateOnly)convert(v), NpgsqlDbType.Date),
-                "timestamp with time zone" => (w, v) => w.Write((DateTime)convert(v), NpgsqlDbType.TimestampTz),
-                "timestamp without time zone" => (w, v) => w.Write((DateTime)convert(v), NpgsqlDbType.Timestamp),
-                "time without time zone" => (w, v) => w.Write(v is TimeOnly t ? t : (TimeOnly)convert(v), NpgsqlDbType.Time),
-                "jsonb" => (w, v) => w.Write((string)convert(v), NpgsqlDbType.Jsonb),
-                "json" => (w, v) => w.Write((string)convert(v), NpgsqlDbType.Json),
-                "text" => (w, v) => w.Write(v as string ?? (string)convert(v), NpgsqlDbType.Text),
-                "character varying" => (w, v) => w.Write(v as string ?? (string)convert(v), NpgsqlDbType.Varchar),
-                _ => (w, v) => w.Write(convert(v), type),
-            };
-        }
-    }
-    /// <summary>
-    /// Streams rows into one COPY in text format: each value in its type's text input form, escaped for COPY. The
-    /// server parses every value as it would a literal, so any type is writable; the pipeline counts the rows.
-    /// </summary>
-    private sealed class TextCopyLoad(TextWriter writer, PostgresTypes types, ColumnType[] columns, ResolvedType[] resolved, ModelDescriptor model, string store) : SqlBulkLoad
-    {
-        private readonly Action<object>?[] _checks = resolved.Select(r => Loss(r.Formatted)).ToArray();
-        private readonly System.Text.StringBuilder _text = new();
-        private bool _done;
-
-        public override async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
-        {
-            _text.Clear();
-            for (var r = 0; r < batch.Rows.Count; r++)
-            {
-                var row = batch.Rows[r];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (i > 0)
-                    {
-                        _text.Append('\t');
-                    }
-
-                    if (row[i] is not { } value)
-                    {
-                        _text.Append("\\N");
-                        continue;
-                    }
-
-                    try
-                    {
-                        _checks[i]?.Invoke(value);
-                        PostgresTypes.AppendCopyField(_text, types.Text(value, resolved[i].Type));
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidCastException or FormatException or OverflowException or NotSupportedException)
-                    {
-                        throw Located(e, store, model, columns[i], batch.FirstRow + r, value);
-                    }
-                }
-
-                _text.Append('\n');
-            }
-
-            await writer.WriteAsync(_text, cancellationToken).ConfigureAwait(false);
-        }
-
-        public override async ValueTask<long?> CompleteAsync(CancellationToken cancellationToken)
-        {
-            // Disposing the writer ends the COPY; the server's errors about any row arrive here.
-            _done = true;
-            await writer.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            if (!_done)
-            {
-                _done = true;
-                try
-                {
-                    // Cancelling ends the COPY (the writer is done with it: disposing it again would flush into a closed stream).
-                    await ((NpgsqlCopyTextWriter)writer).CancelAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
-                {
-                    // Cancelling a COPY the server already ended: nothing more to undo; the run's transaction rolls back.
-                }
-            }
-
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
     }
 }

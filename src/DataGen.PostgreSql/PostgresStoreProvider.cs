@@ -20,7 +20,11 @@ public sealed class PostgresStoreProvider : StoreProvider
     public override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["connection"] = "Npgsql connection string.",
+        ["create"] = "database: create the database the connection names when it does not exist, before the load (the user needs CREATEDB).",
     };
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(Datastore store) => base.Validate(store).Concat(Sql.CreateSetting.Check(store));
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["connection"];
@@ -44,5 +48,5 @@ public sealed class PostgresStoreProvider : StoreProvider
 
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
-        PostgresOutput.Create(Required(store, "connection"), options, store.Name);
+        PostgresOutput.Create(Required(store, "connection"), Sql.CreateSetting.Apply(store, options), store.Name);
 }

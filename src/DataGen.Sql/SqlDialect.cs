@@ -53,7 +53,7 @@ public abstract class SqlDialect
             $"{Quote(f.Name)} {ColumnType(f, keyed.Contains(f.Name))}{(f.Name == model.Key ? PrimaryKeySuffix : f.Nullable ? NullableSuffix : " NOT NULL")}");
         var foreignKeys = references.Select(r =>
             $"FOREIGN KEY ({Quote(r.Field)}) REFERENCES {QuoteTable(r.ReferencedTarget)} ({Quote(r.ReferencedField)})");
-        return $"CREATE TABLE {QuoteTable(model.Target)} ({string.Join(", ", columns.Concat(foreignKeys))})";
+        return $"CREATE TABLE {QuoteTable(model.Target)} ({CreateTablePrefix(model)}{string.Join(", ", columns.Concat(foreignKeys))}){CreateTableSuffix(model)}";
     }
 
     /// <summary>CREATE INDEX statements for the manifest's <c>indexes:</c> (run after the load, in the same transaction).</summary>
@@ -63,6 +63,32 @@ public abstract class SqlDialect
         return model.Indexes.Select(columns =>
             $"CREATE INDEX {Quote($"ix_{TableName(model.Target)}_{string.Join("_", columns)}")} ON {QuoteTable(model.Target)} ({string.Join(", ", columns.Select(Quote))})");
     }
+
+    /// <summary>
+    /// The words DataGen leaves on a table it creates (a comment), by which a later run knows it may drop and recreate the
+    /// table: an application's own table is only ever emptied.
+    /// </summary>
+    public const string CreatedMark = "Created by DataGen";
+
+    /// <summary>The comment a created table carries: <see cref="CreatedMark"/> and the model it was made from.</summary>
+    public static string CreatedComment(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return $"{CreatedMark} from model '{model.Name}'; a run with mode replace or --drop-conflicting may drop and recreate it";
+    }
+
+    /// <summary>
+    /// Statements run right after <see cref="CreateTable"/> that mark the table as DataGen's (a comment on it). Default
+    /// none: a store that marks its tables in the CREATE TABLE itself (MySQL's COMMENT, a comment in SQLite's text), or
+    /// cannot, returns none.
+    /// </summary>
+    public virtual IEnumerable<string> MarkCreated(ModelDescriptor model) => [];
+
+    /// <summary>What follows the column list of CREATE TABLE (default nothing; MySQL's <c>COMMENT = '…'</c>).</summary>
+    protected virtual string CreateTableSuffix(ModelDescriptor model) => string.Empty;
+
+    /// <summary>What opens the column list of CREATE TABLE (default nothing; SQLite's comment, kept in its schema text).</summary>
+    protected virtual string CreateTablePrefix(ModelDescriptor model) => string.Empty;
 
     /// <summary>A statement that creates a schema when it does not exist yet (before a table in it is created), or null where the store has none.</summary>
     public virtual string? CreateSchema(string schema) => null;

@@ -22,6 +22,41 @@ internal sealed class SqlServerDialect : SqlDialect
     /// <summary>An exclusive table lock held to the end of the transaction.</summary>
     public override string? LockTable(ModelDescriptor model) => $"SELECT TOP (0) 1 FROM {QuoteTable(model.Target)} WITH (TABLOCKX, HOLDLOCK)";
 
+    /// <summary>An extended property <c>datagen</c> on the table: what a later run reads to know DataGen made it.</summary>
+    public override IEnumerable<string> MarkCreated(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var quoted = QuoteTable(model.Target).Replace("'", "''", StringComparison.Ordinal);
+        return [$"DECLARE @schema sysname = COALESCE(PARSENAME(N'{quoted}', 2), SCHEMA_NAME()); EXEC sys.sp_addextendedproperty @name = N'datagen', @value = N'{CreatedComment(model).Replace("'", "''", StringComparison.Ordinal)}', @level0type = N'SCHEMA', @level0name = @schema, @level1type = N'TABLE', @level1name = N'{TableName(model.Target).Replace("'", "''", StringComparison.Ordinal)}'"];
+    }
+
+    /// <summary>
+    /// One batch: the enabled foreign keys that point at the tables are disabled, the tables emptied with a DELETE each
+    /// (children first: a cycle among them empties too), and the same keys enabled again WITH CHECK (the tables are empty
+    /// and nothing outside the run that holds rows references them, which the run refused before).
+    /// </summary>
+    public override IEnumerable<string> EmptyTables(IReadOnlyList<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        if (tables.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = string.Join(", ", tables.Select(t => $"OBJECT_ID(N'{QuoteTable(t).Replace("'", "''", StringComparison.Ordinal)}')"));
+        return [$"""
+            DECLARE @fk TABLE (t nvarchar(600), f sysname);
+            INSERT INTO @fk SELECT QUOTENAME(OBJECT_SCHEMA_NAME(k.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(k.parent_object_id)), k.name FROM sys.foreign_keys k WHERE k.is_disabled = 0 AND k.referenced_object_id IN ({ids});
+            DECLARE @sql nvarchar(max) = N'';
+            SELECT @sql += N'ALTER TABLE ' + t + N' NOCHECK CONSTRAINT ' + QUOTENAME(f) + N';' FROM @fk;
+            EXEC sys.sp_executesql @sql;
+            {string.Join("\n", tables.Select(t => $"DELETE FROM {QuoteTable(t)};"))}
+            SET @sql = N'';
+            SELECT @sql += N'ALTER TABLE ' + t + N' WITH CHECK CHECK CONSTRAINT ' + QUOTENAME(f) + N';' FROM @fk;
+            EXEC sys.sp_executesql @sql;
+            """];
+    }
+
     public override string? CreateSchema(string schema) =>
         $"IF SCHEMA_ID(N'{schema.Replace("'", "''", StringComparison.Ordinal)}') IS NULL EXEC(N'CREATE SCHEMA {Quote(schema).Replace("'", "''", StringComparison.Ordinal)}')";
 

@@ -10,7 +10,7 @@ namespace DataGen.SqlServer;
 /// created from the manifest (keys, foreign keys) or existing empty tables loaded into, one transaction per model with
 /// the row count checked before commit. Connection strings never appear in errors.
 /// </summary>
-public sealed class SqlServerOutput : SqlStoreOutput
+public sealed partial class SqlServerOutput : SqlStoreOutput
 {
     private readonly string _connectionString;
     private readonly string _where;
@@ -57,6 +57,13 @@ public sealed class SqlServerOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
+        if (Options.CreateDatabase)
+        {
+            var database = new SqlConnectionStringBuilder(_connectionString).InitialCatalog;
+            var server = new SqlConnectionStringBuilder(_connectionString) { InitialCatalog = "master", Pooling = false };
+            await EnsureDatabaseAsync(new SqlConnection(server.ConnectionString), database, "SELECT COUNT(*) FROM sys.databases WHERE name = @name", $"CREATE DATABASE {Dialect.Quote(database ?? string.Empty)}", cancellationToken).ConfigureAwait(false);
+        }
+
         var connection = new SqlConnection(_connectionString);
         try
         {

@@ -13,6 +13,9 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ColumnType(FieldDescriptor field, bool keyed) => TypeOf(field.Kind);
 
+    /// <summary>A comment opening the column list, which SQLite keeps in the table's text: what a later run reads to know DataGen made it.</summary>
+    protected override string CreateTablePrefix(ModelDescriptor model) => $"/* {CreatedComment(model).Replace("*/", "* /", StringComparison.Ordinal)} */ ";
+
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string TypeOf(ValueKind kind) => kind switch

@@ -10,7 +10,7 @@ namespace DataGen.Sqlite;
 /// from the manifest (primary key from <c>key</c>, foreign keys from refs) or existing empty tables loaded into, one
 /// transaction per model, row count verified before commit — a model is loaded whole or not at all.
 /// </summary>
-public sealed class SqliteOutput : SqlStoreOutput
+public sealed partial class SqliteOutput : SqlStoreOutput
 {
     private readonly string _connectionString;
     private readonly string? _replaceFile;

@@ -16,7 +16,7 @@ public sealed class MySqlOfflineTests
         };
 
         MySqlDialect.Instance.CreateTable(model).Should().Be(
-            "CREATE TABLE `orders` (`sku` varchar(255) NOT NULL PRIMARY KEY, `customer_id` char(36) NOT NULL, `items` json NULL, `a``b` decimal(38, 12) NULL, `at` datetime(6) NOT NULL, FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`))");
+            "CREATE TABLE `orders` (`sku` varchar(255) NOT NULL PRIMARY KEY, `customer_id` char(36) NOT NULL, `items` json NULL, `a``b` decimal(38, 12) NULL, `at` datetime(6) NOT NULL, FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`)) COMMENT = 'Created by DataGen from model ''orders''; a run with mode replace or --drop-conflicting may drop and recreate it'");
     }
 
     [Fact]
@@ -53,7 +53,9 @@ public sealed class MySqlOfflineTests
     {
         MySqlStoreProvider.Instance.Kind.Should().Be("mysql");
         MySqlStoreProvider.Instance.CanReadSchema.Should().BeTrue();
-        MySqlStoreProvider.Instance.Settings.Keys.Should().Equal("connection");
+        MySqlStoreProvider.Instance.Settings.Keys.Should().Equal("connection", "create");
+        MySqlStoreProvider.Instance.Validate(new Datastore("db", "mysql", new Dictionary<string, string> { ["connection"] = "Server=x", ["create"] = "schema" }))
+            .Should().ContainSingle().Which.Should().Contain("create: 'schema' is not something the run can create; the one choice is 'database'");
     }
 }
 

@@ -143,12 +143,15 @@ public sealed class ExistingSchemaTests(PostgresServer server)
     public async Task Truncating_a_table_others_outside_the_run_reference_is_refused_naming_them()
     {
         var db = await RentalDatabaseAsync();
+        await LoadAsync(db, ManifestScaffold.Write(await DescribeAsync(db), new ScaffoldOptions { Kind = "postgres", Rows = 20 }));
+        var films = await Scalar<long>(db, "SELECT count(*) FROM film");
         var yaml = ManifestScaffold.Write(await DescribeAsync(db, new SchemaFilter { Tables = ["language"] }), new ScaffoldOptions { Kind = "postgres" })
             .Replace("    kind: postgres\n", "    kind: postgres\n    mode: truncate\n", StringComparison.Ordinal);
 
         var act = () => LoadAsync(db, yaml);
 
-        (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'public.language', which film references").And.Contain("nothing was changed");
+        (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain($"would empty table 'public.language', which film ({films} row(s))").And.Contain("nothing was changed");
+        (await Scalar<long>(db, "SELECT count(*) FROM film")).Should().Be(films);
     }
 
     [Fact]

@@ -39,6 +39,21 @@ public sealed class SqlServerOfflineTests
 
         SqlServerDialect.Instance.CreateTable(model).Should().Be(
             "CREATE TABLE [orders] ([sku] nvarchar(450) NOT NULL PRIMARY KEY, [customer_id] uniqueidentifier NOT NULL, [items] nvarchar(max) NULL, [a]]b] decimal(38, 12) NULL, [at] datetime2(3) NOT NULL, FOREIGN KEY ([customer_id]) REFERENCES [customers] ([id]))");
+        SqlServerDialect.Instance.MarkCreated(model).Should().ContainSingle().Which.Should()
+            .Contain("PARSENAME(N'[orders]', 2)").And.Contain("sp_addextendedproperty @name = N'datagen', @value = N'Created by DataGen from model ''orders''").And.Contain("@level1name = N'orders'");
+    }
+
+    [Fact]
+    public void Emptying_tables_with_a_cycle_disables_and_rechecks_only_the_keys_pointing_at_them()
+    {
+        var sql = SqlServerDialect.Instance.EmptyTables(["sales.staff", "sales.store"]).Should().ContainSingle().Which;
+
+        sql.Should().Contain("k.is_disabled = 0 AND k.referenced_object_id IN (OBJECT_ID(N'[sales].[staff]'), OBJECT_ID(N'[sales].[store]'))")
+            .And.Contain("NOCHECK CONSTRAINT").And.Contain("WITH CHECK CHECK CONSTRAINT");
+        sql.IndexOf("DELETE FROM [sales].[staff];", StringComparison.Ordinal).Should().BeGreaterThan(sql.IndexOf("NOCHECK", StringComparison.Ordinal))
+            .And.BeLessThan(sql.IndexOf("DELETE FROM [sales].[store];", StringComparison.Ordinal), "children first");
+        sql.IndexOf("WITH CHECK", StringComparison.Ordinal).Should().BeGreaterThan(sql.IndexOf("DELETE FROM [sales].[store];", StringComparison.Ordinal));
+        SqlServerDialect.Instance.EmptyTables([]).Should().BeEmpty();
     }
 
     [Fact]

@@ -155,26 +155,68 @@ public sealed class ExistingSchemaTests : IDisposable
         await LoadAsync(path, Modes(path, ", mode: truncate"));
         Scalar(path, "SELECT count(*) FROM country").Should().Be(5L, "emptied, then refilled");
 
-        var append = () => LoadAsync(path, Modes(path, ", mode: append"));
-        await append.Should().ThrowAsync<GenerationException>("the same keys again break the primary key").WithMessage("*UNIQUE constraint failed*");
+        var definition = Scalar(path, "SELECT group_concat(sql, ';') FROM sqlite_master");
+        await LoadAsync(path, Modes(path, ", mode: append"));
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(10L, "the same manifest again appends: keys continue after the largest");
+        Scalar(path, "SELECT max(country_id) FROM country").Should().Be(10L);
+        Scalar(path, "SELECT count(DISTINCT country) FROM country").Should().Be(10L, "unique values avoid the ones already there");
         await LoadAsync(path, "seed: 2\n" + Modes(path, ", mode: append").Replace("country_id: sequence", "country_id: { type: sequence, start: 100 }", StringComparison.Ordinal).Replace("language_id: sequence", "language_id: { type: sequence, start: 100 }", StringComparison.Ordinal));
-        Scalar(path, "SELECT count(*) FROM country").Should().Be(10L);
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(15L);
+        Scalar(path, "SELECT min(country_id) FROM country WHERE country_id > 10").Should().Be(100L, "a start past the largest key is kept");
 
         await LoadAsync(path, Modes(path, string.Empty, ", mode: replace").Replace("language: { store: db,", "language: { store: db, mode: truncate,", StringComparison.Ordinal));
         Scalar(path, "SELECT count(*) FROM country").Should().Be(5L);
-        ((string)Scalar(path, "SELECT sql FROM sqlite_master WHERE name = 'country'")!).Should().NotContain("AUTOINCREMENT", "replace recreated the table from the manifest");
+        Scalar(path, "SELECT group_concat(sql, ';') FROM sqlite_master").Should().Be(definition, "replace keeps the application's tables as they were (AUTOINCREMENT, UNIQUE)");
     }
 
     [Fact]
     public async Task Truncate_or_append_into_a_missing_table_fails_and_a_referenced_table_is_refused_naming_its_dependents()
     {
         var path = NewDatabase("missing.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO country (country) VALUES ('Held'); INSERT INTO city (city, country_id) VALUES ('Kept', 1), ('Also', 1);";
+            insert.ExecuteNonQuery();
+        }
+
 
         var missing = () => LoadAsync(path, Modes(path, ", mode: truncate").Replace("country:", "countries:", StringComparison.Ordinal));
         var referenced = () => LoadAsync(path, Modes(path, ", mode: truncate").Replace("  language: { store: db, count: 3, key: language_id, fields: { language_id: sequence, name: lorem.word } }\n", string.Empty, StringComparison.Ordinal));
 
         (await missing.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("table 'countries' does not exist; mode 'truncate' empties and refills a table the application owns");
-        (await referenced.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'country', which city references");
+        (await referenced.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("would empty table 'country', which city (2 row(s)) references").And.Contain("nothing was changed");
+        Scalar(path, "SELECT count(*) FROM country").Should().Be(1L);
+    }
+
+    [Fact]
+    public async Task Truncate_empties_and_reloads_a_not_null_foreign_key_cycle_and_replace_keeps_its_definition()
+    {
+        var path = Database("not-null-cycle.db", """
+                CREATE TABLE store (id INTEGER PRIMARY KEY, manager_id INTEGER NOT NULL REFERENCES staff (id));
+                CREATE TABLE staff (id INTEGER PRIMARY KEY, store_id INTEGER NOT NULL REFERENCES store (id));
+                CREATE VIEW store_staff AS SELECT s.id, count(f.id) AS staff FROM store s JOIN staff f ON f.store_id = s.id GROUP BY s.id;
+                """);
+        var yaml = $$"""
+            seed: 3
+            datastores:
+              db: { kind: sqlite, path: "{{path}}", mode: MODE }
+            models:
+              store: { store: db, count: 3, key: id, fields: { id: sequence, manager_id: { type: ref, ref: staff.id, deferred: true } } }
+              staff: { store: db, count: 8, key: id, fields: { id: sequence, store_id: { type: ref, ref: store.id } } }
+            """;
+        await LoadAsync(path, yaml.Replace("MODE", "create", StringComparison.Ordinal));
+        var definition = Scalar(path, "SELECT group_concat(sql, ';') FROM sqlite_master");
+        var first = Scalar(path, "SELECT group_concat(id || ':' || store_id) FROM staff");
+
+        await LoadAsync(path, yaml.Replace("MODE", "truncate", StringComparison.Ordinal));
+        Scalar(path, "SELECT group_concat(id || ':' || store_id) FROM staff").Should().Be(first, "emptied together and refilled with the same rows");
+        await LoadAsync(path, yaml.Replace("MODE", "replace", StringComparison.Ordinal));
+
+        Scalar(path, "SELECT group_concat(sql, ';') FROM sqlite_master").Should().Be(definition);
+        Scalar(path, "SELECT sum(staff) FROM store_staff").Should().Be(8L);
+        Scalar(path, "SELECT count(*) FROM pragma_foreign_key_check").Should().Be(0L);
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public sealed class SqliteOutputTests : IDisposable
     public void Identifiers_are_quoted_and_types_mapped()
     {
         var model = new ModelDescriptor("m", "id", [new("id", ValueKind.Integer, false), new("a\"b", ValueKind.Decimal, true), new("when", ValueKind.DateTime, false)], 0);
-        SqliteDialect.Instance.CreateTable(model).Should().Be("CREATE TABLE \"m\" (\"id\" INTEGER PRIMARY KEY, \"a\"\"b\" NUMERIC, \"when\" TEXT NOT NULL)");
+        SqliteDialect.Instance.CreateTable(model).Should().Be("CREATE TABLE \"m\" (/* Created by DataGen from model 'm'; a run with mode replace or --drop-conflicting may drop and recreate it */ \"id\" INTEGER PRIMARY KEY, \"a\"\"b\" NUMERIC, \"when\" TEXT NOT NULL)");
         SqliteDialect.ToDb(new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Should().Be("2025-01-02T03:04:05Z");
         SqliteDialect.ToDb(true).Should().Be(1L);
         SqliteDialect.ToDb(null).Should().Be(DBNull.Value);

@@ -21,7 +21,8 @@ public static partial class DataGenerator
         CancellationToken cancellationToken)
     {
         private readonly GenerationWorker _ordered = new();
-        private readonly HashSet<object>[] _uniques = model.UniqueKeys.Select(_ => new HashSet<object>()).ToArray();
+        // Values the table held before an append run count as taken.
+        private readonly HashSet<object>[] _uniques = model.UniqueKeys.Select(k => k.Length == 1 && model.ExistingValues.TryGetValue(k[0], out var held) ? new HashSet<object>(held) : []).ToArray();
         private readonly ConcurrentBag<object?[][]> _spares = [];
         private readonly Queue<(Task<EncodedBatch> Bytes, long Done)> _encoding = new();
         private readonly bool _parallel = options.MaxDegreeOfParallelism > 1;

@@ -43,7 +43,15 @@ public static partial class DataGenerator
         var workers = new ConcurrentBag<GenerationWorker>();
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
-        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name))).ToList(), cancellationToken).ConfigureAwait(false);
+        var reads = StartingReads.For(plan);
+        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name)) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList(), cancellationToken).ConfigureAwait(false);
+        if (StartingReads.Compile(manifest, plan, reads) is { } continued)
+        {
+            // Appending to tables that hold rows: the plan compiled for what they hold (keys continue, values avoid, refs reach them).
+            plan = continued.Plan;
+            run = new GenerationRun(plan);
+        }
+
         AllocateInlineTargets(plan, run, options, budget);
         foreach (var model in plan.Models)
         {

@@ -100,6 +100,9 @@ internal sealed class ModelPlan
     /// <summary>Fields whose values must not repeat (declared unique, or the key), checked in row order.</summary>
     public int[] UniqueFields { get; }
 
+    /// <summary>The values the model's unique top-level fields held before an append run, by field index: new values avoid them.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<object>> ExistingValues { get; init; } = new Dictionary<int, IReadOnlyList<object>>();
+
     /// <summary>Every key whose values must not repeat: the unique fields, one each, then the model's composite <c>unique:</c> keys.</summary>
     public int[][] UniqueKeys { get; }
 

@@ -19,7 +19,7 @@ internal static class BasicGenerators
         "sequence",
         "start + row × step (within an array: the element index).",
         [new("start", OptionType.Integer, "First value (default 1)."), new("step", OptionType.Integer, "Increment (default 1).")],
-        static (spec, _) =>
+        static (spec, ctx) =>
         {
             var start = spec.GetLong("start") ?? 1;
             var step = spec.GetLong("step") ?? 1;
@@ -28,7 +28,8 @@ internal static class BasicGenerators
                 spec.Error(spec.Find("step"), "option 'step' must not be 0");
             }
 
-            return new SequenceGenerator(start, step);
+            // Appending to a table that holds rows: the keys continue after its largest.
+            return new SequenceGenerator(ctx.Scope.Parent is null ? ctx.Compiler.SequenceStart(ctx.Model, spec.Path, start, step) : start, step);
         });
 
     public static readonly GeneratorDescriptor Bool = new(
@@ -176,8 +177,11 @@ internal static class BasicGenerators
         public override object? ValueAt(ref DeterministicRandom random, long position) => NextUuid(ref random);
     }
 
-    private sealed class SequenceGenerator(long start, long step) : FieldGenerator
+    internal sealed class SequenceGenerator(long start, long step) : FieldGenerator
     {
+        /// <summary>The increment (an appended table's keys continue after its largest only when it is positive).</summary>
+        public long Step => step;
+
         public override ValueKind Kind => ValueKind.Integer;
 
         public override bool UniqueByConstruction => true;

@@ -33,6 +33,7 @@ internal static class ReferenceGenerators
             new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
             new("roots", OptionType.Probability, "For a reference to the model's own key (a hierarchy: manager, parent category): the share of rows with no parent (default 10%; the first row is always a root)."),
             new("maxDepth", OptionType.Integer, "For a hierarchy: the most levels it has (rows are split into that many bands in row order; a row's parent is in the band before its own, the first band are the roots)."),
+            new("existing", OptionType.Boolean, "Also point at the rows the referenced table already holds (read once before the run, with mode append or into a table that has rows): the value is drawn from those and this run's rows together, deterministically for the same seed and starting data. Needs a store that can read the table (the SQL stores); a lookup cannot go through such a ref."),
             new("deferred", OptionType.Boolean, "Set the value after every model is written: rows go in with NULL and an update fills it in by the model's key. How a reference cycle is filled (departments.manager_id → employees while employees.department_id → departments); the referenced model may come later. Needs a key on this model and an output that can update rows (SQL stores, files: a <model>.updates file, memory)."),
         ],
         static (spec, ctx) => CreateRef(spec, ctx));
@@ -146,6 +147,22 @@ internal static class ReferenceGenerators
         var column = ctx.Compiler.RequireColumn(ctx.Model, target.Model, target.Field, node!);
         var toParent = ctx.Model.Count is CountSpec.PerParent p && p.Parent == target.Model.Name;
         var index = ctx.Scope.IndexOf(spec.Path[(spec.Path.LastIndexOf('.') + 1)..]);
+        if (spec.GetBool("existing") == true)
+        {
+            if (toParent || spec.GetBool("unique") == true || ctx.Scope.Parent is not null)
+            {
+                spec.Error(spec.Find("existing"), ctx.Scope.Parent is not null ? "an existing ref goes on a model's top-level field" : toParent
+                    ? $"a ref to the parent model '{target.Model.Name}' this model is counted per is that row's own parent: it cannot also draw from existing rows"
+                    : "an existing ref draws from the table's rows and this run's together, with repeats: it cannot be unique");
+                return null;
+            }
+
+            return new RefGenerator(column, false, distribution == "skewed" ? skew : null, index, null)
+            {
+                Existing = new ExistingRows(target.Model.Name, target.Field, ctx.Compiler),
+            };
+        }
+
         return new RefGenerator(column, toParent, distribution == "skewed" ? skew : null, index, Shuffle(spec, ctx, distribution));
     }
 
@@ -209,6 +226,12 @@ internal static class ReferenceGenerators
         if (fromField.Node is not YamlMappingNode fromMap || ReadScalar(fromMap, "type") != "ref" || ReadScalar(fromMap, "ref") is not { } target)
         {
             spec.Error(fromNode, $"lookup 'from: {from}' must name a field of type 'ref'");
+            return null;
+        }
+
+        if (ReadScalar(fromMap, "existing") is { } existing && FieldSpec.ParseBool(existing) == true)
+        {
+            spec.Error(fromNode, $"lookup 'from: {from}' names an existing ref, which may point at a row the run did not generate and whose other fields it does not read; look up through a ref that is not existing");
             return null;
         }
 
@@ -277,7 +300,22 @@ internal static class ReferenceGenerators
     private static string? ReadScalar(YamlMappingNode map, string key) =>
         map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value is YamlScalarNode v ? v.Value : null;
 
-    private sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex, ulong? shuffle) : FieldGenerator
+    /// <summary>
+    /// The rows an <c>existing: true</c> ref also draws from: the referenced column's values before the run, read once
+    /// from the store and kept by the plan compiled for that starting data (integers as long).
+    /// </summary>
+    internal sealed class ExistingRows(string model, string column, ManifestCompiler compiler)
+    {
+        private readonly Lazy<IReadOnlyList<object>> _values = new(() => compiler.ExistingValues(model, column, ValueKind.Unknown));
+
+        public string Model => model;
+
+        public string Field => column;
+
+        public IReadOnlyList<object> Values => _values.Value;
+    }
+
+    internal sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex, ulong? shuffle) : FieldGenerator
     {
         public override ValueKind Kind => ValueKind.Unknown;
 
@@ -285,9 +323,36 @@ internal static class ReferenceGenerators
 
         public override bool IsReference => true;
 
+        /// <summary>For <c>existing: true</c>: the rows the referenced table held before the run, drawn from before this run's.</summary>
+        public ExistingRows? Existing { get; init; }
+
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             var values = scope.Row.Run.Values(column);
+            if (Existing is { } existing && existing.Values.Count > 0)
+            {
+                // Existing rows first, then this run's: one draw over both, so the same seed and starting data give the same refs.
+                var held = existing.Values;
+                var pick = Pick(ref random, held.Count + values.Count, skew);
+                if (pick < held.Count)
+                {
+                    if (fieldIndex >= 0)
+                    {
+                        scope.SetReferencedRow(fieldIndex, -1);
+                    }
+
+                    return held[(int)pick];
+                }
+
+                var own = pick - held.Count;
+                if (fieldIndex >= 0)
+                {
+                    scope.SetReferencedRow(fieldIndex, own);
+                }
+
+                return values[own];
+            }
+
             long row;
             if (toParent && scope.Row.ParentIndex >= 0)
             {

@@ -53,6 +53,9 @@ public sealed record ManifestOptions
     /// </summary>
     [System.Diagnostics.CodeAnalysis.Experimental(Diagnostics.ExperimentalGenerators)]
     public IReadOnlyList<ValueGenerator>? Generators { get; init; }
+
+    /// <summary>What the target tables held before a run that appends (by model): keys continue, unique values avoid, existing refs draw from them.</summary>
+    internal IReadOnlyDictionary<string, Outputs.StartingRead>? Starting { get; init; }
 }
 
 /// <summary>
@@ -225,6 +228,9 @@ public sealed class Manifest
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>
     public Manifest WithSeed(ulong seed) => seed == Seed ? this : FromDocument(_root, Source, _options with { Seed = seed });
 
+    /// <summary>The same manifest compiled against what its tables already hold (an append run's starting data).</summary>
+    internal Manifest WithStartingData(IReadOnlyDictionary<string, Outputs.StartingRead> starting) => FromDocument(_root, Source, _options with { Starting = starting });
+
     /// <summary>
     /// The compiled plan, made once when the manifest loads and shared by every run (it holds no per-run state).
     /// The YAML tree is kept only for <see cref="WithSeed"/>: the seed is part of every compiled stream key.
@@ -269,7 +275,7 @@ public sealed class Manifest
         var seed = options.Seed ?? reader.Seed ?? DefaultSeed;
         var scale = options.Scale ?? reader.Scale;
 #pragma warning disable DGEN001 // the seam's own implementation
-        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate) { Custom = CustomGenerators.From(options.Generators) };
+        var compiler = new ManifestCompiler(errors, variables, reader.Models, seed, reader.Locale, reader.ReferenceDate) { Custom = CustomGenerators.From(options.Generators), Starting = options.Starting };
 #pragma warning restore DGEN001
         var models = compiler.Compile();
         var simulation = reader.SimulationNode is { } node && !errors.HasErrors

@@ -43,6 +43,13 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
     /// (Kafka) use it as the timestamp unless told otherwise.
     /// </summary>
     public string? TimeField { get; init; }
+
+    /// <summary>
+    /// What the run asks of the model's existing table before it generates (<see cref="LoadMode.Append"/>, or rows other
+    /// models' <c>existing: true</c> refs draw from), for the store to answer in <see cref="IDataOutput.PrepareAsync"/>; null
+    /// when nothing is asked.
+    /// </summary>
+    public StartingRead? Starting { get; init; }
 }
 /// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
 /// <param name="Field">The referencing field.</param>

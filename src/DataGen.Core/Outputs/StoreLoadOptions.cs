@@ -10,6 +10,12 @@ public sealed record StoreLoadOptions
     /// </summary>
     public bool DropConflicting { get; init; }
 
+    /// <summary>
+    /// Create the database the connection names when it does not exist, before the load (PostgreSQL, MySQL, SQL Server; a
+    /// datastore's <c>create: database</c>). Credentials that may not create databases fail the run, saying so. Default false.
+    /// </summary>
+    public bool CreateDatabase { get; init; }
+
     /// <summary>Create tables from the manifest when they do not exist (default true).</summary>
     public bool CreateTables { get; init; } = true;
 

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DataGen.Outputs;
+using DataGen.Stores;
+using MySqlConnector;
+
+namespace DataGen.MySql.Tests;
+
+/// <summary>
+/// Load modes on MariaDB/MySQL tables the application owns (issue 25): replace keeps each definition (SHOW CREATE TABLE
+/// and VIEW identical), truncate empties a NOT NULL foreign-key cycle and reloads it, append continues keys, unique values
+/// and refs over three runs, and a second load is refused naming every table with its rows.
+/// </summary>
+public sealed partial class LoadModeTests(MySqlServer server)
+{
+    private const string Schema = """
+        CREATE TABLE customer (id int AUTO_INCREMENT PRIMARY KEY, email varchar(120) NOT NULL UNIQUE, tier ENUM('a','b') NOT NULL DEFAULT 'a',
+            joined timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP) COMMENT = 'the application''s customers';
+        CREATE TABLE orders (id bigint AUTO_INCREMENT PRIMARY KEY, customer_id int NOT NULL, total decimal(10,2) NOT NULL, placed date NOT NULL,
+            CONSTRAINT fk_customer FOREIGN KEY (customer_id) REFERENCES customer (id), INDEX ix_placed (placed));
+        CREATE VIEW customer_orders AS SELECT c.email, COUNT(o.id) AS orders FROM customer c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.email;
+        """;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly StoreCatalog Stores = StoreCatalog.FilesOnly.With(MySqlStoreProvider.Instance);
+
+    private static string Manifest(string mode, int customers = 20, int orders = 50) => $$$"""
+        seed: 7
+        variables: { connection: null }
+        datastores:
+          db: { kind: mysql, connection: "{{connection}}", mode: {{{mode}}} }
+        models:
+          customer:
+            store: db
+            count: {{{customers}}}
+            key: id
+            fields:
+              id: sequence
+              email: { type: internet.email, unique: true }
+          orders:
+            store: db
+            count: {{{orders}}}
+            key: id
+            fields:
+              id: sequence
+              customer_id: { type: ref, ref: customer.id, existing: true }
+              total: { type: decimal, min: 1, max: 500 }
+              placed: date
+        """;
+
+    private async Task<string> DatabaseAsync(string sql)
+    {
+        var db = await server.NewDatabaseAsync();
+        await ExecuteAsync(db, sql);
+        return db;
+    }
+
+    private static async Task ExecuteAsync(string db, string sql)
+    {
+        await using var connection = new MySqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<List<string>> Rows(string db, string sql)
+    {
+        var rows = new List<string>();
+        await using var connection = new MySqlConnection(db);
+        await connection.OpenAsync(Ct);
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+
+    private static async Task<long> Scalar(string db, string sql) => long.Parse((await Rows(db, sql)).Single(), CultureInfo.InvariantCulture);
+
+    private static async Task LoadAsync(string db, string yaml, StoreLoadOptions? options = null)
+    {
+        var manifest = DataGen.Manifest.Parse(yaml, "modes.yaml", new ManifestOptions { Variables = new Dictionary<string, string> { ["connection"] = db }, Environment = _ => null, Stores = Stores });
+        await using var output = Stores.CreateOutput(manifest, options ?? new StoreLoadOptions(), null);
+        await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
+    }
+
+    /// <summary>SHOW CREATE of the tables and the view, less the AUTO_INCREMENT counter (the table's state, not its definition).</summary>
+    private static async Task<string> DefinitionAsync(string db)
+    {
+        var parts = new List<string>();
+        foreach (var statement in new[] { "SHOW CREATE TABLE customer", "SHOW CREATE TABLE orders", "SHOW CREATE VIEW customer_orders" })
+        {
+            await using var connection = new MySqlConnection(db);
+            await connection.OpenAsync(Ct);
+            await using var command = new MySqlCommand(statement, connection);
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            await reader.ReadAsync(Ct);
+            parts.Add(AutoIncrement().Replace(reader.GetString(1), string.Empty));
+        }
+
+        return string.Join("\n", parts);
+    }
+
+    [GeneratedRegex(@" AUTO_INCREMENT=\d+")]
+    private static partial Regex AutoIncrement();
+
+    [Fact]
+    public async Task Replace_and_drop_conflicting_keep_a_referenced_tables_definition_and_its_view()
+    {
+        var db = await DatabaseAsync(Schema);
+        await LoadAsync(db, Manifest("create"));
+        var before = await DefinitionAsync(db);
+        before.Should().Contain("ON UPDATE current_timestamp()").And.Contain("COMMENT='the application''s customers'");
+
+        await LoadAsync(db, Manifest("replace", customers: 30, orders: 40));
+
+        (await DefinitionAsync(db)).Should().Be(before);
+        (await Scalar(db, "SELECT COUNT(*) FROM customer")).Should().Be(30);
+        (await Scalar(db, "SELECT SUM(orders) FROM customer_orders")).Should().Be(40, "the view still reads the tables");
+        await ExecuteAsync(db, "INSERT INTO customer (email) VALUES ('next@example.com')");
+        (await Scalar(db, "SELECT id FROM customer WHERE email = 'next@example.com'")).Should().Be(31);
+
+        await LoadAsync(db, Manifest("create", customers: 5, orders: 5), new StoreLoadOptions { DropConflicting = true });
+        (await DefinitionAsync(db)).Should().Be(before, "--drop-conflicting keeps an application's table too");
+        (await Scalar(db, "SELECT COUNT(*) FROM orders")).Should().Be(5);
+    }
+
+    [Fact]
+    public async Task A_second_load_is_refused_naming_every_table_and_a_table_outside_the_run_blocks_emptying()
+    {
+        var db = await DatabaseAsync(Schema);
+        await LoadAsync(db, Manifest("create"));
+
+        var again = () => LoadAsync(db, Manifest("create"));
+        var only = () => LoadAsync(db, Manifest("truncate").Split("\n  orders:")[0]);
+
+        (await again.Should().ThrowAsync<StoreConflictException>()).Which.Conflicts.Should().BeEquivalentTo(new Dictionary<string, long> { ["customer"] = 20, ["orders"] = 50 });
+        (await only.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("mode 'truncate' would empty table 'customer', which orders (50 row(s)) references").And.Contain("nothing was changed");
+        (await Scalar(db, "SELECT COUNT(*) FROM customer")).Should().Be(20);
+    }
+
+    [Fact]
+    public async Task Truncate_empties_and_reloads_a_not_null_foreign_key_cycle()
+    {
+        var db = await DatabaseAsync("""
+            CREATE TABLE store (id int PRIMARY KEY, manager_id int NOT NULL);
+            CREATE TABLE staff (id int PRIMARY KEY, store_id int NOT NULL, CONSTRAINT fk_staff_store FOREIGN KEY (store_id) REFERENCES store (id));
+            ALTER TABLE store ADD CONSTRAINT fk_store_manager FOREIGN KEY (manager_id) REFERENCES staff (id);
+            """);
+        var yaml = """
+            seed: 3
+            variables: { connection: null }
+            datastores:
+              db: { kind: mysql, connection: "{{connection}}", mode: MODE }
+            models:
+              store: { store: db, count: 3, key: id, fields: { id: sequence, manager_id: { type: ref, ref: staff.id, deferred: true } } }
+              staff: { store: db, count: 8, key: id, fields: { id: sequence, store_id: { type: ref, ref: store.id } } }
+            """;
+        await LoadAsync(db, yaml.Replace("MODE", "create", StringComparison.Ordinal));
+        var first = await Rows(db, "SELECT * FROM staff ORDER BY id");
+
+        await LoadAsync(db, yaml.Replace("MODE", "truncate", StringComparison.Ordinal));
+
+        (await Rows(db, "SELECT * FROM staff ORDER BY id")).Should().Equal(first, "emptied together and refilled with the same rows");
+        (await Scalar(db, "SELECT COUNT(*) FROM store s LEFT JOIN staff m ON m.id = s.manager_id WHERE m.id IS NULL")).Should().Be(0);
+        (await Scalar(db, "SELECT @@FOREIGN_KEY_CHECKS")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Append_three_days_continues_keys_reaches_earlier_rows_and_repeats_no_unique_value()
+    {
+        var db = await DatabaseAsync(Schema);
+        var twin = await DatabaseAsync(Schema);
+        foreach (var target in new[] { db, twin })
+        {
+            await LoadAsync(target, Manifest("create", customers: 10, orders: 0));
+            for (var day = 1; day <= 3; day++)
+            {
+                await LoadAsync(target, Manifest("append", customers: 2, orders: 25));
+            }
+        }
+
+        (await Scalar(db, "SELECT COUNT(*) FROM customer")).Should().Be(16);
+        (await Scalar(db, "SELECT MAX(id) FROM orders")).Should().Be(75);
+        (await Scalar(db, "SELECT COUNT(DISTINCT email) FROM customer")).Should().Be(16);
+        (await Scalar(db, "SELECT COUNT(*) FROM orders WHERE id > 50 AND customer_id <= 12")).Should().BePositive("the third day reaches customers of earlier runs");
+        (await Rows(db, "SELECT * FROM orders ORDER BY id")).Should().Equal(await Rows(twin, "SELECT * FROM orders ORDER BY id"), "same seed, same starting data, same rows");
+        await ExecuteAsync(db, "INSERT INTO customer (email) VALUES ('walk-in@example.com')");
+        (await Scalar(db, "SELECT MAX(id) FROM customer")).Should().Be(17);
+    }
+}

@@ -66,7 +66,9 @@ public sealed partial class ElasticsearchOutput : IDataOutput
             throw new ArgumentException($"elasticsearch '{storeName}': 'connection' names no node", nameof(connection));
         }
 
-        var client = new ElasticsearchClientSettings(new StaticNodePool(nodes))
+        // One node: no pool to ping or sniff. Several: a static pool that pings a node before using it again.
+        NodePool pool = nodes.Count == 1 ? new SingleNodePool(nodes[0]) : new StaticNodePool(nodes);
+        var client = new ElasticsearchClientSettings(pool)
             .RequestTimeout(TimeSpan.FromMinutes(2))
             .MaximumRetries(1);
         if (settings.ApiKey is { } key)

@@ -138,7 +138,7 @@ public sealed partial class ElasticsearchOutput : IDataOutput
 
         if (IndexNames.Problem(model.Target) is { } problem)
         {
-            throw new GenerationException($"{_connection.Store}: '{model.Target}' cannot be an index name: {problem}; set the model's target: to a valid name", model.Name);
+            throw new GenerationException($"{_connection.Store}: '{model.Target}' cannot be an index name: {problem}; set the model's table: to a valid name", model.Name);
         }
     }
 

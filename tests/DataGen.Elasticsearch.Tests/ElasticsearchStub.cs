@@ -78,8 +78,12 @@ public sealed class ElasticsearchStub : IAsyncDisposable
                 return;
             }
 
+            // The client compresses request bodies (gzip), as Elasticsearch accepts them.
             string body;
-            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            var input = context.Request.Headers["Content-Encoding"] == "gzip"
+                ? new System.IO.Compression.GZipStream(context.Request.InputStream, System.IO.Compression.CompressionMode.Decompress)
+                : context.Request.InputStream;
+            using (var reader = new StreamReader(input, Encoding.UTF8))
             {
                 body = await reader.ReadToEndAsync();
             }
@@ -89,7 +93,14 @@ public sealed class ElasticsearchStub : IAsyncDisposable
             lock (_gate)
             {
                 Requests.Add((context.Request.HttpMethod, context.Request.Url!.PathAndQuery, body));
-                (status, answer) = Handle(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, body);
+                try
+                {
+                    (status, answer) = Handle(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, body);
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or NullReferenceException)
+                {
+                    (status, answer) = (500, Error("stub_failure", e.Message));
+                }
             }
 
             var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());

@@ -14,7 +14,7 @@ namespace DataGen.Xunit;
 /// off), or the server in <c>DATAGEN_ELASTICSEARCH_CONNECTION</c>. Each class's indexes are named with its own
 /// <see cref="IndexPrefix"/>. After each test, the indexing and deletion counters of the class's indexes tell which changed;
 /// only those are deleted and written again from the rows kept at load, and indexes the test made are deleted. A subclass
-/// changes the container in <see cref="ConfigureContainer"/>.
+/// changes the container in <see cref="ConfigureContainer"/> and the URL in <see cref="ConfigureConnection"/>.
 /// </summary>
 public class ElasticsearchFixture : DataGenFixture
 {
@@ -55,7 +55,7 @@ public class ElasticsearchFixture : DataGenFixture
             return server.Unavailable;
         }
 
-        ConnectionString = server.ConnectionString!;
+        ConnectionString = ConfigureConnection(server.ConnectionString!);
         IndexPrefix = NewStoreName() + "_";
         Client = new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(ConnectionString.Split(',')[0])));
         return null;
@@ -64,6 +64,9 @@ public class ElasticsearchFixture : DataGenFixture
     /// <summary>Changes the container before it is built (environment, memory, wait strategy). Default: unchanged.</summary>
     /// <param name="builder">A builder for the image in <c>DATAGEN_ELASTICSEARCH_IMAGE</c> or <see cref="DefaultImage"/>: single node, security off, 512 MB heap.</param>
     protected virtual ContainerBuilder ConfigureContainer(ContainerBuilder builder) => builder;
+
+    /// <summary>Changes the server's URL before the class uses it (credentials, several nodes). Default: unchanged.</summary>
+    protected virtual string ConfigureConnection(string connectionString) => connectionString;
 
     /// <inheritdoc />
     protected override Task StopAsync() => Client is null ? Task.CompletedTask : ClearAsync(CancellationToken.None);

@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "mode", "indexes", "unique", "duplicates", "tracers", "scale"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "mode", "indexes", "unique", "duplicates", "tracers", "scale", "enabled"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;
@@ -344,6 +344,7 @@ internal sealed partial class ManifestReader
         }
 
         CheckStores();
+        CheckSwitchedOff();
     }
 
     private void ReadVariables(YamlNode node)
@@ -422,6 +423,12 @@ internal sealed partial class ManifestReader
             var mode = ReadMode(Get(model, "mode"), $"model '{name}'");
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
+            if (Get(model, "enabled") is { } enabledNode && !ReadEnabled(enabledNode, name))
+            {
+                (count, tracers) = (new CountSpec.Fixed(enabledNode, 0), null);
+                _switchedOff.Add(name);
+            }
+
             var scales = ReadScales(Get(model, "scale"), count, name);
             Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, ModeNode = Get(model, "mode"), Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
         }

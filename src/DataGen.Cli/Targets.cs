@@ -1,3 +1,4 @@
+using DataGen.Elasticsearch;
 using DataGen.Kafka;
 using DataGen.Kafka.Avro;
 using DataGen.MongoDb;
@@ -22,6 +23,7 @@ internal static class Targets
         SqlServerStoreProvider.Instance,
         MySqlStoreProvider.Instance,
         MongoStoreProvider.Instance,
+        ElasticsearchStoreProvider.Instance,
         KafkaStoreProvider.Instance.WithAvro(),
     ]);
 

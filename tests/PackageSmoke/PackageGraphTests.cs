@@ -10,7 +10,7 @@ namespace PackageSmoke;
 /// </summary>
 public sealed class PackageGraphTests
 {
-    private static readonly string[] OtherStores = ["Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "MongoDB.Driver", "Testcontainers.MongoDb", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn", "Npgsql", "Testcontainers.PostgreSql", "Microsoft.Data.Sqlite", "AutoFixture.Xunit3", "MySqlConnector", "Testcontainers.MySql", "Confluent.SchemaRegistry", "Apache.Avro"];
+    private static readonly string[] OtherStores = ["Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "MongoDB.Driver", "Testcontainers.MongoDb", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn", "Npgsql", "Testcontainers.PostgreSql", "Microsoft.Data.Sqlite", "AutoFixture.Xunit3", "MySqlConnector", "Testcontainers.MySql", "Confluent.SchemaRegistry", "Apache.Avro", "Elastic.Clients.Elasticsearch"];
 
     [Theory]
     [InlineData("DataGen.Xunit.PostgreSql", "Npgsql", "Testcontainers.PostgreSql")]
@@ -19,6 +19,7 @@ public sealed class PackageGraphTests
     [InlineData("DataGen.Xunit.Kafka", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "Confluent.SchemaRegistry", "Apache.Avro")]
     [InlineData("DataGen.Kafka.Avro", "Confluent.Kafka", "librdkafka.redist", "Confluent.SchemaRegistry", "Apache.Avro")]
     [InlineData("DataGen.Xunit.MongoDb", "MongoDB.Driver", "Testcontainers.MongoDb")]
+    [InlineData("DataGen.Xunit.Elasticsearch", "Elastic.Clients.Elasticsearch")]
     [InlineData("DataGen.Xunit.SqlServer", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn")]
     [InlineData("DataGen.Xunit.AutoFixture", "AutoFixture.Xunit3")]
     [InlineData("DataGen.Xunit")]

@@ -100,7 +100,7 @@ internal sealed partial class ManifestReader
                 }
             }
 
-            if (_datastoreModes.GetValueOrDefault(name) is { } mode and not Outputs.LoadMode.Create && _stores?.Find(kind) is { CanReadSchema: false })
+            if (_datastoreModes.GetValueOrDefault(name) is { } mode and not Outputs.LoadMode.Create && _stores?.Find(kind) is { SupportsLoadModes: false })
             {
                 _errors.Add(Get(store, "mode"), $"datastore '{name}' ({kind}): mode '{mode.ToString().ToLowerInvariant()}' is for the SQL stores; {kind} loads as 'create'");
             }
@@ -160,7 +160,7 @@ internal sealed partial class ManifestReader
             model.DatastoreModeIsExplicit = datastoreMode is not null;
             model.Mode = model.OwnMode ?? datastoreMode ?? Outputs.LoadMode.Create;
             if (model.OwnMode is { } own and not Outputs.LoadMode.Create && model.Store is { } named
-                && _datastoreKinds.TryGetValue(named, out var kind) && _stores?.Find(kind) is { CanReadSchema: false })
+                && _datastoreKinds.TryGetValue(named, out var kind) && _stores?.Find(kind) is { SupportsLoadModes: false })
             {
                 _errors.Add(model.ModeNode ?? model.Node, $"mode '{own.ToString().ToLowerInvariant()}' is for the SQL stores; {kind} loads as 'create'", model.Name);
             }

@@ -72,6 +72,12 @@ internal sealed partial class ManifestReader
             var mode = ReadMode(Get(model, "mode"), $"model '{name}'");
             var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
+            if (Get(model, "enabled") is { } enabledNode && !ReadEnabled(enabledNode, name))
+            {
+                (count, tracers) = (new CountSpec.Fixed(enabledNode, 0), null);
+                _switchedOff.Add(name);
+            }
+
             var scales = ReadScales(Get(model, "scale"), count, name);
             Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, ModeNode = Get(model, "mode"), Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
         }

@@ -105,6 +105,7 @@ public static class ManifestSchema
                         ["mode"] = ModeSchema(),
                         ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
+                        ["enabled"] = new JsonObject { ["description"] = "false: the model writes no rows and no file (a source switched off); models that reference it are refused.", ["type"] = "boolean" },
                         ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
                         ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
                         ["duplicates"] = DuplicatesSchema(),

@@ -21,11 +21,12 @@ public enum FileFormat
 /// <summary>
 /// Writes models to files in a directory. Everything is written to temporary names first and
 /// published only by <see cref="CompleteAsync"/>, so a failed or cancelled run leaves the previous
-/// output untouched and no partial files behind.
+/// output untouched and no partial files behind. A model that has no rows (a count of 0, <c>enabled: false</c>) writes no
+/// file at all. A CSV or NDJSON model with <c>mode: append</c> adds its rows to the existing file (see <see cref="LoadMode.Append"/>).
 /// </summary>
-public sealed class FileOutput : IDataOutput
+public sealed partial class FileOutput : IDataOutput
 {
-    private readonly List<(string Temporary, string Final, bool IsDirectory)> _pending = [];
+    private readonly List<(string Temporary, string Final, bool IsDirectory, IModelWriter Writer)> _pending = [];
     private bool _completed;
 
     /// <summary>Creates a file output.</summary>
@@ -62,20 +63,21 @@ public sealed class FileOutput : IDataOutput
         var name = Shard is { } shard
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{model.Name}.shard-{shard.Index.ToString($"D{shard.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length}", System.Globalization.CultureInfo.InvariantCulture)}-of-{shard.Count}")
             : model.Name;
+        var appending = model.Mode == LoadMode.Append ? StartAppend(model, name, temporary) : false;
         switch (Format)
         {
             case FileFormat.Ndjson:
-                _pending.Add((temporary, Path.Combine(Directory, name + ".ndjson"), false));
-                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Ndjson);
+                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Ndjson, append: appending);
+                _pending.Add((temporary, Path.Combine(Directory, name + ".ndjson"), false, writer));
                 break;
             case FileFormat.Csv:
-                _pending.Add((temporary, Path.Combine(Directory, name + ".csv"), false));
-                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Csv, header: Shard is not { Index: > 0 });
+                writer = new StreamModelWriter(model, temporary, StreamModelWriter.Csv, header: Shard is not { Index: > 0 } && !appending, append: appending);
+                _pending.Add((temporary, Path.Combine(Directory, name + ".csv"), false, writer));
                 break;
             default:
                 System.IO.Directory.CreateDirectory(temporary);
-                _pending.Add((temporary, Path.Combine(Directory, name), true));
                 writer = new DocumentModelWriter(model, temporary);
+                _pending.Add((temporary, Path.Combine(Directory, name), true, writer));
                 break;
         }
 
@@ -98,8 +100,17 @@ public sealed class FileOutput : IDataOutput
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var (temporary, final, isDirectory) in _pending)
+        var written = new List<string>();
+        foreach (var (temporary, final, isDirectory, writer) in _pending)
         {
+            if (RowsOf(writer) == 0)
+            {
+                // No rows, no file: a source switched off leaves nothing (and an appended file as it was).
+                Delete(temporary, isDirectory);
+                continue;
+            }
+
+            written.Add(final);
             if (isDirectory)
             {
                 if (System.IO.Directory.Exists(final))
@@ -115,7 +126,7 @@ public sealed class FileOutput : IDataOutput
             }
         }
 
-        Written = _pending.Select(p => p.Final).ToList();
+        Written = written;
         _pending.Clear();
         _completed = true;
         return ValueTask.CompletedTask;
@@ -126,18 +137,11 @@ public sealed class FileOutput : IDataOutput
     {
         if (!_completed)
         {
-            foreach (var (temporary, _, isDirectory) in _pending)
+            foreach (var (temporary, _, isDirectory, _) in _pending)
             {
                 try
                 {
-                    if (isDirectory && System.IO.Directory.Exists(temporary))
-                    {
-                        System.IO.Directory.Delete(temporary, recursive: true);
-                    }
-                    else if (File.Exists(temporary))
-                    {
-                        File.Delete(temporary);
-                    }
+                    Delete(temporary, isDirectory);
                 }
                 catch (IOException)
                 {
@@ -148,6 +152,26 @@ public sealed class FileOutput : IDataOutput
 
         return ValueTask.CompletedTask;
     }
+
+    private static void Delete(string temporary, bool isDirectory)
+    {
+        if (isDirectory && System.IO.Directory.Exists(temporary))
+        {
+            System.IO.Directory.Delete(temporary, recursive: true);
+        }
+        else if (File.Exists(temporary))
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The rows a model's writer wrote (null: unknown, published as before).</summary>
+    private static long? RowsOf(IModelWriter writer) => writer switch
+    {
+        StreamModelWriter stream => stream.Rows,
+        DocumentModelWriter documents => documents.Rows,
+        _ => null,
+    };
 
     /// <summary>
     /// NDJSON and CSV: one stream per model. Batches are encoded on any thread (<see cref="IEncodingModelWriter"/>: the
@@ -180,11 +204,13 @@ public sealed class FileOutput : IDataOutput
         private EncodedBatch? _header;
         private long _rows;
 
-        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, EncodedBatch, object?[]> writeRow, bool header = true)
+        public long Rows => _rows;
+
+        public StreamModelWriter(ModelDescriptor model, string path, Action<StreamModelWriter, EncodedBatch, object?[]> writeRow, bool header = true, bool append = false)
         {
             _writeRow = writeRow;
             _prefixes = JsonValueWriter.LinePrefixes(model.Fields);
-            _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            _stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             if (writeRow == Csv && header)
             {
                 _header = Rent();
@@ -285,7 +311,7 @@ public sealed class FileOutput : IDataOutput
             }
         }
 
-        private static void WriteCsvText(ArrayBufferWriter<byte> buffer, string text)
+        internal static void WriteCsvText(ArrayBufferWriter<byte> buffer, string text)
         {
             var quote = text.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' '));
             if (!quote)
@@ -306,6 +332,8 @@ public sealed class FileOutput : IDataOutput
         private readonly int _keyIndex = model.Key is null ? -1 : model.Fields.ToList().FindIndex(f => f.Name == model.Key);
         private readonly ArrayBufferWriter<byte> _buffer = new(4096);
         private long _rows;
+
+        public long Rows => _rows;
 
         public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken = default)
         {

@@ -25,6 +25,9 @@ public sealed class FileStoreProvider : StoreProvider
     /// <inheritdoc />
     protected override IReadOnlyList<string> RequiredSettings { get; } = ["path"];
 
+    /// <summary>Files honour <c>mode: append</c> (CSV and NDJSON rows added to the existing file); the other modes replace the file, as <c>create</c> does.</summary>
+    public override bool SupportsLoadModes => true;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate(Datastore store)
     {

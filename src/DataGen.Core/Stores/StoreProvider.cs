@@ -42,6 +42,13 @@ public abstract class StoreProvider
     public virtual bool CanReadSchema => false;
 
     /// <summary>
+    /// Whether a datastore or model of this kind may say <c>mode:</c> truncate, append or replace (the manifest refuses them
+    /// otherwise). Default: <see cref="CanReadSchema"/> (the SQL stores); a store that honours the modes without describing
+    /// a schema (Elasticsearch) overrides it.
+    /// </summary>
+    public virtual bool SupportsLoadModes => CanReadSchema;
+
+    /// <summary>
     /// Whether an output of this kind disposed without completing leaves the datastore exactly as it found it, DDL and
     /// what triggers wrote included (PostgreSQL, SQLite, SQL Server; not MySQL, whose DDL commits by itself and whose
     /// MyISAM tables keep what was written): only then does <c>validate --against</c> make a trial load into it.

@@ -135,6 +135,7 @@ public sealed class EventFlowRun
     /// <summary>
     /// Sends events as they happen: paced to <paramref name="eventsPerMinute"/>, each stamped with the time it is sent,
     /// until <paramref name="maxEvents"/> (null: until cancelled). Each event is written as soon as it is due.
+    /// Cancelling ends the stream, not the output: what was sent is completed (flushed and acknowledged) and counted.
     /// </summary>
     public async Task<long> LiveAsync(IDataOutput output, double eventsPerMinute, long? maxEvents = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
@@ -145,7 +146,6 @@ public sealed class EventFlowRun
         }
 
         clock ??= TimeProvider.System;
-        var began = clock.GetTimestamp();
         var events = Events(clock.GetUtcNow().UtcDateTime, null);
         if (maxEvents is { } max)
         {
@@ -153,24 +153,36 @@ public sealed class EventFlowRun
         }
 
         long sent = 0;
-        async Task<DateTime> Pace(FlowEvent _)
+        long? began = null;
+        async Task<DateTime?> Pace(FlowEvent _)
         {
+            // The pace counts from the first event (the profiles' set-up before it takes no share of the rate).
+            began ??= clock.GetTimestamp();
             var due = TimeSpan.FromMinutes(sent++ / eventsPerMinute);
-            var wait = due - clock.GetElapsedTime(began);
+            var wait = due - clock.GetElapsedTime(began.Value);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
             }
 
-            return clock.GetUtcNow().UtcDateTime;
+            return cancellationToken.IsCancellationRequested ? null : clock.GetUtcNow().UtcDateTime;
         }
 
-        var written = await WriteEventsAsync(output, events, null, Pace, cancellationToken, batch: 1).ConfigureAwait(false);
-        await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        // The stream stops on cancellation; completing what was sent is not cancelled with it.
+        var written = await WriteEventsAsync(output, events, null, Pace, CancellationToken.None, batch: 1).ConfigureAwait(false);
+        await output.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
         return written;
     }
 
-    private static async Task<long> WriteEventsAsync(IDataOutput output, IEnumerable<FlowEvent> events, Func<FlowEvent, DateTime>? at, Func<FlowEvent, Task<DateTime>>? pace, CancellationToken cancellationToken, int batch = 4096)
+    /// <summary>Writes events in batches; <paramref name="pace"/> (live) stamps each and returns null to stop the stream.</summary>
+    private static async Task<long> WriteEventsAsync(IDataOutput output, IEnumerable<FlowEvent> events, Func<FlowEvent, DateTime>? at, Func<FlowEvent, Task<DateTime?>>? pace, CancellationToken cancellationToken, int batch = 4096)
     {
         var writer = await output.OpenModelAsync(Model, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
@@ -180,7 +192,11 @@ public sealed class EventFlowRun
             foreach (var e in events)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var time = pace is null ? at!(e) : await pace(e).ConfigureAwait(false);
+                if ((pace is null ? at!(e) : await pace(e).ConfigureAwait(false)) is not { } time)
+                {
+                    break;
+                }
+
                 rows.Add([time, e.Profile, e.Flow, e.Event, e.Data]);
                 if (rows.Count == batch)
                 {

@@ -48,6 +48,12 @@ public sealed class EventScenario
     /// <summary>The Bogus locale.</summary>
     public string Locale { get; }
 
+    /// <summary>The datastore events go to (<c>store:</c>), or null: standard output or files.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>The table or topic in <see cref="Store"/> (<c>target:</c>; default <c>events</c>).</summary>
+    public string? Target { get; init; }
+
     /// <summary>Loads the profile file, or generates <see cref="ProfileCount"/> profiles from the seed.</summary>
     public Task<ProfilePool> ProfilesAsync(CancellationToken cancellationToken = default) =>
         ProfilesFile is { } file ? ProfilePool.LoadAsync(file, cancellationToken) : ProfilePool.GenerateAsync(ProfileCount, Seed, Locale, cancellationToken);
@@ -60,7 +66,7 @@ public sealed class EventScenario
 internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulong seed, string locale, DateTime referenceDate)
 {
     private const string Where = "events";
-    internal static readonly string[] Keys = ["profiles", "start", "end", "state", "types", "flows"];
+    internal static readonly string[] Keys = ["profiles", "start", "end", "state", "types", "flows", "store", "target"];
     internal static readonly string[] StepKeys = ["event", "events", "after", "limit", "set", "branch"];
     private static readonly string[] ProfileFields = ["id", "uuid", "first_name", "last_name", "username", "email", "birthdate", "employer", "job", "home_address", "work_address", "home_phone", "mobile_phone", "licence", "plate"];
     private static readonly string[] Builtins = ["flow", "occurrence", "at"];
@@ -207,7 +213,26 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             errors.Add(flowMap, "at least one flow needs a weight above 0 (profiles start with those)", Where);
         }
 
-        return errors.Errors.Count > before ? null : new EventScenario(profiles, file, start, end, roots, state, seed, locale);
+        var (store, target) = ReadDestination(map);
+        return errors.Errors.Count > before ? null : new EventScenario(profiles, file, start, end, roots, state, seed, locale) { Store = store, Target = target };
+    }
+
+    /// <summary>The datastore (<c>store:</c>, declared under <c>datastores:</c>) and table or topic (<c>target:</c>) events go to.</summary>
+    private (string? Store, string? Target) ReadDestination(YamlMappingNode map)
+    {
+        var store = Get(map, "store") is { } s ? scalars.Text(s, "a datastore name", Where) : null;
+        if (store is not null && !scalars.Datastores.Any(d => d.Name == store))
+        {
+            errors.Add(Get(map, "store")!, $"events: unknown datastore '{store}'{Suggest.Hint(store, scalars.Datastores.Select(d => d.Name))}; datastores: {string.Join(", ", scalars.Datastores.Select(d => d.Name))}", Where);
+        }
+
+        var target = Get(map, "target") is { } t ? scalars.Text(t, "a table or topic name", Where) : null;
+        if (target is { } && (store is null || string.IsNullOrWhiteSpace(target)))
+        {
+            errors.Add(Get(map, "target")!, store is null ? "events: 'target' needs 'store' (the datastore the table or topic is in)" : "events: 'target' must name a table or topic", Where);
+        }
+
+        return (store, target);
     }
 
     /// <summary>

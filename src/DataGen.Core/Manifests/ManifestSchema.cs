@@ -190,6 +190,8 @@ public static class ManifestSchema
                     ["properties"] = new JsonObject { ["weight"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["steps"] = new JsonObject { ["type"] = "array", ["items"] = step } },
                 },
             },
+            ["store"] = new JsonObject { ["description"] = "The datastore events go to (datagen events writes there).", ["type"] = "string" },
+            ["target"] = new JsonObject { ["description"] = "The table or topic in the store (default events).", ["type"] = "string" },
         };
         System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Events.EventsReader.Keys), "schema and reader keys");
         return new JsonObject { ["description"] = "Event flows over generated profiles; run with 'datagen events'.", ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };

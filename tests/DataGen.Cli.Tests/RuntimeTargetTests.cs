@@ -197,3 +197,70 @@ public sealed class RuntimeTargetTests : IDisposable
         return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 }
+
+/// <summary>Issue 28 item 4: <c>--print</c> templates over events and simulation streams.</summary>
+public sealed class PrintTargetTests
+{
+    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
+
+    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Simulate_prints_a_line_per_transition_from_the_template_and_its_models_still_load()
+    {
+        var directory = Directory.CreateTempSubdirectory("datagen-print-");
+        try
+        {
+            var (exit, output, error) = await Run("simulate", Sample("banking.yaml"), "--subjects", "20", "--ticks", "3000", "--print", "{{subject}} {{from}} → {{to}} ({{trigger}})", "-o", directory.FullName);
+
+            exit.Should().Be(0, error);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.Should().NotBeEmpty().And.OnlyContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+ (offline|online|loan_screen) → (offline|online|loan_screen) \(\w+\)$"));
+            lines.Should().Contain(l => l.EndsWith("(login)", StringComparison.Ordinal));
+            error.Should().Contain("streams printed", "the summary goes to standard error when standard output holds the lines");
+            File.Exists(Path.Combine(directory.FullName, "banking.db")).Should().BeTrue("the subjects' model still goes to its store");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Events_print_nested_fields_by_path()
+    {
+        var (exit, output, error) = await Run("events", "-n", "5", "--rate", "60000", "--print", "{{event}}|{{data}}|{{profile}}");
+
+        exit.Should().Be(0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(5).And.OnlyContain(l => l.Split('|').Length == 3 && l.Split('|')[1].StartsWith('{'));
+    }
+
+    [Theory]
+    [InlineData("events", "{{evnt}} at {{at}}", "--print: '{{evnt}}' at column 1 is not a field of stream 'events' (did you mean 'event'?); its fields: at, profile, flow, event, data")]
+    [InlineData("events", "{{event}} {{}}", "--print: a placeholder at column")]
+    public async Task An_unknown_placeholder_is_a_usage_error_naming_its_column_and_the_fields(string command, string template, string message)
+    {
+        var (exit, output, error) = await Run(command, "-n", "1", "--print", template);
+
+        exit.Should().Be(2);
+        error.Should().Contain(message);
+        output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_simulation_placeholder_that_names_no_field_fails_before_any_line_is_printed()
+    {
+        var (exit, output, error) = await Run("simulate", Sample("banking.yaml"), "--subjects", "5", "--ticks", "100", "--format", "ndjson", "-o", Path.Combine(Path.GetTempPath(), $"datagen-print-{Guid.NewGuid():N}"), "--print", "{{subject}} {{form}}");
+
+        exit.Should().Be(1);
+        error.Should().Contain("'{{form}}' at column 13 is not a field of stream 'transactions' (did you mean 'from'?)");
+        output.Should().BeEmpty();
+    }
+}

@@ -351,7 +351,13 @@ public static class ManifestSchema
                 ["additionalProperties"] = new JsonObject
                 {
                     ["type"] = new JsonArray("object", "null"),
-                    ["properties"] = new JsonObject { ["store"] = Text("A datastore."), ["target"] = Text("Table, collection or topic.") },
+                    ["properties"] = new JsonObject
+                    {
+                        ["store"] = Text("A datastore."),
+                        ["target"] = Text("Table, collection or topic."),
+                        ["key"] = Text("The field that keys messages (Kafka): a field of value, or an event field."),
+                        ["value"] = new JsonObject { ["description"] = "The row's shape: name: event field (at, subject, trigger, from, to, an emitted value), or name: { … } for a nested object.", ["type"] = "object" },
+                    },
                     ["additionalProperties"] = false,
                 },
             },

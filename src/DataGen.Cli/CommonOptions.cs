@@ -25,4 +25,7 @@ internal static class CommonOptions
 
     /// <summary><c>--quiet</c>.</summary>
     public static Option<bool> Quiet(string description) => new("--quiet", "-q") { Description = description };
+
+    /// <summary><c>--print</c>: a line per event or transition from a template.</summary>
+    public static Option<string?> Print() => new("--print") { Description = "Print a line per event to standard output from a template of {{field}} placeholders, e.g. \"{{subject}} {{from}} → {{to}}\" or \"{{at}} {{event}} {{data.sku}}\"." };
 }

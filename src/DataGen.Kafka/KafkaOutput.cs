@@ -150,10 +150,15 @@ public sealed class KafkaOutput : IDataOutput
         }
 
         var existing = metadata.Topics.FirstOrDefault(t => t.Topic == model.Target && t.Error.Code == ErrorCode.NoError);
-        if (_options.Shard is not null)
+        if (model.Mode == LoadMode.Truncate)
         {
-            // One of several workers: the topic may hold the other slices' messages already. What it holds now per
-            // partition is the base this slice's messages are counted on.
+            throw new GenerationException($"kafka '{_storeName}': topic '{model.Target}': Kafka cannot empty a topic in place (mode 'truncate'); use mode 'append' (add to it) or 'replace' (delete and create it)", model.Name);
+        }
+
+        if (_options.Shard is not null || model.Mode == LoadMode.Append)
+        {
+            // One of several workers, or a stream added to a topic: the topic may hold messages already. What it holds
+            // now per partition is the base this run's messages are counted on.
             _heldBefore[model.Target] = existing is null
                 ? new Dictionary<int, long>()
                 : existing.Partitions.Select(p => p.PartitionId).ToDictionary(p => p, p => CountMessages(model.Target, [p]));
@@ -163,7 +168,7 @@ public sealed class KafkaOutput : IDataOutput
             var messages = CountMessages(model.Target, existing.Partitions.Select(p => p.PartitionId));
             if (messages > 0)
             {
-                if (!_options.DropConflicting)
+                if (!_options.DropConflicting && model.Mode != LoadMode.Replace)
                 {
                     throw new StoreConflictException($"kafka '{_storeName}'", model.Target, messages);
                 }

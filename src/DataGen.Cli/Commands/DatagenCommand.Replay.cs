@@ -13,7 +13,10 @@ internal static partial class DatagenCommand
         var start = new Option<DateTime?>("--start") { Description = "Shift the steps so the first happens at this time (UTC)." };
         var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (default ./out/replay)." };
         var format = new Option<FileFormat>("--format", "-f") { Description = "ndjson (default), csv or json.", DefaultValueFactory = _ => FileFormat.Ndjson };
-        var command = new Command("replay", "Publish exported journeys' documents in step order, as fast as possible or in scaled real time.") { input, speed, start, outDir, format };
+        var manifest = new Option<FileInfo?>("--manifest", "-m") { Description = "A manifest whose datastores --to may name." };
+        var targets = new StreamTargetOptions();
+        var command = new Command("replay", "Publish exported journeys' documents in step order, as fast as possible or in scaled real time, to files or a datastore (--to).") { input, speed, start, outDir, format, manifest };
+        targets.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var directory = parse.GetRequiredValue(input);
@@ -29,13 +32,38 @@ internal static partial class DatagenCommand
                 return ExitCodes.Usage;
             }
 
+            Manifest? definitions = null;
+            if (parse.GetValue(manifest) is { } file)
+            {
+                var loaded = await LoadAsync(file, null, null, null, null, error, ct).ConfigureAwait(false);
+                if (loaded.Manifest is null)
+                {
+                    return loaded.ExitCode;
+                }
+
+                definitions = loaded.Manifest;
+            }
+
+            var target = targets.Resolve(parse, definitions, null, null, out var problem);
+            if (problem is not null)
+            {
+                await error.WriteLineAsync($"datagen: {problem}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             return await Failures.RunAsync(error, null, async () =>
             {
                 var journeys = Journeys.JourneyReplay.ReadExported(directory.FullName);
+                var options = new Journeys.ReplayOptions { Speed = parse.GetValue(speed), Start = parse.GetValue(start) is { } s ? DateTime.SpecifyKind(s, DateTimeKind.Utc) : null };
+                if (target is not null)
+                {
+                    await PublishStepsAsync(journeys, target, options, output, error, ct).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
                 var files = new FileOutput(parse.GetValue(outDir)?.FullName ?? Path.Combine("out", "replay"), parse.GetValue(format));
                 await using (files.ConfigureAwait(false))
                 {
-                    var options = new Journeys.ReplayOptions { Speed = parse.GetValue(speed), Start = parse.GetValue(start) is { } s ? DateTime.SpecifyKind(s, DateTimeKind.Utc) : null };
                     var written = await Journeys.JourneyReplay.ReplayAsync(journeys, files, options, ct).ConfigureAwait(false);
                     await output.WriteLineAsync($"{written} steps of {journeys.Count} journeys replayed to {files.Written.FirstOrDefault()}").ConfigureAwait(false);
                 }

@@ -22,7 +22,10 @@ internal static partial class DatagenCommand
         var dropConflicting = CommonOptions.DropConflicting();
         var graph = new Option<bool>("--graph") { Description = "Print the state machine as a Mermaid diagram and exit." };
         var quiet = CommonOptions.Quiet("No summary.");
-        var command = new Command("simulate", "Run a manifest's state-machine simulation: its models, then the events of every fired transition in time order.") { manifest, subjects, ticks, tickLength, seed, vars, maxValues, outDir, format, dropConflicting, graph, quiet };
+        var print = CommonOptions.Print();
+        var targets = new StreamTargetOptions();
+        var command = new Command("simulate", "Run a manifest's state-machine simulation: its models, then the events of every fired transition in time order, to the streams' datastores, --to or --print.") { manifest, subjects, ticks, tickLength, seed, vars, maxValues, outDir, format, dropConflicting, graph, quiet, print };
+        targets.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetRequiredValue(manifest);
@@ -67,6 +70,18 @@ internal static partial class DatagenCommand
                 return ExitCodes.Usage;
             }
 
+            var streams = simulation.Streams.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var target = targets.Resolve(parse, loaded.Manifest, null, null, out var problem);
+            var template = PrintTemplate.TryParse(parse.GetValue(print), null, out var templateProblem);
+            problem ??= templateProblem
+                ?? (target is not null && template is not null ? "--print and --to both say where the streams go: give one" : null)
+                ?? (target?.Target is not null && streams.Count > 1 ? $"--to names one table or topic, and the simulation has {streams.Count} streams ({string.Join(", ", streams)}): leave out '/{target.Target}' (each stream keeps its own) or give each its 'target:'" : null);
+            if (problem is not null)
+            {
+                await error.WriteLineAsync($"datagen: {problem}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             var options = new Simulations.SimulationOptions { Subjects = parse.GetValue(subjects), Ticks = parse.GetValue(ticks), TickLength = length };
             var load = new StoreLoadOptions
             {
@@ -75,16 +90,30 @@ internal static partial class DatagenCommand
             };
             return await Failures.RunAsync(error, "simulation failed; SQL databases and files keep nothing of this run (each database takes the run in one transaction); MongoDB collections and Kafka topics keep the models completed before the failure.", async () =>
             {
-                var (target, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
-                Simulations.SimulationResult result;
-                await using (target.ConfigureAwait(false))
+                var streamOutput = target?.Open(load) ?? (template is not null ? new PrintOutput(output, template) : null);
+                IDataOutput models;
+                string description;
+                try
                 {
-                    result = await simulation.RunAsync(target, options, ct).ConfigureAwait(false);
+                    (models, description) = Targets.Create(loaded.Manifest, Path.GetFileNameWithoutExtension(file.Name), parse.GetValue(outDir)?.FullName, parse.GetValue(format), load);
+                }
+                catch when (streamOutput is not null)
+                {
+                    await streamOutput.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                var run = streamOutput is null ? models : new SplitOutput(models, streamOutput, streams);
+                description += target is not null ? $"; streams to {target.Describe(string.Join(", ", streams))}" : template is not null ? "; streams printed" : string.Empty;
+                Simulations.SimulationResult result;
+                await using (run.ConfigureAwait(false))
+                {
+                    result = await simulation.RunAsync(run, options, ct).ConfigureAwait(false);
                 }
 
                 if (!parse.GetValue(quiet))
                 {
-                    var console = Console(output);
+                    var console = Console(template is null ? output : error);
                     var table = new Table().AddColumns("trigger", "events");
                     foreach (var (trigger, count) in result.EventsByTrigger)
                     {

@@ -7,10 +7,11 @@ namespace DataGen.Events;
 /// </summary>
 public sealed record FlowStep
 {
-    private FlowStep(IReadOnlyList<EventType> events, IReadOnlyList<(EventFlow Flow, double Weight)>? branches)
+    private FlowStep(IReadOnlyList<EventType> events, IReadOnlyList<(EventFlow Flow, double Weight)>? branches, IReadOnlyList<EventFlow>? forks = null)
     {
         Events = events;
         Branches = branches;
+        Forks = forks;
     }
 
     /// <summary>The events sent together at each occurrence.</summary>
@@ -31,6 +32,12 @@ public sealed record FlowStep
     /// <summary>For a branch step: the flows to continue with and their weights.</summary>
     public IReadOnlyList<(EventFlow Flow, double Weight)>? Branches { get; }
 
+    /// <summary>For a fan-out step (<c>&gt;&gt; [a, b]</c>): the flows that all continue from here, each on its own, sharing the profile's state.</summary>
+    public IReadOnlyList<EventFlow>? Forks { get; }
+
+    /// <summary>Whether the step ends its flow: a branch or a fan-out.</summary>
+    internal bool Continues => Branches is not null || Forks is not null;
+
     /// <summary>A step sending <paramref name="events"/> together.</summary>
     public static FlowStep Of(params EventType[] events)
     {
@@ -50,6 +57,14 @@ public sealed record FlowStep
         }
 
         return new FlowStep([], branches);
+    }
+
+    /// <summary>A fan-out: the profile continues with every one of <paramref name="flows"/> at once (<c>&gt;&gt; [a, b]</c>).</summary>
+    public static FlowStep Fork(params EventFlow[] flows)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        ArgumentOutOfRangeException.ThrowIfZero(flows.Length);
+        return new FlowStep([], null, flows);
     }
 }
 
@@ -72,6 +87,12 @@ public sealed class EventFlow
     /// <summary>The steps.</summary>
     public IReadOnlyList<FlowStep> Steps { get; }
 
+    /// <summary>Whether every profile runs this flow alongside the one it starts with by weight (<c>parallel: true</c>).</summary>
+    public bool Parallel { get; internal init; }
+
+    /// <summary>The time zone of this flow's events (<c>timeZone:</c>), instead of the profile's; null: the profile's.</summary>
+    public TimeZoneInfo? TimeZone { get; internal init; }
+
     /// <summary>Starts a flow.</summary>
     public static EventFlowBuilder Create(string name)
     {
@@ -86,6 +107,8 @@ public sealed class EventFlowBuilder
     private readonly string _name;
     private readonly List<FlowStep> _steps = [];
     private double _weight = 1;
+    private bool _parallel;
+    private TimeZoneInfo? _zone;
 
     internal EventFlowBuilder(string name) => _name = name;
 
@@ -94,6 +117,21 @@ public sealed class EventFlowBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weight);
         _weight = weight;
+        return this;
+    }
+
+    /// <summary>Every profile runs this flow alongside the one it starts with by weight.</summary>
+    public EventFlowBuilder Parallel()
+    {
+        _parallel = true;
+        return this;
+    }
+
+    /// <summary>This flow's events happen in <paramref name="zone"/> (their local time fields), whatever the profile's zone.</summary>
+    public EventFlowBuilder InTimeZone(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        _zone = zone;
         return this;
     }
 
@@ -117,9 +155,9 @@ public sealed class EventFlowBuilder
             throw new ArgumentException($"flow '{_name}': a step's delay must satisfy 0 ≤ min ≤ max", nameof(step));
         }
 
-        if (_steps.Count > 0 && _steps[^1] is { Limit: 0 } or { Branches: not null })
+        if (_steps.Count > 0 && (_steps[^1] is { Limit: 0 } || _steps[^1].Continues))
         {
-            throw new ArgumentException($"flow '{_name}': nothing can follow a step that repeats until the run ends or a branch", nameof(step));
+            throw new ArgumentException($"flow '{_name}': nothing can follow a step that repeats until the run ends, a branch or a fan-out", nameof(step));
         }
 
         _steps.Add(step);
@@ -129,6 +167,9 @@ public sealed class EventFlowBuilder
     /// <summary>Then continue with one of <paramref name="branches"/>, chosen by weight.</summary>
     public EventFlowBuilder Branch(params (EventFlow Flow, double Weight)[] branches) => Then(FlowStep.Branch(branches));
 
+    /// <summary>Then continue with every one of <paramref name="flows"/> at once (a fan-out).</summary>
+    public EventFlowBuilder Fork(params EventFlow[] flows) => Then(FlowStep.Fork(flows));
+
     /// <summary>Builds the flow.</summary>
     public EventFlow Build()
     {
@@ -137,6 +178,6 @@ public sealed class EventFlowBuilder
             throw new ArgumentException($"flow '{_name}' has no steps");
         }
 
-        return new EventFlow(_name, _weight, [.. _steps]);
+        return new EventFlow(_name, _weight, [.. _steps]) { Parallel = _parallel, TimeZone = _zone };
     }
 }

@@ -9,14 +9,22 @@ namespace DataGen.Events;
 /// <param name="Flow">The flow the profile follows (after branches: the branch).</param>
 /// <param name="Event">The event type.</param>
 /// <param name="Data">The event's fields.</param>
-public sealed record FlowEvent(DateTime At, object Profile, string Flow, string Event, IReadOnlyDictionary<string, object?> Data);
+public sealed record FlowEvent(DateTime At, object Profile, string Flow, string Event, IReadOnlyDictionary<string, object?> Data)
+{
+    /// <summary>The event's id: a UUID that depends only on (seed, profile, the event's place in its flows).</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The event's time zone (its flow's, else its profile's), or null when the run has none.</summary>
+    public TimeZoneInfo? TimeZone { get; init; }
+}
 
 /// <summary>
-/// Runs event flows over a profile pool. Every profile starts one flow (by weight) and walks its steps; its events,
-/// their times and fields depend only on (seed, profile), so a run is the same whatever reads it. Events come out
-/// in (time, profile) order: in batch between two times, or live, paced to a rate, until cancelled or a count.
+/// Runs event flows over a profile pool. Every profile starts one flow (by weight), and every parallel flow beside
+/// it, and walks their steps (a fan-out step starts several flows at once); its events, their times and fields depend
+/// only on (seed, profile), so a run is the same whatever reads it. Events come out in (time, profile) order: in batch
+/// between two times, or live, paced to a rate, until cancelled or a count.
 /// </summary>
-public sealed class EventFlowRun
+public sealed partial class EventFlowRun
 {
     /// <summary>The model events are written as: at, profile, flow, event, data (the fields as a nested object).</summary>
     public static readonly ModelDescriptor Model = new(
@@ -61,61 +69,65 @@ public sealed class EventFlowRun
     /// <summary>Every profile's state before its first event (default empty).</summary>
     public IReadOnlyDictionary<string, object?> InitialState { get; init; } = new Dictionary<string, object?>();
 
-    /// <summary>The events from <paramref name="start"/> until <paramref name="end"/> (null: for as long as they are read), in order.</summary>
-    public IEnumerable<FlowEvent> Events(DateTime start, DateTime? end)
+    /// <summary>
+    /// The time zones profiles live in, by weight (each profile gets one, from the seed); empty (default): none, unless
+    /// a flow has its own. With zones, events carry <c>local_at</c> (wall-clock time with its UTC offset) and <c>time_zone</c>.
+    /// </summary>
+    public IReadOnlyList<(TimeZoneInfo Zone, double Weight)> TimeZones { get; init; } = [];
+
+    /// <summary>The name of a field holding each event's <see cref="FlowEvent.Id"/> (null, default: no id field).</summary>
+    public string? EventIdField { get; init; }
+
+    /// <summary>The model events are written as: <see cref="Model"/>, then the id field and the local time fields when the run has them.</summary>
+    public ModelDescriptor Descriptor => _descriptor ??= Describe();
+
+    private ModelDescriptor? _descriptor;
+
+    private bool Zoned => TimeZones.Count > 0 || Reachable(_flows).Any(f => f.TimeZone is not null);
+
+    private ModelDescriptor Describe()
     {
-        start = DateTime.SpecifyKind(start, DateTimeKind.Utc);
-        var context = new EventContext(Locale);
-        var queue = new PriorityQueue<Cursor, (long, int)>();
-        for (var p = 0; p < _profiles.Count; p++)
+        var fields = Model.Fields.ToList();
+        if (EventIdField is { } id)
         {
-            var cursor = new Cursor(p, new DeterministicRandom(StableHash.Combine(_key, unchecked((ulong)p))));
-            foreach (var (name, value) in InitialState)
-            {
-                cursor.State[name] = value;
-            }
-
-            cursor.Flow = Pick(_flows.Select(f => (f, f.Weight)).ToList(), ref cursor.Random);
-            cursor.At = start;
-            if (Advance(cursor, first: true, end))
-            {
-                queue.Enqueue(cursor, (cursor.At.Ticks, p));
-            }
+            fields.Add(new FieldDescriptor(id, ValueKind.Uuid, false));
         }
 
-        while (queue.TryDequeue(out var cursor, out _))
+        if (Zoned)
         {
-            var profile = _profiles[cursor.Profile];
-            var step = cursor.Flow.Steps[cursor.Step];
-            foreach (var type in step.Events)
-            {
-                var occurrence = cursor.Occurrences.TryGetValue(type.Name, out var n) ? n : 0;
-                cursor.Occurrences[type.Name] = occurrence + 1;
-                context.Reset(profile, cursor.State, cursor.Flow.Name, cursor.At, occurrence);
-                var key = StableHash.Combine(StableHash.Combine(_key, unchecked((ulong)cursor.Profile)), unchecked((ulong)cursor.Ordinal++));
-                yield return new FlowEvent(cursor.At, profile.Id, cursor.Flow.Name, type.Name, type.Build(context, key));
-            }
-
-            if (step.Update is { } update)
-            {
-                context.Reset(profile, cursor.State, cursor.Flow.Name, cursor.At, cursor.Done);
-                context.Seed(StableHash.Combine(StableHash.Combine(_key, unchecked((ulong)cursor.Profile)), unchecked((ulong)cursor.Ordinal++)));
-                try
-                {
-                    update(context);
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not GenerationException)
-                {
-                    throw new GenerationException($"flow '{cursor.Flow.Name}', step {cursor.Step + 1} ('set') failed for profile {profile.Id} at {cursor.At:O} (occurrence {cursor.Done + 1}): {e.Message}", Model.Name, null, cursor.Profile, e);
-                }
-            }
-
-            cursor.Done++;
-            if (Advance(cursor, first: false, end))
-            {
-                queue.Enqueue(cursor, (cursor.At.Ticks, cursor.Profile));
-            }
+            fields.Add(new FieldDescriptor("local_at", ValueKind.String, false));
+            fields.Add(new FieldDescriptor("time_zone", ValueKind.String, false));
         }
+
+        return Model with { Fields = fields };
+    }
+
+    /// <summary>The row of one event written at <paramref name="time"/>.</summary>
+    private object?[] Row(FlowEvent e, DateTime time, bool id, bool zoned)
+    {
+        var row = new object?[5 + (id ? 1 : 0) + (zoned ? 2 : 0)];
+        (row[0], row[1], row[2], row[3], row[4]) = (time, e.Profile, e.Flow, e.Event, e.Data);
+        var i = 5;
+        if (id)
+        {
+            row[i++] = e.Id;
+        }
+
+        if (zoned)
+        {
+            row[i++] = LocalText(time, e.TimeZone);
+            row[i] = (e.TimeZone ?? TimeZoneInfo.Utc).Id;
+        }
+
+        return row;
+    }
+
+    /// <summary>An instant as wall-clock time in <paramref name="zone"/> (null: UTC) with its offset: <c>2025-01-01T10:00:00.000+01:00</c>.</summary>
+    internal static string LocalText(DateTime utc, TimeZoneInfo? zone)
+    {
+        zone ??= TimeZoneInfo.Utc;
+        var local = new DateTimeOffset(DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(utc, zone), DateTimeKind.Unspecified), zone.GetUtcOffset(utc));
+        return local.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Writes the events between <paramref name="start"/> and <paramref name="end"/> to <paramref name="output"/> and completes it.</summary>
@@ -135,6 +147,7 @@ public sealed class EventFlowRun
     /// <summary>
     /// Sends events as they happen: paced to <paramref name="eventsPerMinute"/>, each stamped with the time it is sent,
     /// until <paramref name="maxEvents"/> (null: until cancelled). Each event is written as soon as it is due.
+    /// Cancelling ends the stream, not the output: what was sent is completed (flushed and acknowledged) and counted.
     /// </summary>
     public async Task<long> LiveAsync(IDataOutput output, double eventsPerMinute, long? maxEvents = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
@@ -145,7 +158,6 @@ public sealed class EventFlowRun
         }
 
         clock ??= TimeProvider.System;
-        var began = clock.GetTimestamp();
         var events = Events(clock.GetUtcNow().UtcDateTime, null);
         if (maxEvents is { } max)
         {
@@ -153,26 +165,40 @@ public sealed class EventFlowRun
         }
 
         long sent = 0;
-        async Task<DateTime> Pace(FlowEvent _)
+        long? began = null;
+        async Task<DateTime?> Pace(FlowEvent _)
         {
+            // The pace counts from the first event (the profiles' set-up before it takes no share of the rate).
+            began ??= clock.GetTimestamp();
             var due = TimeSpan.FromMinutes(sent++ / eventsPerMinute);
-            var wait = due - clock.GetElapsedTime(began);
+            var wait = due - clock.GetElapsedTime(began.Value);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
             }
 
-            return clock.GetUtcNow().UtcDateTime;
+            return cancellationToken.IsCancellationRequested ? null : clock.GetUtcNow().UtcDateTime;
         }
 
-        var written = await WriteEventsAsync(output, events, null, Pace, cancellationToken, batch: 1).ConfigureAwait(false);
-        await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        // The stream stops on cancellation; completing what was sent is not cancelled with it.
+        var written = await WriteEventsAsync(output, events, null, Pace, CancellationToken.None, batch: 1).ConfigureAwait(false);
+        await output.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
         return written;
     }
 
-    private static async Task<long> WriteEventsAsync(IDataOutput output, IEnumerable<FlowEvent> events, Func<FlowEvent, DateTime>? at, Func<FlowEvent, Task<DateTime>>? pace, CancellationToken cancellationToken, int batch = 4096)
+    /// <summary>Writes events in batches; <paramref name="pace"/> (live) stamps each and returns null to stop the stream.</summary>
+    private async Task<long> WriteEventsAsync(IDataOutput output, IEnumerable<FlowEvent> events, Func<FlowEvent, DateTime>? at, Func<FlowEvent, Task<DateTime?>>? pace, CancellationToken cancellationToken, int batch = 4096)
     {
-        var writer = await output.OpenModelAsync(Model, cancellationToken).ConfigureAwait(false);
+        var model = Descriptor;
+        var (id, zoned) = (EventIdField is not null, Zoned);
+        var writer = await output.OpenModelAsync(model, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             var rows = new List<object?[]>(batch);
@@ -180,11 +206,15 @@ public sealed class EventFlowRun
             foreach (var e in events)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var time = pace is null ? at!(e) : await pace(e).ConfigureAwait(false);
-                rows.Add([time, e.Profile, e.Flow, e.Event, e.Data]);
+                if ((pace is null ? at!(e) : await pace(e).ConfigureAwait(false)) is not { } time)
+                {
+                    break;
+                }
+
+                rows.Add(Row(e, time, id, zoned));
                 if (rows.Count == batch)
                 {
-                    await writer.WriteAsync(new RowBatch(Model, written, rows.ToArray()), cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(new RowBatch(model, written, rows.ToArray()), cancellationToken).ConfigureAwait(false);
                     written += rows.Count;
                     rows.Clear();
                 }
@@ -192,7 +222,7 @@ public sealed class EventFlowRun
 
             if (rows.Count > 0)
             {
-                await writer.WriteAsync(new RowBatch(Model, written, rows.ToArray()), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(new RowBatch(model, written, rows.ToArray()), cancellationToken).ConfigureAwait(false);
                 written += rows.Count;
             }
 
@@ -201,84 +231,5 @@ public sealed class EventFlowRun
                 ? written
                 : throw new GenerationException($"sent {written} events but the output acknowledged {acknowledged} (difference {written - acknowledged})", Model.Name);
         }
-    }
-
-    /// <summary>Moves the cursor to its next occurrence (repeat, next step, or a branch); false when the profile is done.</summary>
-    private static bool Advance(Cursor cursor, bool first, DateTime? end)
-    {
-        while (true)
-        {
-            var step = cursor.Flow.Steps[cursor.Step];
-            if (!first && (step.Limit != 0 && cursor.Done >= step.Limit))
-            {
-                if (cursor.Step + 1 >= cursor.Flow.Steps.Count)
-                {
-                    return false;
-                }
-
-                cursor.Step++;
-                cursor.Done = 0;
-                step = cursor.Flow.Steps[cursor.Step];
-            }
-
-            first = false;
-            if (step.Branches is { } branches)
-            {
-                cursor.Flow = Pick(branches, ref cursor.Random);
-                cursor.Step = 0;
-                cursor.Done = 0;
-                first = true;
-                continue;
-            }
-
-            var span = (step.MaxDelay - step.MinDelay).Ticks;
-            var delay = step.MinDelay + TimeSpan.FromTicks(cursor.Random.NextInclusive(0, span));
-            if (DateTime.MaxValue - cursor.At < delay)
-            {
-                // Past the last date there is: the profile is done (no window reaches it).
-                return false;
-            }
-
-            cursor.At += delay;
-            return end is null || cursor.At <= end;
-        }
-    }
-
-    private static EventFlow Pick(IReadOnlyList<(EventFlow Flow, double Weight)> choices, ref DeterministicRandom random)
-    {
-        var u = random.NextDouble() * choices.Sum(c => c.Weight);
-        foreach (var (flow, weight) in choices)
-        {
-            if ((u -= weight) < 0)
-            {
-                return flow;
-            }
-        }
-
-        return choices[^1].Flow;
-    }
-
-    /// <summary>Where one profile is in its flow.</summary>
-    private sealed class Cursor(int profile, DeterministicRandom random)
-    {
-        public int Profile { get; } = profile;
-
-        public EventFlow Flow { get; set; } = null!;
-
-        public int Step { get; set; }
-
-        /// <summary>Occurrences of the current step so far.</summary>
-        public int Done { get; set; }
-
-        public DateTime At { get; set; }
-
-        /// <summary>Events emitted so far (each event's fields are seeded by it).</summary>
-        public long Ordinal { get; set; }
-
-        public Dictionary<string, long> Occurrences { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, object?> State { get; } = new(StringComparer.Ordinal);
-
-        public DeterministicRandom Random = random;
     }
 }

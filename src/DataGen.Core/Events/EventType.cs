@@ -24,6 +24,12 @@ public sealed class EventContext : IExpressionContext
     /// <summary>When the event happens.</summary>
     public DateTime At { get; private set; }
 
+    /// <summary>The time zone of the event (the flow's, else the profile's), or null when the run has none (UTC only).</summary>
+    public TimeZoneInfo? TimeZone { get; private set; }
+
+    /// <summary>When the event happens in <see cref="TimeZone"/> (wall-clock time; <see cref="At"/> when there is none).</summary>
+    public DateTime LocalAt => TimeZone is { } zone ? TimeZoneInfo.ConvertTimeFromUtc(At, zone) : At;
+
     /// <summary>The flow the profile follows.</summary>
     public string Flow { get; private set; } = string.Empty;
 
@@ -43,8 +49,9 @@ public sealed class EventContext : IExpressionContext
     object? IExpressionContext.ValueOf(string name) =>
         _values.TryGetValue(name, out var v) ? v : State.TryGetValue(name, out var s) ? s : Profile[name];
 
-    internal void Reset(Profile profile, IDictionary<string, object?> state, string flow, DateTime at, long occurrence)
+    internal void Reset(Profile profile, IDictionary<string, object?> state, string flow, DateTime at, long occurrence, TimeZoneInfo? zone = null)
     {
+        TimeZone = zone;
         Profile = profile;
         State = state;
         Flow = flow;

@@ -1,69 +1,19 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using DataGen.Generators;
 using DataGen.Manifests;
-using DataGen.Outputs;
-using DataGen.Simulations;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Events;
 
-/// <summary>A manifest's <c>events:</c> section: profiles, event types, flows and the batch window.</summary>
-public sealed class EventScenario
-{
-    internal EventScenario(int profiles, string? profilesFile, DateTime start, DateTime end, IReadOnlyList<EventFlow> flows, IReadOnlyDictionary<string, object?> state, ulong seed, string locale)
-    {
-        ProfileCount = profiles;
-        ProfilesFile = profilesFile;
-        Start = start;
-        End = end;
-        Flows = flows;
-        InitialState = state;
-        Seed = seed;
-        Locale = locale;
-    }
-
-    /// <summary>How many profiles to generate (when no file is given).</summary>
-    public int ProfileCount { get; }
-
-    /// <summary>A profile file (NDJSON from <see cref="ProfilePool.SaveAsync"/>) to load instead, if any.</summary>
-    public string? ProfilesFile { get; }
-
-    /// <summary>The batch window's start.</summary>
-    public DateTime Start { get; }
-
-    /// <summary>The batch window's end.</summary>
-    public DateTime End { get; }
-
-    /// <summary>The flows profiles start with (by weight).</summary>
-    public IReadOnlyList<EventFlow> Flows { get; }
-
-    /// <summary>Every profile's state before its first event.</summary>
-    public IReadOnlyDictionary<string, object?> InitialState { get; }
-
-    /// <summary>The seed.</summary>
-    public ulong Seed { get; }
-
-    /// <summary>The Bogus locale.</summary>
-    public string Locale { get; }
-
-    /// <summary>Loads the profile file, or generates <see cref="ProfileCount"/> profiles from the seed.</summary>
-    public Task<ProfilePool> ProfilesAsync(CancellationToken cancellationToken = default) =>
-        ProfilesFile is { } file ? ProfilePool.LoadAsync(file, cancellationToken) : ProfilePool.GenerateAsync(ProfileCount, Seed, Locale, cancellationToken);
-
-    /// <summary>A run of these flows over <paramref name="profiles"/>.</summary>
-    public EventFlowRun CreateRun(ProfilePool profiles) => new(profiles, Flows, Seed, Locale) { InitialState = InitialState };
-}
-
 /// <summary>Reads the <c>events:</c> section, reporting every problem at its line and column.</summary>
-internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulong seed, string locale, DateTime referenceDate)
+internal sealed partial class EventsReader(ErrorSink errors, ManifestReader scalars, ulong seed, string locale, DateTime referenceDate)
 {
     private const string Where = "events";
-    internal static readonly string[] Keys = ["profiles", "start", "end", "state", "types", "flows"];
-    internal static readonly string[] StepKeys = ["event", "events", "after", "limit", "set", "branch"];
+    internal static readonly string[] Keys = ["profiles", "start", "end", "state", "types", "flows", "store", "target", "timeZone", "eventId"];
+    internal static readonly string[] StepKeys = ["event", "events", "after", "limit", "set", "branch", "fork"];
+    internal static readonly string[] FlowKeys = ["weight", "steps", "parallel", "timeZone"];
     private static readonly string[] ProfileFields = ["id", "uuid", "first_name", "last_name", "username", "email", "birthdate", "employer", "job", "home_address", "work_address", "home_phone", "mobile_phone", "licence", "plate"];
-    private static readonly string[] Builtins = ["flow", "occurrence", "at"];
+    private static readonly string[] Builtins = ["flow", "occurrence", "at", "local_at", "time_zone"];
 
     public EventScenario? Read(YamlNode node)
     {
@@ -74,26 +24,51 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
         }
 
         scalars.CheckKeys(map, Keys, "events", Where);
-
         var before = errors.Errors.Count;
-        var profiles = 100;
-        string? file = null;
-        if (Get(map, "profiles") is { } p && scalars.Text(p, "a number of profiles or a profile file", Where) is { } pText)
+        var (profiles, file) = ReadProfiles(map);
+        var (start, end) = ReadWindow(map);
+        var state = ReadState(map);
+        var flowMap = Get(map, "flows") as YamlMappingNode;
+        var stateNames = StateNames(state, flowMap);
+        var types = ReadTypes(map, stateNames);
+        if (flowMap is null || flowMap.Children.Count == 0)
         {
-            if (int.TryParse(pText, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                profiles = n;
-            }
-            else
-            {
-                file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(errors.File)) ?? ".", pText));
-                if (!File.Exists(file))
-                {
-                    errors.Add(p, $"profiles: '{pText}' is neither a number nor an existing profile file ({file})", Where);
-                }
-            }
+            errors.Add(Get(map, "flows") ?? map, "'flows' must map flow names to { weight, steps } (at least one flow)", Where);
+            return null;
         }
 
+        var roots = ReadFlows(flowMap, types, stateNames);
+        var (store, target) = ReadDestination(map);
+        var zones = Get(map, "timeZone") is { } zoneNode ? ReadZones(zoneNode) : [];
+        var eventId = Get(map, "eventId") is { } idNode ? ReadEventId(idNode) : null;
+        return errors.Errors.Count > before
+            ? null
+            : new EventScenario(profiles, file, start, end, roots, state, seed, locale) { Store = store, Target = target, TimeZones = zones, EventIdField = eventId };
+    }
+
+    private (int Count, string? File) ReadProfiles(YamlMappingNode map)
+    {
+        if (Get(map, "profiles") is not { } p || scalars.Text(p, "a number of profiles or a profile file", Where) is not { } text)
+        {
+            return (100, null);
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return (n, null);
+        }
+
+        var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(errors.File)) ?? ".", text));
+        if (!File.Exists(file))
+        {
+            errors.Add(p, $"profiles: '{text}' is neither a number nor an existing profile file ({file})", Where);
+        }
+
+        return (100, file);
+    }
+
+    private (DateTime Start, DateTime End) ReadWindow(YamlMappingNode map)
+    {
         var start = Get(map, "start") is { } s ? scalars.Date(s, Where) ?? referenceDate : referenceDate;
         // A week by default, or up to the last date there is.
         var week = DateTime.MaxValue - start < TimeSpan.FromDays(7) ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : start.AddDays(7);
@@ -103,6 +78,11 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             errors.Add(Get(map, "end")!, $"'end' ({end:O}) must not be before 'start' ({start:O})", Where);
         }
 
+        return (start, end);
+    }
+
+    private Dictionary<string, object?> ReadState(YamlMappingNode map)
+    {
         var state = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (Get(map, "state") is YamlMappingNode stateMap)
         {
@@ -112,389 +92,129 @@ internal sealed class EventsReader(ErrorSink errors, ManifestReader scalars, ulo
             }
         }
 
-        // Every name a step's 'set' writes is state too.
-        var stateNames = new HashSet<string>(state.Keys, StringComparer.Ordinal);
-        var flowMap = Get(map, "flows") as YamlMappingNode;
+        return state;
+    }
+
+    /// <summary>The state's names: those declared, and every name a step's <c>set</c> writes.</summary>
+    private static HashSet<string> StateNames(Dictionary<string, object?> state, YamlMappingNode? flowMap)
+    {
+        var names = new HashSet<string>(state.Keys, StringComparer.Ordinal);
         foreach (var step in flowMap?.Children.Values.OfType<YamlMappingNode>().Select(f => Get(f, "steps")).OfType<YamlSequenceNode>().SelectMany(s => s.Children).OfType<YamlMappingNode>() ?? [])
         {
             if (Get(step, "set") is YamlMappingNode set)
             {
-                stateNames.UnionWith(set.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty));
+                names.UnionWith(set.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty));
             }
         }
 
+        return names;
+    }
+
+    private Dictionary<string, EventType> ReadTypes(YamlMappingNode map, HashSet<string> stateNames)
+    {
         var types = new Dictionary<string, EventType>(StringComparer.Ordinal);
-        if (Get(map, "types") is YamlMappingNode typeMap)
-        {
-            foreach (var (k, v) in typeMap.Children)
-            {
-                var name = scalars.Text(k, "an event type name", Where) ?? string.Empty;
-                if (string.IsNullOrWhiteSpace(name))
-                {
-                    errors.Add(k, "an event type needs a name", Where);
-                    continue;
-                }
-
-                if (ReadType(name, v, stateNames) is { } type)
-                {
-                    types[name] = type;
-                }
-            }
-        }
-        else
+        if (Get(map, "types") is not YamlMappingNode typeMap)
         {
             errors.Add(Get(map, "types") ?? map, "'types' must map event names to their fields", Where);
+            return types;
         }
 
-        if (flowMap is null || flowMap.Children.Count == 0)
+        foreach (var (k, v) in typeMap.Children)
         {
-            errors.Add(Get(map, "flows") ?? map, "'flows' must map flow names to { weight, steps } (at least one flow)", Where);
-            return null;
-        }
-
-        // Shells first, so branches can name any flow.
-        var shells = new Dictionary<string, (EventFlow Flow, List<FlowStep> Steps, YamlNode Node)>(StringComparer.Ordinal);
-        foreach (var (k, v) in flowMap.Children)
-        {
-            var name = scalars.Text(k, "a flow name", Where) ?? string.Empty;
-            var weight = v is YamlMappingNode fm && Get(fm, "weight") is { } w
-                ? scalars.ReadNumber(w, "weight", "a weight ≥ 0 (0: reached only by branches)", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 && double.IsFinite(d) ? d : (double?)null, Where) ?? 1
-                : 1;
-            var steps = new List<FlowStep>();
-            shells[name] = (new EventFlow(name, weight, steps), steps, v);
-        }
-
-        foreach (var (name, (_, steps, flowNode)) in shells)
-        {
-            if (flowNode is not YamlMappingNode fm || Get(fm, "steps") is not YamlSequenceNode seq || seq.Children.Count == 0)
+            var name = scalars.Text(k, "an event type name", Where) ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(name))
             {
-                errors.Add(flowNode, $"flow '{name}' needs 'steps': a list of {{ event | events | branch, after, limit, set }}", Where);
-                continue;
+                errors.Add(k, "an event type needs a name", Where);
             }
-
-            foreach (var (key, _) in fm.Children)
+            else if (ReadType(name, v, stateNames) is { } type)
             {
-                if ((key as YamlScalarNode)?.Value is not ("weight" or "steps"))
-                {
-                    errors.Add(key, $"unknown flow key '{(key as YamlScalarNode)?.Value}'; expected weight, steps", Where);
-                }
-            }
-
-            foreach (var stepNode in seq.Children)
-            {
-                if (steps.Count > 0 && steps[^1] is { Limit: 0 } or { Branches: not null })
-                {
-                    errors.Add(stepNode, $"flow '{name}': nothing can follow a step that repeats until the run ends (limit 0) or a branch", Where);
-                    break;
-                }
-
-                if (ReadStep(stepNode, types, shells.ToDictionary(s => s.Key, s => s.Value.Flow, StringComparer.Ordinal), stateNames) is { } step)
-                {
-                    if (steps.Count == 0 && step.Branches is not null)
-                    {
-                        errors.Add(stepNode, $"flow '{name}' must start with events, not a branch", Where);
-                    }
-
-                    steps.Add(step);
-                }
+                types[name] = type;
             }
         }
 
-        CheckAdvance(shells.ToDictionary(s => s.Key, s => (s.Value.Flow, s.Value.Node), StringComparer.Ordinal));
-        var roots = shells.Values.Select(s => s.Flow).Where(f => f.Weight > 0).ToList();
-        if (roots.Count == 0 && shells.Count > 0)
-        {
-            errors.Add(flowMap, "at least one flow needs a weight above 0 (profiles start with those)", Where);
-        }
-
-        return errors.Errors.Count > before ? null : new EventScenario(profiles, file, start, end, roots, state, seed, locale);
+        return types;
     }
 
-    /// <summary>
-    /// Refuses flows that would never advance time (a run would write events at one instant until killed): an
-    /// unlimited step needs a positive minimum delay, and branches must not loop through flows that can all take no time.
-    /// </summary>
-    private void CheckAdvance(Dictionary<string, (EventFlow Flow, YamlNode Node)> flows)
+    /// <summary>The datastore (<c>store:</c>, declared under <c>datastores:</c>) and table or topic (<c>target:</c>) events go to.</summary>
+    private (string? Store, string? Target) ReadDestination(YamlMappingNode map)
     {
-        static YamlNode? StepNode(YamlNode flow, int index) =>
-            flow is YamlMappingNode fm && Get(fm, "steps") is YamlSequenceNode seq && index < seq.Children.Count ? seq.Children[index] : null;
-
-        // A flow takes no time when every step's shortest delay is zero.
-        var instant = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, (flow, node)) in flows)
+        var store = Get(map, "store") is { } s ? scalars.Text(s, "a datastore name", Where) : null;
+        if (store is not null && !scalars.Datastores.Any(d => d.Name == store))
         {
-            for (var i = 0; i < flow.Steps.Count; i++)
-            {
-                var step = flow.Steps[i];
-                if (step.Branches is null && step.Limit == 0 && step.MinDelay <= TimeSpan.Zero)
-                {
-                    var at = StepNode(node, i) is YamlMappingNode s ? Get(s, "after") ?? Get(s, "limit") ?? s : node;
-                    errors.Add(at, $"flow '{name}': step {i + 1} repeats until the run ends (limit 0) with a shortest delay of 0, so time would never advance: give 'after' a positive minimum or a 'limit'", Where);
-                }
-            }
-
-            if (flow.Steps.Count > 0 && flow.Steps.All(s => s.Branches is not null || s.MinDelay <= TimeSpan.Zero))
-            {
-                instant.Add(name);
-            }
+            errors.Add(Get(map, "store")!, $"events: unknown datastore '{store}'{Suggest.Hint(store, scalars.Datastores.Select(d => d.Name))}; datastores: {string.Join(", ", scalars.Datastores.Select(d => d.Name))}", Where);
         }
 
-        // A branch cycle through instant flows repeats forever at one time.
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in instant)
+        var target = Get(map, "target") is { } t ? scalars.Text(t, "a table or topic name", Where) : null;
+        if (target is { } && (store is null || string.IsNullOrWhiteSpace(target)))
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var frontier = new Stack<string>([name]);
-            while (frontier.TryPop(out var current))
-            {
-                foreach (var target in flows[current].Flow.Steps.Where(s => s.Branches is not null).SelectMany(s => s.Branches!).Select(b => b.Flow.Name))
-                {
-                    if (target == name && reported.Add(name))
-                    {
-                        var (flow, node) = flows[name];
-                        var branch = flow.Steps.Count - 1;
-                        errors.Add(StepNode(node, branch) ?? node, $"flow '{name}': its branches come back to it through flows whose steps all have a shortest delay of 0, so time would never advance: give a step of the loop a positive minimum delay ('after: [1s, …]')", Where);
-                    }
-                    else if (instant.Contains(target) && seen.Add(target))
-                    {
-                        frontier.Push(target);
-                    }
-                }
-            }
+            errors.Add(Get(map, "target")!, store is null ? "events: 'target' needs 'store' (the datastore the table or topic is in)" : "events: 'target' must name a table or topic", Where);
         }
+
+        return (store, target);
     }
 
-    private EventType? ReadType(string name, YamlNode node, HashSet<string> stateNames)
+    /// <summary><c>eventId: true</c> (a field <c>event_id</c>) or <c>eventId: name</c>; false or absent: none.</summary>
+    private string? ReadEventId(YamlNode node)
     {
-        if (node is not YamlMappingNode fields || fields.Children.Count == 0)
-        {
-            errors.Add(node, $"event type '{name}' must map field names to values: templates (\"{{{{profile.email}}}}\"), Bogus methods (internet.ip), expressions (\"=state + 1\") or constants", Where);
-            return null;
-        }
-
-        var compiled = new List<(string, Func<EventContext, object?>)>();
-        var earlier = new List<string>();
-        foreach (var (k, v) in fields.Children)
-        {
-            var field = scalars.Text(k, "a field name", Where) ?? string.Empty;
-            if (string.IsNullOrWhiteSpace(field))
-            {
-                errors.Add(k, $"event type '{name}' has a field without a name", Where);
-                continue;
-            }
-
-            if (Value(v, name, stateNames, earlier) is { } value)
-            {
-                compiled.Add((field, value));
-            }
-
-            earlier.Add(field);
-        }
-
-        return EventType.Create(name, b =>
-        {
-            foreach (var (field, value) in compiled)
-            {
-                b.Field(field, value);
-            }
-        });
-    }
-
-    /// <summary>A field value: "=expression", a template with {{…}}, a Bogus dataset.method, or a constant.</summary>
-    private Func<EventContext, object?>? Value(YamlNode node, string type, HashSet<string> stateNames, List<string> earlier)
-    {
-        var text = Raw(node, "a template, Bogus method, expression or constant");
-        if (text is null)
+        var text = scalars.Text(node, "true or a field name", Where);
+        if (text is null or "false")
         {
             return null;
         }
 
-        var plain = node is YamlScalarNode { Style: ScalarStyle.Plain };
-        var quoted = plain ? 0 : 1;
-        if (text.StartsWith('='))
+        if (text == "true")
         {
-            var expression = Expressions.Compile(
-                text[1..],
-                n => stateNames.Contains(n) || earlier.Contains(n) || ProfileFields.Contains(n),
-                (message, offset) => errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + 1 + offset, $"event '{type}': in expression '{text[1..]}': {message}", Where),
-                Expressions.Locate(errors.File, node, quoted + 1));
-            return expression is null ? null : c => expression(c);
+            return "event_id";
         }
 
-        if (text.Contains("{{", StringComparison.Ordinal))
+        if (!ManifestReader.IsIdentifier(text) || EventFlowRun.Model.Fields.Any(f => f.Name == text) || text is "local_at" or "time_zone")
         {
-            var ok = true;
-            foreach (Match m in Variables.Placeholder().Matches(text))
-            {
-                var parts = m.Groups[1].Value.Split('.');
-                var known = parts[0] switch
-                {
-                    "profile" => parts.Length > 1 && ProfileFields.Contains(parts[1]),
-                    "state" => parts.Length == 2 && stateNames.Contains(parts[1]),
-                    _ => parts.Length == 1 && (Builtins.Contains(parts[0]) || earlier.Contains(parts[0])),
-                };
-                if (!known)
-                {
-                    ok = false;
-                    var hint = parts[0] == "profile" && parts.Length > 1 ? Suggest.Hint(parts[1], ProfileFields) : parts[0] == "state" && parts.Length > 1 ? Suggest.Hint(parts[1], stateNames) : Suggest.Hint(parts[0], earlier.Concat(Builtins));
-                    errors.Add((int)node.Start.Line, (int)node.Start.Column + quoted + m.Index, $"event '{type}': '{{{{{m.Groups[1].Value}}}}}' is not profile.<field>, state.<name>, an earlier field, flow, occurrence or at{hint}; profile fields: {string.Join(", ", ProfileFields)}", Where);
-                }
-            }
-
-            if (!ok)
-            {
-                return null;
-            }
-
-            var whole = Variables.WholePlaceholder(text);
-            return c => whole is not null ? Resolve(c, whole) : Variables.Render(text, name => Resolve(c, name));
-        }
-
-        if (plain && BogusCatalog.LooksLikeBogus(text) && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            var bogus = BogusCatalog.WithDefaults(text, out var error);
-            if (bogus is null)
-            {
-                errors.Add(node, $"event '{type}': {error}", Where);
-                return null;
-            }
-
-            return c => bogus(c.Bogus);
-        }
-
-        var constant = plain ? Constant(text) : text;
-        return _ => constant;
-    }
-
-    private static object? Resolve(EventContext c, string path)
-    {
-        var parts = path.Split('.', 2);
-        return parts[0] switch
-        {
-            "profile" => c.Profile[parts[1]],
-            "state" => c.State.TryGetValue(parts[1], out var s) ? s : null,
-            "flow" => c.Flow,
-            "occurrence" => c.Occurrence,
-            "at" => c.At,
-            _ => c.Values.TryGetValue(path, out var v) ? v : null,
-        };
-    }
-
-    private FlowStep? ReadStep(YamlNode node, Dictionary<string, EventType> types, Dictionary<string, EventFlow> flows, HashSet<string> stateNames)
-    {
-        if (node is not YamlMappingNode map)
-        {
-            errors.Add(node, "a step must be a mapping: { event: name } or { events: [a, b] } or { branch: { flow: weight } }", Where);
+            errors.Add(node, $"eventId: '{text}' must be true or a field name (letters, digits, underscores) other than at, profile, flow, event, data, local_at and time_zone", Where);
             return null;
         }
 
-        scalars.CheckKeys(map, StepKeys, "step", Where);
+        return text;
+    }
 
-        if (Get(map, "branch") is { } branchNode)
+    /// <summary><c>timeZone: Europe/Paris</c>, or zones by weight: <c>{ Europe/Paris: 3, America/New_York: 1 }</c>.</summary>
+    private List<(TimeZoneInfo Zone, double Weight)> ReadZones(YamlNode node)
+    {
+        var zones = new List<(TimeZoneInfo, double)>();
+        if (node is YamlMappingNode weighted && weighted.Children.Count > 0)
         {
-            if (branchNode is not YamlMappingNode branches || branches.Children.Count == 0)
+            foreach (var (k, v) in weighted.Children)
             {
-                errors.Add(branchNode, "'branch' must map flow names to weights", Where);
-                return null;
-            }
-
-            var choices = new List<(EventFlow, double)>();
-            foreach (var (k, v) in branches.Children)
-            {
-                var flow = scalars.Text(k, "a flow name", Where) ?? string.Empty;
-                var weight = scalars.ReadNumber(v, "branch weight", "a weight > 0", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 && double.IsFinite(d) ? d : (double?)null, Where);
-                if (!flows.TryGetValue(flow, out var target))
+                var weight = scalars.ReadNumber(v, "time zone weight", "a weight > 0", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 && double.IsFinite(d) ? d : (double?)null, Where);
+                if (Zone(k) is { } zone && weight is { } w)
                 {
-                    errors.Add(k, $"branch: unknown flow '{flow}'{Suggest.Hint(flow, flows.Keys)}; flows: {string.Join(", ", flows.Keys)}", Where);
-                }
-                else if (weight is { } w)
-                {
-                    choices.Add((target, w));
+                    zones.Add((zone, w));
                 }
             }
-
-            return choices.Count == branches.Children.Count ? FlowStep.Branch([.. choices]) : null;
+        }
+        else if (Zone(node) is { } zone)
+        {
+            zones.Add((zone, 1));
         }
 
-        var names = Get(map, "event") is { } one ? [one] : Get(map, "events") is YamlSequenceNode many ? many.Children.ToList() : [];
-        if (names.Count == 0)
+        return zones;
+    }
+
+    /// <summary>An IANA time zone id (<c>Europe/Paris</c>, <c>UTC</c>): the same zone rules on every system that has them.</summary>
+    private TimeZoneInfo? Zone(YamlNode node)
+    {
+        if (scalars.Text(node, "an IANA time zone such as Europe/Paris", Where) is not { } id)
         {
-            errors.Add(map, "a step needs 'event: name', 'events: [a, b]' (sent together) or 'branch'", Where);
             return null;
         }
 
-        var events = new List<EventType>();
-        foreach (var n in names)
+        if (id.Length > 0 && id.Length < 100 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && (zone.HasIanaId || id == "UTC"))
         {
-            var name = scalars.Text(n, "an event type", Where) ?? string.Empty;
-            if (types.TryGetValue(name, out var type))
-            {
-                events.Add(type);
-            }
-            else
-            {
-                errors.Add(n, $"unknown event type '{name}'{Suggest.Hint(name, types.Keys)}; types: {string.Join(", ", types.Keys)}", Where);
-            }
+            return zone;
         }
 
-        var limit = Get(map, "limit") is { } l ? scalars.ReadNumber(l, "limit", "a whole number ≥ 0 (0: until the run ends)", t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, Where) ?? 1 : 1;
-        var (min, max) = (TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
-        if (Get(map, "after") is { } after && scalars.DelayRange(after, Where) is { } range)
-        {
-            (min, max) = range;
-        }
-
-        Action<EventContext>? update = null;
-        if (Get(map, "set") is YamlMappingNode set)
-        {
-            var assignments = new List<(string Name, Func<IExpressionContext, object?> Value)>();
-            foreach (var (k, v) in set.Children)
-            {
-                var name = scalars.Text(k, "a state name", Where) ?? string.Empty;
-                var text = Raw(v, "an expression");
-                var quoted = v is YamlScalarNode { Style: ScalarStyle.Plain } ? 0 : 1;
-                if (text is not null && Expressions.Compile(
-                        text,
-                        n => stateNames.Contains(n) || ProfileFields.Contains(n),
-                        (message, offset) => errors.Add((int)v.Start.Line, (int)v.Start.Column + quoted + offset, $"in expression '{text}': {message}", Where),
-                        Expressions.Locate(errors.File, v, quoted)) is { } value)
-                {
-                    assignments.Add((name, value));
-                }
-            }
-
-            update = c =>
-            {
-                foreach (var (name, value) in assignments)
-                {
-                    c.State[name] = value(c);
-                }
-            };
-        }
-
-        return events.Count == names.Count ? FlowStep.Of([.. events]) with { Limit = limit, MinDelay = min, MaxDelay = max, Update = update } : null;
-    }
-
-    private static object? Constant(string text) =>
-        text switch
-        {
-            "null" or "~" or "" => null,
-            "true" => true,
-            "false" => false,
-            _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => l,
-            _ when decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) => d,
-            _ => text,
-        };
-
-    /// <summary>A scalar as written: {{…}} in event fields are the event's placeholders, not manifest variables.</summary>
-    private string? Raw(YamlNode node, string expected)
-    {
-        if (node is YamlScalarNode scalar)
-        {
-            return scalar.Value ?? string.Empty;
-        }
-
-        errors.Add(node, $"expected {expected}", Where);
+        var iana = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var converted) ? $"; its IANA id is '{converted}'" : string.Empty;
+        var known = TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).Select(z => z.Id).Append("UTC");
+        errors.Add(node, $"'{id}' is not an IANA time zone id (such as Europe/Paris, America/New_York or UTC){iana}{(iana.Length == 0 ? Suggest.Hint(id, known) : string.Empty)}", Where);
         return null;
     }
 

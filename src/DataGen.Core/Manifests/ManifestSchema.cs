@@ -167,8 +167,10 @@ public static class ManifestSchema
                 ["limit"] = new JsonObject { ["description"] = "Times a profile does the step (0: until the run ends).", ["type"] = "integer", ["minimum"] = 0 },
                 ["set"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number") } },
                 ["branch"] = new JsonObject { ["description"] = "flow: weight", ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "number" } },
+                ["fork"] = new JsonObject { ["description"] = "Fan-out: every flow named continues at once (also written \">> [a, b]\").", ["type"] = new JsonArray("string", "array"), ["items"] = new JsonObject { ["type"] = "string" } },
             },
         };
+        var zone = new JsonObject { ["description"] = "An IANA time zone (Europe/Paris), or zones by weight { Europe/Paris: 3, UTC: 1 }.", ["type"] = new JsonArray("string", "object") };
         var properties = new JsonObject
         {
             ["profiles"] = new JsonObject { ["description"] = "How many profiles, or a profile file (NDJSON).", ["type"] = new JsonArray("integer", "string") },
@@ -188,9 +190,19 @@ public static class ManifestSchema
                 {
                     ["type"] = "object",
                     ["additionalProperties"] = false,
-                    ["properties"] = new JsonObject { ["weight"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["steps"] = new JsonObject { ["type"] = "array", ["items"] = step } },
+                    ["properties"] = new JsonObject
+                    {
+                        ["weight"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 },
+                        ["steps"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["anyOf"] = new JsonArray(step, new JsonObject { ["type"] = "string", ["pattern"] = "^\\s*>>" }) } },
+                        ["parallel"] = new JsonObject { ["description"] = "Every profile runs this flow alongside the one it starts with by weight.", ["type"] = "boolean" },
+                        ["timeZone"] = new JsonObject { ["description"] = "The IANA time zone of this flow's events (instead of the profile's).", ["type"] = "string" },
+                    },
                 },
             },
+            ["store"] = new JsonObject { ["description"] = "The datastore events go to (datagen events writes there).", ["type"] = "string" },
+            ["target"] = new JsonObject { ["description"] = "The table or topic in the store (default events).", ["type"] = "string" },
+            ["timeZone"] = zone,
+            ["eventId"] = new JsonObject { ["description"] = "true (a field event_id) or a field name: a UUID per event, deterministic per seed.", ["type"] = new JsonArray("boolean", "string") },
         };
         System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Events.EventsReader.Keys), "schema and reader keys");
         return new JsonObject { ["description"] = "Event flows over generated profiles; run with 'datagen events'.", ["type"] = "object", ["additionalProperties"] = false, ["properties"] = properties };
@@ -340,7 +352,13 @@ public static class ManifestSchema
                 ["additionalProperties"] = new JsonObject
                 {
                     ["type"] = new JsonArray("object", "null"),
-                    ["properties"] = new JsonObject { ["store"] = Text("A datastore."), ["target"] = Text("Table, collection or topic.") },
+                    ["properties"] = new JsonObject
+                    {
+                        ["store"] = Text("A datastore."),
+                        ["target"] = Text("Table, collection or topic."),
+                        ["key"] = Text("The field that keys messages (Kafka): a field of value, or an event field."),
+                        ["value"] = new JsonObject { ["description"] = "The row's shape: name: event field (at, subject, trigger, from, to, an emitted value), or name: { … } for a nested object.", ["type"] = "object" },
+                    },
                     ["additionalProperties"] = false,
                 },
             },

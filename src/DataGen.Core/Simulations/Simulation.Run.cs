@@ -112,6 +112,7 @@ public sealed partial class Simulation
         var batch = new List<object?[]>(options.BatchSize);
         IModelWriter? writer = null;
         ModelDescriptor? descriptor = null;
+        Func<object?[], object?[]>? shape = null;
         long written = 0;
         try
         {
@@ -186,13 +187,13 @@ public sealed partial class Simulation
             if (writer is null)
             {
                 // The first batch decides the column kinds of emitted values (first non-null value, else the subjects' attribute).
-                descriptor = Describe(info, batch, subjects);
+                (descriptor, shape) = info.Shape(Describe(info, batch, subjects));
                 writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Count > 0)
             {
-                await writer.WriteAsync(new RowBatch(descriptor!, written, batch.ToArray()), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(new RowBatch(descriptor!, written, shape is null ? batch.ToArray() : [.. batch.Select(shape)]), cancellationToken).ConfigureAwait(false);
                 written += batch.Count;
                 batch.Clear();
             }

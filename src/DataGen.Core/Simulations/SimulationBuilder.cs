@@ -108,6 +108,14 @@ public sealed class SimulationBuilder
         return this;
     }
 
+    /// <summary>Declares an event stream with its key and value shape.</summary>
+    public SimulationBuilder Stream(SimulationStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _streams.Add(stream);
+        return this;
+    }
+
     /// <summary>Validates and builds; throws <see cref="SimulationException"/> listing every problem.</summary>
     public Simulation Build()
     {

@@ -188,6 +188,12 @@ public static class DataGenContainers
     /// <summary>The label the kit puts on containers it starts (not on reused ones): the machine and process tag of their owner.</summary>
     internal const string OwnerLabel = "org.datagen.owner";
 
+    /// <summary>
+    /// The labels to put on a container a fixture starts: its owner (this machine and process), by which a later run
+    /// removes it if this process is killed before removing it. Empty with <see cref="Reuse"/>: a reused container is kept.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Labels { get; } = Reuse ? new Dictionary<string, string>() : new Dictionary<string, string> { [OwnerLabel] = StoreNames.Owner };
+
     private static int _removed;
 
     /// <summary>

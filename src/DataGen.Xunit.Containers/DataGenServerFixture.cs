@@ -210,7 +210,7 @@ public abstract class DataGenServerFixture<TBuilder, TContainer> : DataGenFixtur
 
     /// <summary>Reuse as <c>DATAGEN_REUSE</c> says; otherwise the owner label, by which a later run removes the container if this process is killed.</summary>
     private static TBuilder Prepare(TBuilder builder) =>
-        DataGenContainers.Reuse ? builder.WithReuse(true) : builder.WithLabel(DataGenContainers.OwnerLabel, StoreNames.Owner);
+        DataGenContainers.Reuse ? builder.WithReuse(true) : builder.WithLabel(DataGenContainers.Labels);
 
     /// <summary>The server for every fixture of this type: started once, on first use.</summary>
     private Task<SharedServer> StartServerAsync(CancellationToken cancellationToken) =>

@@ -128,8 +128,10 @@ public abstract class DataGenServerFixture<TBuilder, TContainer> : DataGenFixtur
         var name = NewStoreName();
         await RetryAsync(ct => StartDatabaseAsync(name, ct), cancellationToken).ConfigureAwait(false);
 
-        // Only a database that exists is dropped again: a start that failed (wrong password) fails once, not twice.
+        // Only a database that exists is dropped again: a start that failed (wrong password) fails once, not twice. The
+        // class drops it when it ends; the end-of-run clean-up makes sure (a collection or assembly fixture may end later).
         DatabaseName = name;
+        KitCleanup.AtEnd($"database {name} on {Backend}", ct => DropDatabaseAsync(name, ct));
         return null;
     }
 

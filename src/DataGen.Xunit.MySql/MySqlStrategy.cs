@@ -18,6 +18,7 @@ public sealed class MySqlStrategy : IStoreStrategy
 
     private static readonly SemaphoreSlim TemplateCopies = new(1, 1);
     private readonly string _connectionString;
+    private readonly string _server;
     private readonly string _database;
     private readonly Func<bool> _keepsTemplates;
     private List<MySqlTable> _tables = [];
@@ -25,6 +26,7 @@ public sealed class MySqlStrategy : IStoreStrategy
     internal MySqlStrategy(string connectionString, Func<bool> keepsTemplates)
     {
         _connectionString = new MySqlConnectionStringBuilder(connectionString) { AllowUserVariables = true }.ConnectionString;
+        _server = new MySqlConnectionStringBuilder(connectionString) { Database = string.Empty }.ConnectionString;
         _database = new MySqlConnectionStringBuilder(connectionString).Database is { Length: > 0 } database ? database : throw new ArgumentException("the connection string names no database", nameof(connectionString));
         _keepsTemplates = keepsTemplates;
     }
@@ -261,8 +263,9 @@ public sealed class MySqlStrategy : IStoreStrategy
         return connection;
     }
 
+    /// <summary>Runs <paramref name="sql"/> on a session without a current database (the class's may be gone).</summary>
     private Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
-        SqlCommands.ExecuteOnceAsync(new MySqlConnection(_connectionString), sql, cancellationToken);
+        SqlCommands.ExecuteOnceAsync(new MySqlConnection(_server), sql, cancellationToken);
 
     private static string Q(string identifier) => MySqlRestorePlan.Quote(identifier);
 

@@ -11,6 +11,25 @@ namespace DataGen.Xunit;
 /// </summary>
 internal static class PostgresBaselineScript
 {
+    /// <summary>An event trigger noting schema changes (not the kit's own), where the role may make one.</summary>
+    private const string WatchSchemaChanges = """
+        CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')
+             AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
+            RETURN; -- the kit's own objects
+          END IF;
+          INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+        END $$;
+        DO $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'datagen_ddl') THEN
+            CREATE EVENT TRIGGER datagen_ddl ON ddl_command_end EXECUTE FUNCTION datagen_baseline.ddl_done();
+          END IF;
+        EXCEPTION WHEN insufficient_privilege THEN NULL;
+        END $$;
+        """;
+
     /// <summary>The capture script for the loaded <paramref name="tables"/> (<c>schema.table</c>).</summary>
     public static string Capture(IReadOnlyList<string> tables)
     {
@@ -58,23 +77,7 @@ internal static class PostgresBaselineScript
         }
 
         // Schema changes (DDL) are watched too where the role may create event triggers (a superuser: the container's).
-        sql.Append("""
-            CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-            BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')
-                 AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
-                RETURN; -- the kit's own objects
-              END IF;
-              INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
-            END $$;
-            DO $$
-            BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'datagen_ddl') THEN
-                CREATE EVENT TRIGGER datagen_ddl ON ddl_command_end EXECUTE FUNCTION datagen_baseline.ddl_done();
-              END IF;
-            EXCEPTION WHEN insufficient_privilege THEN NULL;
-            END $$;
-            """);
+        sql.Append(WatchSchemaChanges);
         return sql.ToString();
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using DataGen.Sql;
 
 namespace DataGen.Xunit;
 
@@ -38,7 +37,7 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
         }
 
         var admin = shared.ConnectionString!;
-        await SqlCommands.ExecuteOnceAsync(connect(admin), create(name), cancellationToken).ConfigureAwait(false);
+        await ExecuteOnceAsync(connect(admin), create(name), cancellationToken).ConfigureAwait(false);
 
         // Only a database that exists is dropped again: a start that failed (wrong password) fails the tests once, not
         // again as a clean-up failure.
@@ -55,7 +54,7 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
     {
         if (_admin is not null)
         {
-            await SqlCommands.ExecuteOnceAsync(connect(_admin), sql, cancellationToken).ConfigureAwait(false);
+            await ExecuteOnceAsync(connect(_admin), sql, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -65,8 +64,8 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
         if (_admin is not null && _name is not null)
         {
             clearPools();
-            await SqlCommands.ExecuteOnceAsync(connect(_admin), drop(_name), cancellationToken).ConfigureAwait(false);
-            await SqlCommands.ExecuteOnceAsync(connect(_admin), create(_name), cancellationToken).ConfigureAwait(false);
+            await ExecuteOnceAsync(connect(_admin), drop(_name), cancellationToken).ConfigureAwait(false);
+            await ExecuteOnceAsync(connect(_admin), create(_name), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -76,7 +75,21 @@ public sealed class ClassDatabase(Func<string, DbConnection> connect, Func<strin
         if (_admin is not null && _name is not null)
         {
             clearPools();
-            await SqlCommands.ExecuteOnceAsync(connect(_admin), drop(_name), CancellationToken.None).ConfigureAwait(false);
+            await ExecuteOnceAsync(connect(_admin), drop(_name), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ExecuteOnceAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = sql;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

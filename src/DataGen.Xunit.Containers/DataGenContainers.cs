@@ -129,7 +129,10 @@ public static class DataGenContainers
 
         if (!Reuse)
         {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // Stopped and removed at the end of the run (awaited under DataGenCleanup); at process exit without it, a
+            // detached `docker rm -f` that outlives the process; if the process is killed, the next run removes it.
+            var id = container.Id;
+            KitCleanup.AtEnd(description, _ => container.DisposeAsync().AsTask(), server: true, atExit: () => Detached("rm", "-f", id));
         }
 
         return (container, null);
@@ -177,8 +180,84 @@ public static class DataGenContainers
                 : $"{why}; or set {connectionVariable} to a server's connection string");
         }
 
+        RemoveLeftBehind();
         var (container, unavailable) = await StartAsync(() => build(image), backend, cancellationToken).ConfigureAwait(false);
         return new(container is null ? null : connectionString(container), backend, unavailable);
+    }
+
+    /// <summary>The label the kit puts on containers it starts (not on reused ones): the machine and process tag of their owner.</summary>
+    internal const string OwnerLabel = "org.datagen.owner";
+
+    /// <summary>
+    /// The labels to put on a container a fixture starts: its owner (this machine and process), by which a later run
+    /// removes it if this process is killed before removing it. Empty with <see cref="Reuse"/>: a reused container is kept.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Labels { get; } = Reuse ? new Dictionary<string, string>() : new Dictionary<string, string> { [OwnerLabel] = StoreNames.Owner };
+
+    private static int _removed;
+
+    /// <summary>
+    /// Once per process: removes the containers that test processes on this machine started and did not remove because
+    /// they were killed (their owner label names a process that is gone). Reused containers carry no owner label.
+    /// </summary>
+    internal static void RemoveLeftBehind()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) != 0)
+        {
+            return;
+        }
+
+        var left = LeftBehind();
+        if (left.Count > 0)
+        {
+            Run(["rm", "-f", .. left], out _);
+            KitLog.Fallback("Docker", $"removed {left.Count} container(s) left behind by test processes that were killed", "nothing else is touched");
+        }
+    }
+
+    /// <summary>The ids of containers whose owner label names a process of this machine that is no longer running.</summary>
+    internal static List<string> LeftBehind()
+    {
+        if (!Run(["ps", "-a", "--filter", $"label={OwnerLabel}", "--format", $"{{{{.ID}}}} {{{{.Label \"{OwnerLabel}\"}}}}"], out var output))
+        {
+            return [];
+        }
+
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(p => p.Length == 2 && StoreNames.IsLeftBehind($"dg_container_{p[1]}_0"))
+            .Select(p => p[0])
+            .ToList();
+    }
+
+    /// <summary>Runs the docker command and waits up to 30 s; false when it is missing, fails or hangs.</summary>
+    private static bool Run(string[] arguments, out string output)
+    {
+        output = string.Empty;
+        try
+        {
+            using var docker = Process.Start(new ProcessStartInfo("docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var read = docker.StandardOutput.ReadToEndAsync();
+            _ = docker.StandardError.ReadToEndAsync();
+            if (!docker.WaitForExit(30_000))
+            {
+                docker.Kill();
+                return false;
+            }
+
+            output = read.GetAwaiter().GetResult();
+            return docker.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Starts a docker command that outlives this process (nothing waits for it).</summary>
+    private static void Detached(params string[] arguments)
+    {
+        using var docker = Process.Start(new ProcessStartInfo("docker", arguments) { UseShellExecute = false, RedirectStandardOutput = false, RedirectStandardError = false });
     }
 
     /// <summary>

@@ -55,6 +55,9 @@ public class KafkaFixture : DataGenFixture
     /// <summary>The bootstrap servers.</summary>
     public string BootstrapServers { get; private set; } = string.Empty;
 
+    /// <summary>What an application connects to: the bootstrap servers (topics come from <see cref="Topic"/> or <see cref="ConfigurationValues"/>).</summary>
+    public override string? AppConnectionString => BootstrapServers;
+
     /// <summary>A consumer group of this test's own: new for every test.</summary>
     public string ConsumerGroup { get; private set; } = string.Empty;
 
@@ -252,7 +255,7 @@ public class KafkaFixture : DataGenFixture
         });
     }
 
-    /// <summary>How the class's messages are written (default JSON values, text keys); <see cref="AvroKafkaFixture"/> writes Avro.</summary>
+    /// <summary>How the class's messages are written (default JSON values, text keys); <c>AvroKafkaFixture</c> (DataGen.Xunit.Kafka.Avro) writes Avro.</summary>
     protected virtual KafkaValueFormat ValueFormat => KafkaValueFormat.Json;
 
     /// <inheritdoc />
@@ -325,7 +328,7 @@ public class KafkaFixture : DataGenFixture
             return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded), or set DATAGEN_KAFKA_BOOTSTRAP to a broker");
         }
 
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(), description, cancellationToken).ConfigureAwait(false);
+        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse).WithLabel(DataGenContainers.Labels)).Build(), description, cancellationToken).ConfigureAwait(false);
         return (container?.GetBootstrapAddress(), null, description, unavailable);
     }
 }

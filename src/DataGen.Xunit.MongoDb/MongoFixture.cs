@@ -1,6 +1,5 @@
 using DataGen.MongoDb;
 using DataGen.Outputs;
-using MongoDB.Bson;
 using MongoDB.Driver;
 using Testcontainers.MongoDb;
 
@@ -9,89 +8,87 @@ namespace DataGen.Xunit;
 /// <summary>
 /// A MongoDB database per test class: one container per test assembly (or the server in
 /// <c>DATAGEN_MONGO_CONNECTION</c>). After each test, <c>dbHash</c> tells which collections changed; only those are
-/// dropped and written again from the rows kept at load. A subclass changes the container in
-/// <see cref="ConfigureContainer"/> and the client settings' connection string in <see cref="ConfigureConnection"/>.
+/// dropped and written again from the documents kept at load (<see cref="MongoStrategy"/>). A subclass changes the
+/// container in <c>ConfigureContainer</c> and this class's connection string (the database is named in it) in
+/// <c>ConfigureConnection</c>.
 /// </summary>
-public class MongoFixture : DataGenFixture
+public class MongoFixture : DataGenServerFixture<MongoDbBuilder, MongoDbContainer>
 {
     /// <summary>The image started unless <c>DATAGEN_MONGO_IMAGE</c> names another.</summary>
     public const string DefaultImage = "mongo:7.0";
 
-    private string _backend = "MongoDB";
-    private Dictionary<string, string> _hashes = [];
+    private static readonly StoreServer Server = new("MongoDB", "DATAGEN_MONGO_CONNECTION", "DATAGEN_MONGO_IMAGE", DefaultImage);
+    private IMongoDatabase? _database;
+    private MongoClient? _admin;
 
-    /// <summary>The connection string of this class's database (the database is in the URL).</summary>
-    public string ConnectionString { get; private set; } = string.Empty;
+    /// <summary>A fixture for one test class (xunit makes it).</summary>
+    public MongoFixture()
+        : base(Server)
+    {
+    }
 
     /// <summary>This class's database.</summary>
-    public IMongoDatabase Database { get; private set; } = null!;
+    public IMongoDatabase Database => _database ??= Open(ConnectionString);
 
     /// <inheritdoc />
     public override string Store => "mongodb";
 
-    /// <inheritdoc />
-    public override string Backend => _backend;
+    /// <summary>This class's connection string (the database named in it), for the application under test.</summary>
+    public override string? AppConnectionString => ConnectionString;
+
+    /// <summary>None: an application schema (<c>Schema =</c>) is made in a SQL database, and MongoDB has no tables.</summary>
+    protected override string? ApplicationConnectionString => null;
 
     /// <inheritdoc />
     protected override bool KeepsRows => true;
 
+    /// <summary>MongoDB keeps no templates across runs.</summary>
+    protected override bool KeepsTemplates => false;
+
     /// <inheritdoc />
-    protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
+    protected override MongoDbBuilder CreateBuilder(string image) => new(image);
+
+    /// <inheritdoc />
+    protected override string ContainerConnectionString(MongoDbContainer container) => container.GetConnectionString();
+
+    /// <inheritdoc />
+    protected override string Describe(string adminConnectionString) => $"MongoDB at {new MongoUrl(adminConnectionString).Server}";
+
+    /// <inheritdoc />
+    protected override string ConnectionStringFor(string name) => new MongoUrlBuilder(AdminConnectionString) { DatabaseName = name }.ToString();
+
+    /// <summary>A MongoDB database comes into being with its first collection: nothing to create.</summary>
+    protected override Task CreateDatabaseAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    protected override Task DropDatabaseAsync(string name, CancellationToken cancellationToken) => Admin.DropDatabaseAsync(name, cancellationToken);
+
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellationToken) =>
+        await (await Admin.ListDatabaseNamesAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override bool IsTransient(Exception exception) =>
+        exception is MongoConnectionException or TimeoutException || exception is MongoException e && e.HasErrorLabel("RetryableWriteError");
+
+    /// <inheritdoc />
+    protected override IStoreStrategy CreateStrategy() => new MongoStrategy(Database, RewriteAsync);
+
+    /// <summary>Writes the documents kept at load into the named collections again.</summary>
+    private async Task RewriteAsync(IReadOnlyCollection<string> collections, CancellationToken cancellationToken)
     {
-        var server = await DataGenContainers.SharedServerAsync(GetType(), () => StartServerAsync(cancellationToken)).ConfigureAwait(false);
-        _backend = server.Backend;
-        if (server.Unavailable is not null)
+        foreach (var model in Loaded.Where(m => collections.Contains(m.Target)))
         {
-            return server.Unavailable;
-        }
-
-        var url = new MongoUrlBuilder(ConfigureConnection(server.ConnectionString!)) { DatabaseName = NewStoreName() };
-        ConnectionString = url.ToString();
-        Database = new MongoClient(url.ToMongoUrl()).GetDatabase(url.DatabaseName);
-        return null;
-    }
-
-    /// <summary>Changes the container before it is built (image, environment, wait strategy). Default: unchanged.</summary>
-    /// <param name="builder">A builder for the image in <c>DATAGEN_MONGO_IMAGE</c> or <see cref="DefaultImage"/>, with reuse as <c>DATAGEN_REUSE</c> says.</param>
-    protected virtual MongoDbBuilder ConfigureContainer(MongoDbBuilder builder) => builder;
-
-    /// <summary>Changes the server's connection string before this class's database is named in it (options such as timeouts). Default: unchanged.</summary>
-    protected virtual string ConfigureConnection(string connectionString) => connectionString;
-
-    /// <inheritdoc />
-    protected override async Task StopAsync()
-    {
-        if (Database is not null)
-        {
-            await Database.Client.DropDatabaseAsync(Database.DatabaseNamespace.DatabaseName).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    protected override IDataOutput CreateOutput() => MongoOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true });
-
-    /// <inheritdoc />
-    protected override async Task CaptureBaselineAsync(CancellationToken cancellationToken) => _hashes = await HashesAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
-    {
-        var now = await HashesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var model in Loaded.Where(m => !(now.TryGetValue(m.Target, out var h) && _hashes.TryGetValue(m.Target, out var b) && h == b)))
-        {
-            await Database.DropCollectionAsync(model.Target, cancellationToken).ConfigureAwait(false);
             var output = CreateOutput();
             await using (output.ConfigureAwait(false))
             {
                 await WriteRowsAsync(output, model, BaselineRows!.Rows[model.Name], cancellationToken).ConfigureAwait(false);
             }
         }
-
-        foreach (var extra in now.Keys.Except(_hashes.Keys))
-        {
-            await Database.DropCollectionAsync(extra, cancellationToken).ConfigureAwait(false);
-        }
     }
+
+    /// <inheritdoc />
+    protected override IDataOutput CreateOutput() => MongoOutput.Create(ConnectionString, new StoreLoadOptions { DropConflicting = true });
 
     /// <inheritdoc />
     protected override async Task ClearAsync(CancellationToken cancellationToken)
@@ -102,118 +99,11 @@ public class MongoFixture : DataGenFixture
         }
     }
 
-    /// <inheritdoc />
-    protected override bool SupportsTemplates => true;
+    private IMongoClient Admin => _admin ??= new MongoClient(AdminConnectionString);
 
-    /// <summary>
-    /// A class's loaded database becomes a template as a copy on the server (<see cref="CopyDatabaseAsync"/>), dropped
-    /// when the test process exits. A server that can't copy (a capped collection, no permission) leaves classes to load.
-    /// </summary>
-    protected override async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
+    private static IMongoDatabase Open(string connectionString)
     {
-        var template = Database.Client.GetDatabase(name);
-        try
-        {
-            await CopyDatabaseAsync(Database, template, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MongoException)
-        {
-            await Database.Client.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
-            return false;
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                template.Client.DropDatabase(name, timeout.Token);
-            }
-            catch (Exception e) when (e is MongoException or TimeoutException or OperationCanceledException)
-            {
-                // The server is gone (a container stopped first): nothing left to drop.
-            }
-        };
-        return true;
+        var url = new MongoUrl(connectionString);
+        return new MongoClient(url).GetDatabase(url.DatabaseName);
     }
-
-    /// <summary>Copies the template into this class's (empty) database on the server, then captures the baseline from the copy.</summary>
-    protected override async Task<bool> CloneTemplateAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await CopyDatabaseAsync(Database.Client.GetDatabase(name), Database, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MongoException)
-        {
-            await ClearAsync(cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-
-        await CaptureBaselineAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    /// <summary>
-    /// Copies every collection of <paramref name="source"/> into <paramref name="target"/> without the documents leaving
-    /// the server: the collection is created with the source's options and indexes, then <c>$out</c> fills it (replacing
-    /// its documents and keeping its indexes).
-    /// </summary>
-    private static async Task CopyDatabaseAsync(IMongoDatabase source, IMongoDatabase target, CancellationToken cancellationToken)
-    {
-        var collections = await (await source.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("type", "collection") }, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var info in collections)
-        {
-            var name = info["name"].AsString;
-            if (name.StartsWith("system.", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var create = new BsonDocument("create", name);
-            if (info.TryGetValue("options", out var options))
-            {
-                create.AddRange(options.AsBsonDocument);
-            }
-
-            await target.RunCommandAsync<BsonDocument>(create, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var collection = source.GetCollection<BsonDocument>(name);
-            var indexes = new BsonArray();
-            foreach (var index in await (await collection.Indexes.ListAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (index["name"].AsString != "_id_")
-                {
-                    index.Remove("v");
-                    index.Remove("ns");
-                    indexes.Add(index);
-                }
-            }
-
-            if (indexes.Count > 0)
-            {
-                await target.RunCommandAsync<BsonDocument>(new BsonDocument { { "createIndexes", name }, { "indexes", indexes } }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            var copy = PipelineDefinition<BsonDocument, BsonDocument>.Create(new BsonDocument("$out", new BsonDocument { { "db", target.DatabaseNamespace.DatabaseName }, { "coll", name } }));
-            await collection.AggregateToCollectionAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<Dictionary<string, string>> HashesAsync(CancellationToken cancellationToken)
-    {
-        var result = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("dbHash", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return result["collections"].AsBsonDocument.ToDictionary(e => e.Name, e => e.Value.AsString, StringComparer.Ordinal);
-    }
-
-    /// <summary>The server for every fixture of this type: started once, on first use.</summary>
-    private Task<SharedServer> StartServerAsync(CancellationToken cancellationToken) =>
-        DataGenContainers.StartServerAsync(
-            "MongoDB",
-            "DATAGEN_MONGO_CONNECTION",
-            external => $"MongoDB at {new MongoUrl(external).Server}",
-            "DATAGEN_MONGO_IMAGE",
-            DefaultImage,
-            image => ConfigureContainer(new MongoDbBuilder(image).WithReuse(DataGenContainers.Reuse)).Build(),
-            container => container.GetConnectionString(),
-            cancellationToken);
 }

@@ -37,10 +37,34 @@ public class SqliteFixture : DataGenFixture
     /// <inheritdoc />
     protected override Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        _directory = Directory.CreateTempSubdirectory("datagen-xunit-").FullName;
+        RemoveLeftBehind();
+        _directory = Directory.CreateTempSubdirectory($"dg_sqlite_{StoreNames.Owner}_").FullName;
         _path = Path.Combine(_directory, NewStoreName() + ".db");
         ConnectionString = ConfigureConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ConnectionString);
         return Task.FromResult<string?>(null);
+    }
+
+    private static int _swept;
+
+    /// <summary>Once per process: deletes the class directories test processes on this machine left when they were killed.</summary>
+    private static void RemoveLeftBehind()
+    {
+        if (Interlocked.Exchange(ref _swept, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "dg_sqlite_*").Where(d => IsLeftBehind(Path.GetFileName(d))))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                KitLog.Fallback($"SQLite directory {directory}", $"left behind by a killed test process and not deleted ({e.Message})", "it stays on disk");
+            }
+        }
     }
 
     /// <summary>Changes the connection string of this class's database file (e.g. a cache mode). Default: unchanged.</summary>

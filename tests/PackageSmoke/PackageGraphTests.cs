@@ -16,10 +16,12 @@ public sealed class PackageGraphTests
     [InlineData("DataGen.Xunit.PostgreSql", "Npgsql", "Testcontainers.PostgreSql")]
     [InlineData("DataGen.Xunit.Sqlite", "Microsoft.Data.Sqlite")]
     [InlineData("DataGen.Xunit.MySql", "MySqlConnector", "Testcontainers.MySql")]
-    [InlineData("DataGen.Xunit.Kafka", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "Confluent.SchemaRegistry", "Apache.Avro")]
+    [InlineData("DataGen.Xunit.Kafka", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka")]
+    [InlineData("DataGen.Xunit.Kafka.Avro", "Confluent.Kafka", "librdkafka.redist", "Testcontainers.Kafka", "Confluent.SchemaRegistry", "Apache.Avro")]
     [InlineData("DataGen.Kafka.Avro", "Confluent.Kafka", "librdkafka.redist", "Confluent.SchemaRegistry", "Apache.Avro")]
     [InlineData("DataGen.Xunit.MongoDb", "MongoDB.Driver", "Testcontainers.MongoDb")]
     [InlineData("DataGen.Xunit.Elasticsearch", "Elastic.Clients.Elasticsearch")]
+    [InlineData("DataGen.Xunit.Containers")]
     [InlineData("DataGen.Xunit.SqlServer", "Microsoft.Data.SqlClient", "Testcontainers.MsSql", "Respawn")]
     [InlineData("DataGen.Xunit.AutoFixture", "AutoFixture.Xunit3")]
     [InlineData("DataGen.Xunit")]
@@ -32,6 +34,13 @@ public sealed class PackageGraphTests
         Assert.Empty(closure.Intersect(OtherStores.Except(own)));
         Assert.All(own, p => Assert.Contains(p, closure));
     }
+
+    [Theory]
+    [InlineData("DataGen.Xunit.Containers")]
+    [InlineData("DataGen.Xunit.MongoDb")]
+    [InlineData("DataGen.Xunit.Kafka")]
+    [InlineData("DataGen.Xunit.Kafka.Avro")]
+    public void A_kit_without_tables_carries_no_SQL_pipeline(string package) => Assert.DoesNotContain("DataGen.Sql", Closure(package));
 
     [Fact]
     public void The_xunit_glue_depends_on_the_core_and_xunit_extensibility_only()

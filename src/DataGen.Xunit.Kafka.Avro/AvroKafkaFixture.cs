@@ -125,6 +125,7 @@ public class AvroKafkaFixture : KafkaFixture
     {
         var (container, unavailable) = await DataGenContainers.StartAsync<IContainer>(
             () => new ContainerBuilder(image)
+                .WithLabel(DataGenContainers.Labels)
                 .WithNetwork(Network)
                 .WithEnvironment("SCHEMA_REGISTRY_HOST_NAME", "datagen-schema-registry")
                 .WithEnvironment("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace DataGen.Xunit;
+
+/// <summary>
+/// The names the kit gives what it creates on a store (class databases, templates, spares, files): each carries a tag of
+/// the machine (a hash of its name) and the process, <c>dg_{what}_{machine}_{pid}_…</c>, so a later run on the same
+/// machine finds what a killed process left behind and drops it. Kept templates (<c>dg_tmpl_{hash}</c>) carry no tag.
+/// </summary>
+internal static partial class StoreNames
+{
+    private static int _counter;
+
+    /// <summary>This machine's tag: six hex digits of a hash of its name (a container has a name of its own).</summary>
+    public static string Machine { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName)))[..6];
+
+    /// <summary>This process's tag: <c>{machine}_{pid}</c>.</summary>
+    public static string Owner { get; } = $"{Machine}_{Environment.ProcessId}";
+
+    /// <summary>A new name for something of <paramref name="what"/>'s (a test class): letters and digits of it (at most 30), then the owner tag and a counter.</summary>
+    public static string New(string what)
+    {
+        var name = new string(what.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+        return $"dg_{name[..Math.Min(name.Length, 30)]}_{Owner}_{Interlocked.Increment(ref _counter)}";
+    }
+
+    /// <summary>The name of this process's template for the inputs' hash <paramref name="key"/>.</summary>
+    public static string Template(string key) => $"dg_tmpl_{Owner}_{key[..16]}";
+
+    /// <summary>Whether <paramref name="name"/> is this machine's and its process is no longer running.</summary>
+    public static bool IsLeftBehind(string name)
+    {
+        var match = Tagged().Match(name ?? string.Empty);
+        if (!match.Success || match.Groups[1].Value != Machine || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        return pid != Environment.ProcessId && !IsRunning(pid);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^dg_[a-z0-9]*_([0-9a-f]{6})_([0-9]{1,10})_", RegexOptions.CultureInvariant)]
+    private static partial Regex Tagged();
+}

@@ -22,8 +22,8 @@ public class SqlServerFixture : DataGenFixture
 
     private readonly ClassDatabase _database = new(
         cs => new SqlConnection(cs),
-        name => $"CREATE DATABASE [{name}]",
-        name => $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]",
+        name => $"CREATE DATABASE {Quote(name)}",
+        name => $"ALTER DATABASE {Quote(name)} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE {Quote(name)}",
         (admin, name) => new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString,
         SqlConnection.ClearAllPools);
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using DataGen.Schemas;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -27,19 +26,6 @@ namespace DataGen.EntityFrameworkCore;
 public class DbContextSchema<TContext> : IApplicationSchema
     where TContext : DbContext
 {
-    /// <summary>
-    /// EF Core providers: the store kind a context can be made for (null: recognised in migration snapshots only), the
-    /// provider's assembly (<c>Database.ProviderName</c>), its annotation prefix, and its <c>UseX</c> extension.
-    /// </summary>
-    private static readonly Provider[] Providers =
-    [
-        new("postgres", "Npgsql.EntityFrameworkCore.PostgreSQL", "Npgsql", "Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions", "UseNpgsql"),
-        new("sqlite", "Microsoft.EntityFrameworkCore.Sqlite", "Sqlite", "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions", "UseSqlite"),
-        new("sqlserver", "Microsoft.EntityFrameworkCore.SqlServer", "SqlServer", "Microsoft.EntityFrameworkCore.SqlServerDbContextOptionsExtensions", "UseSqlServer"),
-        new(null, "Pomelo.EntityFrameworkCore.MySql", "MySql", null, null),
-        new(null, "Oracle.EntityFrameworkCore", "Oracle", null, null),
-    ];
-
     /// <inheritdoc />
     public async Task CreateAsync(string store, string connectionString, CancellationToken cancellationToken)
     {
@@ -90,9 +76,9 @@ public class DbContextSchema<TContext> : IApplicationSchema
         var annotated = snapshot.GetAnnotations()
             .Concat(snapshot.GetEntityTypes().SelectMany(e => e.GetAnnotations().Concat(e.GetProperties().SelectMany(p => p.GetAnnotations()))))
             .Select(a => a.Name.Split(':')[0])
-            .Where(prefix => Providers.Any(p => p.Prefix == prefix))
+            .Where(prefix => EfProviders.All.Any(p => p.Prefix == prefix))
             .ToHashSet(StringComparer.Ordinal);
-        return annotated.Count == 0 || (Providers.FirstOrDefault(p => p.Assembly == provider) is { } own && annotated.Contains(own.Prefix));
+        return annotated.Count == 0 || (EfProviders.All.FirstOrDefault(p => p.Assembly == provider) is { } own && annotated.Contains(own.Prefix));
     }
 
     /// <summary>A context on the database: the application's design-time factory, else the store's provider and an options constructor.</summary>
@@ -102,11 +88,7 @@ public class DbContextSchema<TContext> : IApplicationSchema
     {
         ArgumentException.ThrowIfNullOrEmpty(store);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var provider = Providers.FirstOrDefault(p => p.Store is not null && string.Equals(p.Store, store, StringComparison.OrdinalIgnoreCase));
-        if (provider is null)
-        {
-            throw new NotSupportedException($"{typeof(TContext).Name}: no EF Core provider is known for store '{store}'; derive from DbContextSchema<{typeof(TContext).Name}> and override CreateContext");
-        }
+        var provider = EfProviders.ForStore(store, $"{typeof(TContext).Name} (override CreateContext in a class derived from DbContextSchema<{typeof(TContext).Name}> to make it yourself)");
 
         if (FromDesignTimeFactory(provider.Assembly, connectionString) is { } made)
         {
@@ -114,7 +96,7 @@ public class DbContextSchema<TContext> : IApplicationSchema
         }
 
         var builder = new DbContextOptionsBuilder<TContext>();
-        UseProvider(builder, provider, connectionString);
+        EfProviders.Use(builder, provider, connectionString, typeof(TContext).Name);
         var options = builder.Options;
         var constructor = typeof(TContext).GetConstructor([typeof(DbContextOptions<TContext>)]) ?? typeof(TContext).GetConstructor([typeof(DbContextOptions)]);
         if (constructor is null)
@@ -146,25 +128,4 @@ public class DbContextSchema<TContext> : IApplicationSchema
         context.Database.SetConnectionString(connectionString);
         return context;
     }
-
-    private static void UseProvider(DbContextOptionsBuilder builder, Provider provider, string connectionString)
-    {
-        Assembly assembly;
-        try
-        {
-            assembly = Assembly.Load(provider.Assembly);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new InvalidOperationException($"{typeof(TContext).Name} on {provider.Store}: the test project needs the EF Core provider package {provider.Assembly} (the one the application uses)");
-        }
-
-        var method = assembly.GetType(provider.Type!)?.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .FirstOrDefault(m => m.Name == provider.Method && !m.IsGenericMethod && m.GetParameters() is [{ } first, { } second, { } third]
-                && first.ParameterType == typeof(DbContextOptionsBuilder) && second.ParameterType == typeof(string) && third.ParameterType.IsGenericType)
-            ?? throw new InvalidOperationException($"{provider.Assembly} has no {provider.Method}(DbContextOptionsBuilder, string, Action<…>): derive from DbContextSchema<{typeof(TContext).Name}> and override CreateContext");
-        method.Invoke(null, [builder, connectionString, null]);
-    }
-
-    private sealed record Provider(string? Store, string Assembly, string Prefix, string? Type, string? Method);
 }

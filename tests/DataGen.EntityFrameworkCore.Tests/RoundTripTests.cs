@@ -118,8 +118,8 @@ public sealed class RoundTripTests : IDisposable
         var unknown = () => new DbContextSchema<LibraryContext>().Describe("cassandra", "x");
         unknown.Should().Throw<NotSupportedException>().WithMessage("*no EF Core provider is known for store 'cassandra'*");
 
-        var missing = () => new DbContextSchema<LibraryContext>().Describe("postgres", "Host=localhost");
-        missing.Should().Throw<InvalidOperationException>().WithMessage("*needs the EF Core provider package Npgsql.EntityFrameworkCore.PostgreSQL*");
+        var missing = () => new DbContextSchema<LibraryContext>().Describe("sqlserver", "Server=localhost");
+        missing.Should().Throw<InvalidOperationException>().WithMessage("*needs the EF Core provider package Microsoft.EntityFrameworkCore.SqlServer*");
     }
 
     private static async Task<List<string>> TablesAsync(string connectionString)

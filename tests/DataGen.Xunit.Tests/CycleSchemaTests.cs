@@ -47,6 +47,10 @@ public abstract class CycleSchemaTests(DataGenFixture db, Func<DbConnection> con
     {
         await TheBaselineHoldsAsync();
         (await ScalarAsync("UPDATE branches SET head_account_id = NULL; SELECT count(*) FROM branches WHERE head_account_id IS NOT NULL")).Should().Be(0);
+
+        // The restore the kit runs after every test, run here: the check holds whichever order the tests run in.
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+        await TheBaselineHoldsAsync();
     }
 
     [Fact]
@@ -55,6 +59,9 @@ public abstract class CycleSchemaTests(DataGenFixture db, Func<DbConnection> con
         await TheBaselineHoldsAsync();
         await ScalarAsync("UPDATE branches SET head_account_id = NULL; SELECT 0");
         (await ScalarAsync("DELETE FROM accounts WHERE id > 10; SELECT count(*) FROM accounts")).Should().Be(10);
+
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+        await TheBaselineHoldsAsync();
     }
 
     [Fact]

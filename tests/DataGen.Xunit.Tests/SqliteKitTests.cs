@@ -13,11 +13,17 @@ public sealed class SqliteKitTests(SqliteFixture db) : IClassFixture<SqliteFixtu
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
+    // Each test checks its own write is undone: it runs the restore the kit runs after every test, then reads the
+    // baseline again, so the check holds whichever order the tests run in, and when one runs alone.
     [Fact]
     public async Task Deleting_in_one_test_does_not_leak_into_the_next()
     {
         (await CountAsync("SELECT count(*) FROM customers")).Should().Be(500);
-        await CountAsync("DELETE FROM customers WHERE rowid % 2 = 0; SELECT changes()");
+        (await CountAsync("DELETE FROM customers WHERE rowid % 2 = 0; SELECT changes()")).Should().Be(250);
+
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        (await CountAsync("SELECT count(*) FROM customers")).Should().Be(500, "the deleted rows are back");
     }
 
     [Fact]
@@ -25,7 +31,12 @@ public sealed class SqliteKitTests(SqliteFixture db) : IClassFixture<SqliteFixtu
     {
         (await CountAsync("SELECT count(*) FROM customers WHERE first_name = 'Zed'")).Should().Be(0);
         (await CountAsync("SELECT count(*) FROM customers")).Should().Be(500);
-        await CountAsync("UPDATE customers SET first_name = 'Zed'; SELECT changes()");
+        (await CountAsync("UPDATE customers SET first_name = 'Zed'; SELECT changes()")).Should().Be(500);
+
+        await db.RestoreNowAsync(TestContext.Current.CancellationToken);
+
+        (await CountAsync("SELECT count(*) FROM customers WHERE first_name = 'Zed'")).Should().Be(0, "the updated rows are back as loaded");
+        (await CountAsync("SELECT count(*) FROM customers")).Should().Be(500);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class KeepingMySql : MySqlFixture
 /// </summary>
 public sealed class TemplateTests
 {
-    private static async Task<string> DigestAsync(DbConnection connection)
+    internal static async Task<string> DigestAsync(DbConnection connection)
     {
         await using (connection)
         {
@@ -62,7 +62,7 @@ public sealed class TemplateTests
         }
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    internal static async Task ExecuteAsync(DbConnection connection, string sql)
     {
         await using (connection)
         {
@@ -225,7 +225,16 @@ public sealed class TemplateTests
             await fourth.DisposeAsync();
         }
     }
+}
 
+/// <summary>
+/// Templates kept across runs. A "next run" is simulated by forgetting this process's template registry, which is
+/// process-wide: these tests run in a collection of their own that xunit runs alone, after the parallel classes, so
+/// no other class loses (or races on) the registry while they do.
+/// </summary>
+[Collection(nameof(ProcessGlobalState))]
+public sealed class KeptTemplateTests
+{
     /// <summary>
     /// Kept across runs: with container reuse a template stays on the server under the hash of its inputs; the next run
     /// (simulated by forgetting this process's templates) clones it; a changed input, or a template whose stored inputs
@@ -237,7 +246,7 @@ public sealed class TemplateTests
             () => new KeepingPostgres(),
             f => new NpgsqlConnection(f.ConnectionString),
             "SELECT datname FROM pg_database WHERE datname ~ '^dg_tmpl_[0-9a-f]{40}$'",
-            (f, name) => ExecuteAsync(new NpgsqlConnection(new NpgsqlConnectionStringBuilder(f.ConnectionString) { Database = name, Pooling = false }.ConnectionString), "UPDATE datagen_baseline.template SET info = replace(info, '\"Key\":\"', '\"Key\":\"0')"),
+            (f, name) => TemplateTests.ExecuteAsync(new NpgsqlConnection(new NpgsqlConnectionStringBuilder(f.ConnectionString) { Database = name, Pooling = false }.ConnectionString), "UPDATE datagen_baseline.template SET info = replace(info, '\"Key\":\"', '\"Key\":\"0')"),
             name => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
 
     [Fact]
@@ -246,7 +255,7 @@ public sealed class TemplateTests
             () => new KeepingMySql(),
             f => new MySqlConnector.MySqlConnection(f.ConnectionString),
             "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME REGEXP '^dg_tmpl_[0-9a-f]{40}$'",
-            (f, name) => ExecuteAsync(new MySqlConnector.MySqlConnection(f.ConnectionString), $"UPDATE `{name}`.`__datagen_template` SET info = REPLACE(info, '\"Key\":\"', '\"Key\":\"0')"),
+            (f, name) => TemplateTests.ExecuteAsync(new MySqlConnector.MySqlConnection(f.ConnectionString), $"UPDATE `{name}`.`__datagen_template` SET info = REPLACE(info, '\"Key\":\"', '\"Key\":\"0')"),
             name => $"DROP DATABASE IF EXISTS `{name}`");
 
     /// <summary>
@@ -292,17 +301,17 @@ public sealed class TemplateTests
 
             var before = await KeptAsync(first);
             first.Cloned.Should().BeFalse("nothing was kept for these inputs yet");
-            var digest = await DigestAsync(connect(first));
+            var digest = await TemplateTests.DigestAsync(connect(first));
 
             DataGenFixture.ForgetTemplates();
             var next = await Start(typeof(KeptTemplateProbe));
             next.Cloned.Should().BeTrue("the next run clones the kept template");
             (next.Seed, next.SeedSource, next.Data).Should().Be((first.Seed, first.SeedSource, first.Data));
             next.Counts.Should().BeEquivalentTo(first.Counts);
-            (await DigestAsync(connect(next))).Should().Be(digest);
-            await ExecuteAsync(connect(next), "DELETE FROM customers");
+            (await TemplateTests.DigestAsync(connect(next))).Should().Be(digest);
+            await TemplateTests.ExecuteAsync(connect(next), "DELETE FROM customers");
             await next.RestoreNowAsync(ct);
-            (await DigestAsync(connect(next))).Should().Be(digest, "a clone of a kept template restores like any other");
+            (await TemplateTests.DigestAsync(connect(next))).Should().Be(digest, "a clone of a kept template restores like any other");
 
             DataGenFixture.ForgetTemplates();
             var changed = await Start(typeof(ChangedKeptTemplateProbe));
@@ -318,7 +327,7 @@ public sealed class TemplateTests
             DataGenFixture.ForgetTemplates();
             var distrusted = await Start(typeof(KeptTemplateProbe));
             distrusted.Cloned.Should().BeFalse("stored inputs that do not match are never trusted");
-            (await DigestAsync(connect(distrusted))).Should().Be(digest, "it loaded the same data itself");
+            (await TemplateTests.DigestAsync(connect(distrusted))).Should().Be(digest, "it loaded the same data itself");
         }
         finally
         {
@@ -333,7 +342,7 @@ public sealed class TemplateTests
                 var cleanup = await Start(null);
                 foreach (var name in await KeptAsync(cleanup))
                 {
-                    await ExecuteAsync(connect(cleanup), drop(name));
+                    await TemplateTests.ExecuteAsync(connect(cleanup), drop(name));
                 }
 
                 await cleanup.DisposeAsync();

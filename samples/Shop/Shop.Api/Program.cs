@@ -4,18 +4,10 @@ using Shop;
 var builder = WebApplication.CreateBuilder(args);
 var connectionString = builder.Configuration.GetConnectionString("Shop")
     ?? throw new InvalidOperationException("ConnectionStrings:Shop is not set");
-builder.Services.AddDbContext<ShopDbContext>(options =>
-{
-    // PostgreSQL in production; SQLite where there is no server (a "Data Source=…" connection string).
-    if (connectionString.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase))
-    {
-        options.UseSqlite(connectionString);
-    }
-    else
-    {
-        options.UseNpgsql(connectionString);
-    }
-});
+
+// PostgreSQL, as in production. The tests point this context at their own database (PostgreSQL or SQLite) with
+// DataGen.EntityFrameworkCore's PointDbContextAt, without the application knowing.
+builder.Services.AddDbContext<ShopDbContext>(options => options.UseNpgsql(connectionString));
 
 var app = builder.Build();
 

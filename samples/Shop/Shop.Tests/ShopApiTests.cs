@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using AwesomeAssertions;
 using DataGen.Xunit;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -17,6 +18,25 @@ namespace Shop.Tests;
 public abstract class ShopApiTests(DataGenFixture db, Func<string> connectionString)
 {
     private WebApplicationFactory<Program> App => ShopApp.For(db, connectionString());
+
+    [Fact]
+    public async Task The_application_s_context_uses_the_class_database_on_the_fixture_s_store()
+    {
+        var (provider, connection) = await App.WithDbAsync(shop => Task.FromResult((shop.Database.ProviderName, shop.Database.GetConnectionString())));
+
+        provider.Should().Be(db.Store == "sqlite" ? "Microsoft.EntityFrameworkCore.Sqlite" : "Npgsql.EntityFrameworkCore.PostgreSQL", "the application's UseNpgsql is swapped for the fixture's store");
+        connection.Should().Be(connectionString()).And.NotBe(ShopApp.ProductionConnectionString);
+    }
+
+    [Fact]
+    public async Task Customer_emails_are_made_from_their_names_and_unique()
+    {
+        // shop.yaml says nothing about Email: the column (unique in the model) is inferred from the row's own Name.
+        var customers = await App.WithDbAsync(shop => shop.Customers.ToListAsync(TestContext.Current.CancellationToken));
+
+        customers.Select(c => c.Email).Should().OnlyHaveUniqueItems();
+        customers.Should().OnlyContain(c => c.Email.StartsWith(Regex.Replace(c.Name.Replace(" ", string.Empty, StringComparison.Ordinal), @"[^\w.\-]+", string.Empty), StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task A_customer_reads_back_as_generated()

@@ -64,38 +64,90 @@ internal static partial class ColumnHeuristics
 
     /// <summary>True for a column that describes a person or a place (e-mail, names, phone, address): a table with one is no lookup table.</summary>
     public static bool DescribesSomeone(string column) =>
-        TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator is "internet.email" or "name.firstName" or "name.lastName" or "phone.phoneNumber" or "address.streetAddress" or "internet.userName" or "address.zipCode";
+        ByName(column) is "internet.email" or "name.firstName" or "name.lastName" or "phone.phoneNumber" or "address.streetAddress" or "internet.userName" or "address.zipCode";
 
-    /// <summary>A generator spec for a text column of <paramref name="table"/> (<paramref name="unique"/>: values must not repeat).</summary>
-    public static string Text(string column, int? maxLength, bool unique, string? table = null)
+    /// <summary>
+    /// A generator spec for a text column of <paramref name="table"/> (<paramref name="unique"/>: values must not repeat).
+    /// <paramref name="siblings"/> are the table's other columns that get values: an e-mail is made from the row's own
+    /// name columns when it has them (Ada Lovelace's is ada.lovelace@…), kept unique by regenerating a colliding row.
+    /// </summary>
+    public static string Text(string column, int? maxLength, bool unique, string? table = null, IEnumerable<ColumnSchema>? siblings = null)
     {
-        var generator = ThingName(column, table) ?? TextByName.FirstOrDefault(h => h.Name.IsMatch(column)).Generator ?? "lorem.word";
+        var generator = ThingName(column, table) ?? ByName(column) ?? "lorem.word";
+        if (generator == "internet.email" && (maxLength ?? 64) >= 22)
+        {
+            var options = EmailArguments(column, table, siblings) + (maxLength is < 255 ? $", maxLength: {maxLength}" : string.Empty) + (unique ? ", unique: true" : string.Empty);
+            return options.Length == 0 ? generator : $"{{ type: internet.email{options} }}";
+        }
+
         if (unique)
         {
             // Names and words repeat; a unique column gets a pattern with room for far more values than rows.
             var width = Math.Clamp(maxLength ?? 12, 1, 12);
-            return generator == "internet.email" && (maxLength ?? 64) >= 22
-                ? "{ type: mask, mask: \"??????????\\\\@example.com\", unique: true }"
-                : $"{{ type: mask, mask: \"{new string('*', width)}\", unique: true }}";
+            return $"{{ type: mask, mask: \"{new string('*', width)}\", unique: true }}";
         }
 
-        if (maxLength is not { } max || max >= 255)
-        {
-            return generator;
-        }
-
-        return generator.StartsWith('{') ? generator[..^2] + $", maxLength: {max} }}" : $"{{ type: {generator}, maxLength: {max} }}";
+        return WithMaxLength(generator, maxLength);
     }
+
+    private static string WithMaxLength(string generator, int? maxLength) =>
+        maxLength is not { } max || max >= 255 ? generator
+        : generator.StartsWith('{') ? generator[..^2] + $", maxLength: {max} }}" : $"{{ type: {generator}, maxLength: {max} }}";
+
+    /// <summary>
+    /// The arguments of <c>internet.email</c> that make it from the row's first and last name, or its full name — the
+    /// non-null text columns of the same table the heuristics read as a person's names — or nothing when it has none.
+    /// </summary>
+    private static string EmailArguments(string column, string? table, IEnumerable<ColumnSchema>? siblings)
+    {
+        var names = (siblings ?? [])
+            .Where(c => c.Name != column && !c.Nullable && c.Kind == ValueKind.String && c.AllowedValues is null && FieldName().IsMatch(c.Name))
+            .Select(c => (c.Name, Generator: ThingName(c.Name, table) ?? ByName(c.Name)))
+            .ToList();
+        var first = names.FirstOrDefault(n => n.Generator == "name.firstName").Name;
+        var last = names.FirstOrDefault(n => n.Generator == "name.lastName").Name;
+        var full = names.FirstOrDefault(n => n.Generator == "name.fullName").Name;
+        string[] arguments = first is not null && last is not null ? [first, last] : full is not null ? [full] : first is not null ? [first] : [];
+        return arguments.Length == 0 ? string.Empty : $", args: [{string.Join(", ", arguments.Select(a => $"\"{{{{{a}}}}}\""))}]";
+    }
+
+    /// <summary>
+    /// The generator a column's name calls for: the whole name, in snake_case or PascalCase (EF Core's <c>FirstName</c>),
+    /// else its last words (an owned type's <c>ShippingAddress_City</c>, <c>billing_state</c>).
+    /// </summary>
+    private static string? ByName(string column)
+    {
+        var words = Snake(column);
+        for (var start = 0; start >= 0; start = words.IndexOf('_', start) is var next and >= 0 ? next + 1 : -1)
+        {
+            var tail = words[start..];
+            if (TextByName.FirstOrDefault(h => h.Name.IsMatch(tail)).Generator is { } generator)
+            {
+                return generator;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A column name in lower snake_case: <c>UnitPrice</c> → <c>unit_price</c>, <c>ShippingAddress_City</c> → <c>shipping_address_city</c>.</summary>
+    internal static string Snake(string column) => PascalBoundary().Replace(column, "_").ToLowerInvariant();
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
+    private static partial Regex PascalBoundary();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex FieldName();
 
     /// <summary>For a bare <c>name</c>/<c>title</c> in a table that holds no people: what the table's rows are called (words for a lookup table).</summary>
     private static string? ThingName(string column, string? table)
     {
-        if (table is null || !Words("name|title|description_?short|label").IsMatch(column) || People.IsMatch(table))
+        if (table is null || !Words("name|title|description_?short|label").IsMatch(column) || People.IsMatch(Snake(table)))
         {
             return null;
         }
 
-        return ThingNames.FirstOrDefault(t => t.Table.IsMatch(table)).Generator ?? (column.Equals("title", StringComparison.OrdinalIgnoreCase) ? null : "commerce.department");
+        return ThingNames.FirstOrDefault(t => t.Table.IsMatch(Snake(table))).Generator ?? (column.Equals("title", StringComparison.OrdinalIgnoreCase) ? null : "commerce.department");
     }
 
     /// <summary>A generator spec for an integer column within [<paramref name="min"/>, <paramref name="max"/>] (already narrowed by type and checks).</summary>
@@ -117,7 +169,8 @@ internal static partial class ColumnHeuristics
     {
         var digits = scale ?? 2;
         var typeMax = precision is { } p ? (decimal)Math.Pow(10, Math.Min(p - digits, 27)) - (decimal)Math.Pow(10, -digits) : 1_000_000m;
-        var (lo, hi) = Money().IsMatch(column) ? (1m, 1000m) : Percent().IsMatch(column) ? (0m, 100m) : (0m, 1000m);
+        var words = Snake(column);
+        var (lo, hi) = Money().IsMatch(words) ? (1m, 1000m) : Percent().IsMatch(words) ? (0m, 100m) : (0m, 1000m);
         var low = Math.Max(min ?? lo, -typeMax);
         var high = Math.Min(Math.Min(max ?? hi, typeMax), Math.Max(low, hi));
         if (low > high)
@@ -131,20 +184,23 @@ internal static partial class ColumnHeuristics
     /// <summary>A generator spec for a date (<paramref name="withTime"/>: a date-time).</summary>
     public static string Date(string column, bool withTime, string? min, string? max)
     {
-        var (lo, hi) = Birth().IsMatch(column) ? ("-90y", "-18y")
-            : Future().IsMatch(column) ? ("0", "+1y")
+        var words = Snake(column);
+        var (lo, hi) = Birth().IsMatch(words) ? ("-90y", "-18y")
+            : Future().IsMatch(words) ? ("0", "+1y")
             : ("-2y", "0");
         return $"{{ type: {(withTime ? "datetime" : "date")}, min: {Quote(min ?? lo)}, max: {Quote(max ?? hi)} }}";
     }
 
-    private static (decimal Min, decimal Max) IntegerByName(string column) =>
-        Age().IsMatch(column) ? (18, 90)
-        : Year().IsMatch(column) ? (1990, 2025)
-        : Minutes().IsMatch(column) ? (30, 180)
-        : Rating().IsMatch(column) ? (1, 5)
-        : Quantity().IsMatch(column) ? (1, 10)
-        : Percent().IsMatch(column) ? (0, 100)
-        : (0, 1000);
+    private static (decimal Min, decimal Max) IntegerByName(string column) => Snake(column) switch
+    {
+        var words when Age().IsMatch(words) => (18, 90),
+        var words when Year().IsMatch(words) => (1990, 2025),
+        var words when Minutes().IsMatch(words) => (30, 180),
+        var words when Rating().IsMatch(words) => (1, 5),
+        var words when Quantity().IsMatch(words) => (1, 10),
+        var words when Percent().IsMatch(words) => (0, 100),
+        _ => (0, 1000),
+    };
 
     /// <summary>A YAML scalar, double-quoted with escapes.</summary>
     public static string Quote(string text) =>

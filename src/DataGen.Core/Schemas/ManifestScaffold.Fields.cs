@@ -73,7 +73,7 @@ public static partial class ManifestScaffold
                 ValueKind.Object => "{ type: object, fields: { note: lorem.word } }",
                 ValueKind.Array => $"{{ type: array, count: [0, 3], items: {Element(column)} }}",
                 ValueKind.Bytes => $"{{ type: bytes, min: {Math.Min(16, column.MaxLength ?? 16)}, max: {Math.Min(256, column.MaxLength ?? 256)} }}",
-                _ => ColumnHeuristics.Text(column.Name, column.MaxLength, unique || isKey, table.Name),
+                _ => ColumnHeuristics.Text(column.Name, column.MaxLength, unique || isKey, table.Name, table.Columns.Where(c => !c.Computed && c.FilledByTrigger is null)),
             };
             string? comment = null;
             if (rule is { AtLeast.Count: > 0 })

@@ -66,6 +66,13 @@ internal static class DataGenLifecycle
         try
         {
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting }).ConfigureAwait(false);
+            // The bound resources (Aspire refuses WaitFor on a parent, so they are waited for here), then what the
+            // DataGen resource was told to wait for (the migrator's completion).
+            foreach (var binding in resource.Bindings)
+            {
+                await notifications.WaitForResourceHealthyAsync(binding.Resource.Name, cancellationToken).ConfigureAwait(false);
+            }
+
             await notifications.WaitForDependenciesAsync(resource, cancellationToken).ConfigureAwait(false);
             await notifications.PublishUpdateAsync(resource, s => s with { State = Seeding, StartTimeStamp = DateTime.UtcNow }).ConfigureAwait(false);
             await LoadAsync(resource, resource.Seed, refill: false, notifications, logger, cancellationToken).ConfigureAwait(false);

@@ -59,7 +59,7 @@ public static class DataGenResourceBuilderExtensions
         }
 
         dataGen.Resource.Bindings.Add(new DataGenBinding(builder.Resource, datastore, kind ?? KindOf(builder.Resource)));
-        dataGen.WaitFor(app.CreateResourceBuilder<IResource>(builder.Resource));
+        dataGen.WithRelationship(builder.Resource, "Seeds");
         configure?.Invoke(dataGen);
         return builder;
     }

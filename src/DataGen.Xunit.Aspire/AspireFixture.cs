@@ -66,8 +66,42 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
         return new(StartAsync(owner?.GetCustomAttribute<SeededWithAttribute>(inherit: true), context.CancellationToken));
     }
 
+    /// <summary>Why the app model cannot start here (the tests skip with it unless <c>DATAGEN_REQUIRE</c> names <c>aspire</c>), or null.</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>How long the app model may take to start and load (<c>DATAGEN_ASPIRE_TIMEOUT</c> in seconds; default 300).</summary>
+    private static TimeSpan StartTimeout =>
+        int.TryParse(Environment.GetEnvironmentVariable("DATAGEN_ASPIRE_TIMEOUT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(5);
+
     /// <summary>Starts the app host, waits for the load of <paramref name="seeded"/>'s manifest and captures the baseline.</summary>
     internal async Task StartAsync(SeededWithAttribute? seeded, CancellationToken cancellationToken)
+    {
+        Unavailable = ContainerRuntime.Missing();
+        if (Unavailable is not null)
+        {
+            if ((Environment.GetEnvironmentVariable("DATAGEN_REQUIRE") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Contains("aspire", StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"DATAGEN_REQUIRE names aspire, but the app model cannot start: {Unavailable}");
+            }
+
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        try
+        {
+            await StartCoreAsync(seeded, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the app host {typeof(TEntryPoint).Name} did not start and load its data within {StartTimeout.TotalSeconds:0} s (DATAGEN_ASPIRE_TIMEOUT); '{_data?.Name}' was waiting for its resources");
+        }
+    }
+
+    private async Task StartCoreAsync(SeededWithAttribute? seeded, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<TEntryPoint>(cancellationToken).ConfigureAwait(false);
@@ -176,13 +210,25 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     }
 
     /// <inheritdoc />
-    public async ValueTask OnTestStartingAsync(IXunitTest test) =>
+    public async ValueTask OnTestStartingAsync(IXunitTest test)
+    {
+        if (Unavailable is not null)
+        {
+            Assert.Skip($"the Aspire app model cannot start here: {Unavailable}");
+        }
+
         await _exclusive.WaitAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async ValueTask OnTestFinishedAsync(IXunitTest test)
     {
         ArgumentNullException.ThrowIfNull(test);
+        if (Unavailable is not null)
+        {
+            return;
+        }
+
         try
         {
             if (_data?.LastLoad is not null)

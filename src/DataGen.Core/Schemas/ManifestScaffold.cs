@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -136,20 +135,8 @@ public static partial class ManifestScaffold
         private void WriteModel(TableSchema table)
         {
             var model = _models[table];
-            var referenced = schema.Tables.Any(t => t != table && t.ForeignKeys.Any(fk => Target(fk) == table));
-            // A lookup table (statuses, countries, languages): referenced, referencing nothing, a few columns, nobody's details.
-            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
-                && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name));
             var rules = Rules(table, out var notUnderstood);
-            lookup &= !schema.Tables.Any(t => t != table && SubtypeOf(t) == table);
-            var count = lookup ? options.LookupRows : Rows(table);
-            count = Math.Min(count, MaxRows(table, rules));
-
-            // A key of a small integer type (TINYINT, SMALLINT …) holds only so many rows: the table keeps its count under --scale.
-            var capacity = KeyCapacity(table);
-            count = Math.Min(count, capacity);
-            lookup |= capacity < options.Rows * 100;
-
+            var (count, lookup) = Size(table, rules);
             Line($"  {model}:");
             if (table.Partitioned)
             {
@@ -185,6 +172,32 @@ public static partial class ManifestScaffold
                 Line($"    unique: [{string.Join(", ", composite.Select(k => "[" + string.Join(", ", k) + "]"))}]");
             }
 
+            WriteFields(table, writable, rules);
+        }
+
+        /// <summary>
+        /// The table's row count, and whether it keeps it under --scale: a lookup table (statuses, countries, languages:
+        /// referenced, referencing nothing, a few columns, nobody's details) or a key of a small integer type.
+        /// </summary>
+        private (long Count, bool Lookup) Size(TableSchema table, Dictionary<string, ColumnRule> rules)
+        {
+            var referenced = schema.Tables.Any(t => t != table && t.ForeignKeys.Any(fk => Target(fk) == table));
+            var lookup = referenced && table.ForeignKeys.Count == 0 && table.Columns.Count(c => !c.Computed && !table.PrimaryKey.Contains(c.Name)) <= 2
+                && !table.Columns.Any(c => ColumnHeuristics.DescribesSomeone(c.Name));
+            lookup &= !schema.Tables.Any(t => t != table && SubtypeOf(t) == table);
+            var count = lookup ? options.LookupRows : Rows(table);
+            count = Math.Min(count, MaxRows(table, rules));
+
+            // A key of a small integer type (TINYINT, SMALLINT …) holds only so many rows: the table keeps its count under --scale.
+            var capacity = KeyCapacity(table);
+            count = Math.Min(count, capacity);
+            lookup |= capacity < options.Rows * 100;
+            return (count, lookup);
+        }
+
+        /// <summary>The <c>fields:</c> of a model: one line per writable column, comments for the columns left to triggers or the database.</summary>
+        private void WriteFields(TableSchema table, List<ColumnSchema> writable, Dictionary<string, ColumnRule> rules)
+        {
             Line("    fields:");
             foreach (var column in writable)
             {

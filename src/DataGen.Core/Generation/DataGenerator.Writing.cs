@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using DataGen.Generation;
 using DataGen.Outputs;
-using DataGen.Randomness;
 
 namespace DataGen;
 

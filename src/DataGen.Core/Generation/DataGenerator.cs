@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using DataGen.Generation;
 using DataGen.Outputs;
-using DataGen.Randomness;
 
 namespace DataGen;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using DataGen.Generation;
 using DataGen.Manifests;
 using DataGen.Randomness;
@@ -89,31 +88,9 @@ internal static class BasicGenerators
         switch (node)
         {
             case YamlSequenceNode list:
-                foreach (var item in list)
+                if (!ReadListedChoices(spec, list, weightsNode, values, weights))
                 {
-                    values.Add(ScalarValues.Read(spec, item));
-                }
-
-                if (weightsNode is YamlSequenceNode w)
-                {
-                    foreach (var item in w)
-                    {
-                        weights.Add(ReadWeight(spec, item));
-                    }
-
-                    if (weights.Count != values.Count)
-                    {
-                        spec.Error(weightsNode, $"'weights' has {weights.Count} entries but 'values' has {values.Count}");
-                        return null;
-                    }
-                }
-                else if (weightsNode is not null)
-                {
-                    spec.Error(weightsNode, "'weights' must be a list of numbers");
-                }
-                else
-                {
-                    weights.AddRange(values.Select(_ => 1.0));
+                    return null;
                 }
 
                 break;
@@ -150,6 +127,39 @@ internal static class BasicGenerators
         }
 
         return new ChoiceGenerator([.. values], [.. weights]);
+    }
+
+    /// <summary>A list of values with, when given, a list of as many weights; false when the counts differ (reported).</summary>
+    private static bool ReadListedChoices(FieldSpec spec, YamlSequenceNode list, YamlNode? weightsNode, List<object?> values, List<double> weights)
+    {
+        foreach (var item in list)
+        {
+            values.Add(ScalarValues.Read(spec, item));
+        }
+
+        if (weightsNode is YamlSequenceNode w)
+        {
+            foreach (var item in w)
+            {
+                weights.Add(ReadWeight(spec, item));
+            }
+
+            if (weights.Count != values.Count)
+            {
+                spec.Error(weightsNode, $"'weights' has {weights.Count} entries but 'values' has {values.Count}");
+                return false;
+            }
+        }
+        else if (weightsNode is not null)
+        {
+            spec.Error(weightsNode, "'weights' must be a list of numbers");
+        }
+        else
+        {
+            weights.AddRange(values.Select(_ => 1.0));
+        }
+
+        return true;
     }
 
     private static double ReadWeight(FieldSpec spec, YamlNode node)

@@ -1,5 +1,4 @@
 using DataGen.Generation;
-using DataGen.Manifests;
 using DataGen.Randomness;
 
 namespace DataGen.Generators;

@@ -1,6 +1,5 @@
 #pragma warning disable DGEN001 // the seam's own implementation
 using DataGen.Generation;
-using DataGen.Manifests;
 using DataGen.Randomness;
 
 namespace DataGen.Generators;

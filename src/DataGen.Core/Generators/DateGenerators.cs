@@ -70,21 +70,12 @@ internal static partial class DateGenerators
             {
                 // An offset past the years 1–9999 is not a date: null, reported where it is written.
                 if (!int.TryParse(m.Groups["n"].Captures[i].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-                    || !CanShift(result, n, m.Groups["u"].Captures[i].Value))
+                    || TryShift(result, n, m.Groups["u"].Captures[i].Value) is not { } shifted)
                 {
                     return null;
                 }
 
-                result = m.Groups["u"].Captures[i].Value switch
-                {
-                    "y" => result.AddYears(n),
-                    "M" => result.AddMonths(n),
-                    "w" => result.AddDays(7.0 * n),
-                    "d" => result.AddDays(n),
-                    "h" => result.AddHours(n),
-                    "m" => result.AddMinutes(n),
-                    _ => result.AddSeconds(n),
-                };
+                result = shifted;
             }
 
             return result;
@@ -95,25 +86,28 @@ internal static partial class DateGenerators
             : null;
     }
 
-    private static bool CanShift(System.DateTime date, int n, string unit)
+    /// <summary><paramref name="date"/> moved by <paramref name="n"/> of a unit (y M w d h m s).</summary>
+    private static System.DateTime Shift(System.DateTime date, int n, string unit) => unit switch
+    {
+        "y" => date.AddYears(n),
+        "M" => date.AddMonths(n),
+        "w" => date.AddDays(7.0 * n),
+        "d" => date.AddDays(n),
+        "h" => date.AddHours(n),
+        "m" => date.AddMinutes(n),
+        _ => date.AddSeconds(n),
+    };
+
+    /// <summary><paramref name="date"/> moved by <paramref name="n"/> of a unit; null past the years 1–9999.</summary>
+    private static System.DateTime? TryShift(System.DateTime date, int n, string unit)
     {
         try
         {
-            _ = unit switch
-            {
-                "y" => date.AddYears(n),
-                "M" => date.AddMonths(n),
-                "w" => date.AddDays(7.0 * n),
-                "d" => date.AddDays(n),
-                "h" => date.AddHours(n),
-                "m" => date.AddMinutes(n),
-                _ => date.AddSeconds(n),
-            };
-            return true;
+            return Shift(date, n, unit);
         }
         catch (ArgumentOutOfRangeException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using DataGen.Generation;
-using DataGen.Manifests;
 using DataGen.Randomness;
 
 namespace DataGen.Generators;

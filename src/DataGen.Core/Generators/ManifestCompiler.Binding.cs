@@ -1,6 +1,5 @@
 using DataGen.Generation;
 using DataGen.Manifests;
-using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Generators;

@@ -1,6 +1,4 @@
-using DataGen.Generation;
 using DataGen.Manifests;
-using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Generators;

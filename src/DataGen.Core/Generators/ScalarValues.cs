@@ -1,5 +1,4 @@
 using System.Globalization;
-using DataGen.Generation;
 using DataGen.Manifests;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

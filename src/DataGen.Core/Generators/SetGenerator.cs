@@ -1,6 +1,5 @@
 using System.Text;
 using DataGen.Generation;
-using DataGen.Manifests;
 using DataGen.Randomness;
 using YamlDotNet.RepresentationModel;
 

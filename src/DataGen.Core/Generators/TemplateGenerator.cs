@@ -1,4 +1,3 @@
-using System.Text;
 using DataGen.Generation;
 using DataGen.Manifests;
 using DataGen.Randomness;

@@ -87,17 +87,7 @@ internal sealed partial class ManifestReader
             ReadVariables(vars);
         }
 
-        // A value supplied for a variable the manifest does not declare is a typo until proven otherwise.
-        foreach (var name in _variables.UndeclaredOverrides())
-        {
-            var declared = _variables.Declared;
-            var suggestion = Suggest.Closest(name, declared);
-            _errors.Add(
-                Get(root, "variables") is { } at ? FirstKeyNode(root, "variables") ?? at : root,
-                $"variable '{name}' has a value (--var, ManifestOptions.Variables or an attribute) but is not declared under 'variables:'"
-                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
-                + (declared.Count == 0 ? "; the manifest declares no variables" : $"; declared: {string.Join(", ", declared)}"));
-        }
+        CheckUndeclaredOverrides(root);
 
         foreach (var (k, v) in root.Children)
         {
@@ -111,28 +101,10 @@ internal sealed partial class ManifestReader
                     Scale = ReadNumber(v, "scale", "a number > 0", t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s) ? s : (double?)null) ?? 1;
                     break;
                 case "locale":
-                    var locale = Text(v, "a Bogus locale such as en, de, fr, pt_BR");
-                    if (locale is not null && !Bogus.Database.LocaleResourceExists(locale))
-                    {
-                        _errors.Add(v, $"unknown locale '{locale}'; Bogus locales: {string.Join(", ", Bogus.Database.GetAllLocales().Order(StringComparer.Ordinal))}");
-                    }
-                    else if (locale is not null)
-                    {
-                        Locale = locale;
-                    }
-
+                    ReadLocale(v);
                     break;
                 case "referenceDate":
-                    var text = Text(v, "a date");
-                    if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
-                    {
-                        ReferenceDate = DateTime.SpecifyKind(date, DateTimeKind.Utc);
-                    }
-                    else if (text is not null)
-                    {
-                        _errors.Add(v, $"'referenceDate' must be a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'");
-                    }
-
+                    ReadReferenceDate(v);
                     break;
                 case "models":
                     ReadModels(v);
@@ -167,6 +139,47 @@ internal sealed partial class ManifestReader
 
         CheckStores();
         CheckSwitchedOff();
+    }
+
+    /// <summary>A value supplied for a variable the manifest does not declare is a typo until proven otherwise.</summary>
+    private void CheckUndeclaredOverrides(YamlMappingNode root)
+    {
+        foreach (var name in _variables.UndeclaredOverrides())
+        {
+            var declared = _variables.Declared;
+            var suggestion = Suggest.Closest(name, declared);
+            _errors.Add(
+                Get(root, "variables") is { } at ? FirstKeyNode(root, "variables") ?? at : root,
+                $"variable '{name}' has a value (--var, ManifestOptions.Variables or an attribute) but is not declared under 'variables:'"
+                + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")
+                + (declared.Count == 0 ? "; the manifest declares no variables" : $"; declared: {string.Join(", ", declared)}"));
+        }
+    }
+
+    private void ReadLocale(YamlNode v)
+    {
+        var locale = Text(v, "a Bogus locale such as en, de, fr, pt_BR");
+        if (locale is not null && !Bogus.Database.LocaleResourceExists(locale))
+        {
+            _errors.Add(v, $"unknown locale '{locale}'; Bogus locales: {string.Join(", ", Bogus.Database.GetAllLocales().Order(StringComparer.Ordinal))}");
+        }
+        else if (locale is not null)
+        {
+            Locale = locale;
+        }
+    }
+
+    private void ReadReferenceDate(YamlNode v)
+    {
+        var text = Text(v, "a date");
+        if (text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
+        {
+            ReferenceDate = DateTime.SpecifyKind(date, DateTimeKind.Utc);
+        }
+        else if (text is not null)
+        {
+            _errors.Add(v, $"'referenceDate' must be a date such as 2025-01-01 or 2025-01-01T12:00:00Z, found '{text}'");
+        }
     }
 
     private void ReadVariables(YamlNode node)

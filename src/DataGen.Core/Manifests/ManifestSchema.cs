@@ -16,34 +16,7 @@ public static class ManifestSchema
 
     internal static JsonObject Build(Stores.StoreCatalog? stores = null)
     {
-        var generatorNames = GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames).ToArray();
-        var fieldVariants = new JsonArray
-        {
-            new JsonObject
-            {
-                ["description"] = "Shorthand: a generator name with no options (uuid, name.firstName, …).",
-                ["type"] = "string",
-                ["anyOf"] = new JsonArray
-                {
-                    new JsonObject { ["enum"] = Array(generatorNames) },
-                    new JsonObject { ["pattern"] = "^[a-z]+\\.[A-Za-z]+$" },
-                },
-            },
-        };
-        foreach (var d in GeneratorCatalog.BuiltIn)
-        {
-            fieldVariants.Add(Generator(d.Name, d.Description, d.Options, typeConst: true));
-        }
-
-        fieldVariants.Add(new JsonObject
-        {
-            ["description"] = "A Bogus data set method (dataset.method) with optional arguments, positional or by parameter name; text arguments may use {{field}}.",
-            ["type"] = "object",
-            ["required"] = new JsonArray("type"),
-            ["properties"] = Properties([new("args", OptionType.Arguments, "Arguments to the Bogus method.")], new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z]+\\.[A-Za-z]+$", ["examples"] = Array(BogusCatalog.AllNames.Take(400)) }),
-            ["additionalProperties"] = false,
-        });
-
+        var fieldVariants = FieldVariants();
         return new JsonObject
         {
             ["$schema"] = "http://json-schema.org/draft-07/schema#",
@@ -90,27 +63,7 @@ public static class ManifestSchema
             },
             ["definitions"] = new JsonObject
             {
-                ["model"] = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["required"] = new JsonArray("count", "fields"),
-                    ["additionalProperties"] = false,
-                    ["properties"] = new JsonObject
-                    {
-                        ["count"] = Count(),
-                        ["key"] = new JsonObject { ["description"] = "The field that identifies a row (kept unique).", ["type"] = "string" },
-                        ["store"] = new JsonObject { ["description"] = "The datastore (under datastores:) the model is written to.", ["type"] = "string" },
-                        ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
-                        ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
-                        ["mode"] = ModeSchema(),
-                        ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
-                        ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
-                        ["enabled"] = new JsonObject { ["description"] = "false: the model writes no rows and no file (a source switched off); models that reference it are refused.", ["type"] = "boolean" },
-                        ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
-                        ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
-                        ["duplicates"] = DuplicatesSchema(),
-                    },
-                },
+                ["model"] = ModelSchema(),
                 ["fields"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -121,6 +74,75 @@ public static class ManifestSchema
             },
         };
     }
+
+    /// <summary>What a field may be: a generator's name alone, a built-in generator with its options, or a Bogus method with arguments.</summary>
+    private static JsonArray FieldVariants()
+    {
+        var generatorNames = GeneratorCatalog.BuiltIn.Select(d => d.Name).Concat(BogusCatalog.AllNames).ToArray();
+        var fieldVariants = new JsonArray
+        {
+            new JsonObject
+            {
+                ["description"] = "Shorthand: a generator name with no options (uuid, name.firstName, …).",
+                ["type"] = "string",
+                ["anyOf"] = new JsonArray
+                {
+                    new JsonObject { ["enum"] = Array(generatorNames) },
+                    new JsonObject { ["pattern"] = "^[a-z]+\\.[A-Za-z]+$" },
+                },
+            },
+        };
+        foreach (var d in GeneratorCatalog.BuiltIn)
+        {
+            fieldVariants.Add(Generator(d.Name, d.Description, d.Options, typeConst: true));
+        }
+
+        fieldVariants.Add(new JsonObject
+        {
+            ["description"] = "A Bogus data set method (dataset.method) with optional arguments, positional or by parameter name; text arguments may use {{field}}.",
+            ["type"] = "object",
+            ["required"] = new JsonArray("type"),
+            ["properties"] = Properties([new("args", OptionType.Arguments, "Arguments to the Bogus method.")], new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z]+\\.[A-Za-z]+$", ["examples"] = Array(BogusCatalog.AllNames.Take(400)) }),
+            ["additionalProperties"] = false,
+        });
+        return fieldVariants;
+    }
+
+    /// <summary>A model: its count, key, store, table, indexes, mode, unique keys, fields, tracers, scale and duplicates.</summary>
+    private static JsonObject ModelSchema() =>
+        new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("count", "fields"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["count"] = Count(),
+                ["key"] = new JsonObject { ["description"] = "The field that identifies a row (kept unique).", ["type"] = "string" },
+                ["store"] = new JsonObject { ["description"] = "The datastore (under datastores:) the model is written to.", ["type"] = "string" },
+                ["table"] = new JsonObject { ["description"] = "Table, collection or topic name (default: the model name).", ["type"] = "string" },
+                ["indexes"] = new JsonObject { ["description"] = "Secondary indexes: fields or lists of fields.", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
+                ["mode"] = ModeSchema(),
+                ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
+                ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
+                ["enabled"] = new JsonObject { ["description"] = "false: the model writes no rows and no file (a source switched off); models that reference it are refused.", ["type"] = "boolean" },
+                ["tracers"] = new JsonObject
+                {
+                    ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model; or { file, consume: true (each row used by one completed run, marked in file.consumed), take: n (at most n rows a run) }.",
+                    ["anyOf"] = new JsonArray(
+                        new JsonObject { ["type"] = "string" },
+                        new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["additionalProperties"] = false,
+                            ["required"] = new JsonArray("file"),
+                            ["properties"] = new JsonObject { ["file"] = new JsonObject { ["type"] = "string" }, ["consume"] = new JsonObject { ["type"] = "boolean" }, ["take"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 } },
+                        }),
+                },
+                ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
+                ["duplicates"] = DuplicatesSchema(),
+            },
+        };
 
     /// <summary>The <c>journeys:</c> section: per journey, steps creating or updating documents.</summary>
     private static JsonObject JourneysSchema()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace DataGen.Schemas;
 
@@ -84,18 +83,7 @@ internal static partial class CheckConstraints
             var start = _at;
             if (TryLength() is { } lengthOf)
             {
-                // length(col) > 0 / len(col) >= 1
-                if (Peek() is { Kind: TokenKind.Symbol, Text: ">" or ">=" } op)
-                {
-                    _at++;
-                    if (Operand()?.Literal is { } literal && decimal.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound))
-                    {
-                        return (op.Text == ">" && bound >= 0) || bound >= 1 ? new NonEmpty(lengthOf) : new Unknown();
-                    }
-                }
-
-                _at = start;
-                return SkipUnknown();
+                return ParseLength(start, lengthOf);
             }
 
             var left = Operand();
@@ -107,17 +95,7 @@ internal static partial class CheckConstraints
 
             if (IsWord("IS") && left.Column is { } nullable)
             {
-                // col IS NULL / col IS NOT NULL
-                _at++;
-                var negated = IsWord("NOT");
-                _at += negated ? 1 : 0;
-                if (IsWord("NULL"))
-                {
-                    _at++;
-                    return new IsNull(nullable, negated);
-                }
-
-                return SkipUnknown();
+                return ParseIsNull(nullable);
             }
 
             if ((IsWord("LIKE") || IsSymbol("LIKE")) && left.Column is { } matched)
@@ -141,18 +119,7 @@ internal static partial class CheckConstraints
 
             if (IsWord("BETWEEN"))
             {
-                _at++;
-                var lo = Operand();
-                if (!IsWord("AND"))
-                {
-                    return SkipUnknown();
-                }
-
-                _at++;
-                var hi = Operand();
-                return left.Column is { } col && lo?.Literal is { } l && hi?.Literal is { } h
-                    ? new And([new Compare(col, ">=", l, null), new Compare(col, "<=", h, null)])
-                    : new Unknown();
+                return ParseBetween(left);
             }
 
             if (Peek() is not { Kind: TokenKind.Symbol } opToken || opToken.Text is not ("=" or "<>" or "<" or ">" or "<=" or ">="))
@@ -162,32 +129,86 @@ internal static partial class CheckConstraints
             }
 
             _at++;
-            if (opToken.Text == "=" && IsWord("ANY"))
+            return opToken.Text == "=" && IsWord("ANY") ? ParseAny(left) : ParseCompared(left, opToken.Text);
+        }
+
+        /// <summary>length(col) &gt; 0 / len(col) &gt;= 1: the column is not empty.</summary>
+        private Node? ParseLength(int start, string lengthOf)
+        {
+            if (Peek() is { Kind: TokenKind.Symbol, Text: ">" or ">=" } op)
             {
-                // col = ANY (ARRAY['a', 'b']) and col = ANY ((ARRAY['a', 'b']))
                 _at++;
-                var depth = 0;
-                while (IsSymbol("("))
+                if (Operand()?.Literal is { } literal && decimal.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound))
                 {
-                    _at++;
-                    depth++;
+                    return (op.Text == ">" && bound >= 0) || bound >= 1 ? new NonEmpty(lengthOf) : new Unknown();
                 }
-
-                if (!IsWord("ARRAY"))
-                {
-                    return SkipUnknown();
-                }
-
-                _at++;
-                var values = Literals('[', ']');
-                for (var i = 0; i < depth && IsSymbol(")"); i++)
-                {
-                    _at++;
-                }
-
-                return left.Column is { } c && values is not null ? new InList(c, values) : new Unknown();
             }
 
+            _at = start;
+            return SkipUnknown();
+        }
+
+        /// <summary>col IS NULL / col IS NOT NULL, at IS.</summary>
+        private Node? ParseIsNull(string column)
+        {
+            _at++;
+            var negated = IsWord("NOT");
+            _at += negated ? 1 : 0;
+            if (IsWord("NULL"))
+            {
+                _at++;
+                return new IsNull(column, negated);
+            }
+
+            return SkipUnknown();
+        }
+
+        /// <summary>left BETWEEN lo AND hi, at BETWEEN.</summary>
+        private Node? ParseBetween(Term left)
+        {
+            _at++;
+            var lo = Operand();
+            if (!IsWord("AND"))
+            {
+                return SkipUnknown();
+            }
+
+            _at++;
+            var hi = Operand();
+            return left.Column is { } col && lo?.Literal is { } l && hi?.Literal is { } h
+                ? new And([new Compare(col, ">=", l, null), new Compare(col, "<=", h, null)])
+                : new Unknown();
+        }
+
+        /// <summary>col = ANY (ARRAY['a', 'b']) and col = ANY ((ARRAY['a', 'b'])), at ANY.</summary>
+        private Node? ParseAny(Term left)
+        {
+            _at++;
+            var depth = 0;
+            while (IsSymbol("("))
+            {
+                _at++;
+                depth++;
+            }
+
+            if (!IsWord("ARRAY"))
+            {
+                return SkipUnknown();
+            }
+
+            _at++;
+            var values = Literals('[', ']');
+            for (var i = 0; i < depth && IsSymbol(")"); i++)
+            {
+                _at++;
+            }
+
+            return left.Column is { } c && values is not null ? new InList(c, values) : new Unknown();
+        }
+
+        /// <summary>A comparison against a constant (either side) or between two columns, after the operator.</summary>
+        private Node? ParseCompared(Term left, string op)
+        {
             var right = Operand();
             if (right is null)
             {
@@ -196,17 +217,17 @@ internal static partial class CheckConstraints
 
             if (left.Column is { } lc && right.Literal is { } rl)
             {
-                return new Compare(lc, opToken.Text, rl, null);
+                return new Compare(lc, op, rl, null);
             }
 
             if (left.Literal is { } ll && right.Column is { } rc)
             {
-                return new Compare(rc, Flip(opToken.Text), ll, null);
+                return new Compare(rc, Flip(op), ll, null);
             }
 
             if (left.Column is { } a && right.Column is { } b)
             {
-                return new Compare(a, opToken.Text, null, b);
+                return new Compare(a, op, null, b);
             }
 
             return new Unknown();

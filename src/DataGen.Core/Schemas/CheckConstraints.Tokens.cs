@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace DataGen.Schemas;
@@ -29,56 +28,11 @@ internal static partial class CheckConstraints
             }
             else if (ch == ':' && i + 1 < text.Length && text[i + 1] == ':')
             {
-                // A PostgreSQL cast: skip the type name, its modifiers and array brackets.
-                i += 2;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or ' ' or '"' or '.'))
-                {
-                    if (text[i] == ' ' && !NextWordContinuesType(text, i))
-                    {
-                        break;
-                    }
-
-                    i++;
-                }
-
-                if (i < text.Length && text[i] == '(')
-                {
-                    i = text.IndexOf(')', i) is var close and >= 0 ? close + 1 : throw new FormatException();
-                }
-
-                while (i + 1 < text.Length && text[i] == '[' && text[i + 1] == ']')
-                {
-                    i += 2;
-                }
+                i = SkipCast(text, i + 2);
             }
             else if (ch == '\'')
             {
-                var sb = new StringBuilder();
-                i++;
-                while (true)
-                {
-                    if (i >= text.Length)
-                    {
-                        throw new FormatException();
-                    }
-
-                    if (text[i] == '\'')
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == '\'')
-                        {
-                            sb.Append('\'');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    sb.Append(text[i++]);
-                }
-
-                tokens.Add(new Token(TokenKind.String, sb.ToString()));
+                i = ReadString(text, i + 1, tokens);
             }
             else if (ch is '"' or '[' or '`' && !(ch == '[' && tokens.Count > 0 && tokens[^1] is { Kind: TokenKind.Word } w && w.Text.Equals("ARRAY", StringComparison.OrdinalIgnoreCase)))
             {
@@ -114,25 +68,88 @@ internal static partial class CheckConstraints
             }
             else
             {
-                var two = i + 1 < text.Length ? text.Substring(i, 2) : string.Empty;
-                if (two is ">=" or "<=" or "<>" or "!=" or "~~")
-                {
-                    tokens.Add(new Token(TokenKind.Symbol, two == "!=" ? "<>" : two == "~~" ? "LIKE" : two));
-                    i += 2;
-                }
-                else if (ch is '(' or ')' or ',' or '=' or '<' or '>' or '[' or ']' or '%' or '+' or '-' or '*' or '/' or '|' or '~' or '!' or '&' or '^' or ':' or '.' or ';' or '?' or '@' or '#' or '$')
-                {
-                    tokens.Add(new Token(TokenKind.Symbol, ch.ToString()));
-                    i++;
-                }
-                else
-                {
-                    throw new FormatException();
-                }
+                i = ReadSymbol(text, i, tokens);
             }
         }
 
         return tokens;
+    }
+
+    /// <summary>A PostgreSQL cast after its <c>::</c>: skips the type name, its modifiers and array brackets; returns where the text goes on.</summary>
+    private static int SkipCast(string text, int i)
+    {
+        while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or ' ' or '"' or '.'))
+        {
+            if (text[i] == ' ' && !NextWordContinuesType(text, i))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        if (i < text.Length && text[i] == '(')
+        {
+            i = text.IndexOf(')', i) is var close and >= 0 ? close + 1 : throw new FormatException();
+        }
+
+        while (i + 1 < text.Length && text[i] == '[' && text[i + 1] == ']')
+        {
+            i += 2;
+        }
+
+        return i;
+    }
+
+    /// <summary>A '…' string literal from just after its opening quote ('' is a quote); returns where the text goes on.</summary>
+    private static int ReadString(string text, int i, List<Token> tokens)
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            if (i >= text.Length)
+            {
+                throw new FormatException();
+            }
+
+            if (text[i] == '\'')
+            {
+                if (i + 1 < text.Length && text[i + 1] == '\'')
+                {
+                    sb.Append('\'');
+                    i += 2;
+                    continue;
+                }
+
+                i++;
+                break;
+            }
+
+            sb.Append(text[i++]);
+        }
+
+        tokens.Add(new Token(TokenKind.String, sb.ToString()));
+        return i;
+    }
+
+    /// <summary>An operator or punctuation (<c>!=</c> read as <c>&lt;&gt;</c>, <c>~~</c> as LIKE); returns where the text goes on.</summary>
+    private static int ReadSymbol(string text, int i, List<Token> tokens)
+    {
+        var ch = text[i];
+        var two = i + 1 < text.Length ? text.Substring(i, 2) : string.Empty;
+        if (two is ">=" or "<=" or "<>" or "!=" or "~~")
+        {
+            tokens.Add(new Token(TokenKind.Symbol, two == "!=" ? "<>" : two == "~~" ? "LIKE" : two));
+            return i + 2;
+        }
+
+        if (ch is '(' or ')' or ',' or '=' or '<' or '>' or '[' or ']' or '%' or '+' or '-' or '*' or '/' or '|' or '~' or '!' or '&' or '^' or ':' or '.' or ';' or '?' or '@' or '#' or '$')
+        {
+            tokens.Add(new Token(TokenKind.Symbol, ch.ToString()));
+            return i + 1;
+        }
+
+        throw new FormatException();
     }
 
     /// <summary>Multi-word type names in casts: <c>character varying</c>, <c>double precision</c>, <c>timestamp without time zone</c>.</summary>

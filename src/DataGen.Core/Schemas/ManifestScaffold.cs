@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -175,6 +174,12 @@ public static partial class ManifestScaffold
                 Line($"    unique: [{string.Join(", ", composite.Select(k => "[" + string.Join(", ", k) + "]"))}]");
             }
 
+            WriteFields(table, writable, rules);
+        }
+
+        /// <summary>The <c>fields:</c> of a model: one line per writable column, comments for the columns left to triggers or the database.</summary>
+        private void WriteFields(TableSchema table, List<ColumnSchema> writable, Dictionary<string, ColumnRule> rules)
+        {
             Line("    fields:");
             foreach (var column in writable)
             {

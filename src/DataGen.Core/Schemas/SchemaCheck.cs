@@ -1,6 +1,5 @@
 using DataGen.Generation;
 using DataGen.Manifests;
-using YamlDotNet.RepresentationModel;
 
 namespace DataGen.Schemas;
 

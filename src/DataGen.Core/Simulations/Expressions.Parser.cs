@@ -140,16 +140,7 @@ internal static partial class Expressions
 
             if (char.IsAsciiDigit(ch) || (ch == '.' && PeekAt(1, char.IsAsciiDigit)))
             {
-                while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] == '.' || text[_pos] == '_'))
-                {
-                    _pos++;
-                }
-
-                var literal = text[start.._pos].Replace("_", string.Empty, StringComparison.Ordinal);
-                object value = long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l
-                    : decimal.TryParse(literal, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d
-                    : throw new ExpressionException($"'{literal}' is not a number", start);
-                return _ => value;
+                return NumberLiteral(start);
             }
 
             if (ch is '\'' or '"')
@@ -167,37 +158,58 @@ internal static partial class Expressions
 
             if (char.IsAsciiLetter(ch) || ch == '_')
             {
-                while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_'))
-                {
-                    _pos++;
-                }
-
-                var name = text[start.._pos];
-                switch (name)
-                {
-                    case "true":
-                        return _ => true;
-                    case "false":
-                        return _ => false;
-                    case "null":
-                        return _ => null;
-                }
-
-                Skip();
-                if (Peek('('))
-                {
-                    return Function(name, start);
-                }
-
-                if (!isName(name))
-                {
-                    throw new ExpressionException($"unknown name '{name}' (names are {namesAre})", start);
-                }
-
-                return c => c.ValueOf(name);
+                return NameOrCall(start);
             }
 
             throw new ExpressionException($"unexpected '{ch}'", start);
+        }
+
+        /// <summary>A number at <paramref name="start"/> (digits, '.', '_' separators): a 64-bit integer, else an exact decimal.</summary>
+        private Func<IExpressionContext, object?> NumberLiteral(int start)
+        {
+            while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] == '.' || text[_pos] == '_'))
+            {
+                _pos++;
+            }
+
+            var literal = text[start.._pos].Replace("_", string.Empty, StringComparison.Ordinal);
+            object value = long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l
+                : decimal.TryParse(literal, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d
+                : throw new ExpressionException($"'{literal}' is not a number", start);
+            return _ => value;
+        }
+
+        /// <summary>A word at <paramref name="start"/>: true, false, null, a function call or a name.</summary>
+        private Func<IExpressionContext, object?> NameOrCall(int start)
+        {
+            while (_pos < text.Length && (char.IsAsciiLetterOrDigit(text[_pos]) || text[_pos] == '_'))
+            {
+                _pos++;
+            }
+
+            var name = text[start.._pos];
+            switch (name)
+            {
+                case "true":
+                    return _ => true;
+                case "false":
+                    return _ => false;
+                case "null":
+                    return _ => null;
+            }
+
+            Skip();
+            if (Peek('('))
+            {
+                return Function(name, start);
+            }
+
+            if (!isName(name))
+            {
+                throw new ExpressionException($"unknown name '{name}' (names are {namesAre})", start);
+            }
+
+            return c => c.ValueOf(name);
         }
 
         private Func<IExpressionContext, object?> Function(string name, int start)

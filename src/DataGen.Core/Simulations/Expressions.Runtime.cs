@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DataGen.Simulations;
 
 internal static partial class Expressions

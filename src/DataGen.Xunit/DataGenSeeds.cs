@@ -29,11 +29,26 @@ public static class DataGenSeeds
     {
         var settings = environment.Where(v => v.Key.StartsWith("DATAGEN_", StringComparison.Ordinal) && v.Key != Variable && v.Value is not null)
             .OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
-        var shown = settings.Where(v => !MayBeSecret(v.Key, v.Value!)).Select(v => $"{v.Key}={Quote(v.Value!)} ");
-        var withheld = settings.Where(v => MayBeSecret(v.Key, v.Value!)).Select(v => v.Key).ToList();
-        return $"{Variable}={seed} {string.Concat(shown)}dotnet test --filter \"FullyQualifiedName={fullyQualifiedName}\""
+
+        // A setting goes into the line only as a valid shell assignment; the others are named in the comment, which
+        // holds no character that could end it (a line break would make the rest of it a command).
+        var shown = settings.Where(v => !MayBeSecret(v.Key, v.Value!) && IsShellName(v.Key)).Select(v => $"{v.Key}={Quote(v.Value!)} ");
+        var withheld = settings.Where(v => MayBeSecret(v.Key, v.Value!) || !IsShellName(v.Key)).Select(v => CommentSafe(v.Key)).ToList();
+        return $"{Variable}={seed} {string.Concat(shown)}dotnet test --filter {Filter(fullyQualifiedName)}"
             + (withheld.Count == 0 ? string.Empty : $"  # also set as in this run (values withheld: they may hold credentials): {string.Join(", ", withheld)}");
     }
+
+    /// <summary>The filter as one shell word: in double quotes when nothing in it is special there, else in single quotes.</summary>
+    private static string Filter(string fullyQualifiedName)
+    {
+        var filter = "FullyQualifiedName=" + fullyQualifiedName;
+        return filter.AsSpan().IndexOfAny("\"$`\\!\n\r") < 0 ? $"\"{filter}\"" : Quote(filter);
+    }
+
+    private static bool IsShellName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static string CommentSafe(string name) => new(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     /// <summary>Whether a setting may hold a credential: by its name, or by a value shaped like a connection string or URL.</summary>
     internal static bool MayBeSecret(string name, string value) =>

@@ -95,12 +95,19 @@ public sealed partial class ReproductionTests
             var report = await File.ReadAllTextAsync(Directory.GetFiles(results.FullName, "*.xml", SearchOption.AllDirectories).Single(), TestContext.Current.CancellationToken);
             Regex.Matches(report, Regex.Escape(line.Groups[1].Value)).Count.Should().Be(1);
 
-            // Run exactly the printed command: same seed, same data.
-            var filter = line.Groups[1].Value.Split(" --filter ")[1].Trim('"');
-            var again = await DotnetTestAsync(line.Groups[2].Value, "--filter", filter);
+            // Every printed line is one shell command (bash parses it, the note about withheld settings a comment).
+            foreach (Match printed in ReproduceLine().Matches(output))
+            {
+                var parsed = await RunAsync(new ProcessStartInfo("bash", ["-n", "-c", printed.Value["[DataGen] reproduce: ".Length..]]) { RedirectStandardOutput = true, RedirectStandardError = true });
+                parsed.Exit.Should().Be(0, $"bash parses {printed.Value}: {parsed.Output}");
+            }
+
+            // Paste the printed line whole (its comment too) into a shell without this run's settings: same seed, same data.
+            var again = await PasteAsync(line.Value["[DataGen] reproduce: ".Length..]);
             again.Output.Should().Contain("total: 1", "the filter selects the one test");
-            Digest().Match(again.Output).Groups[1].Value.Should().Be(digest, "the reproduction loads byte-identical data");
+            Digest().Match(again.Output).Groups[1].Value.Should().Be(digest, "the pasted line loads byte-identical data");
             again.Output.Should().Contain($"seed {line.Groups[2].Value} (from DATAGEN_SEED)");
+            var filter = line.Groups[1].Value.Split(" --filter ")[1].Trim('"');
 
             // The Kafka demo's line, pasted whole into a shell without this run's settings: the mode it carries
             // (DATAGEN_KAFKA=embedded) runs the test on the same backend, and it fails again instead of skipping.

@@ -274,4 +274,36 @@ public sealed class LoadModeTests(PostgresServer server)
         (await DefinitionAsync(db)).Should().Be(definition);
         (await Scalar<long>(db, "INSERT INTO actor (first_name, last_name) VALUES ('Next', 'Actor') RETURNING actor_id")).Should().BeGreaterThan(loaded[tables.IndexOf(tables.First(t => t is "actor" or "public.actor"))] * 2);
     }
+
+    [Fact]
+    public async Task Create_database_makes_a_missing_database_and_is_refused_clearly_without_the_right()
+    {
+        var admin = await server.NewDatabaseAsync();
+        var name = $"datagen_made_{Guid.NewGuid():N}"[..30];
+        var target = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        var yaml = "variables: { connection: null }\ndatastores:\n  db: { kind: postgres, connection: \"{{connection}}\", create: database }\nmodels:\n  made: { store: db, count: 3, fields: { id: sequence } }";
+        try
+        {
+            var warnings = new List<string>();
+            await LoadAsync(target, yaml, new StoreLoadOptions { Warning = warnings.Add });
+
+            (await Scalar<long>(target, "SELECT count(*) FROM made")).Should().Be(3);
+            warnings.Should().Contain(w => w.Contains($"created database '{name}'", StringComparison.Ordinal));
+            await LoadAsync(target, yaml.Replace("count: 3", "count: 2", StringComparison.Ordinal).Replace("{ kind: postgres,", "{ kind: postgres, mode: replace,", StringComparison.Ordinal));
+            (await Scalar<long>(target, "SELECT count(*) FROM made")).Should().Be(2, "an existing database is used as it is");
+
+            var role = $"nocreate_{Guid.NewGuid():N}"[..20];
+            await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN PASSWORD 'pw' NOCREATEDB");
+            var denied = new NpgsqlConnectionStringBuilder(admin) { Database = name + "x", Username = role, Password = "pw" }.ConnectionString;
+            var act = () => LoadAsync(denied, yaml);
+            (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should()
+                .Contain($"creating database '{name}x' (create: database) failed: permission denied").And.Contain("CREATEDB").And.NotContain("pw");
+            await ExecuteAsync(admin, $"DROP ROLE {role}");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
 }

@@ -18,7 +18,7 @@ internal static class CommonOptions
     public static Option<DirectoryInfo> ManifestOut() => new("--out", "-o") { Description = "Where output goes. Without --format: the directory of <manifest name>.db (default ./out). With --format: the directory the files go to (default ./out/<manifest name>)." };
 
     /// <summary><c>--drop-conflicting</c>.</summary>
-    public static Option<bool> DropConflicting() => new("--drop-conflicting") { Description = "Drop and recreate tables the manifest names that already hold data (a warning names each)." };
+    public static Option<bool> DropConflicting() => new("--drop-conflicting") { Description = "Load into tables the manifest names that already hold data: an application's table is emptied and keeps its definition, only a table DataGen made is dropped and recreated (a warning names each)." };
 
     /// <summary><c>--max-values</c>: raises the run's estimated-work limit.</summary>
     public static Option<double?> MaxValues() => new("--max-values") { Description = "Most values a run may generate, estimated before it starts (default 1e12)." };

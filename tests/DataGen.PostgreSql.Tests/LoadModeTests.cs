@@ -231,4 +231,79 @@ public sealed class LoadModeTests(PostgresServer server)
         (await Rows(db, "SELECT total, placed FROM orders WHERE id BETWEEN 1 AND 25 ORDER BY id")).Should().NotEqual(await Rows(db, "SELECT total, placed FROM orders WHERE id BETWEEN 26 AND 50 ORDER BY id"), "each day's rows are new, not the first day's again");
         (await Scalar<int>(db, "INSERT INTO customer (email) VALUES ('walk-in@example.com') RETURNING id")).Should().Be(17);
     }
+
+    [Fact]
+    public async Task The_pagila_schema_goes_through_create_refusal_truncate_replace_and_append()
+    {
+        // The schema as published, less psql's meta-commands and its own database statements (as the corpus test reads it).
+        var db = await DatabaseAsync(string.Join('\n', CorpusRun.Script("pagila", "postgres").Split('\n')
+            .Where(l => !l.StartsWith('\\') && !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s*(CREATE|ALTER|DROP) DATABASE\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase))));
+        var schema = await PostgresStoreProvider.Instance.ReadSchemaAsync(new Datastore("db", "postgres", new Dictionary<string, string> { ["connection"] = db }), null, Ct);
+        var yaml = DataGen.Schemas.ManifestScaffold.Write(schema, new DataGen.Schemas.ScaffoldOptions { Kind = "postgres", Rows = 10 });
+        string Mode(string mode) => yaml.Replace("    kind: postgres\n", $"    kind: postgres\n    mode: {mode}\n", StringComparison.Ordinal);
+        var tables = System.Text.RegularExpressions.Regex.Matches(yaml, @"^    table: (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        async Task<List<long>> CountsAsync()
+        {
+            var counts = new List<long>();
+            foreach (var table in tables)
+            {
+                counts.Add(await Scalar<long>(db, $"SELECT count(*) FROM {table}"));
+            }
+
+            return counts;
+        }
+
+        await LoadAsync(db, yaml);
+        var loaded = await CountsAsync();
+        var definition = await DefinitionAsync(db);
+        const string digest = "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM public.rental t";
+        var rentals = await Scalar<string>(db, digest);
+        loaded.Should().OnlyContain(c => c > 0);
+
+        var again = () => LoadAsync(db, yaml);
+        (await again.Should().ThrowAsync<StoreConflictException>()).Which.Conflicts.Should().HaveCount(tables.Count, "every table holding rows is named");
+
+        await LoadAsync(db, Mode("truncate"));
+        (await Scalar<string>(db, digest)).Should().Be(rentals, "emptied and refilled with the same rows");
+        await LoadAsync(db, Mode("replace"));
+        (await DefinitionAsync(db)).Should().Be(definition, "replace keeps every table, view, trigger, partition and sequence of the application's schema");
+        (await CountsAsync()).Should().Equal(loaded);
+
+        await LoadAsync(db, Mode("append"));
+        (await CountsAsync()).Should().Equal(loaded.Select(c => c * 2), "append adds the same number of rows, with keys and unique values past the ones held");
+        (await DefinitionAsync(db)).Should().Be(definition);
+        (await Scalar<long>(db, "INSERT INTO actor (first_name, last_name) VALUES ('Next', 'Actor') RETURNING actor_id")).Should().BeGreaterThan(loaded[tables.IndexOf(tables.First(t => t is "actor" or "public.actor"))] * 2);
+    }
+
+    [Fact]
+    public async Task Create_database_makes_a_missing_database_and_is_refused_clearly_without_the_right()
+    {
+        var admin = await server.NewDatabaseAsync();
+        var name = $"datagen_made_{Guid.NewGuid():N}"[..30];
+        var target = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        var yaml = "variables: { connection: null }\ndatastores:\n  db: { kind: postgres, connection: \"{{connection}}\", create: database }\nmodels:\n  made: { store: db, count: 3, fields: { id: sequence } }";
+        try
+        {
+            var warnings = new List<string>();
+            await LoadAsync(target, yaml, new StoreLoadOptions { Warning = warnings.Add });
+
+            (await Scalar<long>(target, "SELECT count(*) FROM made")).Should().Be(3);
+            warnings.Should().Contain(w => w.Contains($"created database '{name}'", StringComparison.Ordinal));
+            await LoadAsync(target, yaml.Replace("count: 3", "count: 2", StringComparison.Ordinal).Replace("{ kind: postgres,", "{ kind: postgres, mode: replace,", StringComparison.Ordinal));
+            (await Scalar<long>(target, "SELECT count(*) FROM made")).Should().Be(2, "an existing database is used as it is");
+
+            var role = $"nocreate_{Guid.NewGuid():N}"[..20];
+            await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN PASSWORD 'pw' NOCREATEDB");
+            var denied = new NpgsqlConnectionStringBuilder(admin) { Database = name + "x", Username = role, Password = "pw" }.ConnectionString;
+            var act = () => LoadAsync(denied, yaml);
+            (await act.Should().ThrowAsync<GenerationException>()).Which.Message.Should()
+                .Contain($"creating database '{name}x' (create: database) failed: permission denied").And.Contain("CREATEDB").And.NotContain("pw");
+            await ExecuteAsync(admin, $"DROP ROLE {role}");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
 }

@@ -106,7 +106,19 @@ public static class ManifestSchema
                         ["unique"] = new JsonObject { ["description"] = "Combinations that never repeat: [a, b] (one composite key) or [[a, b], [c]].", ["type"] = "array", ["items"] = new JsonObject { ["type"] = new JsonArray("string", "array") } },
                         ["fields"] = new JsonObject { ["$ref"] = "#/definitions/fields" },
                         ["enabled"] = new JsonObject { ["description"] = "false: the model writes no rows and no file (a source switched off); models that reference it are refused.", ["type"] = "boolean" },
-                        ["tracers"] = new JsonObject { ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model.", ["type"] = "string" },
+                        ["tracers"] = new JsonObject
+                        {
+                            ["description"] = "A CSV file (header = field names, relative to the manifest) whose rows are appended to the model; or { file, consume: true (each row used by one completed run, marked in file.consumed), take: n (at most n rows a run) }.",
+                            ["anyOf"] = new JsonArray(
+                                new JsonObject { ["type"] = "string" },
+                                new JsonObject
+                                {
+                                    ["type"] = "object",
+                                    ["additionalProperties"] = false,
+                                    ["required"] = new JsonArray("file"),
+                                    ["properties"] = new JsonObject { ["file"] = new JsonObject { ["type"] = "string" }, ["consume"] = new JsonObject { ["type"] = "boolean" }, ["take"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 } },
+                                }),
+                        },
                         ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
                         ["duplicates"] = DuplicatesSchema(),
                     },

@@ -57,8 +57,21 @@ public class ElasticsearchFixture : DataGenFixture
 
         ConnectionString = ConfigureConnection(server.ConnectionString!);
         IndexPrefix = NewStoreName() + "_";
-        Client = new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(ConnectionString.Split(',')[0])));
+        Client = new ElasticsearchClient(ClientSettings(ConnectionString));
         return null;
+    }
+
+    /// <summary>Settings for the first node of <paramref name="connection"/>, its user and password (if any) as basic authentication.</summary>
+    private static ElasticsearchClientSettings ClientSettings(string connection)
+    {
+        var uri = new Uri(connection.Split(',')[0].Trim());
+        var settings = new ElasticsearchClientSettings(new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri);
+        if (uri.UserInfo.Split(':', 2) is [var user, var password] && user.Length > 0)
+        {
+            settings = settings.Authentication(new BasicAuthentication(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
+        }
+
+        return settings;
     }
 
     /// <summary>Changes the container before it is built (environment, memory, wait strategy). Default: unchanged.</summary>

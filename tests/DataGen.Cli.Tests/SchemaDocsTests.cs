@@ -19,6 +19,6 @@ public sealed class SchemaDocsTests
     [Fact]
     public void The_tool_knows_every_store_kind_it_ships()
     {
-        Targets.Stores.Kinds.Should().Equal("files", "kafka", "mongodb", "mysql", "postgres", "sqlite", "sqlserver");
+        Targets.Stores.Kinds.Should().Equal("elasticsearch", "files", "kafka", "mongodb", "mysql", "postgres", "sqlite", "sqlserver");
     }
 }

@@ -78,6 +78,12 @@ public static partial class DataGenerator
         }
 
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Shard is not { Index: > 0 })
+        {
+            // Tracers used once are marked when the run's output is complete (one shard marks for all).
+            await Manifests.TracerConsumption.MarkAsync(plan.Models.Select(m => m.Source), cancellationToken).ConfigureAwait(false);
+        }
+
         return new GenerationSummary(plan.Seed, summaries, total.Elapsed);
     }
 

@@ -58,4 +58,14 @@ internal sealed record DuplicateSpec(
 }
 
 /// <summary>Fixed rows from a CSV file appended to a model (header = field names).</summary>
-internal sealed record TracerRows(YamlNode Node, string Path, IReadOnlyList<string> Header, IReadOnlyList<(int Line, string[] Values)> Rows);
+internal sealed record TracerRows(YamlNode Node, string Path, IReadOnlyList<string> Header, IReadOnlyList<(int Line, string[] Values)> Rows)
+{
+    /// <summary>
+    /// Where the rows this run takes are marked as consumed once it completes (<c>consume: true</c>): the tracer file's
+    /// name with <c>.consumed</c> appended; null when the rows are used by every run.
+    /// </summary>
+    public string? ConsumedFile { get; init; }
+
+    /// <summary>The CSV lines of <see cref="Rows"/> as the file has them: what <see cref="ConsumedFile"/> records.</summary>
+    public IReadOnlyList<string> Lines { get; init; } = [];
+}

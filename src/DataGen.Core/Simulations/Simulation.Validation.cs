@@ -11,6 +11,27 @@ public sealed partial class Simulation
     internal List<SimulationProblem> Validate()
     {
         var problems = new List<SimulationProblem>();
+        var states = CheckStates(problems);
+        CheckRun(problems);
+        var streams = CheckStreams(problems);
+        var triggers = new HashSet<(string From, string Trigger)>();
+        for (var i = 0; i < Transitions.Count; i++)
+        {
+            CheckTransition(i, states, streams, triggers, problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        CheckSums(problems);
+        CheckReachable(problems);
+        return problems;
+    }
+
+    private HashSet<string> CheckStates(List<SimulationProblem> problems)
+    {
         var states = new HashSet<string>(StringComparer.Ordinal);
         if (States.Count == 0)
         {
@@ -34,6 +55,12 @@ public sealed partial class Simulation
             problems.Add(new($"the initial state '{Initial}' is not a state{Suggest.Hint(Initial, states)}", Part: "initial"));
         }
 
+        return states;
+    }
+
+    /// <summary>Subjects, ticks and the tick length.</summary>
+    private void CheckRun(List<SimulationProblem> problems)
+    {
         if (SubjectSource is null)
         {
             problems.Add(new("the simulation has no subjects (give a count and factory, or a manifest model)", Part: "subjects"));
@@ -56,7 +83,11 @@ public sealed partial class Simulation
         {
             problems.Add(new($"{Ticks} ticks of {TickLength} from {Start:O} end past the year 9999 (dates end there)", Part: "ticks"));
         }
+    }
 
+    /// <summary>Stream names and emitted values; returns the stream names.</summary>
+    private HashSet<string> CheckStreams(List<SimulationProblem> problems)
+    {
         var streams = Streams.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         if (streams.Count != Streams.Count)
         {
@@ -72,64 +103,64 @@ public sealed partial class Simulation
             }
         }
 
-        var triggers = new HashSet<(string From, string Trigger)>();
-        for (var i = 0; i < Transitions.Count; i++)
+        return streams;
+    }
+
+    private void CheckTransition(int i, HashSet<string> states, HashSet<string> streams, HashSet<(string From, string Trigger)> triggers, List<SimulationProblem> problems)
+    {
+        var t = Transitions[i];
+        var name = $"transition '{t.Trigger}' ({t.From} → {t.To})";
+        if (string.IsNullOrWhiteSpace(t.Trigger))
         {
-            var t = Transitions[i];
-            var name = $"transition '{t.Trigger}' ({t.From} → {t.To})";
-            if (string.IsNullOrWhiteSpace(t.Trigger))
-            {
-                problems.Add(new("a transition needs a trigger name", Transition: i, Part: "trigger"));
-            }
-
-            if (!states.Contains(t.From))
-            {
-                problems.Add(new($"{name}: unknown state '{t.From}'{Suggest.Hint(t.From, states)}", Transition: i, Part: "from"));
-            }
-
-            if (!states.Contains(t.To))
-            {
-                problems.Add(new($"{name}: unknown state '{t.To}'{Suggest.Hint(t.To, states)}", Transition: i, Part: "to"));
-            }
-
-            if (!double.IsFinite(t.Percent) || t.Percent < 0 || t.Percent > 100)
-            {
-                problems.Add(new($"{name}: probability must be between 0 and 100 (% per tick), found {t.Percent}", Transition: i, Part: "probability"));
-            }
-
-            else if (t.Percent is > 0 and < MinimumPercent)
-            {
-                problems.Add(new($"{name}: probability {t.Percent:G3}% per tick is below {MinimumPercent:G0}%: too small to mean anything (its waiting-time draw degenerates); use 0% for never, or a longer tick", Transition: i, Part: "probability"));
-            }
-
-            if (t.Hourly is { } hourly && (hourly.Count != 24 || hourly.Any(h => !double.IsFinite(h) || h < 0)))
-            {
-                problems.Add(new($"{name}: an hourly profile needs 24 factors ≥ 0 (one per UTC hour), found {hourly.Count}", Transition: i, Part: "hourly"));
-            }
-            else if (t.Hourly is { } factors && t.Percent >= MinimumPercent && factors.FirstOrDefault(h => h > 0 && t.Percent * h < MinimumPercent) is var tiny && tiny > 0)
-            {
-                problems.Add(new($"{name}: hourly factor {tiny:G3} makes the probability {t.Percent * tiny:G3}% per tick, below {MinimumPercent:G0}%: too small to mean anything; use 0 for never", Transition: i, Part: "hourly"));
-            }
-
-            if (!triggers.Add((t.From, t.Trigger)))
-            {
-                problems.Add(new($"{name}: trigger '{t.Trigger}' is defined twice from state '{t.From}'", Transition: i, Part: "trigger"));
-            }
-
-            foreach (var o in t.Outputs ?? [])
-            {
-                if (!streams.Contains(o))
-                {
-                    problems.Add(new($"{name}: unknown output stream '{o}'{Suggest.Hint(o, streams)}; streams: {string.Join(", ", streams)}", Transition: i, Part: "outputs"));
-                }
-            }
+            problems.Add(new("a transition needs a trigger name", Transition: i, Part: "trigger"));
         }
 
-        if (problems.Count > 0)
+        if (!states.Contains(t.From))
         {
-            return problems;
+            problems.Add(new($"{name}: unknown state '{t.From}'{Suggest.Hint(t.From, states)}", Transition: i, Part: "from"));
         }
 
+        if (!states.Contains(t.To))
+        {
+            problems.Add(new($"{name}: unknown state '{t.To}'{Suggest.Hint(t.To, states)}", Transition: i, Part: "to"));
+        }
+
+        if (!double.IsFinite(t.Percent) || t.Percent < 0 || t.Percent > 100)
+        {
+            problems.Add(new($"{name}: probability must be between 0 and 100 (% per tick), found {t.Percent}", Transition: i, Part: "probability"));
+        }
+
+        else if (t.Percent is > 0 and < MinimumPercent)
+        {
+            problems.Add(new($"{name}: probability {t.Percent:G3}% per tick is below {MinimumPercent:G0}%: too small to mean anything (its waiting-time draw degenerates); use 0% for never, or a longer tick", Transition: i, Part: "probability"));
+        }
+
+        if (t.Hourly is { } hourly && (hourly.Count != 24 || hourly.Any(h => !double.IsFinite(h) || h < 0)))
+        {
+            problems.Add(new($"{name}: an hourly profile needs 24 factors ≥ 0 (one per UTC hour), found {hourly.Count}", Transition: i, Part: "hourly"));
+        }
+        else if (t.Hourly is { } factors && t.Percent >= MinimumPercent && factors.FirstOrDefault(h => h > 0 && t.Percent * h < MinimumPercent) is var tiny && tiny > 0)
+        {
+            problems.Add(new($"{name}: hourly factor {tiny:G3} makes the probability {t.Percent * tiny:G3}% per tick, below {MinimumPercent:G0}%: too small to mean anything; use 0 for never", Transition: i, Part: "hourly"));
+        }
+
+        if (!triggers.Add((t.From, t.Trigger)))
+        {
+            problems.Add(new($"{name}: trigger '{t.Trigger}' is defined twice from state '{t.From}'", Transition: i, Part: "trigger"));
+        }
+
+        foreach (var o in t.Outputs ?? [])
+        {
+            if (!streams.Contains(o))
+            {
+                problems.Add(new($"{name}: unknown output stream '{o}'{Suggest.Hint(o, streams)}; streams: {string.Join(", ", streams)}", Transition: i, Part: "outputs"));
+            }
+        }
+    }
+
+    /// <summary>The probabilities leaving each state, per hour, must not exceed 100 %.</summary>
+    private void CheckSums(List<SimulationProblem> problems)
+    {
         foreach (var s in States)
         {
             for (var hour = 0; hour < 24; hour++)
@@ -147,6 +178,11 @@ public sealed partial class Simulation
             }
         }
 
+    }
+
+    /// <summary>States the initial state cannot reach (errors) and states with no way out (warnings).</summary>
+    private void CheckReachable(List<SimulationProblem> problems)
+    {
         var reachable = new HashSet<string>(StringComparer.Ordinal) { Initial };
         var frontier = new Queue<string>([Initial]);
         while (frontier.TryDequeue(out var s))
@@ -166,8 +202,6 @@ public sealed partial class Simulation
         {
             problems.Add(new($"state '{s}' has no way out: subjects that enter it stay there", IsWarning: true, State: s));
         }
-
-        return problems;
     }
 
     /// <summary>Whether every tick's time, <paramref name="start"/> + tick × <paramref name="length"/>, is a date.</summary>

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace DataGen.Simulations;
 
 /// <summary>Reads a manifest's <c>simulation:</c> section, reporting every problem at its line and column.</summary>
-internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars, IReadOnlyList<ModelPlan> models, DateTime referenceDate)
+internal sealed partial class SimulationReader(ErrorSink errors, ManifestReader scalars, IReadOnlyList<ModelPlan> models, DateTime referenceDate)
 {
     private const string Where = "simulation";
     internal static readonly string[] Keys = ["name", "subjects", "states", "initial", "tick", "ticks", "start", "end", "emit", "streams", "transitions"];
@@ -23,7 +23,21 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
         }
 
         scalars.CheckKeys(map, Keys, "simulation", Where);
+        var builder = Simulation.Create(ReadName(map));
+        var errorsBefore = errors.Errors.Count;
+        var subjects = ReadSubjects(map, builder);
+        var attributes = subjects?.Root.Fields.ToDictionary(f => f.Name, f => f.Generator.Kind, StringComparer.Ordinal) ?? [];
+        var stateNodes = ReadStates(map, builder);
+        ReadTiming(map, builder);
+        var letNames = new HashSet<string>(StringComparer.Ordinal);
+        var transitionNodes = ReadTransitions(map, builder, attributes, letNames);
+        var emits = ReadEmit(map, builder, attributes, letNames);
+        ReadStreams(map, builder, emits);
+        return Check(map, builder.BuildUnchecked(), stateNodes, transitionNodes, errorsBefore);
+    }
 
+    private string ReadName(YamlMappingNode map)
+    {
         var name = Get(map, "name") is { } n ? scalars.Text(n, "a name", Where) ?? "simulation" : "simulation";
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -31,28 +45,37 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             name = "simulation";
         }
 
-        var builder = Simulation.Create(name);
-        var errorsBefore = errors.Errors.Count;
+        return name;
+    }
 
-        ModelPlan? subjects = null;
+    private ModelPlan? ReadSubjects(YamlMappingNode map, SimulationBuilder builder)
+    {
         if (Get(map, "subjects") is not { } subjectsNode)
         {
             errors.Add(map, "the simulation needs 'subjects: <model>' naming the model whose rows are the subjects", Where);
-        }
-        else if (scalars.Text(subjectsNode, "a model name", Where) is { } model)
-        {
-            subjects = models.FirstOrDefault(m => m.Name == model);
-            if (subjects is null)
-            {
-                errors.Add(subjectsNode, $"subjects: unknown model '{model}'{Suggest.Hint(model, models.Select(m => m.Name))}; models: {string.Join(", ", models.Select(m => m.Name))}", Where);
-            }
-            else
-            {
-                builder.SubjectsOf(model);
-            }
+            return null;
         }
 
-        var attributes = subjects?.Root.Fields.ToDictionary(f => f.Name, f => f.Generator.Kind, StringComparer.Ordinal) ?? [];
+        if (scalars.Text(subjectsNode, "a model name", Where) is not { } model)
+        {
+            return null;
+        }
+
+        var subjects = models.FirstOrDefault(m => m.Name == model);
+        if (subjects is null)
+        {
+            errors.Add(subjectsNode, $"subjects: unknown model '{model}'{Suggest.Hint(model, models.Select(m => m.Name))}; models: {string.Join(", ", models.Select(m => m.Name))}", Where);
+        }
+        else
+        {
+            builder.SubjectsOf(model);
+        }
+
+        return subjects;
+    }
+
+    private Dictionary<string, YamlNode> ReadStates(YamlMappingNode map, SimulationBuilder builder)
+    {
         var stateNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var s in List(Get(map, "states"), "states", "a list of state names"))
         {
@@ -68,12 +91,13 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             builder.Initial(initialState);
         }
 
-        var start = referenceDate;
-        if (Get(map, "start") is { } startNode)
-        {
-            start = scalars.Date(startNode, Where) ?? start;
-        }
+        return stateNodes;
+    }
 
+    /// <summary>start, tick, and ticks or end.</summary>
+    private void ReadTiming(YamlMappingNode map, SimulationBuilder builder)
+    {
+        var start = Get(map, "start") is { } startNode ? scalars.Date(startNode, Where) ?? referenceDate : referenceDate;
         var tick = TimeSpan.FromMinutes(1);
         if (Get(map, "tick") is { } tickNode && scalars.Text(tickNode, "a duration", Where) is { } tickText)
         {
@@ -98,28 +122,30 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
 
             builder.Between(start, end, tick);
         }
+    }
 
-        var letNames = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>The transitions, each at its node (for locating the problems validation finds).</summary>
+    private List<YamlMappingNode> ReadTransitions(YamlMappingNode map, SimulationBuilder builder, Dictionary<string, ValueKind> attributes, HashSet<string> letNames)
+    {
         var transitionNodes = new List<YamlMappingNode>();
         foreach (var t in List(Get(map, "transitions"), "transitions", "a list of transitions"))
         {
             if (t is not YamlMappingNode tm)
             {
                 errors.Add(t, "a transition must be a mapping with trigger, from, to and probability", Where);
-                continue;
             }
-
-            transitionNodes.Add(tm);
-            if (ReadTransition(tm, attributes, letNames) is { } transition)
+            else if (ReadTransition(tm, attributes, letNames) is { } transition)
             {
+                transitionNodes.Add(tm);
                 builder.Transition(transition);
-            }
-            else
-            {
-                transitionNodes.RemoveAt(transitionNodes.Count - 1);
             }
         }
 
+        return transitionNodes;
+    }
+
+    private List<string> ReadEmit(YamlMappingNode map, SimulationBuilder builder, Dictionary<string, ValueKind> attributes, HashSet<string> letNames)
+    {
         var emits = new List<string>();
         foreach (var e in List(Get(map, "emit"), "emit", "a list of attribute or 'let' names"))
         {
@@ -135,23 +161,12 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             }
         }
 
-        if (Get(map, "streams") is YamlMappingNode streams)
-        {
-            string[] sources = ["at", "subject", "trigger", "from", "to", .. emits];
-            foreach (var (k, v) in streams.Children)
-            {
-                if (ReadStream(scalars.Text(k, "a stream name", Where) ?? "events", v, sources) is { } stream)
-                {
-                    builder.Stream(stream);
-                }
-            }
-        }
-        else if (Get(map, "streams") is { } bad)
-        {
-            errors.Add(bad, "'streams' must map stream names to { store, target, key, value }", Where);
-        }
+        return emits;
+    }
 
-        var simulation = builder.BuildUnchecked();
+    /// <summary>The simulation's own checks, each located at its transition, state or key; warnings kept on the simulation.</summary>
+    private Simulation? Check(YamlMappingNode map, Simulation simulation, Dictionary<string, YamlNode> stateNodes, List<YamlMappingNode> transitionNodes, int errorsBefore)
+    {
         var problems = simulation.Validate();
         YamlNode Locate(SimulationProblem p) =>
             p.Transition >= 0 && p.Transition < transitionNodes.Count
@@ -181,80 +196,6 @@ internal sealed class SimulationReader(ErrorSink errors, ManifestReader scalars,
             .Select(p => Locate(p) is var node ? $"{errors.File}({node.Start.Line},{node.Start.Column}): warning: {p.Message}" : p.Message)
             .ToList();
         return problems.Any(p => !p.IsWarning) ? null : simulation;
-    }
-
-    /// <summary>A stream: its datastore and target, and the key and value shape of its rows.</summary>
-    private SimulationStream? ReadStream(string name, YamlNode node, string[] sources)
-    {
-        var map = node as YamlMappingNode;
-        if (map is not null)
-        {
-            scalars.CheckKeys(map, StreamKeys, "stream", Where);
-        }
-
-        var store = map is not null && Get(map, "store") is { } st ? scalars.Text(st, "a datastore name", Where) : null;
-        var target = map is not null && Get(map, "target") is { } tg ? scalars.Text(tg, "a table, collection or topic", Where) : null;
-        if (store is not null && !scalars.Datastores.Any(d => d.Name == store))
-        {
-            errors.Add(node, $"stream '{name}': unknown datastore '{store}'{Suggest.Hint(store, scalars.Datastores.Select(d => d.Name))}; datastores: {string.Join(", ", scalars.Datastores.Select(d => d.Name))}", Where);
-        }
-
-        var value = map is not null && Get(map, "value") is { } valueNode ? ReadShape(name, valueNode, sources) : null;
-        string? key = null;
-        if (map is not null && Get(map, "key") is { } keyNode && scalars.Text(keyNode, "a field name", Where) is { } keyName)
-        {
-            var keys = value?.Select(f => f.Name).ToList() ?? [.. sources];
-            if (keys.Contains(keyName))
-            {
-                key = keyName;
-            }
-            else
-            {
-                errors.Add(keyNode, $"stream '{name}': key '{keyName}' is not a field of its {(value is null ? "events" : "value")}{Suggest.Hint(keyName, keys)}; fields: {string.Join(", ", keys)}", Where);
-            }
-        }
-
-        return new SimulationStream(name, store, target) { Key = key, Value = value };
-    }
-
-    /// <summary>A value shape: <c>name: event field</c>, or <c>name: { … }</c> for a nested object.</summary>
-    private List<StreamField>? ReadShape(string stream, YamlNode node, string[] sources)
-    {
-        if (node is not YamlMappingNode shape || shape.Children.Count == 0)
-        {
-            errors.Add(node, $"stream '{stream}': 'value' must map field names to event fields ({string.Join(", ", sources)}) or to nested mappings", Where);
-            return null;
-        }
-
-        var fields = new List<StreamField>();
-        foreach (var (k, v) in shape.Children)
-        {
-            var name = scalars.Text(k, "a field name", Where) ?? string.Empty;
-            if (string.IsNullOrWhiteSpace(name) || fields.Any(f => f.Name == name))
-            {
-                errors.Add(k, $"stream '{stream}': value field '{name}' {(name.Length == 0 ? "needs a name" : "is named twice")}", Where);
-            }
-            else if (v is YamlMappingNode)
-            {
-                if (ReadShape(stream, v, sources) is { } nested)
-                {
-                    fields.Add(new StreamField(name, null, nested));
-                }
-            }
-            else if (scalars.Text(v, "an event field", Where) is { } source)
-            {
-                if (sources.Contains(source))
-                {
-                    fields.Add(new StreamField(name, source));
-                }
-                else
-                {
-                    errors.Add(v, $"stream '{stream}': '{source}' is not an event field{Suggest.Hint(source, sources)}; event fields: {string.Join(", ", sources)} (emit: adds values)", Where);
-                }
-            }
-        }
-
-        return fields.Count == shape.Children.Count ? fields : null;
     }
 
     private SimulationTransition? ReadTransition(YamlMappingNode map, Dictionary<string, ValueKind> attributes, HashSet<string> allLets)

@@ -194,10 +194,7 @@ public abstract class DataGenServerFixture<TBuilder, TContainer> : DataGenFixtur
         try
         {
             var left = (await ListDatabasesAsync(CancellationToken.None).ConfigureAwait(false)).Where(IsLeftBehind).ToList();
-            foreach (var name in left)
-            {
-                await DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false);
-            }
+            await Task.WhenAll(left.Select(name => DropDatabaseAsync(name, CancellationToken.None))).ConfigureAwait(false);
 
             if (left.Count > 0)
             {

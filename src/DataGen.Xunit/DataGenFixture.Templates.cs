@@ -1,9 +1,4 @@
-using System.Reflection;
-using DataGen.Journeys;
 using DataGen.Outputs;
-using DataGen.Simulations;
-using Xunit;
-using Xunit.v3;
 
 namespace DataGen.Xunit;
 

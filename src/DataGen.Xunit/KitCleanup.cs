@@ -59,7 +59,7 @@ internal static class KitCleanup
             Pending.Clear();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         try
         {
             await Task.WhenAll(pending).WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal static class KitCleanup
         }
         catch (OperationCanceledException)
         {
-            KitLog.Fallback("clean-up", "copies still being made after 30 s", "what they leave is dropped by the next run");
+            KitLog.Fallback("clean-up", "copies still being made after 2 minutes", "what they leave is dropped by the next run");
         }
 
         await Task.WhenAll(items.Where(i => !i.Server).Select(i => DropAsync(i, timeout.Token))).ConfigureAwait(false);

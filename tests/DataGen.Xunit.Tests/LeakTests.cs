@@ -129,7 +129,7 @@ public sealed class LeakTests
         using var child = Process.Start(start)!;
         var output = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var errors = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (!File.Exists(marker) && !child.HasExited && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);

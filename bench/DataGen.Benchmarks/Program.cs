@@ -10,6 +10,7 @@
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- reset   (PostgresFixture restore vs Respawn + reload; needs Docker)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- templates [--rows 100000 --classes 7]   (first class's load vs later classes' clone; PostgreSQL needs Docker)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- simulation [--subjects 100000 --reference-subjects 2000]
+//   dotnet run -c Release --project bench/DataGen.Benchmarks -- aspire [--iterations 7] [--ef-first]   (samples/AspireShop: DataGen vs EF UseAsyncSeeding; needs Docker with postgres:15.1)
 //   dotnet run -c Release --project bench/DataGen.Benchmarks -- scaffold [--tables 100 --iterations 7]   (PostgreSQL through DATAGEN_POSTGRES_CONNECTION; SQLite always)
 using System.Diagnostics;
 using System.Globalization;
@@ -65,6 +66,12 @@ if (arguments.Count > 0 && arguments[0] == "scaffold")
 if (arguments.Count > 0 && arguments[0] == "templates")
 {
     await TemplateBench.RunAsync(AppContext.BaseDirectory, Option("--rows", 100_000), Option("--classes", 7));
+    return;
+}
+
+if (arguments.Count > 0 && arguments[0] == "aspire")
+{
+    await AspireBench.RunAsync(Option("--iterations", 7), arguments.Contains("--ef-first"));
     return;
 }
 

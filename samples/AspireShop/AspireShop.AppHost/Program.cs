@@ -18,8 +18,16 @@ var migrator = builder.AddProject<Projects.AspireShop_Migrator>("migrator")
     .WithReference(shop, "Shop")
     .WaitFor(shop);
 
-shop.WithDataGen("aspireshop.yaml", configure: data => data.WaitForCompletion(migrator));
-events.WithDataGen("aspireshop.yaml");
+if (builder.Configuration["Seeding"] == "ef")
+{
+    // The comparison: the same app model seeded by hand in EF Core's UseAsyncSeeding (bench/DataGen.Benchmarks aspire).
+    migrator.WithEnvironment("ASPIRESHOP_SEEDING", "ef");
+}
+else
+{
+    shop.WithDataGen("aspireshop.yaml", configure: data => data.WaitForCompletion(migrator));
+    events.WithDataGen("aspireshop.yaml");
+}
 
 builder.AddProject<Projects.Shop_Api>("api")
     .WithHttpEndpoint()

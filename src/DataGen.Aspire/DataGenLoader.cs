@@ -80,7 +80,15 @@ internal static class DataGenLoader
         var counts = summary.Models.Where(m => !m.Updates).ToDictionary(m => m.Model, m => m.Rows, StringComparer.Ordinal);
         foreach (var skipped in router.Skipped)
         {
-            counts.Remove(skipped);
+            // A topic left as it is still holds the messages of the earlier load: its count stays that load's.
+            if (resource.LastLoad?.Counts.TryGetValue(skipped, out var kept) == true)
+            {
+                counts[skipped] = kept;
+            }
+            else
+            {
+                counts.Remove(skipped);
+            }
         }
 
         var load = new DataGenLoad(summary.Seed, counts, System.Diagnostics.Stopwatch.GetElapsedTime(started))
@@ -102,7 +110,7 @@ internal static class DataGenLoader
             load.Counts.Values.Sum());
         foreach (var store in load.Stores)
         {
-            foreach (var model in store.Models.Where(m => load.Counts.ContainsKey(m.Name)))
+            foreach (var model in store.Models.Where(m => load.Counts.ContainsKey(m.Name) && !skipped.Contains(m.Name)))
             {
                 logger.LogInformation("  {Model} -> {Resource} ({Kind}) {Target}: {Rows} rows", model.Name, store.Resource, store.Store.Kind, model.Target, load.Counts[model.Name]);
             }

@@ -23,7 +23,7 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     where TEntryPoint : class
 {
     private readonly SemaphoreSlim _exclusive = new(1, 1);
-    private readonly List<IKitBaseline> _baselines = [];
+    private readonly List<(IStoreStrategy Strategy, IReadOnlyList<string> Targets)> _baselines = [];
     private DistributedApplication? _app;
     private DataGenResource? _data;
     private bool _reloads;
@@ -149,11 +149,6 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     /// <summary>Takes the kit's baseline of every store it can restore in place; the others are reloaded after each test.</summary>
     private async Task CaptureAsync(CancellationToken cancellationToken)
     {
-        foreach (var baseline in _baselines)
-        {
-            await baseline.DisposeAsync().ConfigureAwait(false);
-        }
-
         _baselines.Clear();
         _reloads = false;
         foreach (var store in Data.LastLoad!.Stores.Where(s => s.Models.Count > 0))
@@ -161,7 +156,7 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
             if (KitBaselines.For(store.Store, store.Models) is { } baseline)
             {
                 _baselines.Add(baseline);
-                await baseline.CaptureAsync(cancellationToken).ConfigureAwait(false);
+                await baseline.Strategy.CaptureBaselineAsync(baseline.Targets, cancellationToken).ConfigureAwait(false);
             }
             else if (store.Store.Kind != "kafka")
             {
@@ -173,9 +168,9 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     /// <summary>Puts every store back to the seeded baseline now (what happens after every test).</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var baseline in _baselines)
+        foreach (var (strategy, _) in _baselines)
         {
-            await baseline.RestoreAsync(cancellationToken).ConfigureAwait(false);
+            await strategy.RestoreBaselineAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_reloads)
@@ -246,11 +241,7 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var baseline in _baselines)
-        {
-            await baseline.DisposeAsync().ConfigureAwait(false);
-        }
-
+        _baselines.Clear();
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);

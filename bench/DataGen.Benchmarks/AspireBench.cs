@@ -68,16 +68,15 @@ internal static class AspireBench
         var data = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<DataGenResource>().Single();
         var load = data.LastLoad!;
         var connection = (await app.GetConnectionStringAsync("shop"))!;
-        var baseline = new PostgresKitBaseline(connection, load.Stores.Single(s => s.Store.Kind == "postgres").Models);
-        await using var _ = baseline;
-        await baseline.CaptureAsync(CancellationToken.None);
+        var baseline = DataGen.Xunit.PostgresStrategy.For(connection);
+        await baseline.CaptureBaselineAsync(load.Stores.Single(s => s.Store.Kind == "postgres").Models.Select(m => m.Target).ToList(), CancellationToken.None);
         var seeded = await ScalarAsync(connection, Digest);
         var restores = new List<TimeSpan>();
         var refills = new List<TimeSpan>();
         for (var i = 0; i < iterations; i++)
         {
             await ExecuteAsync(connection, Write);
-            restores.Add(await TimeAsync(() => baseline.RestoreAsync(CancellationToken.None)));
+            restores.Add(await TimeAsync(() => baseline.RestoreBaselineAsync(CancellationToken.None)));
             await CheckAsync(connection, seeded, "kit restore");
             await ExecuteAsync(connection, Write);
             refills.Add(await TimeAsync(async () =>

@@ -91,15 +91,35 @@ public sealed partial class MySqlOutput : SqlStoreOutput
         ReadDatabaseAsync($"reading the schema of {_where}", connection => MySqlSchemaReader.ReadAsync((MySqlConnection)connection, filter, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    protected override Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken) =>
-        SqlCommands.TablesExceptAsync(
-            connection,
-            transaction,
-            "SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = @name AND TABLE_NAME <> REFERENCED_TABLE_NAME",
-            "@name",
-            table,
-            others,
-            cancellationToken);
+    protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
+    {
+        // Tables of any database whose foreign keys point at this one (a schema is a database here), named as the run
+        // names tables: bare in the connection's database, qualified elsewhere. The run's own tables by (database, name).
+        ArgumentNullException.ThrowIfNull(others);
+        var current = connection.Database;
+        var (schema, name) = Split(table);
+        var found = new List<string>();
+        var command = new MySqlCommand(
+            "SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_SCHEMA = @schema AND REFERENCED_TABLE_NAME = @name AND NOT (TABLE_SCHEMA = REFERENCED_TABLE_SCHEMA AND TABLE_NAME = REFERENCED_TABLE_NAME)",
+            (MySqlConnection)connection,
+            (MySqlTransaction)transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("@schema", schema ?? current);
+            command.Parameters.AddWithValue("@name", name);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(reader.GetString(0) == current ? reader.GetString(1) : $"{reader.GetString(0)}.{reader.GetString(1)}");
+            }
+        }
+
+        var run = others.Select(Qualified).ToHashSet(StringComparer.Ordinal);
+        return found.Where(f => !run.Contains(Qualified(f))).ToList();
+
+        string Qualified(string target) => Split(target) is var (s, n) ? $"{s ?? current}.{n}" : target;
+    }
 
     /// <inheritdoc />
     protected override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)

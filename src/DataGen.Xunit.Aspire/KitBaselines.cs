@@ -13,7 +13,8 @@ internal static class KitBaselines
     {
         IStoreStrategy? strategy = store.Kind switch
         {
-            "postgres" => PostgresStrategy.For(store.Get("connection")!),
+            // A server resource's connection names no database: nothing to restore in place, so it is reloaded instead.
+            "postgres" when store.Get("connection") is { } cs && new Npgsql.NpgsqlConnectionStringBuilder(cs).Database is { Length: > 0 } => PostgresStrategy.For(cs),
             _ => null,
         };
         return strategy is null ? null : (strategy, models.Select(m => m.Target).Distinct(StringComparer.Ordinal).ToList());

@@ -34,7 +34,7 @@ public abstract class DataGenServerFixture<TBuilder, TContainer> : DataGenFixtur
     }
 
     /// <summary>The connection string of this class's database, as the application under test should use it (after <see cref="ConfigureConnection"/>).</summary>
-    public string ConnectionString => _connectionString ??= DatabaseName is { } name ? ConfigureConnection(ConnectionStringFor(name)) : string.Empty;
+    public string ConnectionString => DatabaseName is { } name ? _connectionString ??= ConfigureConnection(ConnectionStringFor(name)) : string.Empty;
 
     /// <inheritdoc />
     public override string Backend => _backend ?? _server.Product;

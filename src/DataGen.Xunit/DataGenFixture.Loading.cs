@@ -66,6 +66,10 @@ public abstract partial class DataGenFixture
         ArgumentNullException.ThrowIfNull(output);
         var kept = BaselineRows ?? throw new InvalidOperationException("the fixture keeps no rows (KeepsRows)");
         var updates = Loaded.Where(m => kept.Updates.ContainsKey(m.Name)).Select(m => (Model: m, Updates: kept.Updates[m.Name] with { Target = m.Target })).ToList();
+
+        // The output learns every model of the write first, as a load's does: tables that reference each other are emptied
+        // together, not one at a time with the others taken for an application's tables that block them.
+        await output.PrepareAsync(Loaded, cancellationToken).ConfigureAwait(false);
         foreach (var model in Loaded)
         {
             var rows = kept.Rows[model.Name];

@@ -15,8 +15,12 @@ internal static partial class StoreNames
 {
     private static int _counter;
 
-    /// <summary>This machine's tag: six hex digits of a hash of its name (a container has a name of its own).</summary>
-    public static string Machine { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName)))[..6];
+    /// <summary>
+    /// This machine's tag: six hex digits of a hash of its name and, on Linux, of the process-id namespace it runs in —
+    /// two containers sharing the host's name (host networking) see different processes, so neither takes the other's
+    /// running processes for ended ones.
+    /// </summary>
+    public static string Machine { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName + "|" + PidNamespace())))[..6];
 
     /// <summary>This process's tag: <c>{machine}_{pid}</c>.</summary>
     public static string Owner { get; } = $"{Machine}_{Environment.ProcessId}";
@@ -57,6 +61,23 @@ internal static partial class StoreNames
         catch (InvalidOperationException)
         {
             return false;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return true; // another user's process: it exists, so it is not left behind
+        }
+    }
+
+    /// <summary>The process-id namespace (<c>pid:[4026531836]</c>) on Linux; empty elsewhere or where it cannot be read.</summary>
+    private static string PidNamespace()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? new FileInfo("/proc/self/ns/pid").LinkTarget ?? string.Empty : string.Empty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
         }
     }
 

@@ -19,10 +19,16 @@ public sealed class RepositoryConstraintsTests
         var projects = Src.GetDirectories().Select(d => Path.Combine(d.FullName, d.Name + ".csproj")).Where(File.Exists).ToList();
         var assemblies = projects.Select(p => XDocument.Load(p).Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(p)).ToHashSet();
 
-        var opened = projects.SelectMany(p => XDocument.Load(p).Descendants("InternalsVisibleTo").Select(e => (Project: Path.GetFileName(p), To: e.Attribute("Include")!.Value)))
-            .Where(v => assemblies.Contains(v.To));
+        var opened = projects.SelectMany(p => XDocument.Load(p).Descendants("InternalsVisibleTo").Select(e => (Project: Path.GetFileNameWithoutExtension(p), To: e.Attribute("Include")!.Value)))
+            .Where(v => assemblies.Contains(v.To) && !SameFamily(v.Project, v.To));
 
-        opened.Should().BeEmpty("first-party tools and kits use public API only; InternalsVisibleTo is for test projects");
+        opened.Should().BeEmpty("first-party tools use public API only; InternalsVisibleTo is for test projects and, as a known debt, for a store's own kit package (DataGen.PostgreSql → DataGen.Xunit.PostgreSql, DataGen.Xunit → its store kits, DataGen.Aspire → DataGen.Xunit.Aspire)");
+
+        // A store package and the kit package of the same store (built and versioned together): the one exception, until
+        // what the kits use of their store's internals (dialects, quoting) is public API.
+        static bool SameFamily(string project, string to) =>
+            to.StartsWith("DataGen.Xunit.", StringComparison.Ordinal)
+            && (project == "DataGen.Xunit" || to == "DataGen.Xunit." + project["DataGen.".Length..]);
     }
 
     [Theory]

@@ -20,7 +20,9 @@ public sealed partial class ContinuousIntegrationTests
         }
 
         var workflow = File.ReadAllText(Path.Combine(directory?.FullName ?? throw new DirectoryNotFoundException("DataGen.sln not found"), ".github", "workflows", "ci.yml"));
-        return Setting().Matches(workflow).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim('"', '\''));
+        // A setting several jobs give (each job its env): DATAGEN_REQUIRE is what any job requires; others as the first job, the tests, has them.
+        return Setting().Matches(workflow).GroupBy(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim('"', '\''))
+            .ToDictionary(g => g.Key, g => g.Key == "DATAGEN_REQUIRE" ? string.Join(',', g) : g.First());
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed partial class ContinuousIntegrationTests
         var settings = WorkflowSettings();
 
         settings.Should().ContainKey("DATAGEN_REQUIRE");
-        settings["DATAGEN_REQUIRE"].Split(',', StringSplitOptions.TrimEntries).Should().BeEquivalentTo(stores, "a store missing here is skipped on Actions when its container cannot start, and the job stays green");
+        settings["DATAGEN_REQUIRE"].Split(',', StringSplitOptions.TrimEntries).Should().Contain(stores, "a store missing here is skipped on Actions when its container cannot start, and the job stays green");
         settings.Should().Contain("DATAGEN_REQUIRE_DOCKER", "1");
         settings.Should().Contain("DATAGEN_KAFKA", "container", "on Actions Kafka runs on a broker, never silently on the embedded cluster");
     }

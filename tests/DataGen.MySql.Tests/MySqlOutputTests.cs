@@ -91,6 +91,32 @@ public sealed class MySqlOutputTests(MySqlServer server)
     }
 
     [Fact]
+    public async Task A_hidden_ground_truth_loads_with_its_model_and_follows_its_mode_on_the_next_run()
+    {
+        var connection = await server.NewDatabaseAsync();
+        Manifest Parse(string mode) => Manifest.Parse($$"""
+            seed: 3
+            models:
+              people:
+                count: 200
+                key: id
+                mode: {{mode}}
+                fields:
+                  id: sequence
+                  name: name.fullName
+                duplicates: { rate: 20, hidden: true, truth: entity, fields: { name: [typo] } }
+            """);
+
+        var first = await DataGenerator.GenerateAsync(Parse("create"), MySqlOutput.Create(connection), cancellationToken: TestContext.Current.CancellationToken);
+        var again = await DataGenerator.GenerateAsync(Parse("truncate"), MySqlOutput.Create(connection), cancellationToken: TestContext.Current.CancellationToken);
+
+        var truth = first.Models.Single(m => m.Model == "people_truth").Rows;
+        truth.Should().BePositive("the truth table is written in the run's transaction, prepared with its model");
+        again.Models.Single(m => m.Model == "people_truth").Rows.Should().Be(truth);
+        (await ScalarAsync(connection, "SELECT COUNT(*) FROM people_truth")).Should().Be(truth, "truncate empties the truth table with its model instead of refusing it as a conflict");
+    }
+
+    [Fact]
     public async Task A_failed_run_leaves_nothing_although_DDL_commits_by_itself()
     {
         var connection = await server.NewDatabaseAsync();

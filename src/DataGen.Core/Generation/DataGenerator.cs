@@ -43,7 +43,11 @@ public static partial class DataGenerator
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
         var reads = StartingReads.For(plan);
-        await output.PrepareAsync(plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name)) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList(), cancellationToken).ConfigureAwait(false);
+        var described = plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name)) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList();
+
+        // A hidden ground truth's table is the run's too: prepared with its model (its mode, its conflicts) before any row.
+        var truths = plan.Models.Where(m => m.Duplicates is { Hidden: true }).Select(m => m.DescribeTruth(described.First(d => d.Name == m.Name)));
+        await output.PrepareAsync(described.Concat(truths).ToList(), cancellationToken).ConfigureAwait(false);
         if (StartingReads.Compile(manifest, plan, reads) is { } continued)
         {
             // Appending to tables that hold rows: the plan compiled for what they hold (keys continue, values avoid, refs reach them).

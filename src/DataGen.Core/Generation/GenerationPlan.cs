@@ -134,6 +134,7 @@ internal sealed class ModelPlan
         {
             Store = Source.Store,
             Target = Source.Target + "_truth",
+            Mode = model.Mode,
         };
 
     /// <summary>The model as outputs see it; ref and lookup fields take the kind and nullability of the field they copy.</summary>

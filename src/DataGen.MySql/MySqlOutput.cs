@@ -138,6 +138,7 @@ public sealed partial class MySqlOutput : SqlStoreOutput
     protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
+        await PinClockAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false);
         var (schema, name) = Split(model.Target);
         var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var schemaSql = schema is null ? "DATABASE()" : "'" + schema.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -170,7 +171,7 @@ public sealed partial class MySqlOutput : SqlStoreOutput
             }
         }
 
-        return new BulkCopyLoad(bulk, model, types);
+        return new BulkCopyLoad(bulk, connection, transaction, model, types);
     }
 
     /// <summary>The SRIDs of a table's geometry columns: MySQL 8's ST_GEOMETRY_COLUMNS, else MariaDB's GEOMETRY_COLUMNS (none: 0).</summary>
@@ -232,7 +233,7 @@ public sealed partial class MySqlOutput : SqlStoreOutput
     /// Batches gathered into one DataTable and sent through MySqlBulkCopy every <see cref="Chunk"/> rows (each send is a
     /// LOAD DATA statement with its own round trips); the result says how many rows went in, and warnings are errors.
     /// </summary>
-    private sealed partial class BulkCopyLoad(MySqlBulkCopy bulk, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
+    private sealed partial class BulkCopyLoad(MySqlBulkCopy bulk, DbConnection connection, DbTransaction transaction, ModelDescriptor model, IReadOnlyDictionary<string, string> columnTypes) : SqlBulkLoad
     {
         private const int Chunk = 16_384;
         private readonly System.Data.DataTable _table = MySqlDialect.NewTable(model, columnTypes);
@@ -265,6 +266,27 @@ public sealed partial class MySqlOutput : SqlStoreOutput
             return base.DisposeAsync();
         }
 
+        private GenerationException Refused(IReadOnlyList<(string Message, int Code)> warnings, Exception? inner)
+        {
+            var first = warnings[0];
+            var at = WarningPlace().Match(first.Message);
+            var column = at.Groups["column"].Success ? at.Groups["column"].Value : null;
+            long? row = at.Groups["row"].Success ? _firstRow + long.Parse(at.Groups["row"].Value, System.Globalization.CultureInfo.InvariantCulture) - 1 : null;
+            return new GenerationException(
+                $"table '{model.Target}'{(column is null ? string.Empty : $", column '{column}'")}: the server would change or skip {(row is null ? $"values of rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}" : "this row's value")}, so nothing is kept: {string.Join("; ", warnings.Take(3).Select(w => $"{w.Message} (warning {w.Code:D})"))}{(warnings.Count > 3 ? $" and {warnings.Count - 3} more" : string.Empty)}",
+                model.Name,
+                column,
+                row ?? _firstRow,
+                inner);
+        }
+
+        private async Task<List<(string Message, int Code)>> SkippedBecauseAsync(CancellationToken cancellationToken)
+        {
+            var warnings = new List<(string, int)>();
+            await SqlCommands.ReadAsync(connection, transaction, "SHOW WARNINGS LIMIT 4", r => warnings.Add((r.GetString(2), Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))), cancellationToken).ConfigureAwait(false);
+            return warnings;
+        }
+
         [System.Text.RegularExpressions.GeneratedRegex(@"column '(?<column>[^']+)'(?: at row (?<row>\d+))?|at row (?<row>\d+)")]
         private static partial System.Text.RegularExpressions.Regex WarningPlace();
 
@@ -275,20 +297,28 @@ public sealed partial class MySqlOutput : SqlStoreOutput
                 return;
             }
 
-            var result = await bulk.WriteToServerAsync(_table, cancellationToken).ConfigureAwait(false);
+            MySqlBulkCopyResult result;
+            try
+            {
+                result = await bulk.WriteToServerAsync(_table, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.BulkCopyFailed)
+            {
+                // Rows the server skipped (a CHECK, a duplicate) fail the copy before its warnings are returned: the session still has them.
+                var why = await SkippedBecauseAsync(cancellationToken).ConfigureAwait(false);
+                if (why.Count == 0)
+                {
+                    throw;
+                }
+
+                throw Refused(why, e);
+            }
+
             if (result.Warnings.Count > 0)
             {
                 // LOAD DATA LOCAL turns a value that does not fit (too long, out of range, not a member, a duplicate) into a
                 // warning and stores something else, whatever the sql_mode: each is an error here, naming row and column.
-                var first = result.Warnings[0];
-                var at = WarningPlace().Match(first.Message);
-                var column = at.Groups["column"].Success ? at.Groups["column"].Value : null;
-                long? row = at.Groups["row"].Success ? _firstRow + long.Parse(at.Groups["row"].Value, System.Globalization.CultureInfo.InvariantCulture) - 1 : null;
-                throw new GenerationException(
-                    $"table '{model.Target}'{(column is null ? string.Empty : $", column '{column}'")}: the server would change or skip {(row is null ? $"values of rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}" : "this row's value")}, so nothing is kept: {string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Message} (warning {w.ErrorCode:D})"))}{(result.Warnings.Count > 3 ? $" and {result.Warnings.Count - 3} more" : string.Empty)}",
-                    model.Name,
-                    column,
-                    row ?? _firstRow);
+                throw Refused(result.Warnings.Select(w => (w.Message, (int)w.ErrorCode)).ToList(), null);
             }
 
             _rows += result.RowsInserted;

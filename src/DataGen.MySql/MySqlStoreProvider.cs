@@ -43,6 +43,36 @@ public sealed class MySqlStoreProvider : StoreProvider
         }
     }
 
+    /// <summary>
+    /// A trial load is made only where it can be undone: every model's table exists, and every table involved (the
+    /// models' and, through triggers and column defaults, every table they name) is an InnoDB table, with no sequence
+    /// named and no trigger calling a routine; the refusal names each table in the way. Each involved AUTO_INCREMENT is
+    /// read before the trial and set back after its rollback.
+    /// </summary>
+    /// <inheritdoc />
+    public override async Task<TrialLoadGuard> GuardTrialLoadAsync(Datastore store, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var connection = Required(store, "connection");
+        var output = MySqlOutput.Create(connection, null, store.Name);
+        MySqlTrialGuard.Check check;
+        await using (output.ConfigureAwait(false))
+        {
+            check = await output.CheckTrialAsync(tables, cancellationToken).ConfigureAwait(false);
+        }
+
+        return check.Refusal is { } reason
+            ? TrialLoadGuard.Refuse(reason)
+            : TrialLoadGuard.Allow(async ct =>
+            {
+                var restoring = MySqlOutput.Create(connection, null, store.Name);
+                await using (restoring.ConfigureAwait(false))
+                {
+                    await restoring.RestoreAfterTrialAsync(check.Counters, ct).ConfigureAwait(false);
+                }
+            });
+    }
+
     /// <inheritdoc />
     public override IDataOutput CreateOutput(Datastore store, StoreLoadOptions options) =>
         MySqlOutput.Create(Required(store, "connection"), Sql.CreateSetting.Apply(store, options), store.Name);

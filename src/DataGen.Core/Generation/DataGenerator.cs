@@ -43,7 +43,7 @@ public static partial class DataGenerator
         var summaries = new List<ModelSummary>();
         var budget = new MemoryBudget(options.MemoryLimit);
         var reads = StartingReads.For(plan);
-        var described = plan.Models.Select(m => m.Describe(0, name => plan.Models.FirstOrDefault(p => p.Name == name)) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList();
+        var described = plan.Models.Select(m => plan.Describe(m, 0) is var d && reads.TryGetValue(m.Name, out var read) ? d with { Starting = read } : d).ToList();
 
         // A hidden ground truth's table is the run's too: prepared with its model (its mode, its conflicts) before any row.
         var truths = plan.Models.Where(m => m.Duplicates is { Hidden: true }).Select(m => m.DescribeTruth(described.First(d => d.Name == m.Name)));
@@ -69,7 +69,7 @@ public static partial class DataGenerator
             if (truth is not null)
             {
                 started = Stopwatch.GetTimestamp();
-                var descriptor = model.DescribeTruth(model.Describe(count, name => plan.Models.FirstOrDefault(m => m.Name == name)));
+                var descriptor = model.DescribeTruth(plan.Describe(model, count));
                 summaries.Add(new ModelSummary(descriptor.Name, await WriteAllAsync(output, descriptor, truth, cancellationToken).ConfigureAwait(false), Stopwatch.GetElapsedTime(started)));
             }
         }
@@ -138,7 +138,7 @@ public static partial class DataGenerator
         budget.ReserveColumns(model, count);
         var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
         var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
-        var descriptor = model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name));
+        var descriptor = plan.Describe(model, hi - lo);
         var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
@@ -169,7 +169,7 @@ public static partial class DataGenerator
     private static async Task<long> UpdateDeferredAsync(GenerationPlan plan, GenerationRun run, ModelPlan model, long count, IDataOutput output, GenerationOptions options, CancellationToken cancellationToken)
     {
         var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
-        var descriptor = model.DescribeUpdates(model.Describe(hi - lo, name => plan.Models.FirstOrDefault(m => m.Name == name)), hi - lo);
+        var descriptor = model.DescribeUpdates(plan.Describe(model, hi - lo), hi - lo);
         var keys = run.Values(model.KeyColumn!);
         var fields = model.DeferredFields.Select(i => model.Root.Fields[i]).ToArray();
         IModelWriter writer;

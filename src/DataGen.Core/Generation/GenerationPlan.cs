@@ -27,6 +27,10 @@ internal sealed class GenerationPlan(string source, ulong seed, double scale, st
     public DateTime ReferenceDate { get; } = referenceDate;
 
     public IReadOnlyList<ModelPlan> Models { get; } = models;
+
+    /// <summary>A model as outputs see it, <paramref name="count"/> rows, with the run's fixed "now".</summary>
+    public ModelDescriptor Describe(ModelPlan model, long count) =>
+        model.Describe(count, name => Models.FirstOrDefault(m => m.Name == name)) with { ReferenceDate = ReferenceDate };
 }
 
 /// <summary>One model ready to generate.</summary>
@@ -135,6 +139,7 @@ internal sealed class ModelPlan
             Store = Source.Store,
             Target = Source.Target + "_truth",
             Mode = model.Mode,
+            ReferenceDate = model.ReferenceDate,
         };
 
     /// <summary>The model as outputs see it; ref and lookup fields take the kind and nullability of the field they copy.</summary>

@@ -193,36 +193,34 @@ public sealed class Manifest
     /// NULL column without a default is left unfilled, and values fit the column's type, length, enum and checks. Every
     /// problem is reported at once, located in the manifest. When those checks pass, a trial load sends a few rows of every
     /// model into each of those datastores inside a transaction it rolls back, so what only the database can judge (a
-    /// value's format, a check, a partition, a key, a trigger) is reported too, at the model that failed.
+    /// value's format, a check, a partition, a key, a trigger) is reported too, at the model that failed. A datastore where
+    /// that trial could not be undone (<see cref="Stores.StoreProvider.GuardTrialLoadAsync"/>: on MySQL, a table missing or
+    /// not InnoDB) gets none; the notes returned say so, naming what kept it from being made.
     /// </summary>
     /// <param name="stores">The registered store kinds (to find each datastore's provider).</param>
     /// <param name="cancellationToken">Cancels the schema queries.</param>
+    /// <returns>One note per datastore into which no trial load was made, saying why (empty when every one was tried).</returns>
     /// <exception cref="ManifestException">The manifest does not fit the schema.</exception>
-    /// <exception cref="GenerationException">A datastore could not be reached or described.</exception>
-    public async Task ValidateAgainstAsync(Stores.StoreCatalog stores, CancellationToken cancellationToken = default)
+    /// <exception cref="GenerationException">A datastore could not be reached or described, or what a trial changed could not be put back.</exception>
+    public async Task<IReadOnlyList<string>> ValidateAgainstAsync(Stores.StoreCatalog stores, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stores);
         var errors = new ErrorSink(Source);
-        var described = new List<Datastore>();
+        var described = new List<(Datastore, Stores.StoreProvider)>();
         foreach (var store in Datastores.Where(d => Plan.Models.Any(m => m.Source.Store == d.Name)))
         {
             if (stores.Find(store.Kind) is { CanReadSchema: true } provider)
             {
                 var schema = await provider.ReadSchemaAsync(store, null, cancellationToken).ConfigureAwait(false);
                 Schemas.SchemaCheck.Check(Plan, store.Name, $"{store.Kind} '{store.Name}'", schema, errors);
-                if (provider.RollsBackCompletely)
-                {
-                    described.Add(store);
-                }
+                described.Add((store, provider));
             }
         }
 
         errors.ThrowIfAny();
-        if (described.Count > 0)
-        {
-            await Schemas.TrialLoad.RunAsync(this, Plan, stores, described, errors, cancellationToken).ConfigureAwait(false);
-            errors.ThrowIfAny();
-        }
+        var notes = await Schemas.TrialLoad.RunAsync(this, Plan, stores, described, errors, cancellationToken).ConfigureAwait(false);
+        errors.ThrowIfAny();
+        return notes;
     }
 
     /// <summary>The same manifest with another seed (the caller's other overrides kept); this instance when the seed is unchanged.</summary>

@@ -50,6 +50,13 @@ public sealed record ModelDescriptor(string Name, string? Key, IReadOnlyList<Fie
     /// when nothing is asked.
     /// </summary>
     public StartingRead? Starting { get; init; }
+
+    /// <summary>
+    /// The run's fixed "now" (the manifest's <c>referenceDate:</c>, UTC), or null when the run has none. A store whose
+    /// column defaults and triggers read the server's clock pins the load's session to it where it can (MySQL and
+    /// MariaDB: <c>SET timestamp</c>), so the same seed gives the same tables.
+    /// </summary>
+    public DateTime? ReferenceDate { get; init; }
 }
 /// <summary>A top-level field that points at another model's field (a foreign key in SQL stores).</summary>
 /// <param name="Field">The referencing field.</param>

@@ -56,6 +56,20 @@ public abstract class StoreProvider
     public virtual bool RollsBackCompletely => false;
 
     /// <summary>
+    /// Asked by <c>validate --against</c> before its trial load into <paramref name="tables"/> (the tables of the models
+    /// routed to <paramref name="store"/>): whether the trial can be undone there, and what to put back after its rollback.
+    /// The default allows it where <see cref="RollsBackCompletely"/> and refuses it, saying so, elsewhere; a store that
+    /// can make a trial undoable under conditions (MySQL: every table exists and is InnoDB, counters set back) overrides it.
+    /// </summary>
+    /// <param name="store">The datastore, variables substituted.</param>
+    /// <param name="tables">The tables the trial would write, as the models name them.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public virtual Task<TrialLoadGuard> GuardTrialLoadAsync(Datastore store, IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
+        Task.FromResult(RollsBackCompletely
+            ? TrialLoadGuard.Allow()
+            : TrialLoadGuard.Refuse($"a {Kind} datastore does not undo everything a load does when it is rolled back"));
+
+    /// <summary>
     /// Describes the tables of an existing datastore: columns and types, keys, foreign keys, checks, enums — what
     /// <c>datagen scaffold</c> writes a manifest from and what a manifest is checked against before it loads.
     /// </summary>

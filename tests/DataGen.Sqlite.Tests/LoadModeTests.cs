@@ -68,4 +68,18 @@ public sealed class LoadModeTests : IDisposable
         warnings.Should().Contain(w => w.Contains("table 'order' is kept, emptied and reloaded", StringComparison.Ordinal), "a view that names the table keeps it");
         Scalar(path, "SELECT count(*) FROM big").Should().BeOfType<long>("the view still reads the table");
     }
+
+    [Fact]
+    public async Task The_chinook_schema_goes_through_create_refusal_truncate_replace_and_append()
+    {
+        var db = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory.FullName, "chinook.db"), Pooling = false }.ToString();
+        await using (var connection = new SqliteConnection(db))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new SqliteCommand(DataGen.Tests.Shared.CorpusRun.Script("chinook", "sqlite"), connection);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await DataGen.Tests.Shared.CorpusModes.RunAsync(SqliteStoreProvider.Instance, db, c => new SqliteConnection(c), SqliteDialect.Instance.QuoteTable, () => Task.FromResult((string)Scalar(new SqliteConnectionStringBuilder(db).DataSource, "SELECT group_concat(type || ' ' || name || ': ' || sql, ';') FROM (SELECT * FROM sqlite_master ORDER BY type, name)")!), Ct);
+    }
 }

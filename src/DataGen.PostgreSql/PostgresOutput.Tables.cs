@@ -141,7 +141,7 @@ public sealed partial class PostgresOutput
     /// <summary>
     /// One TRUNCATE of them all (foreign keys and cycles among them hold; definitions, sequences and triggers other than
     /// ON TRUNCATE stay); where empty tables outside the run reference them, which TRUNCATE refuses whatever they hold, a
-    /// DELETE each, children first, with every deferrable constraint deferred to the commit.
+    /// DELETE each, children first, with the deferrable foreign keys on or to them that are immediate deferred while it runs.
     /// </summary>
     protected override async Task EmptyTablesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> tables, bool referencedFromOutside, CancellationToken cancellationToken)
     {
@@ -152,12 +152,23 @@ public sealed partial class PostgresOutput
             return;
         }
 
-        await SqlCommands.ExecuteAsync(connection, transaction, "SET CONSTRAINTS ALL DEFERRED", cancellationToken).ConfigureAwait(false);
+        // Only the deferrable foreign keys on or to these tables that are immediate now are deferred, and only those are
+        // made immediate again: the application's INITIALLY DEFERRED constraints stay deferred for the rest of the run.
+        var deferred = await PostgresForeignKeys.ImmediateDeferrableAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, tables.Select(Dialect.QuoteTable).ToArray(), cancellationToken).ConfigureAwait(false);
+        await SetConstraintsAsync(deferred, "DEFERRED").ConfigureAwait(false);
         foreach (var table in tables)
         {
             await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM {Dialect.QuoteTable(table)}", cancellationToken).ConfigureAwait(false);
         }
 
-        await SqlCommands.ExecuteAsync(connection, transaction, "SET CONSTRAINTS ALL IMMEDIATE", cancellationToken).ConfigureAwait(false);
+        await SetConstraintsAsync(deferred, "IMMEDIATE").ConfigureAwait(false);
+
+        async Task SetConstraintsAsync(IReadOnlyList<string> names, string when)
+        {
+            if (names.Count > 0)
+            {
+                await SqlCommands.ExecuteAsync(connection, transaction, $"SET CONSTRAINTS {string.Join(", ", names)} {when}", cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -38,10 +38,17 @@ public static class SqlCommands
     }
 
     /// <summary>The first column of every row of a query, as text.</summary>
-    public static async Task<List<string>> ColumnAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken = default)
+    public static Task<List<string>> ColumnAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken = default) =>
+        ReadColumnAsync(connection, transaction, sql, null, cancellationToken);
+
+    /// <summary>The first column of every row of a query with one parameter, as text (catalog lookups by name: views, marks).</summary>
+    public static Task<List<string>> ColumnWithAsync(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value) parameter, CancellationToken cancellationToken) =>
+        ReadColumnAsync(connection, transaction, sql, parameter, cancellationToken);
+
+    private static async Task<List<string>> ReadColumnAsync(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)? parameter, CancellationToken cancellationToken)
     {
         var rows = new List<string>();
-        var command = Create(connection, transaction, sql, null);
+        var command = Create(connection, transaction, sql, parameter);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public abstract partial class SqlStoreOutput
     /// Before any row is written, for every model of the run together: refuses the tables that hold rows where the mode
     /// loads into empty ones (each named with its count); for <see cref="LoadMode.Truncate"/>, <see cref="LoadMode.Replace"/>
     /// and <see cref="StoreLoadOptions.DropConflicting"/>, drops only the tables DataGen itself made in an earlier run
-    /// (and nothing outside the run depends on) and empties every other one in one step, keeping its definition, with
+    /// (and nothing outside the run depends on; where DDL commits by itself, renames them aside until the run commits) and empties every other one in one step, keeping its definition, with
     /// foreign-key checks held among them (reference cycles); a table that a table outside the run references while it
     /// holds rows is refused, every blocker named, before anything is changed.
     /// </summary>
@@ -30,7 +30,8 @@ public abstract partial class SqlStoreOutput
         var existing = await PlanExistingAsync(models, cancellationToken).ConfigureAwait(false);
         if (!TransactionalDdl)
         {
-            await DropAsync(existing.Dropped, null, cancellationToken).ConfigureAwait(false);
+            // DDL commits by itself here: DataGen's tables made again are renamed aside, not dropped, until the run commits.
+            await SetAsideAsync(existing.Dropped, cancellationToken).ConfigureAwait(false);
             await MakeTablesUpFrontAsync(models, cancellationToken).ConfigureAwait(false);
         }
         else if (existing.Dropped.Count > 0)

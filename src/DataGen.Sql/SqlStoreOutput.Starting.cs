@@ -6,7 +6,8 @@ namespace DataGen.Sql;
 
 /// <summary>
 /// What an appending run reads before it generates (<see cref="StartingRead"/>): each table's rows, the largest value of
-/// its sequence columns and the values of its unique columns and of the columns existing refs point at, once, in the
+/// its sequence columns, the values of its unique columns and the rows of the column sets read together (composite unique
+/// keys; the columns existing refs point at, with those lookups through them copy), once, in the
 /// run's transaction after any emptying, each table locked against other loads first where the store locks.
 /// </summary>
 public abstract partial class SqlStoreOutput
@@ -39,7 +40,7 @@ public abstract partial class SqlStoreOutput
     {
         if (!await TableExistsAsync(connection, transaction, model, cancellationToken).ConfigureAwait(false))
         {
-            read.Answer(0, new Dictionary<string, long>(), new Dictionary<string, IReadOnlyList<object>>());
+            read.Answer(0, new Dictionary<string, long>(), new Dictionary<string, IReadOnlyList<object>>(), read.Tuples.Select(_ => (IReadOnlyList<object?[]>)[]).ToList());
             return;
         }
 
@@ -72,6 +73,25 @@ public abstract partial class SqlStoreOutput
             values[column] = list;
         }
 
-        read.Answer(rows, highest, values);
+        var tuples = new List<IReadOnlyList<object?[]>>();
+        foreach (var columns in read.Tuples)
+        {
+            // Rows whose first column is not null, ordered by every column: the same data gives the same list.
+            var list = new List<object?[]>();
+            var quoted = string.Join(", ", columns.Select(Dialect.Quote));
+            await SqlCommands.ReadAsync(connection, transaction, $"SELECT {quoted} FROM {table} WHERE {Dialect.Quote(columns[0])} IS NOT NULL ORDER BY {quoted}", reader =>
+            {
+                var row = new object?[columns.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                list.Add(row);
+            }, cancellationToken).ConfigureAwait(false);
+            tuples.Add(list);
+        }
+
+        read.Answer(rows, highest, values, tuples);
     }
 }

@@ -217,6 +217,7 @@ public abstract partial class SqlStoreOutput : IDataOutput
         _madeUpFront.Clear();
         if (_connection is not null)
         {
+            await DropSetAsideAsync().ConfigureAwait(false);
             await OnCompletingAsync(_connection, cancellationToken).ConfigureAwait(false);
         }
 
@@ -244,6 +245,7 @@ public abstract partial class SqlStoreOutput : IDataOutput
 
         // Not committed (a completed run cleared the list): tables made outside the transaction go too.
         await DropMadeUpFrontAsync().ConfigureAwait(false);
+        await RestoreSetAsideAsync().ConfigureAwait(false);
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);

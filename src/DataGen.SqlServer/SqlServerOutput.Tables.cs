@@ -16,16 +16,11 @@ public sealed partial class SqlServerOutput
             ("@name", Dialect.QuoteTable(table))).ConfigureAwait(false) > 0;
 
     /// <inheritdoc />
-    protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
-    {
-        var views = new List<string>();
-        await SqlCommands.ReadAsync(
+    protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        await SqlCommands.ColumnWithAsync(
             connection,
             transaction,
             "SELECT DISTINCT OBJECT_SCHEMA_NAME(d.referencing_id) + '.' + OBJECT_NAME(d.referencing_id) FROM sys.sql_expression_dependencies d JOIN sys.views v ON v.object_id = d.referencing_id WHERE d.referenced_id = OBJECT_ID(@name)",
-            reader => views.Add(reader.GetString(0)),
-            cancellationToken,
-            ("@name", Dialect.QuoteTable(table))).ConfigureAwait(false);
-        return views;
-    }
+            ("@name", Dialect.QuoteTable(table)),
+            cancellationToken).ConfigureAwait(false);
 }

@@ -81,20 +81,23 @@ public sealed partial class SqlServerOutput : SqlStoreOutput
     internal Task<Schemas.DatabaseSchema> ReadSchemaAsync(Schemas.SchemaFilter? filter, CancellationToken cancellationToken) =>
         ReadDatabaseAsync($"reading the schema of {_where}", connection => SqlServerSchemaReader.ReadAsync((SqlConnection)connection, filter, cancellationToken), cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The tables whose foreign keys reference the table, less <paramref name="others"/>: those are told apart by object id,
+    /// each name resolved by SQL Server itself (an unqualified one in the user's default schema, <c>SCHEMA_NAME()</c>,
+    /// whatever that is), so a run in a schema other than dbo never counts its own tables as outside it.
+    /// </summary>
     protected override async Task<IReadOnlyList<string>> ReferencingTablesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> others, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(others);
-        var excluded = others.Select(o => Dialect.QuoteTable(o)).ToList();
-        var referencing = new List<(string Name, string Quoted)>();
-        await SqlCommands.ReadAsync(
+        var excluded = others.Count == 0
+            ? string.Empty
+            : $" AND NOT EXISTS (SELECT 1 FROM (VALUES {string.Join(", ", others.Select(o => $"(OBJECT_ID(N'{Dialect.QuoteTable(o).Replace("'", "''", StringComparison.Ordinal)}'))"))}) AS run(id) WHERE run.id = fk.parent_object_id)";
+        return await SqlCommands.ColumnWithAsync(
             connection,
             transaction,
-            "SELECT DISTINCT OBJECT_SCHEMA_NAME(fk.parent_object_id) + '.' + OBJECT_NAME(fk.parent_object_id), QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + '.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id)) FROM sys.foreign_keys fk WHERE fk.referenced_object_id = OBJECT_ID(@name) AND fk.parent_object_id <> fk.referenced_object_id",
-            reader => referencing.Add((reader.GetString(0), reader.GetString(1))),
-            cancellationToken,
-            ("@name", Dialect.QuoteTable(table))).ConfigureAwait(false);
-        return referencing.Where(r => !excluded.Any(e => string.Equals(e, r.Quoted, StringComparison.OrdinalIgnoreCase) || string.Equals($"[dbo].{e}", r.Quoted, StringComparison.OrdinalIgnoreCase))).Select(r => r.Name).ToList();
+            "SELECT DISTINCT OBJECT_SCHEMA_NAME(fk.parent_object_id) + '.' + OBJECT_NAME(fk.parent_object_id) FROM sys.foreign_keys fk WHERE fk.referenced_object_id = OBJECT_ID(@name) AND fk.parent_object_id <> fk.referenced_object_id" + excluded,
+            ("@name", Dialect.QuoteTable(table)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

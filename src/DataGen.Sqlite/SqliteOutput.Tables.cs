@@ -15,18 +15,22 @@ public sealed partial class SqliteOutput
             cancellationToken,
             ("$name", SqlDialect.TableName(table))).ConfigureAwait(false) > 0;
 
-    /// <summary>Views whose text names the table (SQLite drops a table under a view without a word, leaving the view broken).</summary>
+    /// <summary>
+    /// Views whose text names the table as a whole identifier (SQLite drops a table under a view without a word, leaving
+    /// the view broken): bare, quoted or schema-qualified, outside string literals and comments, so a view on
+    /// <c>orders</c> does not count as one on <c>order</c>.
+    /// </summary>
     protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
-        var views = new List<string>();
+        var views = new List<(string Name, string Sql)>();
         await SqlCommands.ReadAsync(
             connection,
             transaction,
-            "SELECT name FROM sqlite_master WHERE type = 'view' AND instr(lower(sql), lower($name)) > 0 ORDER BY 1",
-            reader => views.Add(reader.GetString(0)),
-            cancellationToken,
-            ("$name", SqlDialect.TableName(table))).ConfigureAwait(false);
-        return views;
+            "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY 1",
+            reader => views.Add((reader.GetString(0), reader.GetString(1))),
+            cancellationToken).ConfigureAwait(false);
+        var name = SqlDialect.TableName(table);
+        return views.Where(v => SqliteIdentifiers.Names(v.Sql, name)).Select(v => v.Name).ToList();
     }
 
     /// <summary>

@@ -171,25 +171,96 @@ public sealed partial class LoadModeTests(MySqlServer server)
     }
 
     [Fact]
-    public async Task Append_three_days_continues_keys_reaches_earlier_rows_and_repeats_no_unique_value()
+    public async Task Replace_of_DataGen_s_own_table_that_fails_mid_load_keeps_its_earlier_content()
     {
-        var db = await DatabaseAsync(Schema);
-        var twin = await DatabaseAsync(Schema);
-        foreach (var target in new[] { db, twin })
+        // made: DataGen's table (made by the first run, so replace makes it again); strict: the application's, whose CHECK
+        // the second model breaks after made has been loaded. DDL commits by itself on MariaDB: made is renamed aside, not dropped.
+        var db = await DatabaseAsync("CREATE TABLE strict (id int PRIMARY KEY, code varchar(8) NOT NULL, CONSTRAINT no_bad CHECK (code <> 'bad'));");
+        var yaml = """
+            seed: 5
+            variables: { connection: null }
+            datastores:
+              db: { kind: mysql, connection: "{{connection}}", mode: MODE }
+            models:
+              made: { store: db, count: COUNT, key: id, fields: { id: sequence, name: { type: choice, values: [ann, bob, cy] } } }
+              strict: { store: db, count: 3, key: id, fields: { id: sequence, code: { type: choice, values: [CODE] } } }
+            """;
+        string Run(string mode, int count, string code) => yaml.Replace("MODE", mode, StringComparison.Ordinal).Replace("COUNT", count.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("CODE", code, StringComparison.Ordinal);
+        await LoadAsync(db, Run("create", 5, "ok"));
+        var before = await Rows(db, "SELECT * FROM made ORDER BY id");
+
+        var failing = () => LoadAsync(db, Run("replace", 9, "bad"));
+
+        (await failing.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("strict").And.Contain("nothing was kept");
+        (await Rows(db, "SELECT * FROM made ORDER BY id")).Should().Equal(before, "the failed run gave DataGen's table its earlier content back");
+        (await Scalar(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'datagen\\_aside%'")).Should().Be(0);
+        (await Scalar(db, "SELECT COUNT(*) FROM strict")).Should().Be(3, "the application's table keeps its rows too");
+
+        var warnings = new List<string>();
+        await LoadAsync(db, Run("replace", 9, "fine"), new StoreLoadOptions { Warning = warnings.Add });
+        (await Scalar(db, "SELECT COUNT(*) FROM made")).Should().Be(9);
+        warnings.Should().Contain(w => w.Contains("dropped table 'made' as it was", StringComparison.Ordinal));
+        (await Scalar(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'datagen\\_aside%'")).Should().Be(0, "the copy set aside is dropped once the run commits");
+    }
+
+    [Theory]
+    [InlineData("chinook")]
+    [InlineData("sakila-mysql")]
+    public async Task A_public_schema_goes_through_create_refusal_truncate_replace_and_append(string name)
+    {
+        var db = await server.NewDatabaseAsync();
+        await using (var connection = new MySqlConnection(new MySqlConnectionStringBuilder(db) { AllowUserVariables = true }.ConnectionString))
         {
-            await LoadAsync(target, Manifest("create", customers: 10, orders: 0));
-            for (var day = 1; day <= 3; day++)
+            await connection.OpenAsync(Ct);
+            foreach (var statement in DataGen.Tests.Shared.CorpusRun.Statements(DataGen.Tests.Shared.CorpusRun.Script(name, "mysql"), connection.Database))
             {
-                await LoadAsync(target, Manifest("append", customers: 2, orders: 25));
+                await using var command = new MySqlCommand(statement, connection);
+                await command.ExecuteNonQueryAsync(Ct);
             }
         }
 
-        (await Scalar(db, "SELECT COUNT(*) FROM customer")).Should().Be(16);
-        (await Scalar(db, "SELECT MAX(id) FROM orders")).Should().Be(75);
-        (await Scalar(db, "SELECT COUNT(DISTINCT email) FROM customer")).Should().Be(16);
-        (await Scalar(db, "SELECT COUNT(*) FROM orders WHERE id > 50 AND customer_id <= 12")).Should().BePositive("the third day reaches customers of earlier runs");
-        (await Rows(db, "SELECT * FROM orders ORDER BY id")).Should().Equal(await Rows(twin, "SELECT * FROM orders ORDER BY id"), "same seed, same starting data, same rows");
-        await ExecuteAsync(db, "INSERT INTO customer (email) VALUES ('walk-in@example.com')");
-        (await Scalar(db, "SELECT MAX(id) FROM customer")).Should().Be(17);
+        await DataGen.Tests.Shared.CorpusModes.RunAsync(MySqlStoreProvider.Instance, db, c => new MySqlConnection(c), MySqlDialect.Instance.QuoteTable, () => SchemaTextAsync(db), Ct);
     }
+
+    /// <summary>SHOW CREATE of every table, view and trigger of the database, less the AUTO_INCREMENT counters.</summary>
+    private static async Task<string> SchemaTextAsync(string db)
+    {
+        var parts = new List<string>();
+        var objects = await Rows(db, """
+            SELECT CONCAT(IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), ' `', TABLE_NAME, '`') FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
+            UNION ALL SELECT CONCAT('TRIGGER `', TRIGGER_NAME, '`') FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+            ORDER BY 1
+            """);
+        foreach (var item in objects)
+        {
+            await using var connection = new MySqlConnection(db);
+            await connection.OpenAsync(Ct);
+            await using var command = new MySqlCommand($"SHOW CREATE {item}", connection);
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            await reader.ReadAsync(Ct);
+            parts.Add(AutoIncrement().Replace(reader.GetString(item.StartsWith("TRIGGER", StringComparison.Ordinal) ? 2 : 1), string.Empty));
+        }
+
+        return string.Join("\n", parts);
+    }
+
+    [Fact]
+    public async Task Append_three_days_continues_keys_reaches_earlier_rows_and_repeats_no_unique_value_or_pair()
+    {
+        var db = await DataGen.Tests.Shared.DailyAppend.RunAsync(MySqlStoreProvider.Instance, () => DatabaseAsync(DailySchema), c => new MySqlConnection(c), Ct);
+
+        await ExecuteAsync(db, "INSERT INTO customer (email) VALUES ('walk-in@example.com')");
+        (await Scalar(db, "SELECT MAX(id) FROM customer")).Should().Be(17, "the application's next insert continues after the appended keys");
+    }
+
+    /// <summary>The tables of the shared daily scenario: AUTO_INCREMENT keys, a join table keyed by two refs.</summary>
+    private const string DailySchema = """
+        CREATE TABLE customer (id int AUTO_INCREMENT PRIMARY KEY, email varchar(120) NOT NULL UNIQUE,
+            joined timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);
+        CREATE TABLE tag (id int AUTO_INCREMENT PRIMARY KEY, name varchar(20) NOT NULL);
+        CREATE TABLE orders (id bigint AUTO_INCREMENT PRIMARY KEY, customer_id int NOT NULL, customer_email varchar(120) NOT NULL, total decimal(10,2) NOT NULL, placed date NOT NULL,
+            CONSTRAINT fk_customer FOREIGN KEY (customer_id) REFERENCES customer (id));
+        CREATE TABLE customer_tag (customer_id int NOT NULL, tag_id int NOT NULL, PRIMARY KEY (customer_id, tag_id),
+            CONSTRAINT fk_tagged FOREIGN KEY (customer_id) REFERENCES customer (id), CONSTRAINT fk_tag FOREIGN KEY (tag_id) REFERENCES tag (id));
+        """;
 }

@@ -147,7 +147,7 @@ public sealed partial class TsqlSyntaxTests
                 : Table(["a", "b"]));
             using var transaction = connection.BeginTransaction();
 
-            await Invoke<IReadOnlyList<string>>(output, "ReferencingTablesAsync", connection, transaction, model.Target, new List<string> { "other", "sales.x" }, ct);
+            await Invoke<IReadOnlyList<string>>(output, "ReferencingTablesAsync", connection, transaction, model.Target, new List<string> { "other", "sales.x", "o'brien", "a]b" }, ct);
             await Invoke<bool>(output, "TableExistsAsync", connection, transaction, model, ct);
             await Invoke(output, "AfterBulkLoadAsync", connection, transaction, model, ct);
             var check = await Invoke<Func<CancellationToken, Task>?>(output, "HoldForeignKeysAsync", connection, transaction, held, ct);

@@ -22,7 +22,7 @@ public static partial class DataGenerator
     {
         private readonly GenerationWorker _ordered = new();
         // Values the table held before an append run count as taken.
-        private readonly HashSet<object>[] _uniques = model.UniqueKeys.Select(k => k.Length == 1 && model.ExistingValues.TryGetValue(k[0], out var held) ? new HashSet<object>(held) : []).ToArray();
+        private readonly HashSet<object>[] _uniques = model.UniqueKeys.Select((_, u) => model.HeldKeys.TryGetValue(u, out var held) ? new HashSet<object>(held) : []).ToArray();
         private readonly ConcurrentBag<object?[][]> _spares = [];
         private readonly Queue<(Task<EncodedBatch> Bytes, long Done)> _encoding = new();
         private readonly bool _parallel = options.MaxDegreeOfParallelism > 1;

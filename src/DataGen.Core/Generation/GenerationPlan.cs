@@ -46,14 +46,8 @@ internal sealed class ModelPlan
         var keyIndex = source.Key is null ? -1 : Array.IndexOf(root.Names, source.Key);
         KeyIndex = keyIndex;
         Duplicates = source.Duplicates is { } spec && keyIndex >= 0 ? new Duplicates(spec, key, root.Names, keyIndex) : null;
-        UniqueFields = root.Fields
-            .Select((f, i) => (f, i))
-            .Where(x => (x.f.Unique || x.i == keyIndex) && !x.f.Generator.UniqueByConstruction)
-            .Select(x => x.i)
-            .ToArray();
-        UniqueKeys = UniqueFields.Select(i => new[] { i })
-            .Concat(source.UniqueKeys.Select(k => k.Select(f => Array.IndexOf(root.Names, f)).ToArray()))
-            .ToArray();
+        UniqueFields = UniqueFieldsOf(source, root);
+        UniqueKeys = UniqueKeysOf(source, root);
         DeferredFields = root.Fields.Select((f, i) => (f, i)).Where(x => x.f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: false }).Select(x => x.i).ToArray();
         KeyColumn = DeferredFields.Length == 0 ? null : columns.FirstOrDefault(c => c.FieldIndex == keyIndex).Column;
     }
@@ -104,11 +98,31 @@ internal sealed class ModelPlan
     /// <summary>Fields whose values must not repeat (declared unique, or the key), checked in row order.</summary>
     public int[] UniqueFields { get; }
 
-    /// <summary>The values the model's unique top-level fields held before an append run, by field index: new values avoid them.</summary>
-    public IReadOnlyDictionary<int, IReadOnlyList<object>> ExistingValues { get; init; } = new Dictionary<int, IReadOnlyList<object>>();
+    /// <summary>
+    /// What each of <see cref="UniqueKeys"/> held before an append run (a field's values, a composite key's combinations),
+    /// by the key's position; a key absent here held nothing. New rows avoid them.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<object>> HeldKeys { get; init; } = new Dictionary<int, IReadOnlyList<object>>();
 
     /// <summary>Every key whose values must not repeat: the unique fields, one each, then the model's composite <c>unique:</c> keys.</summary>
     public int[][] UniqueKeys { get; }
+
+    /// <summary>The fields of a model whose values must not repeat and are not unique by construction (declared unique, or the key).</summary>
+    public static int[] UniqueFieldsOf(ModelSource source, CompiledObject root)
+    {
+        var keyIndex = source.Key is null ? -1 : Array.IndexOf(root.Names, source.Key);
+        return root.Fields
+            .Select((f, i) => (f, i))
+            .Where(x => (x.f.Unique || x.i == keyIndex) && !x.f.Generator.UniqueByConstruction)
+            .Select(x => x.i)
+            .ToArray();
+    }
+
+    /// <summary>The unique fields, one key each, then the model's composite <c>unique:</c> keys, as field indexes.</summary>
+    public static int[][] UniqueKeysOf(ModelSource source, CompiledObject root) =>
+        UniqueFieldsOf(source, root).Select(i => new[] { i })
+            .Concat(source.UniqueKeys.Select(k => k.Select(f => Array.IndexOf(root.Names, f)).ToArray()))
+            .ToArray();
 
     /// <summary>A row's value for a unique key: the field's value, or for a composite key its values together; null when any is null (never a duplicate).</summary>
     public static object? KeyValue(object?[] row, int[] key)

@@ -30,44 +30,6 @@ internal sealed partial class ManifestCompiler
 
     public string Locale { get; }
 
-    /// <summary>What the target tables held before an append run, by model (null: a run that reads nothing first).</summary>
-    public IReadOnlyDictionary<string, Outputs.StartingRead>? Starting { get; init; }
-
-    /// <summary>
-    /// The key a model's field streams start from: the seed's and the model's, and for a model appended to a table that
-    /// holds rows, what it held too (so the next day's rows differ from the first day's, and UUIDs are new).
-    /// </summary>
-    private ulong ModelKey(string model) =>
-        Starting?.GetValueOrDefault(model)?.Fingerprint() is { } held
-            ? StableHash.Combine(StableHash.Combine(_seedKey, model), held)
-            : StableHash.Combine(_seedKey, model);
-
-    /// <summary>Where a top-level sequence of an appended model starts: after the largest value its column holds (step above 0).</summary>
-    public long SequenceStart(ModelSource model, string path, long start, long step) =>
-        step > 0 && Starting?.GetValueOrDefault(model.Name)?.HighestOf(path) is { } highest && highest >= start ? highest + 1 : start;
-
-    /// <summary>The values a model's column held before the run (what an <c>existing: true</c> ref also draws from).</summary>
-    public IReadOnlyList<object> ExistingValues(string model, string field, ValueKind kind) =>
-        Starting?.GetValueOrDefault(model) is { Answered: true } read ? read.ValuesOf(field, kind) : [];
-
-    /// <summary>The values the model's unique top-level fields held before the run, by field index (new values avoid them).</summary>
-    private Dictionary<int, IReadOnlyList<object>> ExistingUniques(ModelSource source, CompiledObject root)
-    {
-        var found = new Dictionary<int, IReadOnlyList<object>>();
-        if (Starting?.GetValueOrDefault(source.Name) is { Answered: true } read)
-        {
-            for (var i = 0; i < root.Fields.Length; i++)
-            {
-                if ((root.Fields[i].Unique || root.Names[i] == source.Key) && !root.Fields[i].Generator.UniqueByConstruction)
-                {
-                    found[i] = read.ValuesOf(root.Names[i], root.Fields[i].Generator.Kind);
-                }
-            }
-        }
-
-        return found;
-    }
-
     public DateTime ReferenceDate { get; }
 
     /// <summary>The application's own generators (<see cref="ManifestOptions.Generators"/>), found by name after the built-in ones.</summary>
@@ -125,13 +87,14 @@ internal sealed partial class ManifestCompiler
         }
 
         BindInlineDeferred(compiled!);
+        _compiled = compiled.Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
         var plansSoFar = 0;
         var plans = order.Select(name =>
         {
             var source = FindModel(name)!;
             var root = compiled[name]!;
             var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
-            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root), ExistingValues = ExistingUniques(source, root) };
+            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root), HeldKeys = HeldKeys(source, root) };
         }).ToList();
         foreach (var plan in plans)
         {

@@ -10,19 +10,42 @@ internal static partial class ReferenceGenerators
 {
 
     /// <summary>
-    /// The rows an <c>existing: true</c> ref also draws from: the referenced column's values before the run, read once
-    /// from the store and kept by the plan compiled for that starting data (integers as long).
+    /// The rows an <c>existing: true</c> ref also draws from: the referenced column's values before the run, with the
+    /// columns lookups through the ref copy, read together once from the store (rows where the referenced column is not
+    /// null, in its order) and kept by the plan compiled for that starting data. One per referenced column
+    /// (<see cref="ManifestCompiler.Existing"/>); columns are added while the manifest compiles, rows read on first use.
     /// </summary>
     internal sealed class ExistingRows(string model, string column, ManifestCompiler compiler)
     {
-        private readonly Lazy<IReadOnlyList<object>> _values = new(() => compiler.ExistingValues(model, column, ValueKind.Unknown));
+        private readonly List<string> _columns = [column];
+        private IReadOnlyList<object?[]>? _rows;
 
         public string Model => model;
 
         public string Field => column;
 
-        public IReadOnlyList<object> Values => _values.Value;
+        /// <summary>The columns read together: the referenced one first, then those lookups copy.</summary>
+        public IReadOnlyList<string> Columns => _columns;
+
+        /// <summary>The held rows, each value in <see cref="Columns"/> order.</summary>
+        public IReadOnlyList<object?[]> Rows => LazyInitializer.EnsureInitialized(ref _rows, () => compiler.ExistingTuples(model, _columns));
+
+        /// <summary>Reads <paramref name="field"/> with the referenced column too (a lookup copies it); returns its position in a row.</summary>
+        public int Include(string field)
+        {
+            var at = _columns.IndexOf(field);
+            if (at < 0)
+            {
+                at = _columns.Count;
+                _columns.Add(field);
+            }
+
+            return at;
+        }
     }
+
+    /// <summary>The referenced-row mark for held row <paramref name="held"/> of an existing ref (this run's rows are 0 and up, none is −1).</summary>
+    private static long HeldRowMark(long held) => -2 - held;
 
     internal sealed class RefGenerator(ReferenceColumn column, bool toParent, double? skew, int fieldIndex, ulong? shuffle) : FieldGenerator
     {
@@ -38,19 +61,19 @@ internal static partial class ReferenceGenerators
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             var values = scope.Row.Run.Values(column);
-            if (Existing is { } existing && existing.Values.Count > 0)
+            if (Existing is { } existing && existing.Rows.Count > 0)
             {
                 // Existing rows first, then this run's: one draw over both, so the same seed and starting data give the same refs.
-                var held = existing.Values;
+                var held = existing.Rows;
                 var pick = Pick(ref random, held.Count + values.Count, skew);
                 if (pick < held.Count)
                 {
                     if (fieldIndex >= 0)
                     {
-                        scope.SetReferencedRow(fieldIndex, -1);
+                        scope.SetReferencedRow(fieldIndex, HeldRowMark(pick));
                     }
 
-                    return held[(int)pick];
+                    return held[(int)pick][0];
                 }
 
                 var own = pick - held.Count;
@@ -208,6 +231,9 @@ internal static partial class ReferenceGenerators
     /// </summary>
     private sealed class LookupGenerator(ReferenceColumn column, int up, int index, (ReferenceColumn Via, ReferenceColumn Key)[] hops) : FieldGenerator
     {
+        /// <summary>Through an existing ref: its held rows and the position of this lookup's column in them.</summary>
+        public (ExistingRows Rows, int Column)? Existing { get; init; }
+
         public override ValueKind Kind => ValueKind.Unknown;
 
         public override ReferenceColumn? Source => column;
@@ -217,6 +243,11 @@ internal static partial class ReferenceGenerators
         public override object? Generate(ref DeterministicRandom random, ObjectScope scope)
         {
             var row = scope.Ancestor(up).ReferencedRow(index);
+            if (row < -1 && Existing is { } existing)
+            {
+                return existing.Rows.Rows[(int)(HeldRowMark(row))][existing.Column];
+            }
+
             var run = scope.Row.Run;
             foreach (var (via, key) in hops)
             {

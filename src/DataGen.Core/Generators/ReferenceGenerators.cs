@@ -33,7 +33,7 @@ internal static partial class ReferenceGenerators
             new("skew", OptionType.Number, "For skewed: the exponent; higher favours the first rows more (default 2)."),
             new("roots", OptionType.Probability, "For a reference to the model's own key (a hierarchy: manager, parent category): the share of rows with no parent (default 10%; the first row is always a root)."),
             new("maxDepth", OptionType.Integer, "For a hierarchy: the most levels it has (rows are split into that many bands in row order; a row's parent is in the band before its own, the first band are the roots)."),
-            new("existing", OptionType.Boolean, "Also point at the rows the referenced table already holds (read once before the run, with mode append or into a table that has rows): the value is drawn from those and this run's rows together, deterministically for the same seed and starting data. Needs a store that can read the table (the SQL stores); a lookup cannot go through such a ref."),
+            new("existing", OptionType.Boolean, "Also point at the rows the referenced table already holds (read once before the run, with mode append or into a table that has rows): the value is drawn from those and this run's rows together, deterministically for the same seed and starting data. Needs a store that can read the table (the SQL stores); a lookup through it copies the held row's field, read with it."),
             new("deferred", OptionType.Boolean, "Set the value after every model is written: rows go in with NULL and an update fills it in by the model's key. How a reference cycle is filled (departments.manager_id → employees while employees.department_id → departments); the referenced model may come later. Needs a key on this model and an output that can update rows (SQL stores, files: a <model>.updates file, memory)."),
         ],
         static (spec, ctx) => CreateRef(spec, ctx));
@@ -159,7 +159,7 @@ internal static partial class ReferenceGenerators
 
             return new RefGenerator(column, false, distribution == "skewed" ? skew : null, index, null)
             {
-                Existing = new ExistingRows(target.Model.Name, target.Field, ctx.Compiler),
+                Existing = ctx.Compiler.Existing(target.Model.Name, target.Field),
             };
         }
 
@@ -229,12 +229,6 @@ internal static partial class ReferenceGenerators
             return null;
         }
 
-        if (ReadScalar(fromMap, "existing") is { } existing && FieldSpec.ParseBool(existing) == true)
-        {
-            spec.Error(fromNode, $"lookup 'from: {from}' names an existing ref, which may point at a row the run did not generate and whose other fields it does not read; look up through a ref that is not existing");
-            return null;
-        }
-
         if (IsDeferred(fromMap))
         {
             spec.Error(fromNode, $"lookup 'from: {from}' names a deferred ref, which has no row until every model is written; look up through a ref that is not deferred");
@@ -292,9 +286,20 @@ internal static partial class ReferenceGenerators
             return null;
         }
 
+        // Through an existing ref, a held row's field is read with the referenced column, once, before the run.
+        var existing = ReadScalar(fromMap, "existing") is { } flag && FieldSpec.ParseBool(flag) == true;
+        if (existing && hops.Count > 0)
+        {
+            spec.Error(fieldNode, $"lookup 'field: {field}' follows a path from '{from}', an existing ref: a row the table held is read from table '{resolved.Model.Name}' alone, so the path cannot go on from it; look up a field of '{resolved.Model.Name}' itself");
+            return null;
+        }
+
         ctx.DependOn(found.Up, found.Index);
         var column = ctx.Compiler.RequireColumn(ctx.Model, model, rest, fieldNode!);
-        return new LookupGenerator(column, found.Up, found.Index, hops.ToArray());
+        return new LookupGenerator(column, found.Up, found.Index, hops.ToArray())
+        {
+            Existing = existing && ctx.Compiler.Existing(resolved.Model.Name, resolved.Field) is { } held ? (held, held.Include(rest)) : null,
+        };
     }
 
     private static string? ReadScalar(YamlMappingNode map, string key) =>

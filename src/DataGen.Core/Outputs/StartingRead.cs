@@ -8,21 +8,25 @@ namespace DataGen.Outputs;
 /// What a run asks of a table before it generates, when it appends to what the table holds (<see cref="LoadMode.Append"/>)
 /// or draws refs from its existing rows (<c>existing: true</c>): the rows it holds, the largest value of its sequence
 /// columns (new keys start after it) and the values of the columns whose new values must avoid them (unique fields) or
-/// may point at them (existing refs). A store that can read the table answers it in
+/// may point at them (existing refs), and the rows of column sets read together (composite unique keys; an existing ref
+/// with the fields lookups copy from the rows it points at). A store that can read the table answers it in
 /// <see cref="IDataOutput.PrepareAsync"/>, within the run's transaction (after any emptying), once.
 /// </summary>
 public sealed class StartingRead
 {
     private readonly Dictionary<string, long> _highest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<object>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<object?[]>> _tuples = new(StringComparer.Ordinal);
 
     /// <summary>Creates a request.</summary>
     /// <param name="highest">Numeric columns whose largest value is wanted.</param>
     /// <param name="values">Columns whose values are wanted.</param>
-    public StartingRead(IReadOnlyList<string> highest, IReadOnlyList<string> values)
+    /// <param name="tuples">Column sets whose rows are wanted together (none when null).</param>
+    public StartingRead(IReadOnlyList<string> highest, IReadOnlyList<string> values, IReadOnlyList<IReadOnlyList<string>>? tuples = null)
     {
         Highest = highest ?? throw new ArgumentNullException(nameof(highest));
         Values = values ?? throw new ArgumentNullException(nameof(values));
+        Tuples = tuples ?? [];
     }
 
     /// <summary>Numeric columns whose largest value is wanted.</summary>
@@ -30,6 +34,12 @@ public sealed class StartingRead
 
     /// <summary>Columns whose values (not null, in the store's order) are wanted.</summary>
     public IReadOnlyList<string> Values { get; }
+
+    /// <summary>
+    /// Column sets whose rows are wanted together: each row whose first column is not null, with every column's value
+    /// (null where null), ordered by the columns in turn, so the same data gives the same list.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Tuples { get; }
 
     /// <summary>Whether a store answered (the table exists and was read).</summary>
     public bool Answered { get; private set; }
@@ -41,7 +51,8 @@ public sealed class StartingRead
     /// <param name="rows">The rows the table holds.</param>
     /// <param name="highest">Largest value by column (columns holding only nulls left out).</param>
     /// <param name="values">Values by column.</param>
-    public void Answer(long rows, IReadOnlyDictionary<string, long> highest, IReadOnlyDictionary<string, IReadOnlyList<object>> values)
+    /// <param name="tuples">For each of <see cref="Tuples"/>, in order, its rows (each value in the set's column order); null when none were asked.</param>
+    public void Answer(long rows, IReadOnlyDictionary<string, long> highest, IReadOnlyDictionary<string, IReadOnlyList<object>> values, IReadOnlyList<IReadOnlyList<object?[]>>? tuples = null)
     {
         ArgumentNullException.ThrowIfNull(highest);
         ArgumentNullException.ThrowIfNull(values);
@@ -56,6 +67,16 @@ public sealed class StartingRead
             _values[column] = list;
         }
 
+        if ((tuples?.Count ?? 0) != Tuples.Count)
+        {
+            throw new ArgumentException($"{Tuples.Count} column set(s) were asked, {tuples?.Count ?? 0} answered", nameof(tuples));
+        }
+
+        for (var i = 0; i < Tuples.Count; i++)
+        {
+            _tuples[TupleKey(Tuples[i])] = tuples![i];
+        }
+
         Answered = true;
     }
 
@@ -65,6 +86,14 @@ public sealed class StartingRead
     /// <summary>The values of a column as the generator makes them (integers as long, dates as DateOnly …), or empty.</summary>
     internal IReadOnlyList<object> ValuesOf(string column, ValueKind kind) =>
         _values.TryGetValue(column, out var list) ? list.Select(v => Normalize(v, kind)).ToList() : [];
+
+    /// <summary>The rows of a column set read together, each value in the form the generator makes its column's kind; empty when not read.</summary>
+    internal IReadOnlyList<object?[]> TuplesOf(IReadOnlyList<string> columns, IReadOnlyList<ValueKind> kinds) =>
+        _tuples.TryGetValue(TupleKey(columns), out var list)
+            ? list.Select(t => t.Select((v, i) => v is null ? null : Normalize(v, kinds[i])).ToArray()).ToList()
+            : [];
+
+    private static string TupleKey(IReadOnlyList<string> columns) => string.Join('\u001f', columns);
 
     /// <summary>
     /// A hash of what the table held (rows, largest keys, values read): mixed into the model's streams, so the same seed on
@@ -90,6 +119,15 @@ public sealed class StartingRead
             foreach (var value in list)
             {
                 hash = StableHash.Combine(hash, ValueText.Format(value));
+            }
+        }
+
+        foreach (var (columns, list) in _tuples.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            hash = StableHash.Combine(hash, columns);
+            foreach (var value in list.SelectMany(t => t))
+            {
+                hash = StableHash.Combine(hash, value is null ? "\u0000" : ValueText.Format(value));
             }
         }
 
@@ -126,24 +164,30 @@ internal static class StartingReads
     {
         var highest = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var tuples = new Dictionary<string, List<IReadOnlyList<string>>>(StringComparer.Ordinal);
         foreach (var model in plan.Models)
         {
             var fields = model.Root.Fields;
             if (model.Source.Mode == LoadMode.Append)
             {
                 highest[model.Name] = fields.Where(f => f.Generator is Generators.BasicGenerators.SequenceGenerator { Step: > 0 }).Select(f => f.Name).ToList();
-                values[model.Name] = fields.Where((f, i) => (f.Unique || i == model.KeyIndex) && !f.Generator.UniqueByConstruction).Select(f => f.Name).ToList();
+                values[model.Name] = model.UniqueFields.Select(i => fields[i].Name).ToList();
+                tuples[model.Name] = model.UniqueKeys.Where(k => k.Length > 1).Select(k => Generators.ManifestCompiler.HeldCompositeKey(model.Root, k)).OfType<IReadOnlyList<string>>().ToList();
             }
 
             foreach (var existing in fields.Select(f => f.Generator).OfType<Generators.ReferenceGenerators.RefGenerator>().Select(r => r.Existing).OfType<Generators.ReferenceGenerators.ExistingRows>())
             {
                 highest.TryAdd(existing.Model, []);
                 values.TryAdd(existing.Model, []);
-                values[existing.Model].Add(existing.Field);
+                tuples.TryAdd(existing.Model, []);
+                tuples[existing.Model].Add(existing.Columns);
             }
         }
 
-        return highest.ToDictionary(h => h.Key, h => new StartingRead(h.Value, values[h.Key].Distinct(StringComparer.Ordinal).ToList()), StringComparer.Ordinal);
+        return highest.ToDictionary(
+            h => h.Key,
+            h => new StartingRead(h.Value, values[h.Key].Distinct(StringComparer.Ordinal).ToList(), tuples[h.Key].DistinctBy(t => string.Join('\u001f', t), StringComparer.Ordinal).ToList()),
+            StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -180,7 +180,7 @@ internal static class StartingReads
             {
                 if (field.Generator is Generators.ReferenceGenerators.RefGenerator { Existing: { } existing } && !reads[existing.Model].Answered)
                 {
-                    throw new GenerationException($"field '{field.Name}' is an existing ref to {existing.Model}.{existing.Field}, and the output of model '{existing.Model}' cannot read the rows its table holds (the SQL stores can)", model.Name, field.Name);
+                    throw new GenerationException($"field '{field.Name}' is an existing ref to {existing.Model}.{existing.Field}, and the output of model '{existing.Model}' cannot read the rows its table holds (the SQL stores and appended CSV/NDJSON files can)", model.Name, field.Name);
                 }
             }
         }

@@ -4,8 +4,6 @@ using DotNet.Testcontainers.Containers;
 using MySqlConnector;
 using Testcontainers.MySql;
 
-[assembly: AssemblyFixture(typeof(DataGen.MySql.Tests.MySqlServer))]
-
 namespace DataGen.MySql.Tests;
 
 /// <summary>

@@ -44,14 +44,17 @@ public static partial class DataGenerator
 
         public required IModelWriter Writer { get; init; }
 
+        /// <summary>The model's archive (<c>archive:</c>), which gets every row as generated, ground truth included; or null.</summary>
+        public (IModelWriter Writer, ModelDescriptor Descriptor)? Archive { get; init; }
+
         public async Task WriteAllAsync()
         {
             // A writer that encodes apart from writing (files) gets its batches encoded on the pool: in the task that
-            // generated them when no in-order step changes rows (unique retries, ground truth), else in a task of their
+            // generated them when no in-order step changes rows (unique retries, ground truth, an archive), else in a task of their
             // own once those steps ran. Either way the bytes are written in row order. Windows stay a few batches deep,
             // twice the threads so no core waits while the writer writes: memory stays flat.
             _encoder = _parallel ? Writer as IEncodingModelWriter : null;
-            _encodeWithRows = _encoder is not null && _uniques.Length == 0 && truth is null;
+            _encodeWithRows = _encoder is not null && _uniques.Length == 0 && truth is null && Archive is null;
 
             // Rows encoded where they were made and kept by no reference column are dead once encoded: their arrays go
             // back to be filled again by a later batch (a quarter of what a row allocates, so fewer collections).
@@ -149,6 +152,11 @@ public static partial class DataGenerator
             {
                 rows = rows[skip..(skip + take)];
                 first += skip;
+            }
+
+            if (Archive is { } archive)
+            {
+                await archive.Writer.WriteAsync(new RowBatch(archive.Descriptor, first, rows), cancellationToken).ConfigureAwait(false);
             }
 
             if (truth is not null)

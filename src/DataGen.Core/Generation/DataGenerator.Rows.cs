@@ -59,10 +59,13 @@ public static partial class DataGenerator
 
             if (model.Duplicates is { } duplicates)
             {
-                var source = duplicates.SourceOf(row, generatedRows);
-                var cluster = source < 0
-                    ? values[model.KeyIndex]
-                    : duplicates.Copy(row, values, GenerateRow(run, model, offsets, source, ParentOf(offsets, source), worker, attempt: 0));
+                var source = duplicates.SourceOf(row, generatedRows, model.Archived.Count);
+                var cluster = source switch
+                {
+                    { Row: >= 0 } => duplicates.Copy(row, values, GenerateRow(run, model, offsets, source.Row, ParentOf(offsets, source.Row), worker, attempt: 0)),
+                    { Archived: >= 0 } => duplicates.CopyArchived(row, values, model.Archived[source.Archived], model.OwnFields),
+                    _ => values[model.KeyIndex],
+                };
                 Array.Resize(ref values, values.Length + 1);
                 values[^1] = cluster;
             }

@@ -48,6 +48,7 @@ public static partial class DataGenerator
         // A hidden ground truth's table is the run's too: prepared with its model (its mode, its conflicts) before any row.
         var truths = plan.Models.Where(m => m.Duplicates is { Hidden: true }).Select(m => m.DescribeTruth(described.First(d => d.Name == m.Name)));
         await output.PrepareAsync(described.Concat(truths).ToList(), cancellationToken).ConfigureAwait(false);
+        Archives.Read(plan, reads, options.Shard);
         if (StartingReads.Compile(manifest, plan, reads) is { } continued)
         {
             // Appending to tables that hold rows: the plan compiled for what they hold (keys continue, values avoid, refs reach them).
@@ -56,6 +57,8 @@ public static partial class DataGenerator
         }
 
         AllocateInlineTargets(plan, run, options, budget);
+        var archives = new Archives();
+        await using var disposeArchives = archives.ConfigureAwait(false);
         foreach (var model in plan.Models)
         {
             var started = Stopwatch.GetTimestamp();
@@ -64,7 +67,7 @@ public static partial class DataGenerator
             run.SetGeneratedRows(model, generated);
             counts[model.Name] = count;
             var truth = model.Duplicates is { Hidden: true } ? new List<object?[]>() : null;
-            var written = await GenerateModelAsync(plan, run, model, count, offsets, output, options, workers, truth, budget, cancellationToken).ConfigureAwait(false);
+            var written = await GenerateModelAsync(plan, run, model, (count, offsets), (output, archives), options, workers, truth, budget, cancellationToken).ConfigureAwait(false);
             summaries.Add(new ModelSummary(model.Name, written, Stopwatch.GetElapsedTime(started)));
             if (truth is not null)
             {
@@ -82,6 +85,7 @@ public static partial class DataGenerator
         }
 
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await archives.CompleteAsync(cancellationToken).ConfigureAwait(false);
         if (options.Shard is not { Index: > 0 })
         {
             // Tracers used once are marked when the run's output is complete (one shard marks for all).
@@ -121,25 +125,27 @@ public static partial class DataGenerator
         }
     }
 
-    /// <summary>Generates one model's rows (the shard's part written) and checks the output acknowledged every one.</summary>
+    /// <summary>Generates one model's rows (the shard's part written, and every row to its archive) and checks the output acknowledged every one.</summary>
     private static async Task<long> GenerateModelAsync(
         GenerationPlan plan,
         GenerationRun run,
         ModelPlan model,
-        long count,
-        long[]? offsets,
-        IDataOutput output,
+        (long Count, long[]? Offsets) rows,
+        (IDataOutput Output, Archives Archives) to,
         GenerationOptions options,
         ConcurrentBag<GenerationWorker> workers,
         List<object?[]>? truth,
         MemoryBudget budget,
         CancellationToken cancellationToken)
     {
+        var (count, offsets) = rows;
         budget.ReserveColumns(model, count);
         var columns = model.Columns.Select(c => (c.FieldIndex, Values: run.Allocate(c.Column, model.Root.Fields[c.FieldIndex], count))).ToArray();
         var (lo, hi) = options.Shard is { } shard ? (shard.First(count), shard.End(count)) : (0L, count);
         var descriptor = plan.Describe(model, hi - lo);
-        var writer = await output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        var archive = await to.Archives.OpenAsync(model, plan.Describe(model, count), cancellationToken).ConfigureAwait(false);
+        await using var disposeArchive = ((IAsyncDisposable?)archive?.Writer ?? NoArchive.Instance).ConfigureAwait(false);
+        var writer = await to.Output.OpenModelAsync(descriptor, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             var batches = new ModelBatches(run, model, offsets, options, workers, truth, cancellationToken)
@@ -150,12 +156,18 @@ public static partial class DataGenerator
                 Hi = hi,
                 Descriptor = descriptor,
                 Writer = writer,
+                Archive = archive,
             };
             await batches.WriteAllAsync().ConfigureAwait(false);
             var acknowledged = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             if (acknowledged != hi - lo)
             {
                 throw new GenerationException($"generated {hi - lo} rows but the output acknowledged {acknowledged} (difference {hi - lo - acknowledged})", model.Name);
+            }
+
+            if (archive is { Writer: var archived } && await archived.CompleteAsync(cancellationToken).ConfigureAwait(false) != count)
+            {
+                throw new GenerationException($"generated {count} rows but its archive {model.Source.Archive!.Path} took a different number", model.Name);
             }
 
             return acknowledged;

@@ -5,6 +5,12 @@ using DataGen.Randomness;
 
 namespace DataGen.Generation;
 
+/// <summary>What a row copies: an earlier row of the run (<see cref="Row"/> ≥ 0), an archived row (<see cref="Archived"/> ≥ 0), or nothing.</summary>
+internal readonly record struct DuplicateSource(long Row, int Archived)
+{
+    public static readonly DuplicateSource Original = new(-1, -1);
+}
+
 /// <summary>
 /// Turns some rows of a model into fuzzed copies of earlier rows (entity-resolution data). Whether row i is a
 /// duplicate, which earlier original it copies and how it is fuzzed depend only on (seed, model, i), so the
@@ -34,6 +40,7 @@ internal sealed class Duplicates
     private readonly DuplicateSpec _spec;
     private readonly ulong _key;
     private readonly double _rate;
+    private readonly double _archivedRate;
     private readonly int _keyIndex;
     private readonly (int Field, FuzzOp[] Ops)[] _fields;
     private readonly (int First, int Second)? _swap;
@@ -45,6 +52,7 @@ internal sealed class Duplicates
         _keyIndex = keyIndex;
         var variance = new DeterministicRandom(StableHash.Combine(_key, "rate"));
         _rate = spec.Rate == 0 ? 0 : Math.Clamp(spec.Rate + (((2 * variance.NextDouble()) - 1) * spec.Variance), 0, 100) / 100;
+        _archivedRate = spec.Archived / 100;
         _fields = spec.Fields.Select(f => (Array.IndexOf(fieldNames, f.Field), f.Ops)).ToArray();
         _swap = spec.Swap is { } s ? (Array.IndexOf(fieldNames, s.First), Array.IndexOf(fieldNames, s.Second)) : null;
     }
@@ -56,30 +64,42 @@ internal sealed class Duplicates
     /// <summary>Fields that may become null (dropped).</summary>
     public IEnumerable<int> Droppable => _fields.Where(f => f.Ops.Contains(FuzzOp.Drop)).Select(f => f.Field);
 
-    /// <summary>The earlier original row <paramref name="row"/> copies, or −1 when it is an original.</summary>
-    public long SourceOf(long row, long generatedRows)
+    /// <summary>
+    /// What row <paramref name="row"/> copies: an earlier original of this run, an archived row (of
+    /// <paramref name="archived"/>), or nothing (an original). One draw per row decides which: below the rate, an earlier
+    /// row; within the archived rate after it, an archived one (so a model without an archive draws as before).
+    /// </summary>
+    public DuplicateSource SourceOf(long row, long generatedRows, int archived)
     {
-        if (row == 0 || row >= generatedRows)
+        if (row >= generatedRows)
         {
-            return -1;
+            return DuplicateSource.Original;
         }
 
         var random = DeterministicRandom.ForRow(_key, row);
-        if (random.NextDouble() >= _rate)
+        var draw = random.NextDouble();
+        if (draw >= _rate)
         {
-            return -1;
+            return archived > 0 && draw < _rate + _archivedRate
+                ? new DuplicateSource(-1, (int)DeterministicRandom.ForRow(StableHash.Combine(_key, "archived"), row).NextBelow((ulong)archived))
+                : DuplicateSource.Original;
+        }
+
+        if (row == 0)
+        {
+            return DuplicateSource.Original;
         }
 
         for (var attempt = 0; attempt < SourceAttempts; attempt++)
         {
             var candidate = (long)random.NextBelow((ulong)row);
-            if (!IsDuplicate(candidate))
+            if (!IsDuplicate(candidate, archived))
             {
-                return candidate;
+                return new DuplicateSource(candidate, -1);
             }
         }
 
-        return -1;
+        return DuplicateSource.Original;
     }
 
     /// <summary>Makes <paramref name="row"/> a fuzzed copy of <paramref name="source"/> (keeping its own key); returns the cluster.</summary>
@@ -113,7 +133,28 @@ internal sealed class Duplicates
         return source[_keyIndex];
     }
 
-    private bool IsDuplicate(long row) => row > 0 && DeterministicRandom.ForRow(_key, row).NextDouble() < _rate;
+    private bool IsDuplicate(long row, int archived) =>
+        DeterministicRandom.ForRow(_key, row).NextDouble() is var draw && ((row > 0 && draw < _rate) || (archived > 0 && draw < _rate + _archivedRate));
+
+    /// <summary>
+    /// Makes <paramref name="row"/> a fuzzed copy of an archived row (values, then its cluster): the row keeps its own key
+    /// and the fields in <paramref name="own"/> (its refs: the rows they point at are this run's); returns the archived cluster.
+    /// </summary>
+    public object? CopyArchived(long row, object?[] values, object?[] archived, bool[] own)
+    {
+        var kept = new object?[values.Length];
+        Array.Copy(values, kept, values.Length);
+        Copy(row, values, archived);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (own[i])
+            {
+                values[i] = kept[i];
+            }
+        }
+
+        return archived[^1];
+    }
 
     internal static object? Apply(FuzzOp op, object? value, ref DeterministicRandom random)
     {

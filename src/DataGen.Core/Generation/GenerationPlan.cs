@@ -50,6 +50,7 @@ internal sealed class ModelPlan
         UniqueKeys = UniqueKeysOf(source, root);
         DeferredFields = root.Fields.Select((f, i) => (f, i)).Where(x => x.f.Generator is Generators.ReferenceGenerators.DeferredRefGenerator { Inline: false }).Select(x => x.i).ToArray();
         KeyColumn = DeferredFields.Length == 0 ? null : columns.FirstOrDefault(c => c.FieldIndex == keyIndex).Column;
+        OwnFields = root.Fields.Select((f, i) => i == keyIndex || f.Generator.IsReference).ToArray();
     }
 
     /// <summary>Top-level fields set by an update once every model is generated (<c>deferred: true</c> refs: a reference cycle).</summary>
@@ -81,6 +82,29 @@ internal sealed class ModelPlan
 
     /// <summary>Fuzzed copies of earlier rows with ground truth, when the model has <c>duplicates:</c>.</summary>
     public Duplicates? Duplicates { get; }
+
+    /// <summary>
+    /// The rows of the model's archive that <c>duplicates: { archived: n }</c> re-injects: each the top-level values as the
+    /// fields' kinds, then its cluster (the archived ground truth, else its key). Empty without an archive or re-injection.
+    /// </summary>
+    public IReadOnlyList<object?[]> Archived { get; init; } = [];
+
+    /// <summary>The fields a re-injected archived row keeps as generated: its key and its refs (the rows they point at are this run's).</summary>
+    public bool[] OwnFields { get; }
+
+    /// <summary>
+    /// The model as its archive holds it (<c>archive: path.csv</c>): the columns <paramref name="described"/> writes, and
+    /// the ground-truth column when the model's truth is hidden (the archive always keeps it), appended to the file.
+    /// </summary>
+    public ModelDescriptor DescribeArchive(ModelDescriptor described) =>
+        new(
+            System.IO.Path.GetFileNameWithoutExtension(Source.Archive!.Path),
+            Source.Key,
+            Duplicates is { Hidden: true } d ? [.. described.Fields, new FieldDescriptor(d.TruthField, described.Fields[KeyIndex].Kind, false)] : described.Fields,
+            described.Count)
+        {
+            Mode = LoadMode.Append,
+        };
 
     /// <summary>Tracer rows: for each, the (field index, value) pairs that replace generated values.</summary>
     public IReadOnlyList<(int Field, object? Value)[]> Tracers { get; init; } = [];

@@ -124,4 +124,43 @@ internal sealed partial class ManifestCompiler
             return (fields[c], value);
         }).ToArray()).ToArray();
     }
+
+    /// <summary>
+    /// The archived rows a model re-injects (<c>duplicates: { archived: n }</c>): the archived originals (a row whose cluster
+    /// is its own key; an archived duplicate is not copied again), as the fields' kinds with their cluster last; a cell that
+    /// is not its field's kind is an error naming the archive's line and column.
+    /// </summary>
+    private object?[][] ArchivedRows(ModelSource source, CompiledObject root)
+    {
+        if (source is not { Archive: { } spec, Duplicates.Archived: > 0 } || Starting?.GetValueOrDefault(source.Name)?.Archive is not { } archive)
+        {
+            return [];
+        }
+
+        if (root.Fields.FirstOrDefault(f => f.Generator.Kind is ValueKind.Object or ValueKind.Array) is { } nested)
+        {
+            _errors.Add(spec.Node, $"re-injecting archived rows needs flat rows, and field '{nested.Name}' is nested (the archive holds it as JSON text)", source.Name, nested.Name);
+            return [];
+        }
+
+        var keyIndex = Array.IndexOf(root.Names, source.Key);
+        var names = root.Names.Append(source.Duplicates!.TruthField).ToArray();
+        return archive.Rows.Select(row =>
+        {
+            var values = new object?[names.Length];
+            for (var i = 0; i < names.Length; i++)
+            {
+                var kind = root.Fields[i < root.Fields.Length ? i : keyIndex].Generator.Kind;
+                var text = i < row.Values.Length ? row.Values[i] : null;
+                values[i] = string.IsNullOrEmpty(text) ? null : ScalarValues.Parse(text, kind);
+                if (values[i] is null && !string.IsNullOrEmpty(text))
+                {
+                    _errors.Add(spec.Node, $"{archive.Path}:{row.Line}: column '{names[i]}': '{text}' is not a value of kind {kind.ToString().ToLowerInvariant()}", source.Name, names[i]);
+                }
+            }
+
+            values[^1] ??= values[keyIndex];
+            return values;
+        }).Where(values => Equals(values[^1], values[keyIndex])).ToArray(); // originals only: a copy's ground truth is the row it copies
+    }
 }

@@ -94,7 +94,7 @@ internal sealed partial class ManifestCompiler
             var source = FindModel(name)!;
             var root = compiled[name]!;
             var columns = _columns.Values.Where(c => c.Model == name).Select(c => (Array.IndexOf(root.Names, c.Field), c)).ToArray();
-            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root), HeldKeys = HeldKeys(source, root) };
+            return new ModelPlan(source, root, StableHash.Combine(_seedKey, name), columns, plansSoFar++) { Tracers = Tracers(source, root), HeldKeys = HeldKeys(source, root), Archived = ArchivedRows(source, root) };
         }).ToList();
         foreach (var plan in plans)
         {

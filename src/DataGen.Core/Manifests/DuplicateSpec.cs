@@ -42,7 +42,13 @@ internal sealed record DuplicateSpec(
     string TruthField,
     bool Hidden)
 {
-    public static readonly string[] Keys = ["rate", "variance", "fields", "swap", "edits", "truth", "hidden"];
+    public static readonly string[] Keys = ["rate", "variance", "fields", "swap", "edits", "truth", "hidden", "archived"];
+
+    /// <summary>
+    /// The percentage of the run's generated rows that are fuzzed copies of rows drawn from the model's <c>archive:</c>
+    /// (earlier runs' rows), their ground truth the archived row's cluster; 0 when not set.
+    /// </summary>
+    public double Archived { get; init; }
 
     public static readonly IReadOnlyDictionary<string, FuzzOp> Ops = new Dictionary<string, FuzzOp>(StringComparer.Ordinal)
     {
@@ -56,6 +62,12 @@ internal sealed record DuplicateSpec(
         ["drop"] = FuzzOp.Drop,
     };
 }
+
+/// <summary>
+/// A model's <c>archive: path.csv</c>: every completed run appends the rows it wrote there (CSV, header once, the ground-truth
+/// column included when the model has duplicates); a later run's <c>duplicates: { archived: n }</c> re-injects some of them.
+/// </summary>
+internal sealed record ArchiveSpec(YamlNode Node, string Path);
 
 /// <summary>Fixed rows from a CSV file appended to a model (header = field names).</summary>
 internal sealed record TracerRows(YamlNode Node, string Path, IReadOnlyList<string> Header, IReadOnlyList<(int Line, string[] Values)> Rows)

@@ -6,7 +6,7 @@ namespace DataGen.Manifests;
 // A model's duplicates: section (rate, edits, operators per field, ground truth).
 internal sealed partial class ManifestReader
 {
-    private DuplicateSpec? ReadDuplicates(YamlNode node, List<(string Name, YamlNode Node)> fields, string model, string? key)
+    private DuplicateSpec? ReadDuplicates(YamlNode node, List<(string Name, YamlNode Node)> fields, string model, string? key, bool archive)
     {
         if (node is not YamlMappingNode map)
         {
@@ -32,12 +32,25 @@ internal sealed partial class ManifestReader
             ? ReadNumber(n, name, "a percentage between 0 and 100", t => double.TryParse(t.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 100 ? v : (double?)null, model) ?? fallback
             : fallback;
         var rate = Percent("rate", 0);
-        if (Get(map, "rate") is null)
+        if (Get(map, "rate") is null && Get(map, "archived") is null)
         {
-            _errors.Add(node, "duplicates need 'rate' (the percentage of rows that are fuzzed copies of earlier rows)", model);
+            _errors.Add(node, "duplicates need 'rate' (the percentage of rows that are fuzzed copies of earlier rows) or 'archived' (of archived rows)", model);
         }
 
         var variance = Percent("variance", 0);
+        var archived = Percent("archived", 0);
+        if (Get(map, "archived") is { } archivedNode && archived > 0)
+        {
+            if (!archive)
+            {
+                _errors.Add(archivedNode, $"'archived' re-injects rows of the model's archive, and model '{model}' has none: add 'archive: {model}.csv' (where every run keeps its rows)", model);
+            }
+            else if (rate + archived > 100)
+            {
+                _errors.Add(archivedNode, $"'rate' ({rate.ToString(CultureInfo.InvariantCulture)}) and 'archived' ({archived.ToString(CultureInfo.InvariantCulture)}) together exceed 100 %", model);
+            }
+        }
+
         bool IsField(string name, YamlNode at, string what)
         {
             if (fields.Any(f => f.Name == name))
@@ -127,6 +140,28 @@ internal sealed partial class ManifestReader
             _errors.Add(node, "duplicates need 'fields' (field: [fuzz operators]) or 'swap'", model);
         }
 
-        return new DuplicateSpec(node, rate, variance, fuzzed, swap, minEdits, maxEdits, truth, hidden);
+        return new DuplicateSpec(node, rate, variance, fuzzed, swap, minEdits, maxEdits, truth, hidden) { Archived = archived };
+    }
+}
+
+// A model's archive: where its rows are kept across runs.
+internal sealed partial class ManifestReader
+{
+    /// <summary><c>archive: path.csv</c>, relative to the manifest.</summary>
+    private ArchiveSpec? ReadArchive(YamlNode node, string model)
+    {
+        var path = Text(node, "a CSV file path (relative to the manifest)", model);
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            _errors.Add(node, $"'archive' must be a CSV file path ending in .csv (relative to the manifest), found '{path}'", model);
+            return null;
+        }
+
+        return new ArchiveSpec(node, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_errors.File)) ?? ".", path)));
     }
 }

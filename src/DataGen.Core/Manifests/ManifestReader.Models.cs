@@ -69,7 +69,8 @@ internal sealed partial class ManifestReader
             var indexes = ReadIndexes(Get(model, "indexes"), fields, name);
             var uniqueKeys = ReadUniqueKeys(Get(model, "unique"), fields, name);
             var mode = ReadMode(Get(model, "mode"), $"model '{name}'");
-            var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName) : null;
+            var archive = Get(model, "archive") is { } archiveNode ? ReadArchive(archiveNode, name) : null;
+            var duplicates = Get(model, "duplicates") is { } dupNode ? ReadDuplicates(dupNode, fields, name, keyName, archive is not null) : null;
             var tracers = Get(model, "tracers") is { } tracerNode ? ReadTracers(tracerNode, fields, name) : null;
             if (Get(model, "enabled") is { } enabledNode && !ReadEnabled(enabledNode, name))
             {
@@ -78,7 +79,7 @@ internal sealed partial class ManifestReader
             }
 
             var scales = ReadScales(Get(model, "scale"), count, name);
-            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, ModeNode = Get(model, "mode"), Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Tracers = tracers, Scales = scales });
+            Models.Add(new ModelSource(name, k, fields, count, keyName, keyNode) { Store = store, StoreNode = storeNode, Target = table, TableNode = tableNode, FieldsNode = Get(model, "fields"), OwnMode = mode, ModeNode = Get(model, "mode"), Indexes = indexes, UniqueKeys = uniqueKeys, Duplicates = duplicates, Archive = archive, Tracers = tracers, Scales = scales });
         }
     }
 

@@ -9,7 +9,7 @@ namespace DataGen.Manifests;
 internal sealed partial class ManifestReader
 {
     private static readonly string[] TopLevelKeys = ["$schema", "seed", "scale", "locale", "referenceDate", "variables", "datastores", "models", "simulation", "events", "journeys"];
-    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "mode", "indexes", "unique", "duplicates", "tracers", "scale", "enabled"];
+    private static readonly string[] ModelKeys = ["count", "key", "fields", "store", "table", "mode", "indexes", "unique", "duplicates", "tracers", "scale", "enabled", "archive"];
 
     private readonly ErrorSink _errors;
     private readonly Variables _variables;

@@ -141,6 +141,7 @@ public static class ManifestSchema
                 },
                 ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
                 ["duplicates"] = DuplicatesSchema(),
+                ["archive"] = new JsonObject { ["description"] = "A CSV file (relative to the manifest) every completed run appends the model's rows to, ground truth included; duplicates: { archived: n } re-injects them in later runs.", ["type"] = "string", ["pattern"] = "\\.[cC][sS][vV]$" },
             },
         };
 
@@ -248,13 +249,14 @@ public static class ManifestSchema
             ["edits"] = new JsonObject { ["description"] = "Fuzz edits per duplicate: 2 or 1-3 (default 1-2).", ["type"] = new JsonArray("integer", "string") },
             ["truth"] = new JsonObject { ["description"] = "The ground-truth column (default cluster_id).", ["type"] = "string" },
             ["hidden"] = new JsonObject { ["description"] = "Write the ground truth to <model>_truth instead of a column.", ["type"] = "boolean" },
+            ["archived"] = new JsonObject { ["description"] = "% of rows that are fuzzed copies of rows in the model's archive (earlier runs); their ground truth is the archived row's cluster.", ["type"] = new JsonArray("number", "string") },
         };
         System.Diagnostics.Debug.Assert(properties.Select(p => p.Key).SequenceEqual(Manifests.DuplicateSpec.Keys), "schema and reader keys");
         return new JsonObject
         {
             ["description"] = "Rows that are fuzzed copies of earlier rows; every row carries the key of the original it came from.",
             ["type"] = "object",
-            ["required"] = new JsonArray("rate"),
+            ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("rate") }, new JsonObject { ["required"] = new JsonArray("archived") }),
             ["additionalProperties"] = false,
             ["properties"] = properties,
         };

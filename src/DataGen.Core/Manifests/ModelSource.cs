@@ -44,6 +44,9 @@ internal sealed class ModelSource(string name, YamlNode node, IReadOnlyList<(str
     /// <summary>The <c>duplicates:</c> section, if any.</summary>
     public DuplicateSpec? Duplicates { get; init; }
 
+    /// <summary>Where the model's rows are kept across runs (<c>archive:</c>), if anywhere.</summary>
+    public ArchiveSpec? Archive { get; init; }
+
     /// <summary>Fixed rows from a CSV file appended to the model, if any.</summary>
     public TracerRows? Tracers { get; init; }
 

@@ -48,7 +48,7 @@ public sealed partial class FileOutput
     }
 
     /// <summary>Refuses a CSV file whose first line is not the header this model writes, naming file, line and column.</summary>
-    private static void CheckHeader(string path, ModelDescriptor model)
+    internal static void CheckHeader(string path, ModelDescriptor model)
     {
         string existing;
         using (var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))

@@ -80,6 +80,22 @@ public sealed class StartingRead
         Answered = true;
     }
 
+    /// <summary>The model's archive (<c>archive:</c>, earlier runs' rows) as read before the run, or null: its file and rows, each the text of every archived column and the line it starts on.</summary>
+    internal (string Path, IReadOnlyList<(int Line, string?[] Values)> Rows)? Archive { get; private set; }
+
+    /// <summary>
+    /// Records the model's archive: its rows (what re-injected duplicates copy) and the largest value of its sequence
+    /// columns, merged with what the table answered (keys continue after both).
+    /// </summary>
+    internal void AnswerArchive(string path, IReadOnlyList<(int Line, string?[] Values)> rows, IReadOnlyDictionary<string, long> highest)
+    {
+        Archive = (path, rows);
+        foreach (var (column, value) in highest)
+        {
+            _highest[column] = _highest.TryGetValue(column, out var held) ? Math.Max(held, value) : value;
+        }
+    }
+
     /// <summary>The largest value of a column, when read and not all null.</summary>
     internal long? HighestOf(string column) => _highest.TryGetValue(column, out var value) ? value : null;
 
@@ -102,12 +118,18 @@ public sealed class StartingRead
     /// </summary>
     internal ulong? Fingerprint()
     {
-        if (!Answered || Rows == 0)
+        var archived = Archive?.Rows.Count ?? 0;
+        if ((!Answered || Rows == 0) && archived == 0)
         {
             return null;
         }
 
         var hash = StableHash.Combine(StableHash.Mix(unchecked((ulong)Rows)), "$starting");
+        if (archived > 0)
+        {
+            hash = StableHash.Combine(StableHash.Combine(hash, "$archive"), (ulong)archived);
+        }
+
         foreach (var (column, value) in _highest.OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             hash = StableHash.Combine(StableHash.Combine(hash, column), unchecked((ulong)value));
@@ -202,11 +224,11 @@ internal static class StartingReads
             {
                 if (field.Generator is Generators.ReferenceGenerators.RefGenerator { Existing: { } existing } && !reads[existing.Model].Answered)
                 {
-                    throw new GenerationException($"field '{field.Name}' is an existing ref to {existing.Model}.{existing.Field}, and the output of model '{existing.Model}' cannot read the rows its table holds (the SQL stores can)", model.Name, field.Name);
+                    throw new GenerationException($"field '{field.Name}' is an existing ref to {existing.Model}.{existing.Field}, and the output of model '{existing.Model}' cannot read the rows its table holds (the SQL stores and appended CSV/NDJSON files can)", model.Name, field.Name);
                 }
             }
         }
 
-        return reads.Values.Any(r => r.Answered && r.Rows > 0) ? manifest.WithStartingData(reads) : null;
+        return reads.Values.Any(r => (r.Answered && r.Rows > 0) || r.Archive is { Rows.Count: > 0 }) ? manifest.WithStartingData(reads) : null;
     }
 }

@@ -49,21 +49,16 @@ public sealed class RetailRunTests : IDisposable
         lines[0].Should().Be("order_id,customer,note");
         lines.Skip(1).Select(l => l.Split(',')[0]).Should().Equal(Enumerable.Range(1, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-        // Each run's rows are what that run alone writes: the appended file is the three files one after another.
-        var alone = new List<string>();
-        for (var day = 0; day < 3; day++)
+        // The first run found no file: its rows are what it writes alone. Later runs continue after what the file holds
+        // (their streams are keyed by it, so they are new rows: AppendedFileKeysTests).
+        using var single = new TemporaryDirectory();
+        var output = new FileOutput(single.Path, FileFormat.Csv);
+        await using (output)
         {
-            using var single = new TemporaryDirectory();
-            var output = new FileOutput(single.Path, FileFormat.Csv);
-            await using (output)
-            {
-                await DataGenerator.GenerateAsync(TestGeneration.Parse(Daily(1 + (day * 4))).WithSeed((ulong)(10 + day)), output, cancellationToken: TestContext.Current.CancellationToken);
-            }
-
-            alone.AddRange((await File.ReadAllLinesAsync(Path.Combine(single.Path, "orders.csv"), TestContext.Current.CancellationToken)).Skip(day == 0 ? 0 : 1));
+            await DataGenerator.GenerateAsync(TestGeneration.Parse(Daily(1)).WithSeed(10), output, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        lines.Should().Equal(alone);
+        lines.Take(5).Should().Equal(await File.ReadAllLinesAsync(Path.Combine(single.Path, "orders.csv"), TestContext.Current.CancellationToken));
     }
 
     [Fact]

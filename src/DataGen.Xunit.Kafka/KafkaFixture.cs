@@ -1,22 +1,7 @@
-using Confluent.Kafka;
 using DataGen.Kafka;
-using DataGen.Outputs;
 using Testcontainers.Kafka;
 
 namespace DataGen.Xunit;
-
-/// <summary>Which Kafka a <see cref="KafkaFixture"/> uses.</summary>
-public enum KafkaBackend
-{
-    /// <summary>A Testcontainers broker (one per test assembly); without Docker the tests skip.</summary>
-    Container,
-
-    /// <summary>The embedded cluster (librdkafka's mock brokers in this process): no Docker, fast, not a full broker.</summary>
-    Embedded,
-
-    /// <summary>A container when Docker and the image are there, else the embedded cluster.</summary>
-    Auto,
-}
 
 /// <summary>
 /// Kafka topics per test class: a broker for the test assembly (a container, or the embedded cluster when chosen
@@ -28,20 +13,15 @@ public enum KafkaBackend
 /// <c>headerFields</c>) are honoured; a <c>valueFormat</c> other than the fixture's is an error. A subclass changes the
 /// broker container in <see cref="ConfigureContainer"/>.
 /// </summary>
-public class KafkaFixture : DataGenFixture
+public partial class KafkaFixture : DataGenFixture
 {
     /// <summary>The image started unless <c>DATAGEN_KAFKA_IMAGE</c> names another.</summary>
     public const string DefaultImage = "confluentinc/cp-kafka:7.5.12";
 
-    private const int DefaultPartitions = 3;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, KafkaBackend), Lazy<Task<(string?, EmbeddedKafkaCluster?, string, string?)>>> Servers = new();
     private readonly KafkaBackend _requested;
+    private KafkaTopics? _topicNames;
     private EmbeddedKafkaCluster? _embedded;
-    private string _prefix = "dg";
-    private int _generation;
-    private int _groups;
     private string _backend = "Kafka";
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _partitions = new(StringComparer.Ordinal);
 
     /// <summary>Uses the backend named by <c>DATAGEN_KAFKA</c> (container, embedded or auto; default container).</summary>
     public KafkaFixture()
@@ -59,7 +39,7 @@ public class KafkaFixture : DataGenFixture
     public override string? AppConnectionString => BootstrapServers;
 
     /// <summary>A consumer group of this test's own: new for every test.</summary>
-    public string ConsumerGroup { get; private set; } = string.Empty;
+    public string ConsumerGroup => Names.ConsumerGroup;
 
     /// <summary>Whether the embedded cluster is in use.</summary>
     public bool IsEmbedded => _embedded is not null;
@@ -78,104 +58,26 @@ public class KafkaFixture : DataGenFixture
     /// </summary>
     protected virtual bool UnprefixedTopics => false;
 
-    /// <summary>
-    /// The real topic of a loaded model, event stream or target, by any of those names (a real topic name is
-    /// returned as it is).
-    /// </summary>
-    /// <param name="name">A model name (<c>payment_events</c>), a stream name (<c>events</c>) or a target (<c>payment-events</c>).</param>
-    /// <exception cref="ArgumentException">The class loaded nothing under that name; the message lists what it loaded.</exception>
-    public string Topic(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var loaded = Loaded;
-        if ((loaded.FirstOrDefault(m => m.Target == name) ?? loaded.FirstOrDefault(m => m.Name == name)) is { } model)
-        {
-            return TopicOf(model.Target);
-        }
+    /// <summary>The class's topic names and groups (made on first use: <see cref="UnprefixedTopics"/> is a subclass's answer).</summary>
+    private KafkaTopics Names => _topicNames ??= new KafkaTopics(UnprefixedTopics);
 
-        if (loaded.Any(m => TopicOf(m.Target) == name))
-        {
-            return name;
-        }
-
-        throw new ArgumentException(
-            loaded.Count == 0
-                ? $"Topic(\"{name}\"): {TestClass?.Name ?? "this class"} loaded no topics (a [SeededWith], [Simulate] or [Journey] attribute on the class or test loads them)"
-                : $"Topic(\"{name}\"): no model, stream or target of that name; {TestClass?.Name ?? "this class"} has: {string.Join(", ", loaded.Select(m => m.Name == m.Target ? $"{m.Name} → {TopicOf(m.Target)}" : $"{m.Name} / {m.Target} → {TopicOf(m.Target)}"))}",
-            nameof(name));
-    }
-
-    /// <summary>
-    /// The connection and real topic names as configuration values for the application under test
-    /// (<c>AddInMemoryCollection</c> in a <c>WebApplicationFactory</c> or host builder): <c>{section}:BootstrapServers</c>,
-    /// <c>{section}:GroupId</c> (this test's group), <c>{section}:AutoOffsetReset</c>, <c>{section}:GroupProtocol</c>
-    /// (embedded cluster), and <c>{section}:Topics:{name}</c> for every loaded model, stream and target name. The
-    /// names match Confluent's <c>ConsumerConfig</c> properties, so <c>GetSection(section).Bind(config)</c> works.
-    /// </summary>
-    /// <param name="section">The configuration section (default <c>Kafka</c>).</param>
-    public virtual IReadOnlyDictionary<string, string?> ConfigurationValues(string section = "Kafka")
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(section);
-        var consumer = ConsumerConfig();
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-        {
-            [$"{section}:BootstrapServers"] = consumer.BootstrapServers,
-            [$"{section}:GroupId"] = consumer.GroupId,
-            [$"{section}:AutoOffsetReset"] = consumer.AutoOffsetReset?.ToString(),
-        };
-        if (consumer.GroupProtocol is { } protocol)
-        {
-            values[$"{section}:GroupProtocol"] = protocol.ToString();
-        }
-
-        foreach (var model in Loaded)
-        {
-            values[$"{section}:Topics:{model.Name}"] = TopicOf(model.Target);
-            values[$"{section}:Topics:{model.Target}"] = TopicOf(model.Target);
-        }
-
-        return values;
-    }
-
-    /// <summary>
-    /// A consumer config for this test: its bootstrap servers, its own group, reading from the earliest offset, no
-    /// auto-commit. On the embedded cluster it uses the consumer group protocol (KIP-848), with which a group that
-    /// stops and starts again within a test gets its partitions back in well under a second (the classic protocol
-    /// stalls up to the session timeout there).
-    /// </summary>
-    public ConsumerConfig ConsumerConfig() => new()
-    {
-        BootstrapServers = BootstrapServers,
-        GroupId = ConsumerGroup,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        EnableAutoCommit = false,
-        GroupProtocol = IsEmbedded ? GroupProtocol.Consumer : null,
-    };
-
-    private string TopicOf(string target) => UnprefixedTopics ? target : $"{_prefix}.{_generation}.{target}";
+    private string TopicOf(string target) => Names.Of(target);
 
     /// <inheritdoc />
     protected override async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        if (UnprefixedTopics)
+        // With unprefixed topics, a cluster of the class's own: the manifest's topic names cannot meet another class's.
+        var broker = UnprefixedTopics
+            ? KafkaBroker.Own()
+            : await KafkaBroker.SharedAsync(GetType(), _requested, ConfigureContainer, cancellationToken).ConfigureAwait(false);
+        _backend = broker.Backend;
+        if (broker.Unavailable is not null)
         {
-            // A cluster of the class's own: the manifest's topic names cannot meet another class's.
-            _embedded = EmbeddedKafkaCluster.Start();
-            (BootstrapServers, _backend, _prefix) = (_embedded.BootstrapServers, "embedded Kafka (librdkafka mock cluster, 3 brokers, this class's own)", NewStoreName().Replace('_', '-'));
-            NextGroup();
-            return null;
+            return broker.Unavailable;
         }
 
-        var (bootstrap, embedded, backend, unavailable) = await Servers.GetOrAdd((GetType(), _requested), key => new(() => StartServerAsync(key.Item2, cancellationToken))).Value.ConfigureAwait(false);
-        _backend = backend;
-        if (unavailable is not null)
-        {
-            return unavailable;
-        }
-
-        (BootstrapServers, _embedded) = (bootstrap!, embedded);
-        _prefix = NewStoreName().Replace('_', '-');
-        NextGroup();
+        (BootstrapServers, _embedded) = (broker.Bootstrap!, broker.Embedded);
+        Names.Start(NewStoreName());
         return null;
     }
 
@@ -195,66 +97,6 @@ public class KafkaFixture : DataGenFixture
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ManifestException">A Kafka datastore of the manifest asks for what the fixture cannot honour (another value format, a bad setting).</exception>
-    protected override IDataOutput CreateOutput()
-    {
-        var defaults = new KafkaOutputOptions { Partitions = DefaultPartitions, Embedded = _embedded, ValueFormat = ValueFormat };
-        var partitions = new Dictionary<string, int>(StringComparer.Ordinal);
-        var stores = new Dictionary<string, IDataOutput>(StringComparer.Ordinal);
-        var fallback = KafkaOutput.Create(BootstrapServers, defaults, new StoreLoadOptions(), "kafka");
-        var errors = new List<ManifestError>();
-        foreach (var store in Datastores)
-        {
-            if (!store.Kind.Equals("kafka", StringComparison.OrdinalIgnoreCase))
-            {
-                stores[store.Name] = fallback;
-                continue;
-            }
-
-            // Where to connect is the fixture's business (bootstrapServers give way); how to write is the manifest's.
-            var format = store.Get("valueFormat") ?? "json";
-            if (!format.Equals(ValueFormat.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                errors.Add(new ManifestError(Data ?? "the manifest", 0, 0, $"datastore '{store.Name}': valueFormat '{format}' but {GetType().Name} writes {ValueFormat.Name} (use {(format.Equals("avro", StringComparison.OrdinalIgnoreCase) ? "AvroKafkaFixture" : "KafkaFixture")}, or remove the setting)"));
-                continue;
-            }
-
-            // Connection settings give way to the fixture's broker and registry; any other setting the fixture cannot
-            // honour (an Avro format's own, such as avroKeys) is refused rather than ignored.
-            var unknown = store.Settings.Keys.Where(k => k != "schemaRegistry" && !KafkaStoreProvider.Instance.Settings.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
-            if (unknown.Count > 0)
-            {
-                errors.Add(new ManifestError(Data ?? "the manifest", 0, 0, $"datastore '{store.Name}': {string.Join(", ", unknown)} not honoured under {GetType().Name} (it honours {string.Join(", ", KafkaStoreProvider.Instance.Settings.Keys.Where(k => k is not "bootstrapServers" and not "valueFormat"))}; Avro options come from the fixture's AvroOptions)"));
-                continue;
-            }
-
-            try
-            {
-                var settings = store.Settings.Where(s => s.Key is not "valueFormat" and not "bootstrapServers").ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-                settings["bootstrapServers"] = BootstrapServers;
-                var options = KafkaStoreProvider.Instance.OptionsFor(new Datastore(store.Name, store.Kind, settings)) with { Embedded = _embedded, ValueFormat = ValueFormat };
-                partitions[store.Name] = options.Partitions;
-                stores[store.Name] = KafkaOutput.Create(BootstrapServers, options, new StoreLoadOptions(), store.Name);
-            }
-            catch (ArgumentException e)
-            {
-                errors.Add(new ManifestError(Data ?? "the manifest", 0, 0, e.Message));
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ManifestException(errors);
-        }
-
-        return new RetargetingOutput(new RoutingOutput(stores, fallback), m =>
-        {
-            _partitions[TopicOf(m.Target)] = m.Store is { } name && partitions.TryGetValue(name, out var n) ? n : DefaultPartitions;
-            return TopicOf(m.Target);
-        });
-    }
-
     /// <summary>How the class's messages are written (default JSON values, text keys); <c>AvroKafkaFixture</c> (DataGen.Xunit.Kafka.Avro) writes Avro.</summary>
     protected virtual KafkaValueFormat ValueFormat => KafkaValueFormat.Json;
 
@@ -264,8 +106,8 @@ public class KafkaFixture : DataGenFixture
     /// <inheritdoc />
     protected override async Task RestoreBaselineAsync(CancellationToken cancellationToken)
     {
-        NextGroup();
-        if (Loaded.Sum(m => HighWatermarks(TopicOf(m.Target))) != Counts.Values.Sum())
+        Names.NextGroup();
+        if (Names.Messages(BootstrapServers, Loaded.Select(m => m.Target)) != Counts.Values.Sum())
         {
             // Messages cannot be taken back: the next test gets the data again in new topics (or a new cluster).
             NewTopics();
@@ -282,53 +124,12 @@ public class KafkaFixture : DataGenFixture
 
     private void NewTopics()
     {
-        _generation++;
+        Names.NextGeneration();
         if (UnprefixedTopics)
         {
             _embedded?.Dispose();
             _embedded = EmbeddedKafkaCluster.Start();
             BootstrapServers = _embedded.BootstrapServers;
         }
-    }
-
-    private void NextGroup() => ConsumerGroup = $"{_prefix}-group-{Interlocked.Increment(ref _groups)}";
-
-    private long HighWatermarks(string topic)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = ConsumerGroup }).Build();
-        long total = 0;
-        for (var p = 0; p < _partitions.GetValueOrDefault(topic, DefaultPartitions); p++)
-        {
-            total += consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value;
-        }
-
-        return total;
-    }
-
-    /// <summary>The broker for every fixture of this type (per backend): started once, on first use.</summary>
-    private async Task<(string?, EmbeddedKafkaCluster?, string, string?)> StartServerAsync(KafkaBackend backend, CancellationToken cancellationToken)
-    {
-        if (DataGenContainers.Variable("DATAGEN_KAFKA_BOOTSTRAP") is { } external)
-        {
-            return (external, null, $"Kafka at {KafkaBootstrap.Redact(external)} (DATAGEN_KAFKA_BOOTSTRAP)", null);
-        }
-
-        var image = DataGenContainers.Image("DATAGEN_KAFKA_IMAGE", DefaultImage);
-        var why = backend == KafkaBackend.Embedded ? "embedded requested" : DataGenContainers.WhyUnavailable(image);
-        if (why is not null && backend != KafkaBackend.Container)
-        {
-            var cluster = EmbeddedKafkaCluster.Start();
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
-            return (cluster.BootstrapServers, cluster, "embedded Kafka (librdkafka mock cluster, 3 brokers)", null);
-        }
-
-        var description = $"Kafka container {image}";
-        if (why is not null)
-        {
-            return (null, null, description, why + "; or allow the embedded cluster with DATAGEN_KAFKA=auto (or embedded), or set DATAGEN_KAFKA_BOOTSTRAP to a broker");
-        }
-
-        var (container, unavailable) = await DataGenContainers.StartAsync(() => ConfigureContainer(new KafkaBuilder(image).WithReuse(DataGenContainers.Reuse).WithLabel(DataGenContainers.Labels)).Build(), description, cancellationToken).ConfigureAwait(false);
-        return (container?.GetBootstrapAddress(), null, description, unavailable);
     }
 }

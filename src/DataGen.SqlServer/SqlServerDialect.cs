@@ -95,6 +95,7 @@ internal sealed class SqlServerDialect : SqlDialect
     {
         "varbinary" or "binary" or "image" => typeof(byte[]),
         "datetimeoffset" => typeof(DateTimeOffset),
+        _ when SqlServerTypes.IsClrType(sqlType) => typeof(byte[]),
         _ => null,
     };
 
@@ -116,13 +117,28 @@ internal sealed class SqlServerDialect : SqlDialect
             var values = new object[row.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                values[i] = special[i] is { } type ? Convert(row[i], type) : ToDb(row[i], model.Fields[i].Kind);
+                values[i] = special[i] is null ? ToDb(row[i], model.Fields[i].Kind)
+                    : columnTypes?.GetValueOrDefault(model.Fields[i].Name) is { } clr && SqlServerTypes.IsClrType(clr) && row[i] is string text ? ToClrBytes(model, i, clr, text)
+                    : Convert(row[i], special[i]!);
             }
 
             table.Rows.Add(values);
         }
 
         return table;
+    }
+
+    /// <summary>A geography, geometry or hierarchyid value as the bytes SqlBulkCopy takes; text it cannot read is an error naming model, table and column.</summary>
+    private static byte[] ToClrBytes(ModelDescriptor model, int field, string type, string text)
+    {
+        try
+        {
+            return SqlServerTypes.ToClrBytes(type, text);
+        }
+        catch (FormatException e)
+        {
+            throw new GenerationException($"table '{model.Target}', column '{model.Fields[field].Name}' ({type}): {e.Message}", model.Name, model.Fields[field].Name, null, e);
+        }
     }
 
     private static object Convert(object? value, Type type) => value switch

@@ -107,12 +107,13 @@ public sealed partial class SqlServerOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override async ValueTask<SqlBulkLoad> BeginBulkLoadAsync(DbConnection connection, DbTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        // An existing table's column types: binary and datetimeoffset columns take converted values.
+        // An existing table's column types: binary, datetimeoffset and the CLR types (geography, geometry, hierarchyid,
+        // system type 240, named by their own type id) take converted values.
         var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         await SqlCommands.ReadAsync(
             connection,
             transaction,
-            "SELECT c.name, ty.name FROM sys.columns c JOIN sys.types ty ON ty.user_type_id = c.system_type_id WHERE c.object_id = OBJECT_ID(@name)",
+            "SELECT c.name, ty.name FROM sys.columns c JOIN sys.types ty ON ty.user_type_id = CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END WHERE c.object_id = OBJECT_ID(@name)",
             reader => types[reader.GetString(0)] = reader.GetString(1),
             cancellationToken,
             ("@name", Dialect.QuoteTable(model.Target))).ConfigureAwait(false);

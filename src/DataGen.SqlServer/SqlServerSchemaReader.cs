@@ -74,20 +74,8 @@ internal static class SqlServerSchemaReader
             }
 
             var type = reader.IsDBNull(10) ? reader.GetString(2) : reader.GetString(10);
-            var maxLength = (int)reader.GetInt16(3);
-            var (kind, length) = Describe(type, maxLength);
-            var precision = (int)reader.GetByte(4);
-            var scale = (int)reader.GetByte(5);
-            columns[id].Add(new ColumnSchema(reader.GetString(1), Format(type, maxLength, precision, scale), kind)
-            {
-                Nullable = reader.GetBoolean(6),
-                Identity = reader.GetBoolean(7),
-                Computed = reader.GetBoolean(8) || type is "timestamp" or "rowversion",
-                Default = reader.IsDBNull(9) ? null : reader.GetString(9),
-                MaxLength = length,
-                Precision = kind == ValueKind.Decimal ? precision : null,
-                Scale = kind == ValueKind.Decimal ? scale : null,
-            });
+            columns[id].Add(SqlServerTypes.Column(
+                reader.GetString(1), type, reader.GetInt16(3), reader.GetByte(4), reader.GetByte(5), reader.GetBoolean(6), reader.GetBoolean(7), reader.GetBoolean(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }, cancellationToken).ConfigureAwait(false);
 
         var primaryKeys = new Dictionary<int, List<string>>();
@@ -152,29 +140,4 @@ internal static class SqlServerSchemaReader
             Checks = checks[t.Id],
         }).ToList());
     }
-
-    /// <summary>The kind and length (characters for text, bytes for binary; null for max) of a system type.</summary>
-    private static (ValueKind Kind, int? Length) Describe(string type, int maxLength) => type switch
-    {
-        "tinyint" or "smallint" or "int" or "bigint" => (ValueKind.Integer, null),
-        "decimal" or "numeric" or "money" or "smallmoney" => (ValueKind.Decimal, null),
-        "float" or "real" => (ValueKind.Double, null),
-        "bit" => (ValueKind.Boolean, null),
-        "date" => (ValueKind.Date, null),
-        "datetime" or "datetime2" or "smalldatetime" or "datetimeoffset" => (ValueKind.DateTime, null),
-        "time" => (ValueKind.Time, null),
-        "uniqueidentifier" => (ValueKind.Uuid, null),
-        "nvarchar" or "nchar" => (ValueKind.String, maxLength < 0 ? null : maxLength / 2),
-        "varchar" or "char" or "varbinary" or "binary" => (ValueKind.String, maxLength < 0 ? null : maxLength),
-        "text" or "ntext" or "xml" or "sysname" or "image" => (ValueKind.String, null),
-        _ => (ValueKind.Unknown, null),
-    };
-
-    private static string Format(string type, int maxLength, int precision, int scale) => type switch
-    {
-        "decimal" or "numeric" => $"{type}({precision},{scale})",
-        "nvarchar" or "nchar" => $"{type}({(maxLength < 0 ? "max" : (maxLength / 2).ToString(System.Globalization.CultureInfo.InvariantCulture))})",
-        "varchar" or "char" or "varbinary" or "binary" => $"{type}({(maxLength < 0 ? "max" : maxLength.ToString(System.Globalization.CultureInfo.InvariantCulture))})",
-        _ => type,
-    };
 }

@@ -270,6 +270,22 @@ public sealed class CliTests : IDisposable
         stdout.Should().Contain("and fits the live schema");
     }
 
+    [Fact]
+    public async Task Validate_against_says_on_its_output_where_no_trial_load_was_made_and_why()
+    {
+        var path = SqliteDatabase("trial.db", "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(40) NOT NULL)");
+        var tried = Write("tried.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    count: 3\n    fields: {{ id: sequence, email: internet.email }}\n");
+        var replaced = Write("replaced.yaml", $"datastores:\n  db: {{ kind: sqlite, path: \"{path}\" }}\nmodels:\n  customers:\n    store: db\n    mode: replace\n    count: 3\n    fields: {{ id: sequence, email: internet.email }}\n");
+
+        var (triedExit, triedOut, triedErrors) = await Run("validate", tried, "--against");
+        var (replacedExit, replacedOut, replacedErrors) = await Run("validate", replaced, "--against");
+
+        triedExit.Should().Be(ExitCodes.Success, triedErrors);
+        triedOut.Should().Contain("and fits the live schema").And.NotContain("note:", "the trial load was made");
+        replacedExit.Should().Be(ExitCodes.Success, replacedErrors);
+        replacedOut.Should().Contain("datagen: note: sqlite 'db': no trial load was made: model 'customers' has mode replace").And.Contain("and fits the live schema");
+    }
+
     [Theory]
     [InlineData("kafka", "'kafka' is not one of them")]
     [InlineData("nosuch", "'nosuch' is not a store kind")]

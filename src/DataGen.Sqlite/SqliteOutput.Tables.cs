@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using DataGen.Sql;
 
 namespace DataGen.Sqlite;
@@ -16,9 +17,10 @@ public sealed partial class SqliteOutput
             ("$name", SqlDialect.TableName(table))).ConfigureAwait(false) > 0;
 
     /// <summary>
-    /// Views whose text names the table as a whole identifier (SQLite drops a table under a view without a word, leaving
-    /// the view broken): bare, quoted or schema-qualified, outside string literals and comments, so a view on
-    /// <c>orders</c> does not count as one on <c>order</c>.
+    /// Views that read the table (SQLite drops a table under a view without a word, leaving the view broken). A view
+    /// whose text names it as a whole identifier (bare, quoted or schema-qualified, outside literals and comments: a view
+    /// on <c>orders</c> does not name <c>order</c>) is then asked of SQLite itself: the tables its compiled query opens
+    /// (<c>EXPLAIN</c>), so a keyword such as ORDER BY is no reference. A view SQLite cannot compile counts as reading it.
     /// </summary>
     protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
@@ -30,7 +32,46 @@ public sealed partial class SqliteOutput
             reader => views.Add((reader.GetString(0), reader.GetString(1))),
             cancellationToken).ConfigureAwait(false);
         var name = SqlDialect.TableName(table);
-        return views.Where(v => SqliteIdentifiers.Names(v.Sql, name)).Select(v => v.Name).ToList();
+        var reading = new List<string>();
+        foreach (var (view, sql) in views.Where(v => SqliteIdentifiers.Names(v.Sql, name)))
+        {
+            if (await OpensAsync(connection, transaction, view, cancellationToken).ConfigureAwait(false) is not { } opened
+                || opened.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                reading.Add(view);
+            }
+        }
+
+        return reading;
+    }
+
+    /// <summary>The tables a view's compiled query opens (by the root pages of their b-trees and indexes), or null where it does not compile.</summary>
+    private async Task<IReadOnlyList<string>?> OpensAsync(DbConnection connection, DbTransaction? transaction, string view, CancellationToken cancellationToken)
+    {
+        var pages = new List<long>();
+        try
+        {
+            await SqlCommands.ReadAsync(
+                connection,
+                transaction,
+                $"EXPLAIN SELECT * FROM {Dialect.Quote(view)}",
+                reader =>
+                {
+                    if (reader.GetString(1) is "OpenRead" or "OpenWrite" or "ReopenIdx")
+                    {
+                        pages.Add(reader.GetInt64(3));
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            return null;
+        }
+
+        return pages.Count == 0
+            ? []
+            : await SqlCommands.ColumnAsync(connection, transaction, $"SELECT DISTINCT tbl_name FROM sqlite_master WHERE rootpage IN ({string.Join(", ", pages.Distinct().Select(p => p.ToString(CultureInfo.InvariantCulture)))})", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -41,20 +41,7 @@ public sealed class DailyOrdersSampleTests(PostgresServer server)
         await DataGenerator.GenerateAsync(manifest, output, cancellationToken: Ct);
     }
 
-    private static async Task<List<string>> Rows(string db, string sql)
-    {
-        var rows = new List<string>();
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
-    }
+    private static Task<List<string>> Rows(string db, string sql) => LoadModeTests.Rows(db, sql);
 
     private static async Task<long> Scalar(string db, string sql) => long.Parse((await Rows(db, sql)).Single(), CultureInfo.InvariantCulture);
 

@@ -79,7 +79,8 @@ public sealed class LoadModeTests(PostgresServer server)
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync(Ct))!, typeof(T), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<List<string>> Rows(string db, string sql)
+    /// <summary>A query's rows, each as its values joined by '|' (invariant text).</summary>
+    internal static async Task<List<string>> Rows(string db, string sql)
     {
         var rows = new List<string>();
         await using var connection = new NpgsqlConnection(db);
@@ -244,7 +245,7 @@ public sealed class LoadModeTests(PostgresServer server)
             datastores:
               db: { kind: postgres, connection: "{{connection}}", mode: truncate }
             models:
-              child: { store: db, count: 6, key: id, fields: { id: sequence, parent_id: { type: integer, min: 1, max: 3 } } }
+              child: { store: db, count: 6, key: id, fields: { id: sequence, parent_id: { type: int, min: 1, max: 3 } } }
               parent: { store: db, count: 3, key: id, fields: { id: sequence } }
             """;
 

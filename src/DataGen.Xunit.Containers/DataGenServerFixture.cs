@@ -131,7 +131,7 @@ public abstract class DataGenServerFixture<TBuilder, TContainer> : DataGenFixtur
         // Only a database that exists is dropped again: a start that failed (wrong password) fails once, not twice. The
         // class drops it when it ends; the end-of-run clean-up makes sure (a collection or assembly fixture may end later).
         DatabaseName = name;
-        KitCleanup.AtEnd($"database {name} on {Backend}", ct => DropDatabaseAsync(name, ct));
+        DatabaseDropAtEnd = KitCleanup.AtEnd($"database {name} on {Backend}", ct => DropDatabaseAsync(name, ct));
         return null;
     }
 

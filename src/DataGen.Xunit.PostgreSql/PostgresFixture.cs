@@ -87,7 +87,7 @@ public class PostgresFixture : DataGenServerFixture<PostgreSqlBuilder, PostgreSq
         {
             try
             {
-                await Admin.ExecuteAsync($"ALTER DATABASE {PostgresServer.Quote(spare)} RENAME TO {PostgresServer.Quote(name)}", cancellationToken).ConfigureAwait(false);
+                await Admin.RenameAsync(spare, name, cancellationToken).ConfigureAwait(false);
                 _adopted = true;
                 return;
             }

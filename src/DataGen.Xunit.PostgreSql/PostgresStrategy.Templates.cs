@@ -135,7 +135,7 @@ public sealed partial class PostgresStrategy
         {
             try
             {
-                await _server.ExecuteAsync($"ALTER DATABASE {PostgresServer.Quote(spare)} RENAME TO {own}", cancellationToken).ConfigureAwait(false);
+                await _server.RenameAsync(spare, _database, cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (PostgresException e)
@@ -182,7 +182,7 @@ public sealed partial class PostgresStrategy
             await RestoreBaselineAsync(CancellationToken.None).ConfigureAwait(false);
             ClearPool();
             var spare = PostgresSpares.NewName(template, _server);
-            await _server.ExecuteAsync($"ALTER DATABASE {PostgresServer.Quote(_database)} RENAME TO {PostgresServer.Quote(spare)}", CancellationToken.None).ConfigureAwait(false);
+            await _server.RenameAsync(_database, spare, CancellationToken.None).ConfigureAwait(false);
             if (!PostgresSpares.Of(template).TryAdd(Task.FromResult<string?>(spare)))
             {
                 await _server.DropAsync(spare).ConfigureAwait(false);

@@ -5,14 +5,18 @@ namespace DataGen.Xunit;
 
 /// <summary>
 /// PostgreSQL's <see cref="IStoreStrategy"/>: the baseline is an in-database copy of every loaded table with statement
-/// triggers noting which tables a test wrote; a restore puts back only those, by difference where a table has a primary
-/// key, sequences included, and a read-only test costs one query. Templates are databases made with
+/// triggers noting which tables a test wrote and which keys; a restore puts back only those rows (whole tables where a
+/// table has no primary key or was truncated), sequences included, and a read-only test costs one query. A test that
+/// changed the schema gets a fresh copy of the template. Templates are databases made with
 /// <c>CREATE DATABASE … TEMPLATE</c>, with copies made ahead for the next class (<see cref="PostgresFixture"/> wires it).
 /// </summary>
 public sealed partial class PostgresStrategy : IStoreStrategy
 {
     /// <summary>The restore plan of each template (by name), which its copies share.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PlannedTable[]> Plans = new(StringComparer.Ordinal);
+
+    /// <summary>The tables whose whole-table restore was explained already (one line per table per run).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Explained = new(StringComparer.Ordinal);
 
     private readonly string _connectionString;
     private readonly string _database;
@@ -58,15 +62,61 @@ public sealed partial class PostgresStrategy : IStoreStrategy
     }
 
     /// <inheritdoc />
-    public async Task<bool> HasChangedAsync(CancellationToken cancellationToken) => (await DirtyAsync(cancellationToken).ConfigureAwait(false)).Count > 0;
+    public async Task<bool> HasChangedAsync(CancellationToken cancellationToken) => (await ChangesAsync(cancellationToken).ConfigureAwait(false)).Any;
 
     /// <inheritdoc />
     public async Task RestoreBaselineAsync(CancellationToken cancellationToken)
     {
-        if (PostgresRestorePlan.RestoreSql(_tables, await DirtyAsync(cancellationToken).ConfigureAwait(false)) is { } sql)
+        var changes = await ChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (changes.SchemaChanged && Template is { } template && await ReplaceAsync(template, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (changes.SchemaChanged)
+        {
+            KitLog.Fallback($"PostgreSQL database {_database}", "the test changed the schema", "every loaded table is copied back whole; the schema change itself stays (no template to copy the database from again)");
+        }
+
+        if (PostgresRestorePlan.RestoreSql(_tables, changes.Dirty, changes.Emptied, changes.SchemaChanged) is { } sql)
         {
             await ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>After a schema change by a test: this database is made a fresh copy of its template (schema and data); false when that failed (it is restored in place).</summary>
+    private async Task<bool> ReplaceAsync(string template, CancellationToken cancellationToken)
+    {
+        KitLog.Fallback($"PostgreSQL database {_database}", "the test changed the schema", $"the database is copied from template {template} again (its sessions are closed)");
+        try
+        {
+            if (!await CopyTemplateAsync(template, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"PostgreSQL template {template} could not be copied after a schema change: the class's database is empty, so the class's next tests cannot run on its data");
+            }
+
+            return true;
+        }
+        catch (PostgresException e)
+        {
+            KitLog.Fallback($"PostgreSQL database {_database}", $"could not be copied from template {template} again ({KitLog.Why(e)})", "every loaded table is copied back whole; the schema change itself stays");
+            return false;
+        }
+    }
+
+    /// <summary>What the tests wrote since the last restore: tables written, tables emptied by TRUNCATE, a schema change.</summary>
+    private sealed record Changes(HashSet<string> Dirty, HashSet<string> Emptied, bool SchemaChanged)
+    {
+        public bool Any => Dirty.Count > 0 || SchemaChanged;
+    }
+
+    private async Task<Changes> ChangesAsync(CancellationToken cancellationToken)
+    {
+        // One query: 'w' + table written, 'e' + table emptied, 's' for a schema change no restore has seen yet.
+        var rows = await QueryAsync($"SELECT CASE WHEN whole THEN 'e' ELSE 'w' END || name FROM {PostgresRestorePlan.Schema}.dirty UNION ALL (SELECT 's' FROM {PostgresRestorePlan.Schema}.ddl WHERE NOT seen LIMIT 1)", cancellationToken).ConfigureAwait(false);
+        var dirty = rows.Where(r => r[0] != 's').Select(r => r[1..]).ToHashSet(StringComparer.Ordinal);
+        var emptied = rows.Where(r => r[0] == 'e').Select(r => r[1..]).ToHashSet(StringComparer.Ordinal);
+        return new Changes(dirty, emptied, rows.Contains("s"));
     }
 
     /// <summary>Forgets the plan and the template (the database was emptied or made again).</summary>
@@ -76,8 +126,7 @@ public sealed partial class PostgresStrategy : IStoreStrategy
         Template = null;
     }
 
-    private async Task<HashSet<string>> DirtyAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT name FROM {PostgresRestorePlan.Schema}.dirty", cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+    private async Task<HashSet<string>> DirtyAsync(CancellationToken cancellationToken) => (await ChangesAsync(cancellationToken).ConfigureAwait(false)).Dirty;
 
     /// <summary>Reads from the catalog which loaded tables reference which, the columns a restore writes back and each table's key.</summary>
     private async Task PlanAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken)
@@ -88,7 +137,16 @@ public sealed partial class PostgresStrategy : IStoreStrategy
             .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
         var keys = (await QueryAsync("SELECT n.nspname || '.' || c.relname || '|' || string_agg(quote_ident(a.attname), ', ') FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary GROUP BY n.nspname, c.relname", cancellationToken).ConfigureAwait(false))
             .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
-        _tables = PostgresRestorePlan.Plan(tables, references, columns, keys);
+        var logs = (await QueryAsync($"SELECT n.nspname || '.' || c.relname || '|keys_' || c.oid FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE g.tgname = 'datagen_keys_d' AND to_regclass('{PostgresRestorePlan.Schema}.keys_' || c.oid) IS NOT NULL", cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
+        _tables = PostgresRestorePlan.Plan(tables, references, columns, keys, logs);
+        foreach (var table in _tables)
+        {
+            if (PostgresRestorePlan.WhyWhole(table, keys) is { } why && Explained.TryAdd(table.Table, 0))
+            {
+                KitLog.Fallback($"PostgreSQL table {table.Table}", $"restored whole after a test writes it: {why}", "each such restore reads and writes the whole table (its cost grows with the table, not with the change)");
+            }
+        }
     }
 
     private Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>

@@ -85,6 +85,9 @@ public abstract partial class DataGenFixture : IAsyncLifetime, INotifyTestLifecy
         return new(InitializeForAsync(owner, context.CancellationToken));
     }
 
+    /// <summary>The end-of-run drop of this class's database (<see cref="KitCleanup.AtEnd"/>), unregistered once the class stopped without failing.</summary>
+    internal IDisposable? DatabaseDropAtEnd { get; set; }
+
     /// <summary>Restores the baseline now (what happens after every test), for benchmarks.</summary>
     internal Task RestoreNowAsync(CancellationToken cancellationToken) => RestoreBaselineAsync(cancellationToken);
 
@@ -145,6 +148,9 @@ public abstract partial class DataGenFixture : IAsyncLifetime, INotifyTestLifecy
         }
 
         await StopAsync().ConfigureAwait(false);
+
+        // Stopped: the class's database is dropped (or handed on under another name); the end of the run has nothing to drop.
+        DatabaseDropAtEnd?.Dispose();
         _exclusive.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -9,9 +9,10 @@ namespace DataGen.Xunit;
 /// </summary>
 internal static class KitCleanup
 {
-    private static readonly object Gate = new();
-    private static readonly List<Item> Items = [];
-    private static readonly List<Task> Pending = [];
+    /// <summary>How many removals run at once: a run with hundreds of classes must not open as many connections at once.</summary>
+    public const int Parallelism = 4;
+
+    private static readonly EndOfRun Removals = new();
     private static int _ran;
 
     static KitCleanup() => AppDomain.CurrentDomain.ProcessExit += (_, _) => OnExit();
@@ -22,72 +23,17 @@ internal static class KitCleanup
     /// <summary>
     /// Registers a removal for the end of the run: <paramref name="drop"/> for what is on a server (run first), or, with
     /// <paramref name="server"/>, a server itself (run after). <paramref name="atExit"/>, if given, is what the process-exit
-    /// handler may start without waiting (a detached <c>docker rm -f</c>).
+    /// handler may start without waiting (a detached <c>docker rm -f</c>). Disposing the result unregisters it (what it
+    /// drops is gone already: a class database dropped when its class ended).
     /// </summary>
-    public static void AtEnd(string what, Func<CancellationToken, Task> drop, bool server = false, Action? atExit = null)
-    {
-        lock (Gate)
-        {
-            Items.Add(new Item(what, drop, server, atExit));
-        }
-    }
+    public static IDisposable AtEnd(string what, Func<CancellationToken, Task> drop, bool server = false, Action? atExit = null) =>
+        Removals.Register(what, drop, server, atExit);
 
     /// <summary>Work still making something (a spare copy being made) that the clean-up waits for before dropping it.</summary>
-    public static void Track(Task making)
-    {
-        lock (Gate)
-        {
-            Pending.RemoveAll(t => t.IsCompleted);
-            Pending.Add(making);
-        }
-    }
+    public static void Track(Task making) => Removals.Track(making);
 
     /// <summary>Runs every registered removal once: waits for work in flight, drops what is on servers, then removes servers.</summary>
-    public static async Task RunAsync()
-    {
-        if (Interlocked.Exchange(ref _ran, 1) != 0)
-        {
-            return;
-        }
-
-        List<Item> items;
-        List<Task> pending;
-        lock (Gate)
-        {
-            (items, pending) = (Items.ToList(), Pending.ToList());
-            Items.Clear();
-            Pending.Clear();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await Task.WhenAll(pending).WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A copy that failed to be made is nothing to drop; its failure was reported where it happened.
-        }
-        catch (OperationCanceledException)
-        {
-            KitLog.Fallback("clean-up", "copies still being made after 2 minutes", "what they leave is dropped by the next run");
-        }
-
-        await Task.WhenAll(items.Where(i => !i.Server).Select(i => DropAsync(i, timeout.Token))).ConfigureAwait(false);
-        await Task.WhenAll(items.Where(i => i.Server).Select(i => DropAsync(i, timeout.Token))).ConfigureAwait(false);
-    }
-
-    private static async Task DropAsync(Item item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await item.Drop(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            KitLog.Fallback($"clean-up of {item.What}", KitLog.Why(e), "it is left behind until the next run on this machine drops it");
-        }
-    }
+    public static Task RunAsync() => Interlocked.Exchange(ref _ran, 1) != 0 ? Task.CompletedTask : Removals.RunAsync(Parallelism, TimeSpan.FromMinutes(2));
 
     /// <summary>The process is ending without <see cref="DataGenCleanup"/>: start what outlives the process, wait for nothing.</summary>
     private static void OnExit()
@@ -97,12 +43,7 @@ internal static class KitCleanup
             return;
         }
 
-        List<Item> items;
-        lock (Gate)
-        {
-            items = Items.ToList();
-        }
-
+        var items = Removals.Registered();
         foreach (var item in items.Where(i => i.AtExit is not null))
         {
             try
@@ -120,8 +61,117 @@ internal static class KitCleanup
             Console.Error.WriteLine($"[DataGen] {items.Count(i => i.AtExit is null)} template(s) or copies are left on shared servers: register [assembly: AssemblyFixture(typeof(DataGen.Xunit.DataGenCleanup))] to have them dropped at the end of the run; the next run on this machine drops them otherwise");
         }
     }
+}
 
-    private sealed record Item(string What, Func<CancellationToken, Task> Drop, bool Server, Action? AtExit);
+/// <summary>
+/// One run's registered removals (<see cref="KitCleanup"/> holds the process's): registered and unregistered while the
+/// run goes on, then run once, a few at a time.
+/// </summary>
+internal sealed class EndOfRun
+{
+    private readonly object _gate = new();
+    private readonly List<Item> _items = [];
+    private readonly List<Task> _pending = [];
+
+    /// <summary>Registers a removal (<see cref="KitCleanup.AtEnd"/>); disposing the result unregisters it.</summary>
+    public IDisposable Register(string what, Func<CancellationToken, Task> drop, bool server = false, Action? atExit = null)
+    {
+        var item = new Item(this, what, drop, server, atExit);
+        lock (_gate)
+        {
+            _items.Add(item);
+        }
+
+        return item;
+    }
+
+    /// <summary>Work still making something that <see cref="RunAsync"/> waits for first.</summary>
+    public void Track(Task making)
+    {
+        lock (_gate)
+        {
+            _pending.RemoveAll(t => t.IsCompleted);
+            _pending.Add(making);
+        }
+    }
+
+    /// <summary>The removals registered now.</summary>
+    public IReadOnlyList<Item> Registered()
+    {
+        lock (_gate)
+        {
+            return _items.ToList();
+        }
+    }
+
+    /// <summary>
+    /// Waits for work in flight, then runs the removals on servers, then those of servers, at most
+    /// <paramref name="parallelism"/> at a time; each failure is one diagnostic line, and nothing waits past <paramref name="limit"/>.
+    /// </summary>
+    public async Task RunAsync(int parallelism, TimeSpan limit)
+    {
+        List<Item> items;
+        List<Task> pending;
+        lock (_gate)
+        {
+            (items, pending) = (_items.ToList(), _pending.ToList());
+            _items.Clear();
+            _pending.Clear();
+        }
+
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A copy that failed to be made is nothing to drop; its failure was reported where it happened.
+        }
+        catch (OperationCanceledException)
+        {
+            KitLog.Fallback("clean-up", $"copies still being made after {limit.TotalSeconds:0} s", "what they leave is dropped by the next run");
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+        await Parallel.ForEachAsync(items.Where(i => !i.Server), options, (item, _) => new ValueTask(DropAsync(item, timeout.Token))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(items.Where(i => i.Server), options, (item, _) => new ValueTask(DropAsync(item, timeout.Token))).ConfigureAwait(false);
+    }
+
+    private static async Task DropAsync(Item item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await item.Drop(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            KitLog.Fallback($"clean-up of {item.What}", KitLog.Why(e), "it is left behind until the next run on this machine drops it");
+        }
+    }
+
+    private void Remove(Item item)
+    {
+        lock (_gate)
+        {
+            _items.Remove(item);
+        }
+    }
+
+    /// <summary>A registered removal; disposing it unregisters it.</summary>
+    internal sealed class Item(EndOfRun owner, string what, Func<CancellationToken, Task> drop, bool server, Action? atExit) : IDisposable
+    {
+        public string What => what;
+
+        public Func<CancellationToken, Task> Drop => drop;
+
+        public bool Server => server;
+
+        public Action? AtExit => atExit;
+
+        /// <inheritdoc />
+        public void Dispose() => owner.Remove(this);
+    }
 }
 
 /// <summary>

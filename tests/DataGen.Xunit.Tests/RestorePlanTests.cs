@@ -23,33 +23,82 @@ public sealed class RestorePlanTests
 
     private static readonly (string From, string To)[] References = [("public.orders", "public.customers"), ("sales.lines", "public.orders"), ("public.customers", "public.customers")];
 
-    private static PlannedTable[] Plan() => PostgresRestorePlan.Plan(["customers", "orders", "audit", "sales.lines"], References, Columns, Keys);
+    /// <summary>The key logs the baseline script made: every keyed table but one the triggers were refused on (no log).</summary>
+    private static readonly Dictionary<string, string> Logs = new(StringComparer.Ordinal)
+    {
+        ["public.customers"] = "keys_16401",
+        ["public.orders"] = "keys_16410",
+        ["sales.lines"] = "keys_16420",
+    };
+
+    private static PlannedTable[] Plan() => PostgresRestorePlan.Plan(["customers", "orders", "audit", "sales.lines"], References, Columns, Keys, Logs);
+
+    private static HashSet<string> Set(params string[] tables) => new(tables, StringComparer.Ordinal);
 
     [Fact]
-    public void Postgres_plans_each_table_by_qualified_name_with_its_key_and_referencing_tables()
+    public void Postgres_plans_each_table_by_qualified_name_with_its_key_log_and_referencing_tables()
     {
         var plan = Plan().ToDictionary(t => t.Table);
 
         plan.Keys.Should().BeEquivalentTo(["public.customers", "public.orders", "public.audit", "sales.lines"]);
-        plan["public.customers"].Key.Should().Be("\"id\"");
+        (plan["public.customers"].Key, plan["public.customers"].Log).Should().Be(("\"id\"", "keys_16401"));
         plan["public.customers"].ReferencedBy.Should().Equal(["public.orders"], "a table's reference to itself does not block emptying it");
         plan["public.orders"].ReferencedBy.Should().Equal(["sales.lines"]);
-        plan["public.audit"].Key.Should().BeNull("a table without a primary key is copied back whole");
+        (plan["public.audit"].Key, plan["public.audit"].Log).Should().Be(((string?)null, (string?)null), "a table without a primary key is copied back whole");
         plan["sales.lines"].Key.Should().BeNull("a key with a column the restore cannot write (generated) is not used");
+        plan["sales.lines"].Log.Should().BeNull();
+        PostgresRestorePlan.WhyWhole(plan["public.audit"], Keys).Should().Contain("no primary key");
+        PostgresRestorePlan.WhyWhole(plan["sales.lines"], Keys).Should().Contain("cannot be logged");
+        PostgresRestorePlan.WhyWhole(plan["public.orders"], Keys).Should().BeNull();
+
+        var unlogged = PostgresRestorePlan.Plan(["orders"], References, Columns, Keys, new Dictionary<string, string>()).Single();
+        unlogged.Key.Should().BeNull("a key whose triggers were refused (no log) cannot say which rows changed");
     }
 
     [Fact]
-    public void Postgres_puts_back_only_dirty_tables_keyed_ones_by_difference()
+    public void Postgres_puts_back_only_dirty_tables_keyed_ones_by_their_logged_keys()
     {
-        var sql = PostgresRestorePlan.RestoreSql(Plan(), new HashSet<string>(["public.orders", "public.audit"], StringComparer.Ordinal))!;
+        var sql = PostgresRestorePlan.RestoreSql(Plan(), Set("public.orders", "public.audit"))!;
 
-        sql.Should().Contain("DELETE FROM \"public\".\"orders\" AS x WHERE age(x.xmin) < (SELECT age(x) FROM datagen_baseline.since);");
-        sql.Should().Contain("INSERT INTO \"public\".\"orders\" (\"id\", \"customer_id\", \"total\") OVERRIDING SYSTEM VALUE SELECT b.\"id\", b.\"customer_id\", b.\"total\" FROM datagen_baseline.\"public.orders\" AS b WHERE NOT EXISTS (SELECT 1 FROM \"public\".\"orders\" AS x WHERE (x.\"id\") = (b.\"id\"));");
+        sql.Should().Contain("DELETE FROM \"public\".\"orders\" AS x WHERE (x.\"id\") IN (SELECT \"id\" FROM datagen_baseline.\"keys_16410\");");
+        sql.Should().Contain("INSERT INTO \"public\".\"orders\" (\"id\", \"customer_id\", \"total\") OVERRIDING SYSTEM VALUE SELECT b.\"id\", b.\"customer_id\", b.\"total\" FROM datagen_baseline.\"public.orders\" AS b WHERE (b.\"id\") IN (SELECT \"id\" FROM datagen_baseline.\"keys_16410\");");
+        sql.Should().NotContain("DELETE FROM \"public\".\"orders\";", "a keyed table is never emptied whole after inserts, updates and deletes");
         sql.Should().Contain("TRUNCATE \"public\".\"audit\";", "nothing references the keyless table: it is truncated and copied back");
         sql.Should().Contain("INSERT INTO \"public\".\"audit\" (\"at\", \"what\") OVERRIDING SYSTEM VALUE SELECT \"at\", \"what\" FROM datagen_baseline.\"public.audit\";");
-        sql.Should().NotContain("\"customers\"", "a table no test wrote is not touched");
+        sql.Should().NotContain("\"customers\"", "a table no test wrote is not touched").And.NotContain("keys_16401");
         sql.Should().NotContain("\"lines\"");
-        sql.Should().StartWith("BEGIN;").And.Contain("setval(").And.Contain("TRUNCATE datagen_baseline.dirty;").And.EndWith("COMMIT;");
+        sql.Should().StartWith("BEGIN;\nSET LOCAL session_replication_role = replica;").And.Contain("setval(").And.EndWith("COMMIT;");
+        sql.Should().Contain("TRUNCATE datagen_baseline.dirty, datagen_baseline.\"keys_16410\";", "the logs of the restored tables start empty again");
+    }
+
+    [Fact]
+    public void Postgres_copies_back_whole_a_keyed_table_the_test_truncated()
+    {
+        // customers emptied by TRUNCATE (no keys logged for its rows); orders, referencing it, only written.
+        var sql = PostgresRestorePlan.RestoreSql(Plan(), Set("public.customers", "public.orders"), Set("public.customers"))!;
+
+        sql.Should().Contain("DELETE FROM \"public\".\"customers\";\nINSERT INTO \"public\".\"customers\" (\"id\", \"name\") OVERRIDING SYSTEM VALUE SELECT \"id\", \"name\" FROM datagen_baseline.\"public.customers\";",
+            "orders still references it and is not emptied: DELETE, not TRUNCATE");
+        sql.Should().Contain("WHERE (x.\"id\") IN (SELECT \"id\" FROM datagen_baseline.\"keys_16410\")", "orders is still restored by its keys");
+        sql.Should().Contain("TRUNCATE datagen_baseline.dirty, datagen_baseline.\"keys_16401\", datagen_baseline.\"keys_16410\";");
+
+        var both = PostgresRestorePlan.RestoreSql(Plan(), Set("public.customers", "public.orders", "sales.lines"), Set("public.customers", "public.orders"))!;
+        both.Should().Contain("TRUNCATE \"public\".\"customers\", \"public\".\"orders\", \"sales\".\"lines\";", "every table referencing them is emptied too");
+    }
+
+    [Fact]
+    public void Postgres_copies_back_every_loaded_table_after_a_schema_change()
+    {
+        var sql = PostgresRestorePlan.RestoreSql(Plan(), Set(), schemaChanged: true)!;
+
+        foreach (var table in new[] { "customers", "orders", "audit" })
+        {
+            sql.Should().Contain($"SELECT * FROM datagen_baseline.\"public.{table}\"".Replace("*", Columns[$"public.{table}"], StringComparison.Ordinal), "a schema change may have touched any loaded table");
+        }
+
+        sql.Should().Contain("TRUNCATE \"public\".\"customers\", \"public\".\"orders\", \"public\".\"audit\", \"sales\".\"lines\";");
+        sql.Should().Contain("UPDATE datagen_baseline.ddl SET seen = true WHERE NOT seen;", "the change is noted as seen: the next restore is by key again");
+        sql.Should().NotContain(" IN (SELECT ");
     }
 
     [Fact]
@@ -60,6 +109,7 @@ public sealed class RestorePlanTests
         var dirty = new HashSet<string>(["public.orders"], StringComparer.Ordinal);
 
         PostgresRestorePlan.Truncated(plan, dirty).Should().BeEmpty();
+        plan.Should().OnlyContain(t => t.Log == null, "no key logs were given: every table is copied back whole");
         PostgresRestorePlan.RestoreSql(plan, dirty).Should().Contain("DELETE FROM \"public\".\"orders\";").And.NotContain("TRUNCATE \"public\"");
 
         var both = new HashSet<string>(["public.orders", "sales.lines"], StringComparer.Ordinal);

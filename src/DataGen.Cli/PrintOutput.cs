@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using DataGen.Manifests;
 using DataGen.Outputs;
 
 namespace DataGen.Cli;
@@ -50,42 +51,11 @@ internal sealed partial class PrintTemplate
             if (!model.Fields.Any(f => f.Name == path[0]))
             {
                 var fields = model.Fields.Select(f => f.Name).ToList();
-                var close = fields.Select(f => (Field: f, Distance: Distance(f, path[0]))).Where(f => f.Distance <= 2).OrderBy(f => f.Distance).Select(f => f.Field).FirstOrDefault();
-                return $"--print: '{{{{{string.Join('.', path)}}}}}' at column {start + 1} is not a field of stream '{model.Name}'{(close is null ? string.Empty : $" (did you mean '{close}'?)")}; its fields: {string.Join(", ", fields)}";
+                return $"--print: '{{{{{string.Join('.', path)}}}}}' at column {start + 1} is not a field of stream '{model.Name}'{Suggest.Hint(path[0], fields)}; its fields: {string.Join(", ", fields)}";
             }
         }
 
         return null;
-    }
-
-    /// <summary>Edit distance (insert, delete, replace, swap of neighbours), for "did you mean".</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
     /// <summary>The line for one row.</summary>

@@ -16,7 +16,8 @@ public static class DbContextServices
     /// <paramref name="store"/>. The application's registration (<c>AddDbContext</c>, <c>AddDbContextPool</c>,
     /// <c>AddDbContextFactory</c>) and everything it configures stay: on the same provider only the connection changes
     /// (mapped enums, plug-ins, retry policies kept); on another provider the application's provider is replaced by the
-    /// store's (<c>UseNpgsql</c> → <c>UseSqlite</c>), keeping the provider-neutral options (interceptors, logging,
+    /// store's (<c>UseNpgsql</c> → <c>UseSqlite</c>) together with the old provider's plug-ins (<c>UseNodaTime</c>,
+    /// <c>UseNetTopologySuite</c>: their type mappings mean nothing to another provider), keeping the provider-neutral options (interceptors, logging,
     /// naming conventions, tracking) and the relational ones that carry over (migrations assembly and history table,
     /// command timeout, query splitting, relational nulls).
     /// </summary>
@@ -82,7 +83,10 @@ public static class DbContextServices
             return builder.Options;
         }
 
-        var kept = options.Extensions.Where(e => !e.Info.IsDatabaseProvider).ToDictionary(e => e.GetType(), e => e);
+        // The old provider goes with its plug-ins (UseNodaTime, UseNetTopologySuite on UseNpgsql): extensions from its
+        // assembly or from one built on it, which would add its type mappings and translations to the new provider.
+        var providers = current.Select(e => e.GetType().Assembly.GetName().Name).ToHashSet(StringComparer.Ordinal);
+        var kept = options.Extensions.Where(e => !e.Info.IsDatabaseProvider && !PlugsInto(e, providers)).ToDictionary(e => e.GetType(), e => e);
         builder = new DbContextOptionsBuilder<TContext>(new DbContextOptions<TContext>(kept));
         EfProviders.Use(builder, provider, connectionString, name);
         if (current.OfType<RelationalOptionsExtension>().FirstOrDefault() is { } old
@@ -92,6 +96,13 @@ public static class DbContextServices
         }
 
         return builder.Options;
+    }
+
+    /// <summary>Whether <paramref name="extension"/> belongs to one of the provider assemblies <paramref name="providers"/> or to a plug-in built on one.</summary>
+    private static bool PlugsInto(IDbContextOptionsExtension extension, HashSet<string?> providers)
+    {
+        var assembly = extension.GetType().Assembly;
+        return providers.Contains(assembly.GetName().Name) || assembly.GetReferencedAssemblies().Any(r => providers.Contains(r.Name));
     }
 
     /// <summary>The settings of the application's relational provider that mean the same on another one.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DataGen.Cli;
+using static DataGen.Cli.Tests.CliRun;
 
 namespace DataGen.Cli.Tests;
 
@@ -8,16 +8,6 @@ public sealed class CliTests : IDisposable
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("datagen-cli-");
 
     public void Dispose() => _directory.Delete(recursive: true);
-
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Generate_with_shards_writes_slices_that_add_up_to_the_whole_run()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DataGen.Cli;
 
 namespace DataGen.Cli.Tests;
 
@@ -17,14 +16,11 @@ public sealed class Issue27RuntimeFailureTests : IDisposable
 
     private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
         var watch = Stopwatch.StartNew();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
+        var (exit, output, stderr) = await CliRun.Run(args);
         watch.Elapsed.Should().BeLessThan(Budget);
-        var stderr = error.ToString();
         stderr.Should().NotContain("   at ", "no stack trace").And.NotContain("Exception", "no exception type names either");
-        return (exit, output.ToString(), stderr);
+        return (exit, output, stderr);
     }
 
     private string Write(string name, string text)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using DataGen.Kafka;
 using Npgsql;
-using static DataGen.Cli.Tests.CliOutput;
+using static DataGen.Cli.Tests.CliRun;
 
 namespace DataGen.Cli.Tests;
 
@@ -23,17 +23,7 @@ public sealed class RuntimeTargetTests(DataGen.Tests.Shared.PostgresServer serve
         _directory.Delete(recursive: true);
     }
 
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
-
     private string Bootstrap => $"bootstrapServers={_kafka.BootstrapServers}";
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Events_stream_live_to_a_kafka_topic_paced_to_the_rate_and_a_consumer_reads_them_back()
@@ -177,16 +167,6 @@ public sealed class RuntimeTargetTests(DataGen.Tests.Shared.PostgresServer serve
 /// <summary>Issue 28 item 4: <c>--print</c> templates over events and simulation streams.</summary>
 public sealed class PrintTargetTests
 {
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Simulate_prints_a_line_per_transition_from_the_template_and_its_models_still_load()
     {
@@ -239,11 +219,4 @@ public sealed class PrintTargetTests
         Flat(error).Should().Contain("'{{form}}' at column 13 is not a field of stream 'transactions' (did you mean 'from'?)");
         output.Should().BeEmpty();
     }
-}
-
-/// <summary>What the CLI printed, for assertions that do not depend on where it wrapped.</summary>
-internal static class CliOutput
-{
-    /// <summary>Messages with their line breaks as spaces: the CLI wraps its summaries to the console width, and paths differ in length by checkout.</summary>
-    public static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

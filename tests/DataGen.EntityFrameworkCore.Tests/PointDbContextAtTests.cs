@@ -66,6 +66,33 @@ public sealed class PointDbContextAtTests : IDisposable
     }
 
     [Fact]
+    public async Task An_application_with_Npgsql_plug_ins_runs_on_SQLite_without_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var services = new ServiceCollection();
+        services.AddDbContext<LibraryContext>(o => o.UseNpgsql("Host=app-db.invalid;Database=library", npgsql => npgsql.UseNodaTime().UseNetTopologySuite()));
+        var database = Database("plugins");
+        const string npgsql = "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var before = services.BuildServiceProvider().GetRequiredService<DbContextOptions<LibraryContext>>().Extensions
+            .Count(e => e.GetType().Assembly.GetReferencedAssemblies().Any(r => r.Name == npgsql));
+        before.Should().Be(2, "the application's registration holds both plug-ins (NodaTime, NetTopologySuite)");
+
+        services.PointDbContextAt<LibraryContext>("sqlite", database);
+
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+        await using var scope = provider.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<LibraryContext>>();
+        options.Extensions.Select(e => e.GetType().Assembly.GetName().Name).Should().NotContain(
+            n => n != null && n.StartsWith("Npgsql", StringComparison.Ordinal), "PostgreSQL's provider goes with its plug-ins");
+        var library = scope.ServiceProvider.GetRequiredService<LibraryContext>();
+        library.Database.ProviderName.Should().Be("Microsoft.EntityFrameworkCore.Sqlite");
+        await library.Database.EnsureCreatedAsync(ct);
+        library.Shelves.Add(new Shelf { Name = "B2" });
+        await library.SaveChangesAsync(ct);
+        (await library.Shelves.Where(s => s.Name == "B2").CountAsync(ct)).Should().Be(1, "the swapped context reads and writes the SQLite database");
+    }
+
+    [Fact]
     public async Task On_the_same_provider_only_the_connection_changes()
     {
         var ct = TestContext.Current.CancellationToken;

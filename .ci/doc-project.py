@@ -12,7 +12,9 @@ runs = []
 for m in block.finditer(text):
     if m.group("name"):
         body = re.sub(r'(Include="DataGen\.[^"]+" Version=")[^"]*(")', rf"\g<1>{version}\g<2>", m.group("body"))
-        (out / m.group("name")).write_text(body + "\n", encoding="utf-8")
+        target = out / m.group("name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body + "\n", encoding="utf-8")
     else:
         runs.append(m.group("body").strip())
 if not runs or not (out / "global.json").exists():

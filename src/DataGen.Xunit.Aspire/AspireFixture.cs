@@ -78,7 +78,7 @@ public class AspireFixture<TEntryPoint> : IAsyncLifetime, INotifyTestLifecycleAs
     /// <summary>Starts the app host, waits for the load of <paramref name="seeded"/>'s manifest and captures the baseline.</summary>
     internal async Task StartAsync(SeededWithAttribute? seeded, CancellationToken cancellationToken)
     {
-        Unavailable = ContainerRuntime.Missing();
+        Unavailable = await ContainerRuntime.MissingAsync(cancellationToken).ConfigureAwait(false);
         if (Unavailable is not null)
         {
             if ((Environment.GetEnvironmentVariable("DATAGEN_REQUIRE") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Contains("aspire", StringComparer.OrdinalIgnoreCase))

@@ -433,4 +433,23 @@ public sealed class CliTests : IDisposable
         Directory.GetFiles(outDir, "*.zip").Should().HaveCount(4);
         (await Run("journey", "--manifest", Sample("journeys.yaml"), "--provider", "enlist", "--output", outDir)).Should().Match<(int Exit, string Out, string Err)>(r => r.Exit == ExitCodes.Usage && r.Err.Contains("enlistment") && r.Err.Contains("starfleet"));
     }
+
+    [Fact]
+    public async Task Journey_takes_the_manifests_seed_unless_seed_is_given()
+    {
+        var seeded = Path.Combine(_directory.FullName, "seeded-journeys.yaml");
+        File.WriteAllText(seeded, "seed: 7\n" + File.ReadAllText(Sample("journeys.yaml")));
+        async Task<string> Exported(string name, params string[] extra)
+        {
+            var outDir = Path.Combine(_directory.FullName, name);
+            var (exit, _, stderr) = await Run(["journey", "--provider", "enlistment", "--quantity", "3", "--output", outDir, .. extra]);
+            exit.Should().Be(ExitCodes.Success, stderr);
+            return string.Concat(Directory.GetFiles(outDir, "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllText));
+        }
+
+        var fromFile = await Exported("from-file", "--manifest", seeded);
+        fromFile.Should().Be(await Exported("given", "--manifest", Sample("journeys.yaml"), "--seed", "7"), "the manifest's seed: 7 is the seed when --seed is not given");
+        fromFile.Should().NotBe(await Exported("default", "--manifest", Sample("journeys.yaml")));
+        (await Exported("overridden", "--manifest", seeded, "--seed", "8")).Should().Be(await Exported("eight", "--manifest", Sample("journeys.yaml"), "--seed", "8"));
+    }
 }

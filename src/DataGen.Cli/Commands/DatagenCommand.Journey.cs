@@ -11,7 +11,7 @@ internal static partial class DatagenCommand
         var manifest = new Option<FileInfo?>("--manifest", "-m") { Description = "A manifest whose 'journeys:' section defines the provider." };
         var quantity = new Option<int>("--quantity", "-n") { Description = "How many journeys (one per simulated user).", DefaultValueFactory = _ => 10 };
         var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "Directory for the zips and metadata files (needed unless --to publishes the steps)." };
-        var seed = CommonOptions.Seed();
+        var seed = CommonOptions.SeedOverride($"Seed (default: the manifest's seed, else {Manifest.DefaultSeed}).");
         var start = new Option<DateTime>("--start") { Description = "When the journeys start (UTC, default 2025-01-01).", DefaultValueFactory = _ => new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
         var targets = new StreamTargetOptions();
         var command = new Command("journey", "Export journeys: per simulated user a zip of step documents and a metadata JSON beside it; or publish their steps to a datastore (--to).") { provider, manifest, quantity, outDir, seed, start };
@@ -23,7 +23,7 @@ internal static partial class DatagenCommand
             Manifest? definitions = null;
             if (parse.GetValue(manifest) is { } file)
             {
-                var loaded = await LoadAsync(file, null, null, null, null, error, ct).ConfigureAwait(false);
+                var loaded = await LoadAsync(file, parse.GetValue(seed), null, null, null, error, ct).ConfigureAwait(false);
                 if (loaded.Manifest is null)
                 {
                     return loaded.ExitCode;
@@ -53,19 +53,21 @@ internal static partial class DatagenCommand
                 return ExitCodes.Usage;
             }
 
+            // The manifest's own seed counts, as in generate and simulate; --seed overrides it.
+            var journeySeed = definitions?.Seed ?? parse.GetValue(seed) ?? Manifest.DefaultSeed;
             var directory = parse.GetValue(outDir)?.FullName;
             var from = DateTime.SpecifyKind(parse.GetValue(start), DateTimeKind.Utc);
             return await Failures.RunAsync(error, null, async () =>
             {
                 if (directory is not null)
                 {
-                    var written = await Journeys.JourneyExport.WriteAsync(journeys, parse.GetValue(seed), count, from, directory, ct).ConfigureAwait(false);
+                    var written = await Journeys.JourneyExport.WriteAsync(journeys, journeySeed, count, from, directory, ct).ConfigureAwait(false);
                     await output.WriteLineAsync($"{written.Count} {name} journeys written to {directory}").ConfigureAwait(false);
                 }
 
                 if (target is not null)
                 {
-                    var created = Enumerable.Range(0, count).Select(i => journeys.Create(parse.GetValue(seed), i, from)).ToList();
+                    var created = Enumerable.Range(0, count).Select(i => journeys.Create(journeySeed, i, from)).ToList();
                     await PublishStepsAsync(created, target, null, output, error, ct).ConfigureAwait(false);
                 }
 

@@ -146,13 +146,13 @@ internal static partial class MySqlTrialGuard
         var code = StringLiteral().Replace(text, "''");
         foreach (Match m in Identifier().Matches(code))
         {
-            var first = m.Groups["a"].Value;
+            var first = m.Groups["a"].Value.Replace("``", "`", StringComparison.Ordinal);
             if (m.Groups["b"].Success)
             {
                 if (!first.Equals("NEW", StringComparison.OrdinalIgnoreCase) && !first.Equals("OLD", StringComparison.OrdinalIgnoreCase))
                 {
                     // `db`.`table`, or `table`.`column`: both readings are checked.
-                    yield return (first, m.Groups["b"].Value);
+                    yield return (first, m.Groups["b"].Value.Replace("``", "`", StringComparison.Ordinal));
                     yield return (schema, first);
                 }
             }

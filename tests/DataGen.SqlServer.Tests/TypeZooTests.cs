@@ -286,7 +286,10 @@ public sealed partial class TypeZooTests : IAsyncLifetime
             var actual = rows.Select(r => (string)r[Array.FindIndex(Catalog, c => c.Name == clr)]!).ToList();
             actual.Select(Canonical).Should().Equal(expected.Select(Canonical), $"{clr} holds the values generated");
         }
-        (await QueryAsync(second, select)).Select(Digest).Should().Equal(rows.Select(Digest), "the same seed fills a second database with the same table");
+        // rowversion counts the database's own writes: left out of the comparison.
+        var version = Array.FindIndex(Catalog, c => c.Name == "version");
+        (await QueryAsync(second, select)).Select(r => Digest(r.Where((_, i) => i != version).ToArray())).Should()
+            .Equal(rows.Select(r => Digest(r.Where((_, i) => i != version).ToArray())), "the same seed fills a second database with the same table");
     }
 
     private async Task<string> NewZooAsync()

@@ -38,7 +38,11 @@ public static partial class CorpusRun
         var schema = await provider.ReadSchemaAsync(new Datastore("db", provider.Kind, new Dictionary<string, string> { ["connection"] = first }), null, cancellationToken);
         var yaml = ManifestScaffold.Write(schema, new ScaffoldOptions { Kind = provider.Kind });
         var manifest = Parse(yaml, first, stores, 1);
-        await manifest.ValidateAgainstAsync(stores, cancellationToken); // throws, listing every problem, where it does not fit
+        foreach (var note in await manifest.ValidateAgainstAsync(stores, cancellationToken)) // throws, listing every problem, where it does not fit
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"{name} ({provider.Kind}): {note}");
+        }
+
         await LoadAsync(manifest, stores, cancellationToken);
 
         var second = await newDatabase();

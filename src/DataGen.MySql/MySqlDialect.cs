@@ -36,10 +36,6 @@ internal sealed class MySqlDialect : SqlDialect
         $" COMMENT = '{CreatedComment(model).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'";
 
     /// <summary>Locks the rows and gaps of the table until the transaction ends: a second run into the same empty table waits.</summary>
-    /// <summary><c>RENAME TABLE</c>, the new name in the table's own database (qualified like it).</summary>
-    public override string RenameTable(string table, string name) =>
-        $"RENAME TABLE {QuoteTable(table)} TO {QuoteTable(table[..(table.Length - TableName(table).Length)] + name)}";
-
     public override string? LockTable(ModelDescriptor model) => $"SELECT COUNT(*) FROM {QuoteTable(model.Target)} FOR UPDATE";
 
     /// <summary>

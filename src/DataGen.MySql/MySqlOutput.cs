@@ -60,6 +60,13 @@ public sealed partial class MySqlOutput : SqlStoreOutput
     /// <inheritdoc />
     protected override bool TransactionalDdl => false;
 
+    /// <summary><c>RENAME TABLE</c>, the new name in the table's own database (qualified like it).</summary>
+    protected override string RenameTable(string table, string name)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return $"RENAME TABLE {Dialect.QuoteTable(table)} TO {Dialect.QuoteTable(table[..(table.Length - SqlDialect.TableName(table).Length)] + name)}";
+    }
+
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {

@@ -24,10 +24,10 @@ internal static class PostgresForeignKeys
     /// The deferrable foreign keys on or to <paramref name="tables"/> (quoted names) that are immediate at the start of a
     /// transaction (DEFERRABLE INITIALLY IMMEDIATE), as <c>SET CONSTRAINTS</c> names them (schema-qualified, quoted).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ImmediateDeferrableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] tables, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        var command = new NpgsqlCommand(
+    public static async Task<IReadOnlyList<string>> ImmediateDeferrableAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string[] tables, CancellationToken cancellationToken) =>
+        await SqlCommands.ColumnWithAsync(
+            connection,
+            transaction,
             """
             SELECT DISTINCT format('%I.%I', n.nspname, con.conname)
             FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
@@ -35,23 +35,8 @@ internal static class PostgresForeignKeys
               AND (con.conrelid = ANY (SELECT to_regclass(t) FROM unnest(@tables) t) OR con.confrelid = ANY (SELECT to_regclass(t) FROM unnest(@tables) t))
             ORDER BY 1
             """,
-            connection,
-            transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("tables", tables);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    names.Add(reader.GetString(0));
-                }
-            }
-        }
-
-        return names;
-    }
+            ("tables", tables),
+            cancellationToken).ConfigureAwait(false);
 
     public static async Task<Func<CancellationToken, Task>?> HoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ModelDescriptor model, CancellationToken cancellationToken)
     {

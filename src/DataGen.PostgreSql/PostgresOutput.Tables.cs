@@ -104,10 +104,10 @@ public sealed partial class PostgresOutput
             ("name", Dialect.QuoteTable(table))).ConfigureAwait(false) == 1;
 
     /// <inheritdoc />
-    protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
-    {
-        var views = new List<string>();
-        var command = new NpgsqlCommand(
+    protected override async Task<IReadOnlyList<string>> DependentViewsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        await SqlCommands.ColumnWithAsync(
+            connection,
+            transaction,
             // Views and materialized views whose rewrite rule reads the table (what DROP TABLE would refuse over).
             """
             SELECT DISTINCT v.oid::regclass::text FROM pg_depend d
@@ -116,23 +116,8 @@ public sealed partial class PostgresOutput
             WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass(@name) AND v.oid <> d.refobjid
             ORDER BY 1
             """,
-            (NpgsqlConnection)connection,
-            (NpgsqlTransaction?)transaction);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("name", Dialect.QuoteTable(table));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    views.Add(reader.GetString(0));
-                }
-            }
-        }
-
-        return views;
-    }
+            ("name", Dialect.QuoteTable(table)),
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>The referencing table as <c>regclass</c> prints it: already a quoted, qualified-where-needed name.</summary>
     protected override Task<long> RowsOfAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
@@ -154,7 +139,7 @@ public sealed partial class PostgresOutput
 
         // Only the deferrable foreign keys on or to these tables that are immediate now are deferred, and only those are
         // made immediate again: the application's INITIALLY DEFERRED constraints stay deferred for the rest of the run.
-        var deferred = await PostgresForeignKeys.ImmediateDeferrableAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, tables.Select(Dialect.QuoteTable).ToArray(), cancellationToken).ConfigureAwait(false);
+        var deferred = await PostgresForeignKeys.ImmediateDeferrableAsync(connection, transaction, tables.Select(Dialect.QuoteTable).ToArray(), cancellationToken).ConfigureAwait(false);
         await SetConstraintsAsync(deferred, "DEFERRED").ConfigureAwait(false);
         foreach (var table in tables)
         {

@@ -100,11 +100,6 @@ public abstract class SqlDialect
         return $"DROP TABLE {QuoteTable(model.Target)}";
     }
 
-    /// <summary>Renames a table within its schema or database (<paramref name="name"/>: the new bare name). Default: <c>ALTER TABLE … RENAME TO</c>.</summary>
-    /// <param name="table">The table, qualified or not.</param>
-    /// <param name="name">Its new name, unqualified.</param>
-    public virtual string RenameTable(string table, string name) => $"ALTER TABLE {QuoteTable(table)} RENAME TO {Quote(name)}";
-
     /// <summary>
     /// A statement that locks an existing table against other loads until the transaction ends, run before the pipeline
     /// counts its rows: of two runs into one empty table, the second waits, then finds the rows and refuses. Null: the

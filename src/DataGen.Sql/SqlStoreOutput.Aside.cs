@@ -23,7 +23,7 @@ public abstract partial class SqlStoreOutput
             var aside = AsideName(model.Target);
             try
             {
-                await SqlCommands.ExecuteAsync(connection, null, Dialect.RenameTable(model.Target, aside), cancellationToken).ConfigureAwait(false);
+                await SqlCommands.ExecuteAsync(connection, null, RenameTable(model.Target, aside), cancellationToken).ConfigureAwait(false);
                 _setAside.Add((model, aside));
             }
             catch (Exception e) when (DescribeError(e) is { } reason)
@@ -33,6 +33,15 @@ public abstract partial class SqlStoreOutput
             }
         }
     }
+
+    /// <summary>
+    /// The statement that renames a table within its own database or schema, for a store whose DDL commits by itself
+    /// (<see cref="TransactionalDdl"/> false), which sets DataGen's tables aside rather than dropping them. Default: none.
+    /// </summary>
+    /// <param name="table">The table, qualified or not.</param>
+    /// <param name="name">Its new name, unqualified.</param>
+    protected virtual string RenameTable(string table, string name) =>
+        throw new NotSupportedException($"{Store}: this store commits DDL by itself but cannot rename a table; it must override {nameof(RenameTable)}");
 
     /// <summary>A name in the table's own database for its copy set aside: recognisable, within 64 characters, one per table.</summary>
     private static string AsideName(string target)
@@ -73,7 +82,7 @@ public abstract partial class SqlStoreOutput
         {
             try
             {
-                await SqlCommands.ExecuteAsync(_connection, null, Dialect.RenameTable(AsideTarget(model.Target, aside), SqlDialect.TableName(model.Target)), CancellationToken.None).ConfigureAwait(false);
+                await SqlCommands.ExecuteAsync(_connection, null, RenameTable(AsideTarget(model.Target, aside), SqlDialect.TableName(model.Target)), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is DbException or InvalidOperationException)
             {

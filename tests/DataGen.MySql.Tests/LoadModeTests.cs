@@ -173,7 +173,7 @@ public sealed partial class LoadModeTests(MySqlServer server)
     [Fact]
     public async Task Replace_of_DataGen_s_own_table_that_fails_mid_load_keeps_its_earlier_content()
     {
-        // made: DataGen's table (made by the first run, so replace makes it again); strict: the application's, whose CHECK
+        // made and made_line (referencing it): DataGen's tables (made by the first run, so replace makes them again); strict: the application's, whose CHECK
         // the second model breaks after made has been loaded. DDL commits by itself on MariaDB: made is renamed aside, not dropped.
         var db = await DatabaseAsync("CREATE TABLE strict (id int PRIMARY KEY, code varchar(8) NOT NULL, CONSTRAINT no_bad CHECK (code <> 'bad'));");
         var yaml = """
@@ -183,22 +183,27 @@ public sealed partial class LoadModeTests(MySqlServer server)
               db: { kind: mysql, connection: "{{connection}}", mode: MODE }
             models:
               made: { store: db, count: COUNT, key: id, fields: { id: sequence, name: { type: choice, values: [ann, bob, cy] } } }
+              made_line: { store: db, count: 4, key: id, fields: { id: sequence, made_id: { type: ref, ref: made.id } } }
               strict: { store: db, count: 3, key: id, fields: { id: sequence, code: { type: choice, values: [CODE] } } }
             """;
         string Run(string mode, int count, string code) => yaml.Replace("MODE", mode, StringComparison.Ordinal).Replace("COUNT", count.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("CODE", code, StringComparison.Ordinal);
         await LoadAsync(db, Run("create", 5, "ok"));
         var before = await Rows(db, "SELECT * FROM made ORDER BY id");
+        var lines = await Rows(db, "SELECT * FROM made_line ORDER BY id");
 
         var failing = () => LoadAsync(db, Run("replace", 9, "bad"));
 
         (await failing.Should().ThrowAsync<GenerationException>()).Which.Message.Should().Contain("strict").And.Contain("nothing was kept");
         (await Rows(db, "SELECT * FROM made ORDER BY id")).Should().Equal(before, "the failed run gave DataGen's table its earlier content back");
+        (await Rows(db, "SELECT * FROM made_line ORDER BY id")).Should().Equal(lines, "and the table referencing it, with its foreign key");
+        (await Scalar(db, "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'made_line' AND REFERENCED_TABLE_NAME = 'made'")).Should().Be(1);
         (await Scalar(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'datagen\\_aside%'")).Should().Be(0);
         (await Scalar(db, "SELECT COUNT(*) FROM strict")).Should().Be(3, "the application's table keeps its rows too");
 
         var warnings = new List<string>();
         await LoadAsync(db, Run("replace", 9, "fine"), new StoreLoadOptions { Warning = warnings.Add });
         (await Scalar(db, "SELECT COUNT(*) FROM made")).Should().Be(9);
+        (await Scalar(db, "SELECT COUNT(*) FROM made_line l JOIN made m ON m.id = l.made_id")).Should().Be(4, "the tables made again reference each other");
         warnings.Should().Contain(w => w.Contains("dropped table 'made' as it was", StringComparison.Ordinal));
         (await Scalar(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'datagen\\_aside%'")).Should().Be(0, "the copy set aside is dropped once the run commits");
     }

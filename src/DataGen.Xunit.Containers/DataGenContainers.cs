@@ -107,6 +107,7 @@ public static class DataGenContainers
         where T : class, DotNet.Testcontainers.Containers.IContainer
     {
         ArgumentNullException.ThrowIfNull(build);
+        RemoveLeftBehind();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         T container;
@@ -180,7 +181,6 @@ public static class DataGenContainers
                 : $"{why}; or set {connectionVariable} to a server's connection string");
         }
 
-        RemoveLeftBehind();
         var (container, unavailable) = await StartAsync(() => build(image), backend, cancellationToken).ConfigureAwait(false);
         return new(container is null ? null : connectionString(container), backend, unavailable);
     }
@@ -197,8 +197,9 @@ public static class DataGenContainers
     private static int _removed;
 
     /// <summary>
-    /// Once per process: removes the containers that test processes on this machine started and did not remove because
-    /// they were killed (their owner label names a process that is gone). Reused containers carry no owner label.
+    /// Once per process, before its first container starts: removes the containers (then the networks) that test
+    /// processes on this machine started and did not remove because they were killed (their owner label names a process
+    /// that is gone). Reused containers and networks carry no owner label.
     /// </summary>
     internal static void RemoveLeftBehind()
     {
@@ -207,18 +208,36 @@ public static class DataGenContainers
             return;
         }
 
-        var left = LeftBehind();
-        if (left.Count > 0)
+        // Containers first: Docker removes a network only once no container is on it.
+        Remove("container", LeftBehind("ps", "-a"), ["rm", "-f"]);
+        Remove("network", LeftBehind("network", "ls"), ["network", "rm"]);
+    }
+
+    /// <summary>Removes the left-behind <paramref name="kind"/>s <paramref name="ids"/> with <paramref name="command"/>, and says what it did or why it could not.</summary>
+    internal static void Remove(string kind, List<string> ids, string[] command)
+    {
+        if (ids.Count == 0)
         {
-            Run(["rm", "-f", .. left], out _);
-            KitLog.Fallback("Docker", $"removed {left.Count} container(s) left behind by test processes that were killed", "nothing else is touched");
+            return;
+        }
+
+        if (Run([.. command, .. ids], out _, out var error))
+        {
+            KitLog.Fallback("Docker", $"removed {ids.Count} {kind}(s) left behind by test processes that were killed", "nothing else is touched");
+        }
+        else
+        {
+            KitLog.Fallback("Docker", $"could not remove {ids.Count} {kind}(s) left behind by test processes that were killed ({error})", $"they stay (docker {string.Join(' ', command)} {string.Join(' ', ids)} removes them) and a later run tries again");
         }
     }
 
-    /// <summary>The ids of containers whose owner label names a process of this machine that is no longer running.</summary>
-    internal static List<string> LeftBehind()
+    /// <summary>
+    /// The ids of containers (<c>ps -a</c>) or networks (<c>network ls</c>) whose owner label names a process of this
+    /// machine that is no longer running.
+    /// </summary>
+    internal static List<string> LeftBehind(params string[] list)
     {
-        if (!Run(["ps", "-a", "--filter", $"label={OwnerLabel}", "--format", $"{{{{.ID}}}} {{{{.Label \"{OwnerLabel}\"}}}}"], out var output))
+        if (!Run([.. list, "--filter", $"label={OwnerLabel}", "--format", $"{{{{.ID}}}} {{{{.Label \"{OwnerLabel}\"}}}}"], out var output, out _))
         {
             return [];
         }
@@ -230,26 +249,29 @@ public static class DataGenContainers
             .ToList();
     }
 
-    /// <summary>Runs the docker command and waits up to 30 s; false when it is missing, fails or hangs.</summary>
-    private static bool Run(string[] arguments, out string output)
+    /// <summary>Runs the docker command and waits up to 30 s; false when it is missing, fails or hangs (<paramref name="error"/> says which).</summary>
+    private static bool Run(string[] arguments, out string output, out string error)
     {
-        output = string.Empty;
+        (output, error) = (string.Empty, string.Empty);
         try
         {
             using var docker = Process.Start(new ProcessStartInfo("docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
             var read = docker.StandardOutput.ReadToEndAsync();
-            _ = docker.StandardError.ReadToEndAsync();
+            var errors = docker.StandardError.ReadToEndAsync();
             if (!docker.WaitForExit(30_000))
             {
                 docker.Kill();
+                error = "docker did not answer within 30 s";
                 return false;
             }
 
             output = read.GetAwaiter().GetResult();
+            error = errors.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit code {docker.ExitCode}";
             return docker.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {
+            error = "the docker command is not installed";
             return false;
         }
     }

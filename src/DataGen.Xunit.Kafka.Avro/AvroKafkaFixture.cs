@@ -59,7 +59,7 @@ public class AvroKafkaFixture : KafkaFixture
     /// <inheritdoc />
     public override string Backend => $"{base.Backend} with Avro values ({_registry})";
 
-    private INetwork Network => Networks.GetOrAdd(GetType(), _ => new(() => new NetworkBuilder().Build())).Value;
+    private INetwork Network => Networks.GetOrAdd(GetType(), _ => new(KafkaNetwork.Create)).Value;
 
     /// <inheritdoc />
     protected override KafkaBuilder ConfigureContainer(KafkaBuilder builder) =>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Npgsql;
 
 namespace DataGen.Xunit;
 
@@ -7,8 +6,9 @@ namespace DataGen.Xunit;
 /// Copies of each template waiting for the next class with its data (as IntegreSQL keeps a pool): made ahead in the
 /// background (<c>CREATE DATABASE … TEMPLATE</c>) or handed on by a class that ended with its database restored. A class
 /// that starts renames one into its own database instead of waiting for a copy. Every copy is registered for the
-/// end-of-run clean-up before it is made (so one still being made when the run ends is waited for, then dropped) and is
-/// named after its template, which carries the owner tag: a killed run's copies are dropped by the next run.
+/// end-of-run clean-up before it is made (so one still being made when the run ends is waited for, then dropped) and
+/// carries the owner tag (<see cref="StoreNames.Copy"/>, also for a template kept across runs): a killed run's copies
+/// are dropped by the next run.
 /// </summary>
 internal static class PostgresSpares
 {
@@ -24,7 +24,7 @@ internal static class PostgresSpares
     /// <summary>A new copy's name for <paramref name="template"/>, registered for the end-of-run clean-up.</summary>
     public static string NewName(string template, PostgresServer server)
     {
-        var spare = $"{template}_s{Interlocked.Increment(ref _counter)}";
+        var spare = StoreNames.Copy(template, Interlocked.Increment(ref _counter));
         server.DropAtEnd(spare);
         return spare;
     }
@@ -40,8 +40,9 @@ internal static class PostgresSpares
                 await server.ExecuteAsync($"CREATE DATABASE {PostgresServer.Quote(spare)} TEMPLATE {PostgresServer.Quote(template)}", CancellationToken.None).ConfigureAwait(false);
                 return spare;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Any failure (not only the server's refusal) is said here: a faulted copy would otherwise be dropped from the pool unseen.
                 KitLog.Fallback($"PostgreSQL copy of {template}", $"not made ahead ({KitLog.Why(e)})", "the next class with this data makes its copy itself (CREATE DATABASE … TEMPLATE, some 100 ms)");
                 return null;
             }

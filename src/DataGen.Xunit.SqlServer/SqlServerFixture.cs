@@ -61,6 +61,12 @@ public class SqlServerFixture : DataGenServerFixture<MsSqlBuilder, MsSqlContaine
     private static readonly Func<string, string> DropDatabaseSql = name =>
         $"IF DB_ID(N'{name.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL BEGIN ALTER DATABASE {Quote(name)} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE {Quote(name)}; END";
 
+    /// <summary>The statements that delete and list template backups (fields, so the T-SQL parse test reads them too).</summary>
+    internal static readonly Func<string, string> DeleteBackupSql = SqlServerBackups.DeleteSql;
+
+    /// <summary>See <see cref="DeleteBackupSql"/>.</summary>
+    internal static readonly Func<string, string> ListBackupsSql = SqlServerBackups.ListSql;
+
     /// <inheritdoc />
     protected override Task CreateDatabaseAsync(string name, CancellationToken cancellationToken) => OnServerAsync(CreateDatabaseSql(name), cancellationToken);
 

@@ -90,17 +90,20 @@ public sealed class SqlServerStrategy : IStoreStrategy
     public Task<string?> FindTemplateAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>
-    /// Keeps this database as a copy-only backup in the server's default backup folder, named by a hash of what it
-    /// holds (so the next run with the same data overwrites the file instead of adding one); false with a printed
-    /// reason when the server can't back up (no permission, no space).
+    /// Keeps this database as a copy-only backup in the server's default backup folder, named after the template (the
+    /// kit's template names carry the owner tag): deleted when the run ends, or by the next run on the machine if this
+    /// process is killed (<see cref="SqlServerBackups"/>); false with a printed reason when the server can't back up
+    /// (no permission, no space).
     /// </summary>
     public async Task<bool> SaveTemplateAsync(string name, string info, CancellationToken cancellationToken)
     {
-        var file = $"dg_tmpl_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(info)))[..32]}.bak";
+        SqlServerBackups.SweepOnce(Master);
+        var file = SqlServerBackups.FileOf(name);
         try
         {
             await SqlCommands.ExecuteOnceAsync(new SqlConnection(Master), $"BACKUP DATABASE {Quote(_database)} TO DISK = {Literal(file)} WITH COPY_ONLY, INIT, FORMAT", cancellationToken).ConfigureAwait(false);
             BackupFiles[name] = file;
+            SqlServerBackups.DeleteAtEnd(Master, file);
             return true;
         }
         catch (SqlException e)

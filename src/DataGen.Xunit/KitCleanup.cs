@@ -52,13 +52,13 @@ internal static class KitCleanup
             }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                // Nothing to start it with: the next run removes it.
+                KitLog.Fallback($"clean-up of {item.What} at exit", $"could not be started ({KitLog.Why(e)})", "it is left behind until the next run on this machine removes it");
             }
         }
 
         if (items.Any(i => i.AtExit is null))
         {
-            Console.Error.WriteLine($"[DataGen] {items.Count(i => i.AtExit is null)} template(s) or copies are left on shared servers: register [assembly: AssemblyFixture(typeof(DataGen.Xunit.DataGenCleanup))] to have them dropped at the end of the run; the next run on this machine drops them otherwise");
+            Console.Error.WriteLine($"[DataGen] {items.Count(i => i.AtExit is null)} template(s) or copies are left on shared servers: DataGenCleanup did not run (the project sets DataGenCleanup=false or GenerateAssemblyInfo=false, or references the kit without its package targets): register [assembly: AssemblyFixture(typeof(DataGen.Xunit.DataGenCleanup))] to have them dropped at the end of the run; the next run on this machine drops them otherwise");
         }
     }
 }
@@ -176,8 +176,10 @@ internal sealed class EndOfRun
 
 /// <summary>
 /// Removes what the kit made for the whole run when it ends — templates and spare copies on shared servers, then the
-/// containers it started (unless <c>DATAGEN_REUSE=1</c>) — asynchronously, awaited by xunit. Register it once per test
-/// assembly: <c>[assembly: AssemblyFixture(typeof(DataGen.Xunit.DataGenCleanup))]</c>. Without it, containers are
+/// containers it started (unless <c>DATAGEN_REUSE=1</c>) — asynchronously, awaited by xunit. The package registers it
+/// in every project that references it (its buildTransitive targets generate
+/// <c>[assembly: AssemblyFixture(typeof(DataGen.Xunit.DataGenCleanup))]</c>; opt out with the MSBuild property
+/// <c>DataGenCleanup=false</c>, e.g. to register it yourself). Without it, containers are
 /// still removed when the process exits and what is left on a shared server is dropped by the next run on the machine.
 /// </summary>
 public sealed class DataGenCleanup : IAsyncDisposable

@@ -9,7 +9,8 @@ namespace DataGen.Xunit;
 /// <summary>
 /// The names the kit gives what it creates on a store (class databases, templates, spares, files): each carries a tag of
 /// the machine (a hash of its name) and the process, <c>dg_{what}_{machine}_{pid}_…</c>, so a later run on the same
-/// machine finds what a killed process left behind and drops it. Kept templates (<c>dg_tmpl_{hash}</c>) carry no tag.
+/// machine finds what a killed process left behind and drops it. Kept templates (<c>dg_tmpl_{hash}</c>) carry no tag;
+/// their copies do (<see cref="Copy"/>).
 /// </summary>
 internal static partial class StoreNames
 {
@@ -34,6 +35,23 @@ internal static partial class StoreNames
 
     /// <summary>The name of this process's template for the inputs' hash <paramref name="key"/>.</summary>
     public static string Template(string key) => $"dg_tmpl_{Owner}_{key[..16]}";
+
+    /// <summary>
+    /// The name of copy <paramref name="number"/> of template <paramref name="template"/>: the template's name and the
+    /// number when the template carries this process's tag; for a template kept across runs (<c>dg_tmpl_{hash}</c>, no
+    /// tag, so that no run drops it) a name of the copy's own with the tag, so that a killed run's copies are dropped
+    /// by the next run while the kept template stays.
+    /// </summary>
+    public static string Copy(string template, int number)
+    {
+        if (Tagged().IsMatch(template))
+        {
+            return $"{template}_s{number}";
+        }
+
+        var kept = new string(template.Replace("dg_tmpl_", string.Empty, StringComparison.Ordinal).Where(char.IsAsciiLetterOrDigit).ToArray()).ToLowerInvariant();
+        return $"dg_copy_{Owner}_{kept[..Math.Min(kept.Length, 16)]}_s{number}";
+    }
 
     /// <summary>Whether <paramref name="name"/> is this machine's and its process is no longer running.</summary>
     public static bool IsLeftBehind(string name)

@@ -70,6 +70,7 @@ public sealed class RestorePlanTests
         sql.Should().StartWith("BEGIN;\nSET LOCAL session_replication_role = replica;").And.Contain("setval(").And.EndWith("COMMIT;");
         sql.Should().Contain("DELETE FROM datagen_baseline.dirty;\nDELETE FROM datagen_baseline.\"keys_16410\";\n", "the logs of the restored tables start empty again");
         sql.Should().Contain("SET LOCAL enable_hashjoin = off;", "keys are looked up by index, never by scanning the table for a hash join");
+        sql.Should().Contain("SET LOCAL synchronous_commit = off;", "a restore does not wait for its WAL to reach the disk");
     }
 
     [Fact]

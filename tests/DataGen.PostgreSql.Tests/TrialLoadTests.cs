@@ -78,4 +78,25 @@ public sealed class TrialLoadTests(PostgresServer server)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM member", connection);
         (await count.ExecuteScalarAsync(Ct)).Should().Be(50L, "the trial left nothing behind that the load would call a conflict");
     }
+
+    [Fact]
+    public async Task A_trial_load_appends_nothing_to_an_archive()
+    {
+        var db = await DatabaseAsync();
+        var archive = Path.Combine(Path.GetTempPath(), $"datagen-trial-archive-{Guid.NewGuid():N}.csv");
+        var manifest = Manifest.Parse(
+            $$"""
+            datastores:
+              db: { kind: postgres, connection: "{{db}}" }
+            models:
+              team: { store: db, count: 5, key: id, archive: "{{archive}}", fields: { id: sequence, name: lorem.word } }
+            """,
+            "trial.yaml",
+            new ManifestOptions { Environment = _ => null, Stores = Stores });
+
+        await manifest.ValidateAgainstAsync(Stores, Ct);
+
+        File.Exists(archive).Should().BeFalse("validate --against rolls its trial back, archive included");
+        Directory.GetFiles(Path.GetTempPath(), $".{Path.GetFileNameWithoutExtension(archive)}*").Should().BeEmpty("no temporary copy is left");
+    }
 }

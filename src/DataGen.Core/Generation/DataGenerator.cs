@@ -85,6 +85,11 @@ public static partial class DataGenerator
         }
 
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Trial)
+        {
+            return new GenerationSummary(plan.Seed, summaries, total.Elapsed);
+        }
+
         await archives.CompleteAsync(cancellationToken).ConfigureAwait(false);
         if (options.Shard is not { Index: > 0 })
         {

@@ -20,6 +20,9 @@ public sealed record GenerationOptions
     /// </summary>
     public GenerationShard? Shard { get; init; }
 
+    /// <summary>A trial run (<c>validate --against</c>'s rolled-back load): it leaves nothing behind, no archive appended and no tracer marked consumed.</summary>
+    internal bool Trial { get; init; }
+
     /// <summary>Receives progress after each batch.</summary>
     public IProgress<GenerationProgress>? Progress { get; init; }
 

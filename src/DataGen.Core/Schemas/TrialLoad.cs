@@ -83,7 +83,7 @@ internal static class TrialLoad
                 .ToDictionary(m => m.Name, m => Math.Min(Rows, m.ResolveCount(plan.Scale, _ => 0, budget).GeneratedRows), StringComparer.Ordinal);
             try
             {
-                await DataGenerator.GenerateAsync(manifest, new RolledBack(routing), new GenerationOptions { CountOverrides = counts }, cancellationToken).ConfigureAwait(false);
+                await DataGenerator.GenerateAsync(manifest, new RolledBack(routing), new GenerationOptions { CountOverrides = counts, Trial = true }, cancellationToken).ConfigureAwait(false);
             }
             catch (GenerationException e)
             {

@@ -8,7 +8,7 @@ using DataGen.Kafka;
 using DataGen.Kafka.Avro;
 using DataGen.MySql.Tests;
 using MySqlConnector;
-using static DataGen.Cli.Tests.CliOutput;
+using static DataGen.Cli.Tests.CliRun;
 
 namespace DataGen.Cli.Tests;
 
@@ -31,17 +31,7 @@ public sealed class AvroAndMySqlTargetTests(MySqlServer server) : IClassFixture<
         _directory.Delete(recursive: true);
     }
 
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
-
     private string Bootstrap => $"bootstrapServers={_kafka.BootstrapServers}";
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Events_go_to_kafka_as_avro_through_the_schema_registry_and_read_back_as_the_json_run_of_the_same_seed()

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using static DataGen.Cli.Tests.CliOutput;
+using static DataGen.Cli.Tests.CliRun;
 
 namespace DataGen.Cli.Tests;
 
@@ -30,14 +30,6 @@ public sealed class MappingScaffoldTests : IDisposable
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("datagen-mapping-");
 
     public void Dispose() => _directory.Delete(recursive: true);
-
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await DatagenCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task A_mapping_scaffolds_a_model_whose_documents_have_every_field_in_its_mapped_type()

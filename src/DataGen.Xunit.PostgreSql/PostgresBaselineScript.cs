@@ -16,16 +16,27 @@ internal static class PostgresBaselineScript
     private const string WatchSchemaChanges = """
         CREATE FUNCTION datagen_baseline.ddl_done() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         BEGIN
-          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline')
-             AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
-            RETURN; -- the kit's own objects
+          -- Not the kit's own objects, and not temporary ones (an application's bulk upsert through a temp table
+          -- changes no schema a restore depends on). Drops report no commands here: ddl_dropped judges those.
+          IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
+                     WHERE c.schema_name IS DISTINCT FROM 'datagen_baseline' AND coalesce(c.schema_name, '') NOT LIKE 'pg\_temp%') THEN
+            INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
           END IF;
-          INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+        END $$;
+        CREATE FUNCTION datagen_baseline.ddl_dropped() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d
+                     WHERE NOT d.is_temporary AND d.schema_name IS DISTINCT FROM 'datagen_baseline' AND coalesce(d.schema_name, '') NOT LIKE 'pg\_temp%') THEN
+            INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+          END IF;
         END $$;
         DO $$
         BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'datagen_ddl') THEN
             CREATE EVENT TRIGGER datagen_ddl ON ddl_command_end EXECUTE FUNCTION datagen_baseline.ddl_done();
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'datagen_ddl_drop') THEN
+            CREATE EVENT TRIGGER datagen_ddl_drop ON sql_drop EXECUTE FUNCTION datagen_baseline.ddl_dropped();
           END IF;
         EXCEPTION WHEN insufficient_privilege THEN NULL;
         END $$;
@@ -61,9 +72,7 @@ internal static class PostgresBaselineScript
         """;
 
     /// <summary>A <c>schema.table</c> name quoted, as an SQL string (for <c>::regclass</c>).</summary>
-    private static string Literal(string qualified) => Text(PostgresRestorePlan.Quote(qualified));
-
-    private static string Text(string value) => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
+    private static string Literal(string qualified) => PostgresRestorePlan.SqlText(PostgresRestorePlan.Quote(qualified));
 
     /// <summary>The capture script for the loaded <paramref name="tables"/> (<c>schema.table</c>).</summary>
     public static string Capture(IReadOnlyList<string> tables)
@@ -109,7 +118,8 @@ internal static class PostgresBaselineScript
                 BEGIN
                   EXECUTE format('CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark()', t.nspname, t.relname);
                 EXCEPTION WHEN insufficient_privilege OR duplicate_object THEN
-                  INSERT INTO datagen_baseline.ddl DEFAULT VALUES;
+                  -- Seen already: it keeps the database from being handed on, but is no change a restore must undo.
+                  INSERT INTO datagen_baseline.ddl (seen) VALUES (true);
                 END;
               END LOOP;
             END $$;
@@ -124,7 +134,7 @@ internal static class PostgresBaselineScript
 
             // A loaded table must be watched (its restore depends on it): one the loop could not watch fails here, saying why.
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'datagen_dirty' AND tgrelid = {Literal(t)}::regclass) THEN CREATE TRIGGER datagen_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {PostgresRestorePlan.Quote(t)} FOR EACH STATEMENT EXECUTE FUNCTION datagen_baseline.mark(); END IF; END $$;\n");
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"SELECT datagen_baseline.log_keys({Literal(t)}::regclass, {Text(PostgresDialect.QuoteIdentifier(t))});\n");
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"SELECT datagen_baseline.log_keys({Literal(t)}::regclass, {PostgresRestorePlan.SqlText(PostgresDialect.QuoteIdentifier(t))});\n");
         }
 
         sql.Append("DROP FUNCTION datagen_baseline.log_keys(regclass, text);\n");

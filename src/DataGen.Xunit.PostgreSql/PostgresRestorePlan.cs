@@ -92,6 +92,11 @@ internal static class PostgresRestorePlan
         // wait for its WAL to reach the disk: a server that crashes loses the test database anyway, and the next test
         // sees the restore either way (PostgreSQL keeps the order of commits).
         var sql = new StringBuilder("BEGIN;\nSET LOCAL session_replication_role = replica;\nSET LOCAL enable_hashjoin = off;\nSET LOCAL enable_mergejoin = off;\nSET LOCAL jit = off;\nSET LOCAL synchronous_commit = off;\n");
+        // A writer still running beside the tests (a hosted service, an outbox) waits for the restore to commit before
+        // it notes anything: no key it logs, no table it marks, is emptied away unrestored. Only the marks read for
+        // this restore are removed; a mark made between that read and this lock stays for the next restore.
+        var logs = restored.Where(t => t.Log is not null).Select(t => $"{Schema}.{PostgresDialect.QuoteIdentifier(t.Log!)}").ToList();
+        sql.Append(CultureInfo.InvariantCulture, $"LOCK TABLE {string.Join(", ", logs.Prepend($"{Schema}.dirty"))} IN EXCLUSIVE MODE;\n");
         var truncated = Truncated(plan, whole);
         var truncate = plan.Where(t => truncated.Contains(t.Table)).Select(t => Quote(t.Table)).ToList();
         if (truncate.Count > 0)
@@ -106,7 +111,12 @@ internal static class PostgresRestorePlan
 
         // DELETE, not TRUNCATE: the logs hold a few rows, and truncating an unlogged table makes new files (slow, and its
         // statistics are lost).
-        foreach (var log in restored.Where(t => t.Log is not null).Select(t => $"{Schema}.{PostgresDialect.QuoteIdentifier(t.Log!)}").Prepend($"{Schema}.dirty"))
+        if (dirty.Count > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Schema}.dirty WHERE name IN ({string.Join(", ", dirty.Order(StringComparer.Ordinal).Select(SqlText))});\n");
+        }
+
+        foreach (var log in logs)
         {
             sql.Append(CultureInfo.InvariantCulture, $"DELETE FROM {log};\n");
         }
@@ -118,6 +128,9 @@ internal static class PostgresRestorePlan
             """);
         return sql.ToString();
     }
+
+    /// <summary>A value as an SQL string literal.</summary>
+    internal static string SqlText(string value) => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
 
     /// <summary>
     /// The rows under every logged key go (inserted, updated or deleted by the test: the old and the new key of an

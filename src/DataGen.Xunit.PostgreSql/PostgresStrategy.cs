@@ -88,6 +88,9 @@ public sealed partial class PostgresStrategy : IStoreStrategy
     private async Task<bool> ReplaceAsync(string template, CancellationToken cancellationToken)
     {
         KitLog.Fallback($"PostgreSQL database {_database}", "the test changed the schema", $"the database is copied from template {template} again (its sessions are closed)");
+        // The application's pooled connections to this database are about to be closed by the server: pools opened by
+        // connection string start afresh (an app's own NpgsqlDataSource needs its retry policy, as after any failover).
+        NpgsqlConnection.ClearAllPools();
         try
         {
             if (!await CopyTemplateAsync(template, cancellationToken).ConfigureAwait(false))

@@ -156,4 +156,22 @@ public sealed class PostgresRestoreTests(PostgresFixture db) : IClassFixture<Pos
         await strategy.RestoreBaselineAsync(TestContext.Current.CancellationToken);
         await AssertUndoneAsync(strategy, "UPDATE app.orders SET total = 1 WHERE id = 3");
     }
+    [Fact]
+    public async Task A_temporary_table_is_no_schema_change_and_a_dropped_table_is_one()
+    {
+        var strategy = await BaselineAsync();
+
+        // An application's bulk upsert through a temporary table, dropped again: nothing the restore must undo.
+        await ExecuteAsync("CREATE TEMP TABLE staged (id int PRIMARY KEY, name text); INSERT INTO staged VALUES (1, 'a'); CREATE INDEX ON staged (name); DROP TABLE staged");
+        (await strategy.HasChangedAsync(TestContext.Current.CancellationToken)).Should().BeFalse("temporary objects change no schema the baseline depends on");
+        (await QueryAsync("SELECT count(*) FROM datagen_baseline.ddl")).Should().Be("0");
+
+        // Dropping a real table is one (its drop reports no command at ddl_command_end, only at sql_drop).
+        await ExecuteAsync("CREATE TABLE app.scratch (id int)");
+        await strategy.RestoreBaselineAsync(TestContext.Current.CancellationToken);
+        (await strategy.HasChangedAsync(TestContext.Current.CancellationToken)).Should().BeFalse();
+        await ExecuteAsync("DROP TABLE app.scratch");
+        (await strategy.HasChangedAsync(TestContext.Current.CancellationToken)).Should().BeTrue("a dropped table is a schema change");
+        await strategy.RestoreBaselineAsync(TestContext.Current.CancellationToken);
+    }
 }

@@ -25,7 +25,7 @@ public sealed partial class FileOutput
             var path = Path.Combine(Directory, model.Name + (Format == FileFormat.Csv ? ".csv" : ".ndjson"));
             if (model.Mode != LoadMode.Append || Format == FileFormat.Json || Shard is not null || !File.Exists(path))
             {
-                model.Starting!.Answer(0, new Dictionary<string, long>(), new Dictionary<string, IReadOnlyList<object>>());
+                model.Starting!.Answer(0, new Dictionary<string, long>(), new Dictionary<string, IReadOnlyList<object>>(), model.Starting.Tuples.Select(_ => (IReadOnlyList<object?[]>)[]).ToList());
                 continue;
             }
 
@@ -96,6 +96,9 @@ internal static class StartingFiles
         var index = fields.Select((f, i) => (f.Name, i)).ToDictionary(f => f.Name, f => f.i, StringComparer.Ordinal);
         var highest = new Dictionary<string, long>(StringComparer.Ordinal);
         var values = read.Values.Where(index.ContainsKey).ToDictionary(c => c, _ => new List<object>(), StringComparer.Ordinal);
+        // Column sets read together (composite unique keys, an existing ref with the fields its lookups copy), in the
+        // file's order: the same file gives the same list.
+        var tuples = read.Tuples.Select(_ => new List<object?[]>()).ToList();
         long count = 0;
         foreach (var row in rows)
         {
@@ -111,14 +114,25 @@ internal static class StartingFiles
 
             foreach (var (column, list) in values)
             {
-                if (Cell(row, index[column]) is { } text)
+                if (Value(row, column) is { } value)
                 {
-                    list.Add(ScalarValues.Parse(text, fields[index[column]].Kind) ?? text);
+                    list.Add(value);
+                }
+            }
+
+            for (var t = 0; t < tuples.Count; t++)
+            {
+                if (Value(row, read.Tuples[t][0]) is not null)
+                {
+                    tuples[t].Add([.. read.Tuples[t].Select(c => Value(row, c))]);
                 }
             }
         }
 
-        read.Answer(count, highest, values.ToDictionary(v => v.Key, v => (IReadOnlyList<object>)v.Value, StringComparer.Ordinal));
+        read.Answer(count, highest, values.ToDictionary(v => v.Key, v => (IReadOnlyList<object>)v.Value, StringComparer.Ordinal), [.. tuples]);
+
+        object? Value(string?[] row, string column) =>
+            index.TryGetValue(column, out var i) && Cell(row, i) is { } text ? ScalarValues.Parse(text, fields[i].Kind) ?? text : null;
     }
 
     /// <summary>A JSON value as the text a CSV cell would hold (null for JSON null).</summary>

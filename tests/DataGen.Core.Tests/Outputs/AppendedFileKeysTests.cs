@@ -26,6 +26,14 @@ public sealed class AppendedFileKeysTests : IDisposable
             fields:
               order_id: { type: sequence, start: 100 }
               customer_id: { type: ref, ref: customers.customer_id, existing: true }
+              customer_code: { type: lookup, from: customer_id, field: code }
+          favourites:
+            count: 8
+            mode: append
+            unique: [customer_id, product]
+            fields:
+              customer_id: { type: ref, ref: customers.customer_id, existing: true }
+              product: { type: int, min: 1, max: 3 }
         """;
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("datagen-append-keys-");
@@ -48,6 +56,13 @@ public sealed class AppendedFileKeysTests : IDisposable
 
         var ids = customers.Select(r => r["customer_id"]).ToHashSet();
         orders.Should().OnlyContain(o => ids.Contains(o["customer_id"]));
+
+        // A lookup through an existing ref copies the held row's field; a composite unique key avoids the held pairs.
+        var codes = customers.ToDictionary(r => r["customer_id"], r => r["code"]);
+        orders.Should().OnlyContain(o => codes[o["customer_id"]] == o["customer_code"]);
+        var favourites = Rows(first, "favourites", format);
+        favourites.Should().HaveCount(24);
+        favourites.Select(f => (f["customer_id"], f["product"])).Should().OnlyHaveUniqueItems("no run repeats a pair the file held");
 
         // The third run's orders (its own new customers are 11..15) also point at customers the file held before it.
         orders.Skip(40).Select(o => long.Parse(o["customer_id"], CultureInfo.InvariantCulture)).Should().Contain(id => id <= 10);

@@ -156,12 +156,24 @@ internal sealed partial class ManifestReader
             return null;
         }
 
-        if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        // .csv exactly: the archive is written as <name>.csv, so another case would be read from one file and written to another.
+        if (!path.EndsWith(".csv", StringComparison.Ordinal) || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
             _errors.Add(node, $"'archive' must be a CSV file path ending in .csv (relative to the manifest), found '{path}'", model);
             return null;
         }
 
-        return new ArchiveSpec(node, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_errors.File)) ?? ".", path)));
+        var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_errors.File)) ?? ".", path));
+        if (_archives.TryGetValue(full, out var other))
+        {
+            _errors.Add(node, $"'archive' {path} is already model '{other}'s archive: two models would write over one file", model);
+            return null;
+        }
+
+        _archives[full] = model;
+        return new ArchiveSpec(node, full);
     }
+
+    /// <summary>Archive files by full path, and the model each belongs to.</summary>
+    private readonly Dictionary<string, string> _archives = new(StringComparer.Ordinal);
 }

@@ -141,7 +141,7 @@ public static partial class ManifestSchema
                 },
                 ["scale"] = new JsonObject { ["description"] = "false: the count stays as written under --scale (lookup tables); per-parent counts follow their parent.", ["type"] = "boolean" },
                 ["duplicates"] = DuplicatesSchema(),
-                ["archive"] = new JsonObject { ["description"] = "A CSV file (relative to the manifest) every completed run appends the model's rows to, ground truth included; duplicates: { archived: n } re-injects them in later runs.", ["type"] = "string", ["pattern"] = "\\.[cC][sS][vV]$" },
+                ["archive"] = new JsonObject { ["description"] = "A CSV file (relative to the manifest) every completed run appends the model's rows to, ground truth included; duplicates: { archived: n } re-injects them in later runs.", ["type"] = "string", ["pattern"] = "\\.csv$" },
             },
         };
 

@@ -143,6 +143,7 @@ public sealed class ArchiveTests : IDisposable
 
     [Theory]
     [InlineData("archive: {0}", "archive: customers.json", "'archive' must be a CSV file path ending in .csv")]
+    [InlineData("archive: {0}", "archive: Customers.CSV", "'archive' must be a CSV file path ending in .csv")]
     [InlineData("archive: {0}", "", "'archived' re-injects rows of the model's archive, and model 'customers' has none")]
     [InlineData("archived: 10", "archived: 96", "'rate' (5) and 'archived' (96) together exceed 100 %")]
     public void Bad_archive_settings_are_refused_at_their_line_and_column(string find, string replace, string message)
@@ -156,6 +157,17 @@ public sealed class ArchiveTests : IDisposable
         error.Line.Should().BeGreaterThan(0);
         error.Column.Should().BeGreaterThan(0);
         error.Model.Should().Be("customers");
+    }
+
+    [Fact]
+    public void Two_models_with_one_archive_file_are_refused_at_the_second()
+    {
+        var archivePath = Path.Combine(_directory.FullName, "archive.csv");
+        var yaml = Yaml(archivePath).Replace("    key: store_id\n", $"    key: store_id\n    archive: {archivePath}\n", StringComparison.Ordinal);
+
+        var act = () => TestGeneration.Parse(yaml);
+
+        act.Should().Throw<ManifestException>().Which.Errors.Should().Contain(e => e.Message.Contains("is already model 'stores's archive", StringComparison.Ordinal) && e.Model == "customers" && e.Line == 12);
     }
 
     private async Task RunTwiceAsync(string root)

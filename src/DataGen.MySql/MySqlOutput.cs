@@ -280,7 +280,7 @@ public sealed partial class MySqlOutput : SqlStoreOutput
             var column = at.Groups["column"].Success ? at.Groups["column"].Value : null;
             long? row = at.Groups["row"].Success ? _firstRow + long.Parse(at.Groups["row"].Value, System.Globalization.CultureInfo.InvariantCulture) - 1 : null;
             return new GenerationException(
-                $"table '{model.Target}'{(column is null ? string.Empty : $", column '{column}'")}: the server would change or skip {(row is null ? $"values of rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}" : "this row's value")}, so nothing is kept: {string.Join("; ", warnings.Take(3).Select(w => $"{w.Message} (warning {w.Code:D})"))}{(warnings.Count > 3 ? $" and {warnings.Count - 3} more" : string.Empty)}",
+                $"table '{model.Target}'{(column is null ? string.Empty : $", column '{column}'")}: the server would change or skip {(row is null ? $"values of rows {_firstRow}–{_firstRow + _table.Rows.Count - 1}" : "this row's value")}, so the load stops: {string.Join("; ", warnings.Take(3).Select(w => $"{w.Message} (warning {w.Code:D})"))}{(warnings.Count > 3 ? $" and {warnings.Count - 3} more" : string.Empty)}; nothing was kept in this database",
                 model.Name,
                 column,
                 row ?? _firstRow,

@@ -49,6 +49,7 @@ internal static class SuiteBench
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target (b) ≥ 5× faster than (a): {ratio:F1}× {(ratio >= 5 ? "met" : "NOT met")}; without the tests' own statements: {(baseline.Total - baseline.Tests) / (kit.Total - kit.Tests):F1}×"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target a later class with this data ready in ≤ 100 ms: {Median(kit.Ready.Skip(1)):F0} ms {(Median(kit.Ready.Skip(1)) <= 100 ? "met" : "NOT met")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target (b)'s first class ready no later than (a)'s, container start included on both: {kit.Ready[0]:F0} ms against {baseline.Ready[0]:F0} ms {(kit.Ready[0] <= baseline.Ready[0] ? "met" : "NOT met")} (one run; compare medians of several)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows per class: {kit.Rows:N0} (kit), {baseline.Rows:N0} (Bogus)"));
 
         static void Print(string name, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -156,6 +157,9 @@ internal static class SuiteBench
             return null;
         }
 
+        // The kit's first class starts its container inside InitializeForAsync, so this side's first class counts its
+        // container start too: both first classes are measured from a test run's start.
+        var containerStart = total.Elapsed.TotalMilliseconds;
         var admin = container.GetConnectionString();
         var ready = new List<double>();
         var readResets = new List<double>();
@@ -178,7 +182,7 @@ internal static class SuiteBench
 
                 rows = await SeedAsync(connection);
                 var respawner = await Respawner.CreateAsync(connection, new RespawnerOptions { DbAdapter = DbAdapter.Postgres, SchemasToInclude = ["public"] });
-                ready.Add(watch.Elapsed.TotalMilliseconds);
+                ready.Add(watch.Elapsed.TotalMilliseconds + (c == 0 ? containerStart : 0));
                 for (var t = 0; t < TestsPerClass; t++)
                 {
                     watch.Restart();

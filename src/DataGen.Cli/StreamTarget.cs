@@ -131,21 +131,6 @@ internal sealed class StreamTargetOptions
     }
 }
 
-/// <summary>Passes every model to <paramref name="inner"/> with its descriptor changed by <paramref name="change"/> (target, mode).</summary>
-internal sealed class DescribingOutput(IDataOutput inner, Func<ModelDescriptor, ModelDescriptor> change) : IDataOutput
-{
-    public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) =>
-        inner.PrepareAsync(models.Select(change).ToList(), cancellationToken);
-
-    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) => inner.OpenModelAsync(change(model), cancellationToken);
-
-    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) => inner.OpenUpdatesAsync(change(model), cancellationToken);
-
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
-}
-
 /// <summary>
 /// A simulation's output with its streams sent elsewhere: models named in <paramref name="streams"/> go to
 /// <paramref name="streamOutput"/>, every other model to <paramref name="models"/> (the manifest's datastores).

@@ -209,21 +209,6 @@ internal static class DataLoader
     private static ArgumentException Unknown(DataGenAttribute data) => new($"{data.GetType().Name} is not a data attribute the kit knows");
 }
 
-/// <summary>Passes every model to <paramref name="inner"/> with its descriptor changed by <paramref name="change"/> (targets, keys, times).</summary>
-internal sealed class DescribingOutput(IDataOutput inner, Func<ModelDescriptor, ModelDescriptor> change) : IDataOutput
-{
-    public ValueTask PrepareAsync(IReadOnlyList<ModelDescriptor> models, CancellationToken cancellationToken = default) =>
-        inner.PrepareAsync(models.Select(change).ToList(), cancellationToken);
-
-    public ValueTask<IModelWriter> OpenModelAsync(ModelDescriptor model, CancellationToken cancellationToken = default) => inner.OpenModelAsync(change(model), cancellationToken);
-
-    public ValueTask<IModelWriter> OpenUpdatesAsync(ModelDescriptor model, CancellationToken cancellationToken = default) => inner.OpenUpdatesAsync(change(model), cancellationToken);
-
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
-}
-
 /// <summary>The tables an application schema made, and what identifies them for the manifest cache (schema type and store).</summary>
 internal sealed record ApplicationTables(DataGen.Schemas.DatabaseSchema Schema, string Key);
 
